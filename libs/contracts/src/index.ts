@@ -1,1 +1,14 @@
-export const hello = (x: string): string => `hi ${x}`;
+export * from './envelope.js';
+export * from './errors.js';
+export * from './contract.js';
+export * from './ceremony.js';
+export * from './ceremony-file.js';
+export * from './live.js';
+export * from './subjects.js';
+export * from './commands/common.js';
+export * from './commands/nominations.js';
+export * from './commands/jury.js';
+export * from './commands/announcements.js';
+export * from './events/nominations.js';
+export * from './events/jury.js';
+export * from './events/announcements.js';

@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import type { FieldProblem } from './errors.js';
+
+/** The ceremony file as organisers write it (schema: libs/contracts/schema/ceremony.schema.json). */
+export interface CeremonyFile {
+  about?: string;
+  ceremony: {
+    slug: string;
+    name: string;
+    edition?: number;
+    fair?: string;
+    venue?: string;
+    date?: string;
+    timezone?: string;
+    locale?: string;
+    host?: string;
+  };
+  categories: CeremonyFileCategory[];
+  runOfShow?: string[];
+  [extra: string]: unknown;
+}
+
+export interface CeremonyFileCategory {
+  slug: string;
+  name: string;
+  description?: string;
+  theme?: string;
+  eligibility?: string;
+  eligibleKinds?: string[];
+  entriesReceived?: number;
+  nomineesCount?: number;
+  nomineeBounds?: { min?: number; max?: number };
+  nominees?: CeremonyFileNominee[];
+  nomineesNote?: string;
+  prize?: { amount?: number; currency?: string; items?: string[] };
+  presenter?: string;
+  criteria?: { key: string; label: string; weight?: number }[];
+  jury?: { name: string; affiliation?: string | null; title?: string | null; chair?: boolean }[];
+  juryNote?: string;
+  quorum?: number;
+}
+
+export interface CeremonyFileNominee {
+  slug: string;
+  organisation?: string | null;
+  kind?: string | null;
+  title?: string | null;
+  pronunciation?: string | null;
+  about?: string;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function loadSchema(): object {
+  // Works from source (libs/contracts/src) and from the build (dist/libs/contracts/src).
+  for (const candidate of [join(here, '../schema/ceremony.schema.json'), join(here, '../../../../libs/contracts/schema/ceremony.schema.json')]) {
+    try {
+      return JSON.parse(readFileSync(candidate, 'utf8')) as object;
+    } catch {
+      continue;
+    }
+  }
+  throw new Error('ceremony.schema.json not found next to libs/contracts');
+}
+
+export const ceremonyFileSchema = loadSchema();
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+const validateSchema = ajv.compile<CeremonyFile>(ceremonyFileSchema);
+
+function describe(error: ErrorObject): FieldProblem {
+  const path = error.instancePath || '/';
+  switch (error.keyword) {
+    case 'required':
+      return { path: `${error.instancePath}/${String(error.params.missingProperty)}`, message: 'is required' };
+    case 'additionalProperties':
+      return { path: `${error.instancePath}/${String(error.params.additionalProperty)}`, message: 'is not a known field' };
+    case 'type':
+      return { path, message: `must be ${String(error.params.type)}` };
+    case 'pattern':
+      return { path, message: `has an invalid format (expected ${String(error.params.pattern)})` };
+    default:
+      return { path, message: error.message ?? 'is invalid' };
+  }
+}
+
+/**
+ * Validates a ceremony file: the JSON Schema, then the rules a schema cannot say
+ * (unique slugs, run of show naming known categories, nominee bounds). Every problem carries its JSON path.
+ */
+export function validateCeremonyFile(input: unknown): { ok: true; file: CeremonyFile } | { ok: false; problems: FieldProblem[] } {
+  if (!validateSchema(input)) {
+    const seen = new Set<string>();
+    const problems: FieldProblem[] = [];
+    for (const error of validateSchema.errors ?? []) {
+      // anyOf branches repeat themselves; keep one line per path and message.
+      if (error.keyword === 'anyOf') {
+        problems.push({ path: error.instancePath, message: 'needs an organisation or a title' });
+        continue;
+      }
+      if (error.schemaPath.includes('/anyOf/')) continue;
+      const problem = describe(error);
+      const key = `${problem.path} ${problem.message}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        problems.push(problem);
+      }
+    }
+    return { ok: false, problems: problems.slice(0, 100) };
+  }
+  const file = input;
+  const problems: FieldProblem[] = [];
+  const categorySlugs = new Map<string, number>();
+  file.categories.forEach((category, i) => {
+    const first = categorySlugs.get(category.slug);
+    if (first !== undefined) problems.push({ path: `/categories/${i}/slug`, message: `duplicates /categories/${first}/slug "${category.slug}"` });
+    else categorySlugs.set(category.slug, i);
+    const nomineeSlugs = new Map<string, number>();
+    (category.nominees ?? []).forEach((nominee, j) => {
+      const firstNominee = nomineeSlugs.get(nominee.slug);
+      if (firstNominee !== undefined)
+        problems.push({ path: `/categories/${i}/nominees/${j}/slug`, message: `duplicates /categories/${i}/nominees/${firstNominee}/slug "${nominee.slug}"` });
+      else nomineeSlugs.set(nominee.slug, j);
+    });
+    const criterionKeys = new Set<string>();
+    (category.criteria ?? []).forEach((criterion, j) => {
+      if (criterionKeys.has(criterion.key)) problems.push({ path: `/categories/${i}/criteria/${j}/key`, message: `duplicates criterion "${criterion.key}"` });
+      criterionKeys.add(criterion.key);
+    });
+    const chairs = (category.jury ?? []).filter((juror) => juror.chair).length;
+    if (chairs > 1) problems.push({ path: `/categories/${i}/jury`, message: 'names more than one chair' });
+    const bounds = category.nomineeBounds;
+    if (bounds?.min !== undefined && bounds.max !== undefined && bounds.min > bounds.max)
+      problems.push({ path: `/categories/${i}/nomineeBounds`, message: 'min is greater than max' });
+    const count = category.nominees?.length ?? 0;
+    const max = bounds?.max ?? category.nomineesCount;
+    if (max !== undefined && count > max) problems.push({ path: `/categories/${i}/nominees`, message: `lists ${count} nominees, more than the ${max} allowed` });
+  });
+  (file.runOfShow ?? []).forEach((slug, i) => {
+    if (!categorySlugs.has(slug)) problems.push({ path: `/runOfShow/${i}`, message: `names unknown category "${slug}"` });
+  });
+  if (file.runOfShow && new Set(file.runOfShow).size !== file.runOfShow.length) problems.push({ path: '/runOfShow', message: 'names a category twice' });
+  return problems.length ? { ok: false, problems } : { ok: true, file };
+}

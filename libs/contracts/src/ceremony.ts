@@ -1,0 +1,72 @@
+/** The ceremony as the services share it (ids assigned by nominations). Public: no jury verdict data. */
+export interface CeremonyHeader {
+  id: string;
+  slug: string;
+  name: string;
+  edition: number | null;
+  venue: string | null;
+  date: string | null;
+  timezone: string | null;
+  locale: string;
+  host: string | null;
+  fair: string | null;
+}
+
+export interface Criterion {
+  key: string;
+  label: string;
+  weight: number;
+}
+
+export interface Prize {
+  amount: number | null;
+  currency: string | null;
+  items: string[];
+}
+
+export interface NomineeView {
+  id: string;
+  slug: string;
+  organisation: string | null;
+  kind: string | null;
+  title: string | null;
+  pronunciation: string | null;
+}
+
+export interface JuryMemberView {
+  name: string;
+  affiliation: string | null;
+  title: string | null;
+  chair: boolean;
+}
+
+export interface CategoryView {
+  id: string;
+  slug: string;
+  name: string;
+  /** Position in the run of show, 0-based. */
+  order: number;
+  description: string | null;
+  theme: string | null;
+  eligibility: string | null;
+  eligibleKinds: string[];
+  prize: Prize | null;
+  presenter: string | null;
+  criteria: Criterion[];
+  nominees: NomineeView[];
+  nomineesCount: number | null;
+  /** Locked ballots needed for a verdict; null = every non-recused juror. */
+  quorum: number | null;
+  notes: { nominees: string | null; jury: string | null };
+}
+
+export interface CeremonyView {
+  ceremony: CeremonyHeader;
+  categories: CategoryView[];
+  about: string | null;
+}
+
+/** A nominee's display name: the organisation, else the entry's title. */
+export function nomineeName(nominee: Pick<NomineeView, 'organisation' | 'title'>): string {
+  return nominee.organisation ?? nominee.title ?? '';
+}

@@ -1,0 +1,35 @@
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { command } from '../contract.js';
+import { SCENE_KINDS, type RevealedEvent, type SceneEvent, type SceneKind } from '../live.js';
+import { CeremonyScoped } from './common.js';
+
+export const CUE_ACTIONS = ['next', 'prev', 'goto', 'blackout', 'resume', 'reveal'] as const;
+export type CueAction = (typeof CUE_ACTIONS)[number];
+
+export class CueCommand extends CeremonyScoped {
+  @IsIn(CUE_ACTIONS) action!: CueAction;
+  /** For `reveal` (required) and `goto`: category id or slug. */
+  @IsOptional() @IsString() @Length(1, 80) categoryId?: string;
+  /** For `goto`: the scene kind to go to. */
+  @IsOptional() @IsIn(SCENE_KINDS) scene?: SceneKind;
+  /** Same key twice = one effect; the first answer is returned. */
+  @IsString() @Length(1, 200) idempotencyKey!: string;
+}
+
+export interface CueResult {
+  seq: number;
+  scene: SceneEvent;
+}
+
+export class ShowQuery extends CeremonyScoped {}
+
+export interface ShowSnapshot {
+  ceremonyId: string;
+  scene: SceneEvent | null;
+  results: Omit<RevealedEvent, 'showAt'>[];
+}
+
+export const announcementsCommands = {
+  'announcements.show.cue': command(CueCommand).returns<CueResult>(),
+  'announcements.show.snapshot': command(ShowQuery).returns<ShowSnapshot>(),
+} as const;

@@ -1,0 +1,125 @@
+import { IsBoolean, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { command } from '../contract.js';
+import { CategoryScoped, CeremonyScoped } from './common.js';
+
+export class AddJurorCommand extends CategoryScoped {
+  @IsString() @Length(1, 200) name!: string;
+  @IsOptional() @IsString() @Length(0, 300) affiliation?: string;
+  @IsOptional() @IsString() @Length(0, 300) title?: string;
+  @IsOptional() @IsBoolean() chair?: boolean;
+  /** Adding to a frozen panel needs the chair's override reason (audited). */
+  @IsOptional() @IsString() @Length(1, 1000) overrideReason?: string;
+}
+
+export interface JurorConflictView {
+  nomineeId: string;
+  reason: string;
+  source: 'declared' | 'affiliation';
+}
+
+export interface JurorView {
+  id: string;
+  name: string;
+  affiliation: string | null;
+  title: string | null;
+  categoryId: string;
+  chair: boolean;
+  demo: boolean;
+  conflicts: JurorConflictView[];
+}
+
+export class ListJurorsQuery extends CeremonyScoped {}
+export class GetJurorQuery extends CeremonyScoped {
+  @IsUUID() jurorId!: string;
+}
+
+export class DeclareConflictCommand extends CategoryScoped {
+  @IsUUID() jurorId!: string;
+  @IsUUID() nomineeId!: string;
+  @IsString() @Length(1, 1000) reason!: string;
+}
+
+/** `scores: { <nomineeId>: { <criterionKey>: 1..10 } }` — checked in depth by the ballot rules. */
+export class SaveBallotCommand extends CategoryScoped {
+  @IsObject() scores!: Record<string, Record<string, number>>;
+}
+
+export class BallotQuery extends CategoryScoped {
+  /** Defaults to the actor's own juror id. */
+  @IsOptional() @IsUUID() jurorId?: string;
+}
+
+export interface BallotView {
+  jurorId: string;
+  categoryId: string;
+  scores: Record<string, Record<string, number>>;
+  lockedAt: string | null;
+  updatedAt: string;
+}
+
+export class LockBallotCommand extends CategoryScoped {}
+
+export class ReopenBallotCommand extends CategoryScoped {
+  @IsUUID() jurorId!: string;
+  @IsString() @Length(1, 1000) reason!: string;
+}
+
+export class VerdictCommand extends CategoryScoped {
+  @IsString() @Length(1, 4000) motivation!: string;
+  @IsOptional() @IsUUID() tieBreakWinnerId?: string;
+}
+
+export interface RankingRow {
+  nomineeId: string;
+  score: number | null;
+  jurorCount: number;
+}
+
+export interface VerdictResult {
+  winnerId: string;
+  ranking: RankingRow[];
+}
+
+export class SealCommand extends CategoryScoped {}
+
+export interface SealResult {
+  commitment: string;
+  sealedAt: string;
+}
+
+export class PanelStatusQuery extends CategoryScoped {}
+
+export interface PanelStatus {
+  categoryId: string;
+  jurors: number;
+  locked: number;
+  required: number;
+  quorumMet: boolean;
+  frozen: boolean;
+  verdict: VerdictResult | null;
+  sealed: SealResult | null;
+}
+
+export class VerifyAuditQuery extends CeremonyScoped {}
+
+export interface AuditVerification {
+  ok: boolean;
+  count: number;
+  brokenAt?: number;
+  reason?: string;
+}
+
+export const juryCommands = {
+  'jury.juror.add': command(AddJurorCommand).returns<{ id: string }>(),
+  'jury.juror.list': command(ListJurorsQuery).returns<JurorView[]>(),
+  'jury.juror.get': command(GetJurorQuery).returns<JurorView>(),
+  'jury.conflict.declare': command(DeclareConflictCommand).returns<{ declared: true }>(),
+  'jury.ballot.save': command(SaveBallotCommand).returns<BallotView>(),
+  'jury.ballot.get': command(BallotQuery).returns<BallotView>(),
+  'jury.ballot.lock': command(LockBallotCommand).returns<BallotView>(),
+  'jury.ballot.reopen': command(ReopenBallotCommand).returns<BallotView>(),
+  'jury.verdict.compute': command(VerdictCommand).returns<VerdictResult>(),
+  'jury.verdict.seal': command(SealCommand).returns<SealResult>(),
+  'jury.panel.status': command(PanelStatusQuery).returns<PanelStatus>(),
+  'jury.audit.verify': command(VerifyAuditQuery).returns<AuditVerification>(),
+} as const;

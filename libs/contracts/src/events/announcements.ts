@@ -1,0 +1,32 @@
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Min } from 'class-validator';
+import { event } from '../contract.js';
+import { SCENE_KINDS, type RevealedEvent, type SceneData, type SceneEvent, type SceneKind, type WinnerView } from '../live.js';
+
+export class SceneChangedData implements SceneEvent {
+  @IsUUID() ceremonyId!: string;
+  @IsInt() @Min(1) seq!: number;
+  @IsIn(SCENE_KINDS) kind!: SceneKind;
+  @IsOptional() @IsUUID() categoryId?: string;
+  @IsObject() data!: SceneData;
+  @IsISO8601() at!: string;
+  @IsBoolean() rehearsal!: boolean;
+}
+
+export class WinnerRevealedData implements Omit<RevealedEvent, 'showAt'> {
+  @IsUUID() ceremonyId!: string;
+  @IsInt() @Min(1) seq!: number;
+  @IsUUID() categoryId!: string;
+  @IsObject() category!: { id: string; slug: string; name: string };
+  @IsUUID() winnerId!: string;
+  @IsObject() winner!: WinnerView;
+  @IsString() motivation!: string;
+  @IsString() salt!: string;
+  @IsString() commitment!: string;
+  @IsISO8601() revealedAt!: string;
+  @IsBoolean() rehearsal!: boolean;
+}
+
+export const announcementsEvents = {
+  'gala.events.announcements.scene.changed': event(SceneChangedData),
+  'gala.events.announcements.winner.revealed': event(WinnerRevealedData),
+} as const;

@@ -1,0 +1,142 @@
+import type { CeremonyHeader, Criterion, NomineeView, Prize } from './ceremony.js';
+
+/**
+ * What browsers receive on socket.io namespace `/live` — contract v1. Frozen wire names:
+ * add fields freely, rename or remove only with a new version.
+ */
+export const LIVE_NAMESPACE = '/live';
+export const LIVE_CONTRACT_VERSION = 1;
+
+export const SCENE_KINDS = ['blackout', 'welcome', 'category', 'nominees', 'envelope', 'winner', 'motivation', 'interlude', 'closing'] as const;
+export type SceneKind = (typeof SCENE_KINDS)[number];
+
+export const ROLES = ['admin', 'producer', 'juror', 'press', 'screen', 'public'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface CategoryCard {
+  id: string;
+  slug: string;
+  name: string;
+  description: string | null;
+  theme: string | null;
+  prize: Prize | null;
+  presenter: string | null;
+  criteria: Criterion[];
+  /** 1-based position in the run of show and the number of categories. */
+  number: number;
+  of: number;
+}
+
+export interface WinnerView {
+  id: string;
+  slug: string;
+  organisation: string | null;
+  title: string | null;
+  name: string;
+}
+
+/** A revealed result: everything a screen needs, plus what anyone needs to check the seal. */
+export interface RevealedEvent {
+  ceremonyId: string;
+  seq: number;
+  categoryId: string;
+  category: { id: string; slug: string; name: string };
+  winnerId: string;
+  winner: WinnerView;
+  motivation: string;
+  salt: string;
+  commitment: string;
+  revealedAt: string;
+  /** Gateway time (ISO) at which every screen flips together. */
+  showAt: string;
+  rehearsal: boolean;
+}
+
+export interface SceneData {
+  ceremony: Pick<CeremonyHeader, 'id' | 'slug' | 'name' | 'venue' | 'date' | 'locale' | 'host'>;
+  category?: CategoryCard;
+  nominees?: NomineeView[];
+  /** Only on `winner` and `motivation`, after the reveal. */
+  result?: Omit<RevealedEvent, 'showAt'>;
+  /** The scene that a blackout covers, so `resume` and screens know what comes back. */
+  covered?: SceneKind;
+  message?: string;
+}
+
+export interface SceneEvent {
+  ceremonyId: string;
+  seq: number;
+  kind: SceneKind;
+  categoryId?: string;
+  data: SceneData;
+  at: string;
+  rehearsal: boolean;
+}
+
+export interface SealedEvent {
+  ceremonyId: string;
+  categoryId: string;
+  commitment: string;
+  sealedAt: string;
+}
+
+export interface JuryProgressEvent {
+  ceremonyId: string;
+  categoryId: string;
+  locked: number;
+  total: number;
+  sealed: boolean;
+}
+
+export interface SnapshotEvent {
+  ceremonyId: string;
+  role: Role;
+  scene: SceneEvent | null;
+  results: Omit<RevealedEvent, 'showAt'>[];
+  /** Gateway clock at send time (ms since epoch), a first clock-offset sample. */
+  serverTime: number;
+  /** Seals so far (press, producer only). */
+  seals?: SealedEvent[];
+  /** Jury progress per category (producer only). */
+  juryProgress?: JuryProgressEvent[];
+  /** True when the gateway has lost NATS and what it shows may be behind. */
+  stale?: boolean;
+}
+
+export interface ScreenPresence {
+  socketId: string;
+  label: string;
+  role: Role;
+  lastSeq: number;
+  behind: number;
+  lastSeenAt: string;
+}
+
+export interface GatewayStatusEvent {
+  stale: boolean;
+  reason?: string;
+}
+
+/** Server → client events (contract v1). */
+export interface LiveServerEvents {
+  snapshot: (payload: SnapshotEvent) => void;
+  scene: (payload: SceneEvent) => void;
+  sealed: (payload: SealedEvent) => void;
+  revealed: (payload: RevealedEvent) => void;
+  'jury-progress': (payload: JuryProgressEvent) => void;
+  screens: (payload: { ceremonyId: string; screens: ScreenPresence[] }) => void;
+  'gateway-status': (payload: GatewayStatusEvent) => void;
+}
+
+/** Client → server events. */
+export interface LiveClientEvents {
+  /** NTP-style clock sample: the ack returns the gateway's receive/send times. */
+  'clock:ping': (clientSentAt: number, ack: (reply: { clientSentAt: number; serverTime: number }) => void) => void;
+  /** Stage screens and other clients report what they hold. */
+  presence: (report: { lastSeq: number; label?: string }) => void;
+}
+
+export interface LiveHandshakeAuth {
+  token?: string;
+  ceremony: string;
+}

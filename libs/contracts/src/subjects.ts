@@ -1,0 +1,39 @@
+import type { CommandContract, EventContract } from './contract.js';
+import { announcementsCommands } from './commands/announcements.js';
+import { juryCommands } from './commands/jury.js';
+import { nominationsCommands } from './commands/nominations.js';
+import { announcementsEvents } from './events/announcements.js';
+import { juryEvents } from './events/jury.js';
+import { nominationsEvents } from './events/nominations.js';
+
+/**
+ * The one typed map from every NATS subject to its payload (STYLE.md habit 1). Publishing or handling
+ * through `#messaging` goes through these maps, so a wrong payload type does not compile.
+ */
+export const eventContracts = { ...nominationsEvents, ...juryEvents, ...announcementsEvents } as const;
+export const commandContracts = { ...nominationsCommands, ...juryCommands, ...announcementsCommands } as const;
+
+export type EventSubject = keyof typeof eventContracts;
+export type EventData<S extends EventSubject> = (typeof eventContracts)[S] extends EventContract<infer T> ? T : never;
+
+export type CommandSubject = keyof typeof commandContracts;
+export type CommandRequest<S extends CommandSubject> = (typeof commandContracts)[S] extends CommandContract<infer R, unknown> ? R : never;
+export type CommandResponse<S extends CommandSubject> = (typeof commandContracts)[S] extends CommandContract<object, infer R> ? R : never;
+
+/** Streams: public domain events, and sealed verdicts (a subject space the gateway's NATS user cannot read). */
+export const STREAMS = {
+  events: { name: 'GALA_EVENTS', subjects: ['gala.events.>'] },
+  sealed: { name: 'GALA_SEALED', subjects: ['gala.sealed.>'] },
+} as const;
+
+/** KV buckets: the show's current state per ceremony, and access grants by token hash. */
+export const KV_BUCKETS = { show: 'laurel_show', access: 'laurel_access' } as const;
+
+/** The service that answers a command subject: its first token. */
+export function serviceOf(subject: CommandSubject): string {
+  return subject.slice(0, subject.indexOf('.'));
+}
+
+export function streamOf(subject: EventSubject): (typeof STREAMS)[keyof typeof STREAMS] {
+  return subject.startsWith('gala.sealed.') ? STREAMS.sealed : STREAMS.events;
+}
