@@ -1,0 +1,130 @@
+/**
+ * Ballot rules: what a juror may put on a ballot, and when it is complete enough to lock.
+ * Pure functions; the ballots service maps the problems to 400 and `conflicted` to 403.
+ */
+
+export const SCORE_MIN = 1;
+export const SCORE_MAX = 10;
+/** The single criterion of a category that declares none (contract v1). */
+export const DEFAULT_CRITERION_KEY = 'overall';
+
+export interface Criterion {
+  key: string;
+  weight: number;
+}
+
+/** `{ <nomineeId>: { <criterionKey>: score } }`, as sent in `PUT .../ballot`. */
+export type BallotScores = Record<string, Record<string, number>>;
+
+export type ScoreProblemReason =
+  | 'not an object'
+  | 'unknown nominee'
+  | 'unknown criterion'
+  | 'not an integer'
+  | 'out of range'
+  | 'conflicted';
+
+export interface ScoreProblem {
+  /** `scores`, `scores.<nomineeId>` or `scores.<nomineeId>.<criterionKey>` */
+  path: string;
+  reason: ScoreProblemReason;
+}
+
+export interface ScoreValidation {
+  /** Malformed or unknown entries (400). */
+  problems: ScoreProblem[];
+  /** Entries for nominees the juror is conflicted with (403), one per nominee. */
+  conflicted: ScoreProblem[];
+}
+
+/** A category without criteria is scored on one criterion, `overall`, weight 1. */
+export function effectiveCriteria(criteria: readonly Criterion[]): readonly Criterion[] {
+  return criteria.length === 0 ? [{ key: DEFAULT_CRITERION_KEY, weight: 1 }] : criteria;
+}
+
+export function isValidScore(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= SCORE_MIN && value <= SCORE_MAX;
+}
+
+/**
+ * Checks a (possibly partial) ballot. `scores` is `unknown` because it comes straight off the wire.
+ * A draft may leave nominees or criteria out; completeness is checked at lock time.
+ */
+export function validateScores(
+  scores: unknown,
+  nomineeIds: readonly string[],
+  criteria: readonly Criterion[],
+  conflictsOfJuror: Iterable<string>,
+): ScoreValidation {
+  const problems: ScoreProblem[] = [];
+  const conflicted: ScoreProblem[] = [];
+  if (!isPlainObject(scores)) {
+    problems.push({ path: 'scores', reason: 'not an object' });
+    return { problems, conflicted };
+  }
+  const nominees = new Set(nomineeIds);
+  const criterionKeys = new Set(effectiveCriteria(criteria).map((c) => c.key));
+  const conflicts = new Set(conflictsOfJuror);
+
+  for (const [nomineeId, byCriterion] of Object.entries(scores)) {
+    const nomineePath = `scores.${nomineeId}`;
+    if (!nominees.has(nomineeId)) {
+      problems.push({ path: nomineePath, reason: 'unknown nominee' });
+      continue;
+    }
+    if (conflicts.has(nomineeId)) {
+      conflicted.push({ path: nomineePath, reason: 'conflicted' });
+      continue;
+    }
+    if (!isPlainObject(byCriterion)) {
+      problems.push({ path: nomineePath, reason: 'not an object' });
+      continue;
+    }
+    for (const [key, value] of Object.entries(byCriterion)) {
+      const path = `${nomineePath}.${key}`;
+      if (!criterionKeys.has(key)) problems.push({ path, reason: 'unknown criterion' });
+      else if (typeof value !== 'number' || !Number.isInteger(value)) problems.push({ path, reason: 'not an integer' });
+      else if (!isValidScore(value)) problems.push({ path, reason: 'out of range' });
+    }
+  }
+  return { problems, conflicted };
+}
+
+/** Paths (`scores.<nomineeId>.<criterionKey>`) still without a valid score, in nominee then criterion order. */
+export function missingScores(
+  scores: BallotScores,
+  nomineeIds: readonly string[],
+  criteria: readonly Criterion[],
+  conflictsOfJuror: Iterable<string>,
+): string[] {
+  const conflicts = new Set(conflictsOfJuror);
+  const missing: string[] = [];
+  for (const nomineeId of nomineeIds) {
+    if (conflicts.has(nomineeId)) continue;
+    const byCriterion = Object.hasOwn(scores, nomineeId) ? scores[nomineeId] : undefined;
+    for (const { key } of effectiveCriteria(criteria)) {
+      const value = byCriterion && Object.hasOwn(byCriterion, key) ? byCriterion[key] : undefined;
+      if (!isValidScore(value)) missing.push(`scores.${nomineeId}.${key}`);
+    }
+  }
+  return missing;
+}
+
+/** Every nominee the juror may score has a valid score on every criterion. */
+export function isBallotComplete(
+  scores: BallotScores,
+  nomineeIds: readonly string[],
+  criteria: readonly Criterion[],
+  conflictsOfJuror: Iterable<string>,
+): boolean {
+  return missingScores(scores, nomineeIds, criteria, conflictsOfJuror).length === 0;
+}
+
+/** No score at all (nominees present with no criteria count as empty). */
+export function isBallotEmpty(scores: BallotScores): boolean {
+  return Object.values(scores).every((byCriterion) => !isPlainObject(byCriterion) || Object.keys(byCriterion).length === 0);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

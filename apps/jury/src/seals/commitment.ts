@@ -1,0 +1,88 @@
+/**
+ * Sealed verdict commitment (DESIGN.md integrity rule 1):
+ * `commitment = sha256hex(JCS({ categoryId, winnerId, motivation, salt }))`.
+ * Only the commitment is published at sealing; the reveal carries the four fields so anyone can recompute it.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import canonicalize from 'canonicalize';
+
+export const SALT_BYTES = 32;
+export const MOTIVATION_MIN_LENGTH = 20;
+export const MOTIVATION_MAX_LENGTH = 2000;
+
+const HEX_64 = /^[0-9a-f]{64}$/;
+
+export interface SealContents {
+  categoryId: string;
+  winnerId: string;
+  motivation: string;
+  salt: string;
+}
+
+/** 32 random bytes, lowercase hex (64 characters). */
+export function generateSalt(): string {
+  return randomBytes(SALT_BYTES).toString('hex');
+}
+
+/** Hashes exactly the four sealed fields; any other property on `contents` is ignored. */
+export function computeCommitment(contents: SealContents): string {
+  const { categoryId, winnerId, motivation, salt } = contents;
+  for (const [name, value] of Object.entries({ categoryId, winnerId, motivation, salt })) {
+    if (typeof value !== 'string' || value.length === 0) throw new TypeError(`seal ${name} must be a non-empty string`);
+  }
+  if (!HEX_64.test(salt)) throw new TypeError('seal salt must be 32 bytes as lowercase hex');
+  const canonical = canonicalize({ categoryId, winnerId, motivation, salt });
+  if (canonical === undefined) throw new TypeError('seal contents are not canonicalizable');
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+/** True when `contents` hash to `commitment`. Compared in constant time; malformed input is simply false. */
+export function verifyCommitment(contents: SealContents, commitment: string): boolean {
+  if (typeof commitment !== 'string' || !HEX_64.test(commitment)) return false;
+  let actual: string;
+  try {
+    actual = computeCommitment(contents);
+  } catch {
+    return false; // malformed contents cannot match any commitment we issued
+  }
+  return timingSafeEqual(Buffer.from(actual, 'hex'), Buffer.from(commitment, 'hex'));
+}
+
+export type MotivationProblemReason =
+  | 'not a string'
+  | 'too short'
+  | 'too long'
+  | 'control character'
+  | 'html tag'
+  | 'invalid unicode';
+
+export interface MotivationProblem {
+  path: 'motivation';
+  reason: MotivationProblemReason;
+}
+
+/**
+ * The form a motivation is stored, sealed and revealed in: trimmed, `\n` line ends, Unicode NFC.
+ * NFC matters: "å" typed on a Mac may arrive decomposed, and the commitment hashes exact code points.
+ */
+export function normalizeMotivation(text: string): string {
+  return text.replace(/\r\n?/g, '\n').normalize('NFC').trim();
+}
+
+/** Problems of the motivation as it will be sealed (after normalizeMotivation); empty when acceptable. */
+export function validateMotivation(text: unknown): MotivationProblem[] {
+  const problem = (reason: MotivationProblemReason): MotivationProblem => ({ path: 'motivation', reason });
+  if (typeof text !== 'string') return [problem('not a string')];
+  // Lone surrogates cannot be canonicalized (RFC 8785), so they could never be sealed.
+  if (/\p{Cs}/u.test(text)) return [problem('invalid unicode')];
+
+  const normalized = normalizeMotivation(text);
+  const problems: MotivationProblem[] = [];
+  const length = [...normalized].length; // code points, so an emoji counts as one character
+  if (length < MOTIVATION_MIN_LENGTH) problems.push(problem('too short'));
+  if (length > MOTIVATION_MAX_LENGTH) problems.push(problem('too long'));
+  if (/(?!\n)\p{Cc}/u.test(normalized)) problems.push(problem('control character'));
+  // A tag starts with a letter, `/`, `!` or `?` right after `<`; "betyg < 5 > 3" is plain text.
+  if (/<[a-zA-Z\/!?][^>]*>/.test(normalized)) problems.push(problem('html tag'));
+  return problems;
+}
