@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Entry point behind ./laurel (which makes sure node_modules is installed first).
+import { run } from './lib/run.mjs';
+import { test } from './lib/test.mjs';
+
+const USAGE = `usage:
+  ./laurel run [--demo] [--infra-only] [--no-build] [--raw-logs]
+      build when sources changed, start NATS and Postgres unless NATS_URL / DATABASE_URL are set,
+      start gateway, nominations, jury and announcements, wait until all are ready, print the URLs.
+      --demo        import the Kvalitetsmässan 2017 ceremony and print links with producer/screen/press tokens
+      --infra-only  only start NATS and Postgres (prints NATS_URL and DATABASE_URL)
+      --no-build    never build; fail if dist/ is missing
+      --raw-logs    print the services' JSON log lines as they are
+  ./laurel test [typecheck|lint|depcruise|build:web|jest …] [-- <jest args>]
+      typecheck, lint, dependency rules, web build, unit + e2e tests; stops at the first failure`;
+
+const [command, ...args] = process.argv.slice(2);
+switch (command) {
+  case 'run':
+    await run(args);
+    break;
+  case 'test':
+    process.exitCode = await test(args);
+    break;
+  case undefined:
+  case 'help':
+  case '-h':
+  case '--help':
+    console.log(USAGE);
+    break;
+  default:
+    console.error(`unknown command: ${command}\n\n${USAGE}`);
+    process.exitCode = 2;
+}

@@ -1,0 +1,373 @@
+// `laurel run [--demo] [--infra-only] [--no-build]`: the whole system on one machine.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describeUrl, ensureNatsServer, startEmbeddedPostgres, startNats } from './infra.mjs';
+import {
+  Child,
+  LOG_DIR,
+  ROOT,
+  STATE_DIR,
+  c,
+  cmdlineOf,
+  ensureDir,
+  fail,
+  newestMtime,
+  pickPort,
+  pidAlive,
+  runInherit,
+  say,
+  seconds,
+  sleep,
+  warn,
+} from './util.mjs';
+
+export const SERVICES = [
+  { name: 'nominations', port: 3101, database: true, color: c.green },
+  { name: 'jury', port: 3102, database: true, color: c.magenta },
+  { name: 'announcements', port: 3103, database: true, color: c.yellow },
+  { name: 'gateway', port: 3000, database: false, color: c.cyan },
+];
+const FIXTURE = 'apps/nominations/fixtures/kvalitetsmassan-2017.json';
+const RUN_FILE = path.join(STATE_DIR, 'run.json');
+const BUILD_STAMP = path.join(ROOT, 'dist', '.laurel-build');
+const READY_TIMEOUT_MS = Number(process.env.LAUREL_READY_TIMEOUT ?? 120) * 1000;
+const PINO_LEVELS = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+
+export async function run(args) {
+  const demo = args.includes('--demo');
+  const infraOnly = args.includes('--infra-only');
+  const rawLogs = args.includes('--raw-logs') || process.env.LAUREL_RAW_LOGS === '1';
+  const started = Date.now();
+  ensureDir(LOG_DIR);
+  guardAgainstSecondLauncher();
+
+  const owned = { services: [], nats: null, postgres: null };
+  let stopping = null;
+  const shutdown = (reason, exitCode = 0) => {
+    stopping ??= (async () => {
+      console.log();
+      say(`stopping (${reason})…`);
+      const results = await Promise.all(
+        owned.services.map(async (child) => ({ child, ...(await child.stop('SIGTERM', 10_000)) })),
+      );
+      for (const { child, forced } of results) {
+        if (forced) warn(`${child.name} did not stop within 10 s and was killed`);
+      }
+      if (owned.nats) {
+        await owned.nats.stop();
+        say('nats-server stopped');
+      }
+      if (owned.postgres) {
+        await owned.postgres.stop();
+        say('embedded PostgreSQL stopped');
+      }
+      fs.rmSync(RUN_FILE, { force: true });
+      say('bye');
+      process.exit(exitCode);
+    })();
+    return stopping;
+  };
+  let interrupts = 0;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      if (++interrupts > 1) {
+        warn('second interrupt: killing everything now');
+        for (const child of [...owned.services, owned.nats?.child, owned.postgres?.child]) child?.signalGroup('SIGKILL');
+        process.exit(130);
+      }
+      void shutdown(signal);
+    });
+  }
+  // Children live in their own process groups; never leave them behind, even on a launcher crash.
+  process.on('exit', () => {
+    for (const child of [...owned.services, owned.nats?.child, owned.postgres?.child]) child?.signalGroup('SIGKILL');
+  });
+  process.on('uncaughtException', (error) => {
+    fail(error.stack ?? String(error));
+    void shutdown('launcher error', 1);
+  });
+
+  try {
+    if (!infraOnly) await buildIfStale(args.includes('--no-build'));
+
+    // NATS
+    let natsUrl = process.env.NATS_URL;
+    if (natsUrl) {
+      say(`NATS: using NATS_URL=${describeUrl(natsUrl)}`);
+    } else {
+      const bin = ensureNatsServer();
+      if (!bin) return shutdown('nats-server missing', 1);
+      const t = Date.now();
+      owned.nats = await startNats({ bin });
+      natsUrl = owned.nats.url;
+      say(`NATS: started nats-server with JetStream at ${c.cyan(natsUrl)} (${seconds(Date.now() - t)}, store .laurel/nats)`);
+    }
+    writeRunFile(owned);
+
+    // Postgres
+    let databaseUrl = process.env.DATABASE_URL;
+    if (databaseUrl) {
+      say(`Postgres: using DATABASE_URL=${describeUrl(databaseUrl)}`);
+    } else {
+      const t = Date.now();
+      owned.postgres = await startEmbeddedPostgres({ database: 'laurel' });
+      databaseUrl = owned.postgres.url;
+      say(`Postgres: started embedded PostgreSQL at ${describeUrl(databaseUrl)} (${seconds(Date.now() - t)})`);
+    }
+    writeRunFile(owned);
+
+    if (infraOnly) {
+      console.log();
+      say(`infrastructure is up (${seconds(Date.now() - started)}):`);
+      console.log(`  NATS_URL=${natsUrl}`);
+      console.log(`  DATABASE_URL=${databaseUrl}`);
+      say('Ctrl-C stops it.');
+      return;
+    }
+
+    // Services
+    const adminToken = process.env.LAUREL_ADMIN_TOKEN || persistentAdminToken();
+    const ports = await servicePorts();
+    const logLevel = process.env.LOG_LEVEL ?? 'info';
+    const width = Math.max(...SERVICES.map((s) => s.name.length));
+    for (const service of SERVICES) {
+      const entry = path.join(ROOT, 'dist', 'apps', service.name, 'src', 'main.js');
+      const env = { ...process.env, NATS_URL: natsUrl, PORT: String(ports[service.name]), LOG_LEVEL: logLevel };
+      if (service.database) env.DATABASE_URL = databaseUrl;
+      else delete env.DATABASE_URL;
+      if (service.name === 'gateway') env.LAUREL_ADMIN_TOKEN = adminToken;
+      const prefix = service.color(`${service.name.padEnd(width)} │`);
+      const child = new Child(service.name, process.execPath, ['--enable-source-maps', entry], {
+        env,
+        logFile: path.join(LOG_DIR, `${service.name}.log`),
+        onLine: (line) => console.log(`${prefix} ${rawLogs ? line : renderLogLine(line)}`),
+      });
+      owned.services.push(child);
+      void child.exit.then(({ code, signal }) => {
+        if (!stopping) warn(`${service.name} exited (${signal ?? `code ${code}`}); see .laurel/logs/${service.name}.log`);
+      });
+    }
+    writeRunFile(owned);
+
+    const gateway = `http://localhost:${ports.gateway}`;
+    const ok = await waitUntilReady(owned.services, ports);
+    if (!ok) return shutdown('services not ready', 1);
+
+    let demoLinks = null;
+    if (demo) demoLinks = await importDemo(gateway, adminToken);
+    printBanner({ gateway, adminToken, demoLinks, natsUrl, databaseUrl, tookMs: Date.now() - started });
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+    return shutdown('start-up failed', 1);
+  }
+}
+
+function guardAgainstSecondLauncher() {
+  let previous;
+  try {
+    previous = JSON.parse(fs.readFileSync(RUN_FILE, 'utf8'));
+  } catch {
+    return;
+  }
+  if (pidAlive(previous.launcher) && cmdlineOf(previous.launcher).includes('laurel.mjs')) {
+    fail(`another \`./laurel run\` is active in this folder (pid ${previous.launcher}); stop it first.`);
+    process.exit(1);
+  }
+  // The previous launcher died hard: its children may still hold ports and data folders.
+  for (const { pid, match } of previous.children ?? []) {
+    if (pidAlive(pid) && cmdlineOf(pid).includes(match)) {
+      warn(`stopping leftover process ${pid} (${match}) from an earlier run`);
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        process.kill(pid, 'SIGKILL');
+      }
+    }
+  }
+}
+
+function writeRunFile(owned) {
+  const children = [
+    ...owned.services.map((child) => ({ pid: child.pid, match: `dist/apps/${child.name}/` })),
+    owned.nats && { pid: owned.nats.child.pid, match: 'nats-server' },
+  ].filter(Boolean);
+  // Postgres is found again through its own postmaster.pid.
+  fs.writeFileSync(RUN_FILE, JSON.stringify({ launcher: process.pid, children }, null, 2));
+}
+
+async function buildIfStale(skip) {
+  const entries = SERVICES.map((s) => path.join(ROOT, 'dist', 'apps', s.name, 'src', 'main.js'));
+  const missing = entries.filter((e) => !fs.existsSync(e));
+  if (skip) {
+    if (missing.length) throw new Error(`--no-build, but ${path.relative(ROOT, missing[0])} does not exist`);
+    return;
+  }
+  const stamp = fs.existsSync(BUILD_STAMP) ? fs.statSync(BUILD_STAMP).mtimeMs : 0;
+  const sources = newestMtime(['apps', 'libs', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']);
+  if (!missing.length && stamp >= sources) return;
+  say(missing.length ? 'building (dist is missing)…' : 'building (sources changed since the last build)…');
+  const { code, ms } = await runInherit('npm', ['run', 'build']);
+  if (code !== 0) throw new Error(`npm run build failed (exit ${code})`);
+  const stillMissing = entries.filter((e) => !fs.existsSync(e));
+  if (stillMissing.length) throw new Error(`the build did not produce ${stillMissing.map((e) => path.relative(ROOT, e)).join(', ')}`);
+  fs.writeFileSync(BUILD_STAMP, new Date().toISOString());
+  say(`built in ${seconds(ms)}`);
+}
+
+function persistentAdminToken() {
+  const file = path.join(STATE_DIR, 'admin-token');
+  try {
+    const token = fs.readFileSync(file, 'utf8').trim();
+    if (token) return token;
+  } catch {
+    // first run
+  }
+  const token = randomBytes(24).toString('base64url');
+  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+/** The documented ports when free; otherwise the next free one (said out loud so URLs are not a surprise). */
+async function servicePorts() {
+  const ports = {};
+  const taken = [];
+  for (const service of SERVICES) {
+    const preferred = service.name === 'gateway' && process.env.PORT ? Number(process.env.PORT) : service.port;
+    const port = await pickPort(preferred, { avoid: taken });
+    if (port !== preferred) warn(`port ${preferred} is busy: ${service.name} uses ${port}`);
+    ports[service.name] = port;
+    taken.push(port);
+  }
+  return ports;
+}
+
+/** Pino JSON → `12:00:01.123 INFO  [Context] message {extra}`; anything else passes through. */
+export function renderLogLine(line) {
+  if (!line.startsWith('{')) return line;
+  let entry;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    return line;
+  }
+  const { level, time, msg, message, context, pid: _pid, hostname: _host, v: _v, service: _service, ...rest } = entry;
+  const label = (typeof level === 'number' ? PINO_LEVELS[level] : String(level ?? 'info').toUpperCase()) ?? String(level);
+  const paintLevel = { WARN: c.yellow, ERROR: c.red, FATAL: c.red, DEBUG: c.dim, TRACE: c.dim }[label] ?? ((t) => t);
+  const at = time ? new Date(time).toISOString().slice(11, 23) : '';
+  const extra = Object.keys(rest).length ? ` ${c.dim(JSON.stringify(rest))}` : '';
+  return `${c.dim(at)} ${paintLevel(label.padEnd(5))} ${context ? c.dim(`[${context}] `) : ''}${msg ?? message ?? ''}${extra}`;
+}
+
+async function probe(url) {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    const body = await response.text();
+    return { ok: response.status === 200, status: String(response.status), body: body.slice(0, 200) };
+  } catch (error) {
+    return { ok: false, status: error?.cause?.code === 'ECONNREFUSED' ? 'not listening' : (error?.cause?.code ?? 'no answer') };
+  }
+}
+
+async function waitUntilReady(children, ports) {
+  const t0 = Date.now();
+  let lastLine = '';
+  let lastPrinted = 0;
+  for (;;) {
+    const dead = children.find((child) => child.exited);
+    if (dead) {
+      fail(`${dead.name} exited (${dead.signal ?? `code ${dead.exitCode}`}) before it was ready. Last lines:`);
+      for (const line of dead.tail.slice(-15)) console.error(`    ${line}`);
+      fail(`full log: .laurel/logs/${dead.name}.log`);
+      return false;
+    }
+    const states = await Promise.all(
+      children.map(async (child) => ({ name: child.name, ...(await probe(`http://127.0.0.1:${ports[child.name]}/health/ready`)) })),
+    );
+    if (states.every((s) => s.ok)) {
+      say(`all services ready after ${seconds(Date.now() - t0)}`);
+      return true;
+    }
+    const elapsed = Date.now() - t0;
+    if (elapsed > READY_TIMEOUT_MS) {
+      for (const s of states.filter((s) => !s.ok)) {
+        fail(`${s.name} is not ready after ${seconds(elapsed)}: GET :${ports[s.name]}/health/ready → ${s.status}${s.body ? ` ${s.body}` : ''}`);
+        fail(`  log: .laurel/logs/${s.name}.log`);
+      }
+      fail('raise LAUREL_READY_TIMEOUT (seconds) if start-up is just slow');
+      return false;
+    }
+    const line = states.map((s) => `${s.name} ${s.ok ? c.green('✓') : c.dim(s.status)}`).join('  ');
+    if (line !== lastLine || Date.now() - lastPrinted > 5000) {
+      say(`waiting for /health/ready (${Math.round(elapsed / 1000)} s): ${line}`);
+      lastLine = line;
+      lastPrinted = Date.now();
+    }
+    await sleep(500);
+  }
+}
+
+async function api(gateway, method, pathname, token, body) {
+  const response = await fetch(`${gateway}/api/v1${pathname}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  let json;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, json, text };
+}
+
+async function importDemo(gateway, adminToken) {
+  const file = path.join(ROOT, FIXTURE);
+  if (!fs.existsSync(file)) throw new Error(`--demo: the fixture ${FIXTURE} does not exist`);
+  const ceremony = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const slug = ceremony.ceremony?.slug ?? ceremony.slug;
+  const imported = await api(gateway, 'POST', '/ceremonies', adminToken, ceremony);
+  if (imported.status === 201 || imported.status === 200) {
+    say(`demo: imported ceremony ${c.bold(slug)} (${ceremony.categories?.length ?? '?'} awards)`);
+  } else if (imported.status === 409) {
+    say(`demo: ceremony ${c.bold(slug)} was already imported`);
+  } else {
+    throw new Error(`demo import failed: POST /api/v1/ceremonies → ${imported.status} ${imported.text.slice(0, 500)}`);
+  }
+  const ref = imported.json?.slug ?? slug;
+  const tokens = {};
+  for (const role of ['producer', 'screen', 'press']) {
+    const issued = await api(gateway, 'POST', `/ceremonies/${encodeURIComponent(ref)}/tokens`, adminToken, { role });
+    if (issued.status >= 300 || !issued.json?.token) {
+      throw new Error(`demo: issuing a ${role} token failed: ${issued.status} ${issued.text.slice(0, 300)}`);
+    }
+    tokens[role] = issued.json.token;
+  }
+  return { slug: ref, tokens };
+}
+
+function printBanner({ gateway, adminToken, demoLinks, natsUrl, databaseUrl, tookMs }) {
+  const slug = demoLinks?.slug ?? '<slug>';
+  const q = (role) => (demoLinks ? `?token=${encodeURIComponent(demoLinks.tokens[role])}` : '');
+  const rows = [
+    ['gateway', gateway],
+    ['API docs', `${gateway}/api/docs`],
+    ['admin', `${gateway}/admin`],
+    ['admin token', adminToken],
+    ['control room', `${gateway}/control/${slug}${q('producer')}`],
+    ['stage screen', `${gateway}/stage/${slug}${q('screen')}`],
+    ['press', `${gateway}/press/${slug}${q('press')}`],
+    ['public', `${gateway}/c/${slug}`],
+    ['NATS', natsUrl],
+    ['Postgres', describeUrl(databaseUrl)],
+  ];
+  console.log();
+  say(c.bold(`Laurel is up (${seconds(tookMs)} from launch)`));
+  for (const [label, value] of rows) console.log(`  ${label.padEnd(13)} ${label === 'admin token' ? c.bold(value) : c.cyan(value)}`);
+  if (!demoLinks) console.log(c.dim('  (./laurel run --demo imports the Kvalitetsmässan 2017 ceremony and prints links with tokens)'));
+  console.log(c.dim('  logs: .laurel/logs/   Ctrl-C stops everything'));
+  console.log();
+}
