@@ -105,7 +105,8 @@ export function computeRanking(panel: PanelInput, options: RankingOptions = {}):
     throw new ScoringError('quorum not met', `${quorum.locked} of ${quorum.required} ballots locked`, { ...quorum });
   }
 
-  const ballots = countedBallots(panel, activeJurorIds(panel.jurors));
+  // Juror order fixes the floating-point summation order, so row order from storage cannot move a score.
+  const ballots = countedBallots(panel, activeJurorIds(panel.jurors)).sort((a, b) => (a.jurorId < b.jurorId ? -1 : 1));
   const conflicted = new Set(panel.conflicts.map((c) => conflictKey(c.jurorId, c.nomineeId)));
   const totalWeight = criteria.reduce((sum, c) => sum + c.weight, 0);
 
