@@ -1,0 +1,74 @@
+// Architecture rules, checked by `npm run depcruise` (part of `./laurel test`).
+// The services are separate bounded contexts that only share libs/ (contracts, messaging, persistence,
+// observability); each app owns its own schema, so reaching into another app's code, entities
+// included, is the first step towards reading its tables.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'app-imports-other-app',
+      comment:
+        'An app may import only its own files, libs/ and packages. Talk to another service over NATS ' +
+        '(subjects and payload types live in libs/contracts). This also keeps every app out of the ' +
+        "other services' entities.",
+      severity: 'error',
+      from: { path: '^apps/([^/]+)/' },
+      to: { path: '^apps/([^/]+)/', pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'no-foreign-entities',
+      comment:
+        "No app reaches another service's entities (tables are private to their service). Covered by " +
+        'app-imports-other-app; kept separate so the message says what went wrong.',
+      severity: 'error',
+      from: { path: '^apps/([^/]+)/' },
+      to: { path: ['^apps/[^/]+/.*(entities|[.]entity[.])'], pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'lib-imports-app',
+      comment: 'libs/ are shared by every app and must not depend on any of them.',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'no-circular-in-libs',
+      comment: 'Circular dependencies inside libs/ make load order fragile under ESM (undefined at import time).',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-unresolvable',
+      comment: 'An import that does not resolve is a typo or a package missing from package.json.',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+    {
+      name: 'no-dev-deps-in-production-code',
+      comment: 'Service code ends up in the runtime image, where devDependencies are pruned.',
+      severity: 'error',
+      from: { path: '^(apps|libs)/[^/]+/src/', pathNot: '[.](spec|e2e-spec|test)[.]ts$|/testing/|[-.]testing[.]ts$' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|coverage|fixtures)/|^apps/web/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    // `#contracts` & co. are Node subpath imports (package.json "imports"); the "types" condition
+    // points them at libs/*/src/index.ts, which is what the rules must see.
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['types', 'import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json', '.d.ts'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+    },
+    skipAnalysisNotInRules: true,
+    reporterOptions: {
+      text: { highlightFocused: true },
+    },
+  },
+};
