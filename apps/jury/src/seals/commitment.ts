@@ -83,6 +83,6 @@ export function validateMotivation(text: unknown): MotivationProblem[] {
   if (length > MOTIVATION_MAX_LENGTH) problems.push(problem('too long'));
   if (/(?!\n)\p{Cc}/u.test(normalized)) problems.push(problem('control character'));
   // A tag starts with a letter, `/`, `!` or `?` right after `<`; "betyg < 5 > 3" is plain text.
-  if (/<[a-zA-Z\/!?][^>]*>/.test(normalized)) problems.push(problem('html tag'));
+  if (/<[a-zA-Z/!?][^>]*>/.test(normalized)) problems.push(problem('html tag'));
   return problems;
 }

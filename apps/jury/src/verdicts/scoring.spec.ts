@@ -228,19 +228,23 @@ describe('computeRanking', () => {
       ];
       expect((jurorMean(x) + jurorMean(y) + jurorMean(z)) / 3).not.toBe((jurorMean(z) + jurorMean(x) + jurorMean(y)) / 3);
 
-      const result = computeRanking(
-        panel({
-          criteria: keys.map((key, i) => ({ key, weight: weights[i] })),
-          nomineeIds: ['are', 'boras'],
-          lockedBallots: [
-            ballot('j1', { are: x, boras: z }, keys),
-            ballot('j2', { are: y, boras: x }, keys),
-            ballot('j3', { are: z, boras: y }, keys),
-          ],
-        }),
-      );
+      const tolerancePanel = (): Partial<PanelInput> => ({
+        criteria: keys.map((key, i) => ({ key, weight: weights[i] })),
+        nomineeIds: ['are', 'boras'],
+        lockedBallots: [
+          ballot('j1', { are: x, boras: z }, keys),
+          ballot('j2', { are: y, boras: x }, keys),
+          ballot('j3', { are: z, boras: y }, keys),
+        ],
+      });
+      const result = computeRanking(panel(tolerancePanel()));
       expect(result.tied).toEqual(['are', 'boras']);
       expect(result.ranking.map((r) => r.score)).toEqual([5.7778, 5.7778]);
+
+      // The float-larger nominee listed second: the given order still decides the order within the tie.
+      const swapped = computeRanking(panel({ ...tolerancePanel(), nomineeIds: ['boras', 'are'] }));
+      expect(swapped.tied).toEqual(['boras', 'are']);
+      expect(swapped.ranking.map((r) => r.nomineeId)).toEqual(['boras', 'are']);
     });
 
     it('keeps a real difference smaller than the display precision', () => {

@@ -110,25 +110,28 @@ export function computeRanking(panel: PanelInput, options: RankingOptions = {}):
   const conflicted = new Set(panel.conflicts.map((c) => conflictKey(c.jurorId, c.nomineeId)));
   const totalWeight = criteria.reduce((sum, c) => sum + c.weight, 0);
 
-  const scored: { nomineeId: string; exact: number; jurorCount: number }[] = [];
+  const scored: { nomineeId: string; given: number; exact: number; jurorCount: number; rank: number }[] = [];
   const unscorable: string[] = [];
-  for (const nomineeId of panel.nomineeIds) {
+  for (const [given, nomineeId] of panel.nomineeIds.entries()) {
     const jurorMeans: number[] = [];
     for (const ballot of ballots) {
       if (conflicted.has(conflictKey(ballot.jurorId, nomineeId))) continue;
       jurorMeans.push(weightedMean(ballot, nomineeId, criteria, totalWeight));
     }
     if (jurorMeans.length === 0) unscorable.push(nomineeId);
-    else scored.push({ nomineeId, exact: mean(jurorMeans), jurorCount: jurorMeans.length });
+    else scored.push({ nomineeId, given, exact: mean(jurorMeans), jurorCount: jurorMeans.length, rank: 0 });
   }
   if (scored.length === 0) {
     throw new ScoringError('no scorable nominee', 'no eligible juror may score any nominee', { unscorable });
   }
 
-  // Stable sort: equal scores keep the nominees' given order, so the output is deterministic.
   scored.sort((a, b) => b.exact - a.exact);
-  const ranks = competitionRanks(scored.map((s) => s.exact));
-  const top = scored.filter((_, i) => ranks[i] === 1).map((s) => s.nomineeId);
+  const exacts = scored.map((s) => s.exact);
+  const ranks = competitionRanks(exacts);
+  // Within a tie group, keep the nominees' given order rather than float noise, so the output is deterministic.
+  scored.forEach((s, i) => (s.rank = ranks[i]));
+  scored.sort((a, b) => a.rank - b.rank || a.given - b.given);
+  const top = scored.filter((s) => s.rank === 1).map((s) => s.nomineeId);
 
   let winnerId: string | null = top.length === 1 ? top[0] : null;
   if (options.tieBreakWinnerId !== undefined) {
@@ -144,11 +147,10 @@ export function computeRanking(panel: PanelInput, options: RankingOptions = {}):
     scored.unshift(...scored.splice(at, 1));
   }
 
-  // Moving the winner within the top group leaves every position's rank as computed.
-  const ranking: RankedNominee[] = scored.map((s, i) => ({
+  const ranking: RankedNominee[] = scored.map((s) => ({
     nomineeId: s.nomineeId,
-    rank: ranks[i],
-    score: roundForDisplay(s.exact),
+    rank: s.rank,
+    score: roundForDisplay(exacts[s.rank - 1]), // tied nominees show one score, even across a rounding edge
     jurorCount: s.jurorCount,
   }));
   for (const nomineeId of unscorable) {
