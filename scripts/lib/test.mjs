@@ -50,7 +50,9 @@ export async function test(args) {
     });
   }
 
-  const env = { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? (process.stdout.isTTY ? '1' : '0') };
+  // jest's output is piped (to catch its summary), so keep its colours when we are on a terminal.
+  const env = { ...process.env };
+  if (process.stdout.isTTY && env.FORCE_COLOR === undefined && !env.NO_COLOR) env.FORCE_COLOR = '1';
   try {
     if (needsInfra) {
       const tools = ensureTestTools();
@@ -124,7 +126,10 @@ async function testDatabase() {
     if (!(await postgresReachable(given, 5000))) throw new Error(`cannot connect to the given database ${describeUrl(given)}`);
     return { url: given, owned: null };
   }
-  if (await postgresReachable(MACHINE_POSTGRES)) return { url: MACHINE_POSTGRES, owned: null };
+  // LAUREL_TEST_EMBEDDED_PG=1 skips the machine's Postgres (to exercise the embedded path).
+  if (process.env.LAUREL_TEST_EMBEDDED_PG !== '1' && (await postgresReachable(MACHINE_POSTGRES))) {
+    return { url: MACHINE_POSTGRES, owned: null };
+  }
   const t = Date.now();
   say('no Postgres on 127.0.0.1:5432: starting an embedded one for this test run…');
   const owned = await startEmbeddedPostgres({ dataDir: path.join(STATE_DIR, 'pg-test'), preferredPort: 5434, database: 'postgres' });
@@ -173,14 +178,14 @@ function printSummary(results, steps, totalMs) {
   for (const step of steps) {
     const r = results.find((x) => x.step === step);
     const status = !r
-      ? c.dim('not run')
-      : { passed: c.green('passed'), failed: c.red('FAILED'), skipped: c.yellow('skipped') }[r.status];
+      ? c.dim('not run'.padEnd(8))
+      : { passed: c.green('passed  '), failed: c.red('FAILED  '), skipped: c.yellow('skipped ') }[r.status];
     const time = r && r.status !== 'skipped' ? seconds(r.ms) : '';
-    console.log(`  ${step.name.padEnd(10)} ${status.padEnd(18)} ${time.padStart(8)}${r?.note ? c.dim(`  ${r.note}`) : ''}`);
+    console.log(`  ${step.name.padEnd(10)} ${status} ${time.padStart(8)}${r?.note ? c.dim(`  ${r.note}`) : ''}`);
   }
   const jest = results.find((r) => r.step.name === 'jest');
   for (const line of jest?.summary ?? []) console.log(`  ${line}`);
   const failed = results.find((r) => r.status === 'failed');
-  console.log(`  ${'total'.padEnd(10)} ${(failed ? c.red('FAILED') : c.green('passed')).padEnd(18)} ${seconds(totalMs).padStart(8)}`);
+  console.log(`  ${'total'.padEnd(10)} ${failed ? c.red('FAILED  ') : c.green('passed  ')} ${seconds(totalMs).padStart(8)}`);
   if (failed) fail(`${failed.step.name} failed; later steps did not run`);
 }
