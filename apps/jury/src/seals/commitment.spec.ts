@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import {
   MOTIVATION_MAX_LENGTH,
   MOTIVATION_MIN_LENGTH,
+  MotivationError,
   computeCommitment,
   generateSalt,
   normalizeMotivation,
+  sealVerdict,
   validateMotivation,
   verifyCommitment,
   type SealContents,
@@ -175,5 +177,40 @@ describe('normalizeMotivation', () => {
     const once = normalizeMotivation(`  ${gotapriset.motivation.normalize('NFD')}\r\n`);
     expect(normalizeMotivation(once)).toBe(once);
     expect(computeCommitment({ ...gotapriset, motivation: once })).toBe(computeCommitment(gotapriset));
+  });
+});
+
+describe('sealVerdict', () => {
+  it('commits to the normalized motivation with the given salt', () => {
+    const sealed = sealVerdict(
+      { categoryId: gotapriset.categoryId, winnerId: gotapriset.winnerId, motivation: `\r\n  ${gotapriset.motivation.normalize('NFD')}  ` },
+      gotapriset.salt,
+    );
+    expect(sealed).toEqual({ ...gotapriset, commitment: 'cd8d3a5d92b025cd50f9d571dc5a666f237ed03c38aa56bc7d9e846804c29123' });
+    expect(verifyCommitment(sealed, sealed.commitment)).toBe(true);
+  });
+
+  it('uses a fresh salt by default', () => {
+    const verdict = { categoryId: 'c', winnerId: 'w', motivation: gotapriset.motivation };
+    const a = sealVerdict(verdict);
+    const b = sealVerdict(verdict);
+    expect(a.salt).toMatch(/^[0-9a-f]{64}$/);
+    expect(a.salt).not.toBe(b.salt);
+    expect(a.commitment).not.toBe(b.commitment);
+  });
+
+  it('refuses an invalid motivation with its problems', () => {
+    const verdict = { categoryId: 'c', winnerId: 'w', motivation: '<p>kort</p>' };
+    let caught: unknown;
+    try {
+      sealVerdict(verdict, gotapriset.salt);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(MotivationError);
+    expect((caught as MotivationError).problems).toEqual([
+      { path: 'motivation', reason: 'too short' },
+      { path: 'motivation', reason: 'html tag' },
+    ]);
   });
 });

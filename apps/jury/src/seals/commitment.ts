@@ -86,3 +86,31 @@ export function validateMotivation(text: unknown): MotivationProblem[] {
   if (/<[a-zA-Z/!?][^>]*>/.test(normalized)) problems.push(problem('html tag'));
   return problems;
 }
+
+/** The motivation does not meet the plain-text rules; `problems` go to the 400 details. */
+export class MotivationError extends Error {
+  constructor(readonly problems: MotivationProblem[]) {
+    super(`invalid motivation: ${problems.map((p) => p.reason).join(', ')}`);
+    this.name = 'MotivationError';
+  }
+}
+
+export interface SealedVerdict extends SealContents {
+  commitment: string;
+}
+
+/**
+ * Seals a verdict: normalizes and validates the motivation, then commits to it with a fresh salt.
+ * Store and later reveal the returned fields exactly; `salt` is a parameter only so tests are deterministic.
+ */
+export function sealVerdict(verdict: Omit<SealContents, 'salt'>, salt: string = generateSalt()): SealedVerdict {
+  const problems = validateMotivation(verdict.motivation);
+  if (problems.length > 0) throw new MotivationError(problems);
+  const contents: SealContents = {
+    categoryId: verdict.categoryId,
+    winnerId: verdict.winnerId,
+    motivation: normalizeMotivation(verdict.motivation),
+    salt,
+  };
+  return { ...contents, commitment: computeCommitment(contents) };
+}
