@@ -3,7 +3,10 @@ import {
   effectiveCriteria,
   isBallotComplete,
   isBallotEmpty,
+  lockRefusal,
   missingScores,
+  reopenRefusal,
+  saveRefusal,
   validateScores,
   type Criterion,
 } from './ballot-rules.js';
@@ -136,5 +139,32 @@ describe('isBallotEmpty', () => {
 
   it('is not empty with one score', () => {
     expect(isBallotEmpty({ are: {}, boras: { impact: 3 } })).toBe(false);
+  });
+});
+
+describe('ballot lifecycle (locked is locked)', () => {
+  const draft = { status: 'draft', verdictSealed: false } as const;
+  const locked = { status: 'locked', verdictSealed: false } as const;
+
+  it('saves drafts only', () => {
+    expect(saveRefusal(draft)).toBeNull();
+    expect(saveRefusal(locked)).toBe('ballot locked');
+    expect(saveRefusal({ ...draft, verdictSealed: true })).toBe('verdict sealed');
+  });
+
+  it('locks a complete draft only', () => {
+    expect(lockRefusal({ ...draft, complete: true })).toBeNull();
+    expect(lockRefusal({ ...draft, complete: false })).toBe('ballot incomplete');
+    expect(lockRefusal({ ...locked, complete: true })).toBe('ballot locked');
+    expect(lockRefusal({ ...draft, verdictSealed: true, complete: true })).toBe('verdict sealed');
+  });
+
+  it('lets only the chair reopen a locked ballot before sealing, with a reason', () => {
+    const reopen = { ...locked, byChair: true, reason: 'Fel siffra för Åre kommun' };
+    expect(reopenRefusal(reopen)).toBeNull();
+    expect(reopenRefusal({ ...reopen, byChair: false })).toBe('not the chair');
+    expect(reopenRefusal({ ...reopen, reason: '  \n ' })).toBe('reason required');
+    expect(reopenRefusal({ ...reopen, status: 'draft' })).toBe('ballot not locked');
+    expect(reopenRefusal({ ...reopen, verdictSealed: true })).toBe('verdict sealed');
   });
 });

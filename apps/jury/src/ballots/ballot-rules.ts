@@ -125,6 +125,38 @@ export function isBallotEmpty(scores: BallotScores): boolean {
   return Object.values(scores).every((byCriterion) => !isPlainObject(byCriterion) || Object.keys(byCriterion).length === 0);
 }
 
+export type BallotStatus = 'draft' | 'locked';
+
+/** Why a ballot action is refused (409, except 'not the chair' which is 403). */
+export type BallotRefusal = 'verdict sealed' | 'ballot locked' | 'ballot not locked' | 'ballot incomplete' | 'not the chair' | 'reason required';
+
+export interface BallotState {
+  status: BallotStatus;
+  /** Sealed verdicts never change, so nothing about their ballots may either. */
+  verdictSealed: boolean;
+}
+
+/** A juror may save draft scores until the ballot is locked. */
+export function saveRefusal(ballot: BallotState): BallotRefusal | null {
+  if (ballot.verdictSealed) return 'verdict sealed';
+  if (ballot.status === 'locked') return 'ballot locked';
+  return null;
+}
+
+/** Locking is irrevocable for the juror, so only a complete ballot may be locked. */
+export function lockRefusal(ballot: BallotState & { complete: boolean }): BallotRefusal | null {
+  return saveRefusal(ballot) ?? (ballot.complete ? null : 'ballot incomplete');
+}
+
+/** Only the chair reopens a locked ballot, before sealing, giving a reason for the audit log. */
+export function reopenRefusal(ballot: BallotState & { byChair: boolean; reason: string }): BallotRefusal | null {
+  if (ballot.verdictSealed) return 'verdict sealed';
+  if (!ballot.byChair) return 'not the chair';
+  if (ballot.status !== 'locked') return 'ballot not locked';
+  if (ballot.reason.trim().length === 0) return 'reason required';
+  return null;
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
