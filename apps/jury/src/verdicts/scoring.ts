@@ -83,11 +83,11 @@ export class ScoringError extends Error {
 }
 
 export function quorumStatus(panel: PanelInput): QuorumStatus {
-  const active = activeJurorIds(panel.jurors);
-  const locked = new Set(countedBallots(panel, active).map((b) => b.jurorId)).size;
   if (panel.quorum !== undefined && (!Number.isInteger(panel.quorum) || panel.quorum < 1)) {
     throw new ScoringError('invalid panel', `quorum must be a positive integer, got ${panel.quorum}`);
   }
+  const active = activeJurorIds(panel.jurors);
+  const locked = new Set(countedBallots(panel, active).map((b) => b.jurorId)).size;
   // A panel with nobody active can never reach quorum: a verdict needs at least one locked ballot.
   const required = panel.quorum ?? Math.max(1, active.size);
   return { required, locked, met: locked >= required };
