@@ -1,0 +1,252 @@
+import type { CategoryView, CeremonyView, CueAction, SceneKind } from '#contracts';
+import { findStep, isCategoryStepKind, type RunOfShow, type RunOfShowStep } from './run-of-show.js';
+
+/**
+ * The show as a pure state machine: the producer's cues move it through the run of show.
+ * No I/O and no clock: the caller passes `now` and stores the state it gets back.
+ */
+
+// Type-only use of #contracts keeps this core free of class-validator and reflect-metadata;
+// the Records make the compiler check these lists against the contract's unions.
+const CUE_ACTIONS: Record<CueAction, true> = { next: true, prev: true, goto: true, blackout: true, resume: true, reveal: true };
+const SCENE_KINDS: Record<SceneKind, true> = {
+  blackout: true,
+  welcome: true,
+  category: true,
+  nominees: true,
+  envelope: true,
+  winner: true,
+  motivation: true,
+  interlude: true,
+  closing: true,
+};
+
+export interface RevealedResult {
+  categoryId: string;
+  revealedAt: string;
+  /** The seq of the cue that revealed it. */
+  seq: number;
+}
+
+export interface ShowState {
+  /** Step in the run of show; null = before the show (the screens show a blackout covering nothing). */
+  stepIndex: number | null;
+  /** An interlude is shown over the current step; `next` continues after that step. */
+  interlude: boolean;
+  /** Screens blacked out over the scene underneath. */
+  blackout: boolean;
+  /** Grows by exactly 1 with every accepted cue. */
+  seq: number;
+  /** Revealed categories by id. A reveal is never undone. */
+  revealed: Readonly<Record<string, RevealedResult>>;
+}
+
+/** What is on stage. `covered` is the scene a blackout hides (absent before the show). */
+export interface Scene {
+  kind: SceneKind;
+  categoryId?: string;
+  covered?: SceneKind;
+}
+
+export interface Cue {
+  action: CueAction;
+  /** Category id or slug: required for `reveal` and for `goto` a category scene. */
+  categoryId?: string;
+  /** For `goto`. */
+  scene?: SceneKind;
+}
+
+export interface CueContext {
+  ceremony: CeremonyView;
+  runOfShow: RunOfShow;
+  /** Ids of the categories whose verdict is sealed (envelope handed over by the jury). */
+  sealed: ReadonlySet<string>;
+  now: Date;
+}
+
+export interface CueAccepted {
+  ok: true;
+  state: ShowState;
+  scene: Scene;
+  /** Present when this cue revealed a category: the caller opens that envelope and publishes it. */
+  reveal?: { categoryId: string };
+}
+
+export interface CueRefused {
+  ok: false;
+  status: 400 | 409;
+  reason: string;
+}
+
+export type CueOutcome = CueAccepted | CueRefused;
+
+export function initialShowState(): ShowState {
+  return { stepIndex: null, interlude: false, blackout: false, seq: 0, revealed: {} };
+}
+
+export function currentScene(state: ShowState, runOfShow: RunOfShow): Scene {
+  const underneath = sceneUnderneath(state, runOfShow);
+  if (!state.blackout) return underneath;
+  return state.stepIndex === null && !state.interlude ? { kind: 'blackout' } : { kind: 'blackout', covered: underneath.kind };
+}
+
+export function applyCue(state: ShowState, cue: Cue, ctx: CueContext): CueOutcome {
+  if (cue.action === 'goto' && cue.scene === 'blackout') return blackout(state, ctx);
+  switch (cue.action) {
+    case 'blackout':
+      return blackout(state, ctx);
+    case 'resume':
+      return state.blackout ? accept(state, ctx, { blackout: false }) : refuse(409, 'Nothing to resume: the screens are not blacked out');
+  }
+  if (!Object.hasOwn(CUE_ACTIONS, cue.action)) return refuse(400, `Unknown cue "${String(cue.action)}"`);
+  if (state.blackout) return refuse(409, `The screens are blacked out: resume first (${cue.action} was not applied)`);
+  switch (cue.action) {
+    case 'next':
+      return next(state, ctx);
+    case 'prev':
+      return prev(state, ctx);
+    case 'goto':
+      return goto(state, cue, ctx);
+    case 'reveal':
+      return reveal(state, cue, ctx);
+  }
+}
+
+function next(state: ShowState, ctx: CueContext): CueOutcome {
+  if (state.stepIndex === null) return accept(state, ctx, { stepIndex: 0, interlude: false });
+  const from = stepAt(ctx.runOfShow, state.stepIndex);
+  if (from.kind === 'closing') return refuse(409, 'The closing is the last scene: there is no next scene');
+  const to = stepAt(ctx.runOfShow, from.index + 1);
+  if (hidesResult(to, state)) {
+    const name = categoryName(ctx, to.categoryId);
+    return refuse(409, `Reveal the envelope first: only the reveal cue shows the winner of ${name}`);
+  }
+  return accept(state, ctx, { stepIndex: to.index, interlude: false });
+}
+
+function prev(state: ShowState, ctx: CueContext): CueOutcome {
+  if (state.stepIndex === null) return refuse(409, 'The show has not started: there is no previous scene (next starts with the welcome)');
+  // From an interlude, back is the step it was shown over.
+  if (state.interlude) return accept(state, ctx, { interlude: false });
+  const from = stepAt(ctx.runOfShow, state.stepIndex);
+  if (from.index === 0) return refuse(409, 'The welcome is the first scene: there is no previous scene');
+  // Stepping back past an unrevealed category (reached with goto) lands on its envelope, never its result.
+  let to = stepAt(ctx.runOfShow, from.index - 1);
+  while (hidesResult(to, state)) to = stepAt(ctx.runOfShow, to.index - 1);
+  return accept(state, ctx, { stepIndex: to.index, interlude: false });
+}
+
+function goto(state: ShowState, cue: Cue, ctx: CueContext): CueOutcome {
+  const scene = cue.scene;
+  if (scene === undefined) return refuse(400, 'goto needs a scene');
+  if (!Object.hasOwn(SCENE_KINDS, scene)) return refuse(400, `Unknown scene "${String(scene)}"`);
+  if (scene === 'blackout') return blackout(state, ctx);
+  if (scene === 'interlude') return accept(state, ctx, { interlude: true });
+  if (!isCategoryStepKind(scene)) {
+    const step = findStep(ctx.runOfShow, scene);
+    if (!step) return refuse(400, `The run of show has no ${scene} scene`);
+    return accept(state, ctx, { stepIndex: step.index, interlude: false });
+  }
+  if (cue.categoryId === undefined) return refuse(400, `goto ${scene} needs a categoryId`);
+  const category = resolveCategory(ctx, cue.categoryId);
+  if (!category) return refuse(400, `Unknown category "${cue.categoryId}"`);
+  const step = findStep(ctx.runOfShow, scene, category.id);
+  if (!step) return refuse(400, `${category.name} is not in the run of show`);
+  if (hidesResult(step, state)) {
+    return refuse(409, `No spoilers: ${category.name} is not revealed yet, so its ${scene} scene cannot be shown (reveal it at its envelope)`);
+  }
+  return accept(state, ctx, { stepIndex: step.index, interlude: false });
+}
+
+function reveal(state: ShowState, cue: Cue, ctx: CueContext): CueOutcome {
+  if (cue.categoryId === undefined) return refuse(400, 'reveal needs the categoryId of the envelope on stage');
+  const category = resolveCategory(ctx, cue.categoryId);
+  if (!category) return refuse(400, `Unknown category "${cue.categoryId}"`);
+  if (state.revealed[category.id]) return refuse(409, `${category.name} is already revealed`);
+  const winnerStep = findStep(ctx.runOfShow, 'winner', category.id);
+  if (!winnerStep) return refuse(400, `${category.name} is not in the run of show`);
+
+  const onStage = currentScene(state, ctx.runOfShow);
+  if (onStage.kind !== 'envelope' || onStage.categoryId !== category.id) {
+    if (onStage.kind === 'envelope') {
+      return refuse(409, `${category.name} is not on stage: the envelope on stage is ${categoryName(ctx, onStage.categoryId)}`);
+    }
+    if (onStage.categoryId === category.id) {
+      return refuse(409, `${category.name} is not at its envelope yet: the scene on stage is ${describeScene(onStage, ctx)}`);
+    }
+    return refuse(409, `${category.name} is not on stage: the scene on stage is ${describeScene(onStage, ctx)}`);
+  }
+  if (!ctx.sealed.has(category.id)) {
+    return refuse(409, `${category.name} cannot be revealed: its verdict is not sealed yet (the jury chair seals it)`);
+  }
+
+  const seq = state.seq + 1;
+  const revealed = { ...state.revealed, [category.id]: { categoryId: category.id, revealedAt: ctx.now.toISOString(), seq } };
+  return { ...accept(state, ctx, { stepIndex: winnerStep.index, interlude: false, revealed }), reveal: { categoryId: category.id } };
+}
+
+function blackout(state: ShowState, ctx: CueContext): CueOutcome {
+  if (state.blackout) return refuse(409, 'The screens are already blacked out');
+  return accept(state, ctx, { blackout: true });
+}
+
+/** Every accepted cue is one scene change with the next seq. */
+function accept(state: ShowState, ctx: CueContext, change: Partial<Omit<ShowState, 'seq'>>): CueAccepted {
+  const next: ShowState = { ...state, ...change, seq: state.seq + 1 };
+  return { ok: true, state: next, scene: currentScene(next, ctx.runOfShow) };
+}
+
+function refuse(status: 400 | 409, reason: string): CueRefused {
+  return { ok: false, status, reason };
+}
+
+function sceneUnderneath(state: ShowState, runOfShow: RunOfShow): Scene {
+  if (state.interlude) return { kind: 'interlude' };
+  if (state.stepIndex === null) return { kind: 'blackout' };
+  const step = stepAt(runOfShow, state.stepIndex);
+  return step.categoryId === undefined ? { kind: step.kind } : { kind: step.kind, categoryId: step.categoryId };
+}
+
+function stepAt(runOfShow: RunOfShow, index: number): RunOfShowStep {
+  const step = runOfShow[index];
+  if (!step) throw new Error(`The show state points at step ${index}, outside the run of show (${runOfShow.length} steps)`);
+  return step;
+}
+
+/** A winner or motivation scene whose category is not revealed: showing it would spoil the result. */
+function hidesResult(step: RunOfShowStep, state: ShowState): boolean {
+  return (step.kind === 'winner' || step.kind === 'motivation') && !(step.categoryId !== undefined && state.revealed[step.categoryId]);
+}
+
+function resolveCategory(ctx: CueContext, ref: string): CategoryView | undefined {
+  return ctx.ceremony.categories.find((c) => c.id === ref) ?? ctx.ceremony.categories.find((c) => c.slug === ref);
+}
+
+function categoryName(ctx: Pick<CueContext, 'ceremony'>, categoryId: string | undefined): string {
+  return ctx.ceremony.categories.find((c) => c.id === categoryId)?.name ?? `category ${categoryId ?? '?'}`;
+}
+
+/** The scene in words, for reasons a producer reads. */
+export function describeScene(scene: Scene, ctx: Pick<CueContext, 'ceremony'>): string {
+  const name = categoryName(ctx, scene.categoryId);
+  switch (scene.kind) {
+    case 'blackout':
+      return scene.covered ? 'a blackout' : 'the blackout before the show';
+    case 'welcome':
+      return 'the welcome';
+    case 'interlude':
+      return 'an interlude';
+    case 'closing':
+      return 'the closing';
+    case 'category':
+      return `the introduction of ${name}`;
+    case 'nominees':
+      return `the nominees of ${name}`;
+    case 'envelope':
+      return `the envelope of ${name}`;
+    case 'winner':
+      return `the winner of ${name}`;
+    case 'motivation':
+      return `the motivation for ${name}`;
+  }
+}
