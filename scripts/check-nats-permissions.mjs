@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+// Proves deploy/nats/nats.conf with real clients: starts nats-server with it on spare ports, then checks
+// that each service can do its job and that the gateway cannot read sealed verdicts by any route.
+//   node scripts/check-nats-permissions.mjs        (needs nats-server on PATH or NATS_SERVER_BIN)
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { startNatsWithConfig } from './lib/nats-config.mjs';
+import { ROOT, c, fail, say } from './lib/util.mjs';
+
+const PASSWORDS = {
+  gateway: 'gateway-secret',
+  nominations: 'nominations-secret',
+  jury: 'jury-secret',
+  announcements: 'announcements-secret',
+  ops: 'ops-secret',
+};
+
+const results = [];
+async function check(name, expectation, fn) {
+  try {
+    await fn();
+    results.push({ name, ok: expectation === 'allowed', got: 'allowed' });
+  } catch (error) {
+    results.push({ name, ok: expectation === 'denied', got: `denied (${String(error?.message ?? error).slice(0, 90)})` });
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A subscription the server refuses is reported asynchronously: wait for the permission error or a quiet period. */
+async function subscribeStrict(nc, subject) {
+  const sub = nc.subscribe(subject);
+  let error = null;
+  void sub.closed.then((e) => (error = e ?? error));
+  const statusLoop = (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === 'error' && String(s.error ?? s.data).includes(subject)) error ??= s.error ?? new Error(String(s.data));
+    }
+  })();
+  await nc.flush();
+  await sleep(300);
+  void statusLoop;
+  if (error) throw error;
+  return sub;
+}
+
+const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-nats-check-'));
+const env = Object.fromEntries(Object.entries(PASSWORDS).map(([user, pw]) => [`NATS_${user.toUpperCase()}_PASSWORD`, pw]));
+const server = await startNatsWithConfig({ config: path.join(ROOT, 'deploy', 'nats', 'nats.conf'), storeDir, env });
+say(`nats-server with deploy/nats/nats.conf on ${server.url}`);
+
+const conns = [];
+const as = async (user) => {
+  const nc = await connect({ servers: server.url, user, pass: PASSWORDS[user], inboxPrefix: `_INBOX_${user}`, name: user });
+  conns.push(nc);
+  return nc;
+};
+
+try {
+  const nominations = await as('nominations');
+  const jury = await as('jury');
+  const announcements = await as('announcements');
+  const gateway = await as('gateway');
+
+  // Boot: every domain service declares the streams and buckets (as libs/messaging does).
+  for (const [name, nc] of [['nominations', nominations], ['jury', jury], ['announcements', announcements]]) {
+    await check(`${name} declares GALA_EVENTS, GALA_SEALED and the KV buckets`, 'allowed', async () => {
+      const jsm = await jetstreamManager(nc, { timeout: 3000 });
+      for (const [stream, subjects] of [['GALA_EVENTS', ['gala.events.>']], ['GALA_SEALED', ['gala.sealed.>']]]) {
+        try {
+          await jsm.streams.info(stream);
+          await jsm.streams.update(stream, { subjects });
+        } catch (error) {
+          if (!/not found/i.test(String(error.message))) throw error;
+          await jsm.streams.add({ name: stream, subjects });
+        }
+      }
+      const kvm = new Kvm(jetstream(nc, { timeout: 3000 }));
+      await kvm.create('laurel_show', { history: 1 });
+      await kvm.create('laurel_access', { history: 1 });
+    });
+  }
+
+  // Request/reply: the gateway asks, the service answers on the gateway's own inbox.
+  nominations.subscribe('nominations.ceremony.get', { queue: 'nominations', callback: (_e, m) => m.respond('{"ok":true}') });
+  await nominations.flush();
+  await check('gateway → nominations.ceremony.get (request/reply)', 'allowed', async () => {
+    const reply = await gateway.request('nominations.ceremony.get', '{}', { timeout: 2000 });
+    if (!reply.string().includes('ok')) throw new Error('bad reply');
+  });
+  await check('gateway publishes on gala.events.> (not its subjects)', 'denied', async () => {
+    await jetstream(gateway, { timeout: 2000 }).publish('gala.events.nominations.ceremony.imported', '{}');
+  });
+
+  // Events: producers publish with dedup ids, consumers use their durables.
+  const juryJs = jetstream(jury, { timeout: 3000 });
+  await check('jury publishes gala.sealed.jury.verdict', 'allowed', async () => {
+    await juryJs.publish('gala.sealed.jury.verdict', JSON.stringify({ winnerId: 'spoiler' }), { msgID: 'v1' });
+  });
+  await check('jury publishes gala.events.jury.verdict.sealed', 'allowed', async () => {
+    await juryJs.publish('gala.events.jury.verdict.sealed', JSON.stringify({ commitment: 'abc' }), { msgID: 'e1' });
+  });
+  await check('nominations publishes gala.sealed.> (only jury may)', 'denied', async () => {
+    await jetstream(nominations, { timeout: 2000 }).publish('gala.sealed.jury.verdict', '{}');
+  });
+  await check('announcements consumes GALA_SEALED with its durable', 'allowed', async () => {
+    const jsm = await jetstreamManager(announcements, { timeout: 3000 });
+    await jsm.consumers.add('GALA_SEALED', { durable_name: 'announcements-gala_sealed', ack_policy: AckPolicy.Explicit, filter_subject: 'gala.sealed.>' });
+    const consumer = await jetstream(announcements, { timeout: 3000 }).consumers.get('GALA_SEALED', 'announcements-gala_sealed');
+    const msg = await consumer.next({ expires: 2000 });
+    if (!msg) throw new Error('no message');
+    msg.ack();
+  });
+  await check('jury consumes GALA_EVENTS with its durable', 'allowed', async () => {
+    const jsm = await jetstreamManager(jury, { timeout: 3000 });
+    await jsm.consumers.add('GALA_EVENTS', { durable_name: 'jury-gala_events', ack_policy: AckPolicy.Explicit, filter_subject: 'gala.events.>' });
+    const consumer = await juryJs.consumers.get('GALA_EVENTS', 'jury-gala_events');
+    const msg = await consumer.next({ expires: 2000 });
+    if (!msg) throw new Error('no message');
+    msg.ack();
+  });
+  await check('announcements writes the show state (KV laurel_show)', 'allowed', async () => {
+    const kv = await new Kvm(jetstream(announcements, { timeout: 3000 })).open('laurel_show');
+    await kv.put('kvalitetsmassan-2017', JSON.stringify({ seq: 1, scene: 'welcome' }));
+  });
+
+  // The gateway: public events and show state, yes; sealed verdicts, by no route.
+  const gatewayJs = jetstream(gateway, { timeout: 2000 });
+  await check('gateway reads public events (ordered consumer on GALA_EVENTS)', 'allowed', async () => {
+    const consumer = await gatewayJs.consumers.get('GALA_EVENTS');
+    const msg = await consumer.next({ expires: 2000 });
+    if (!msg) throw new Error('no message');
+  });
+  await check('gateway subscribes to gala.events.> (core)', 'allowed', () => subscribeStrict(gateway, 'gala.events.>'));
+  await check('gateway reads the show state (KV get)', 'allowed', async () => {
+    const kv = await new Kvm(gatewayJs).open('laurel_show');
+    const entry = await kv.get('kvalitetsmassan-2017');
+    if (!entry?.string().includes('welcome')) throw new Error('no value');
+  });
+  await check('gateway watches the show state (KV watch)', 'allowed', async () => {
+    const kv = await new Kvm(gatewayJs).open('laurel_show');
+    const watch = await kv.watch({ key: 'kvalitetsmassan-2017' });
+    const first = await Promise.race([watch[Symbol.asyncIterator]().next(), sleep(2000).then(() => null)]);
+    watch.stop();
+    if (!first || first.done) throw new Error('no update');
+  });
+  await check('gateway writes the show state (KV put)', 'denied', async () => {
+    const kv = await new Kvm(gatewayJs).open('laurel_show');
+    await kv.put('kvalitetsmassan-2017', '{}');
+  });
+  await check('gateway subscribes to gala.sealed.>', 'denied', () => subscribeStrict(gateway, 'gala.sealed.>'));
+  await check('gateway subscribes to _INBOX.> (other clients\u2019 deliveries)', 'denied', () => subscribeStrict(gateway, '_INBOX.>'));
+  await check('gateway subscribes to _INBOX_announcements.>', 'denied', () => subscribeStrict(gateway, '_INBOX_announcements.>'));
+  await check('gateway creates a consumer on GALA_SEALED', 'denied', async () => {
+    const jsm = await jetstreamManager(gateway, { timeout: 2000 });
+    await jsm.consumers.add('GALA_SEALED', { name: 'peek', ack_policy: AckPolicy.None, filter_subject: 'gala.sealed.>' });
+  });
+  await check('gateway creates a durable (legacy API) on GALA_SEALED', 'denied', async () => {
+    await gateway.request('$JS.API.CONSUMER.DURABLE.CREATE.GALA_SEALED.peek', JSON.stringify({ stream_name: 'GALA_SEALED', config: { durable_name: 'peek' } }), { timeout: 1500 });
+  });
+  await check('gateway reads GALA_SEALED with an ordered consumer', 'denied', async () => {
+    const consumer = await gatewayJs.consumers.get('GALA_SEALED');
+    await consumer.next({ expires: 1000 });
+  });
+  await check('gateway gets a GALA_SEALED message (STREAM.MSG.GET)', 'denied', async () => {
+    const jsm = await jetstreamManager(gateway, { timeout: 2000 });
+    await jsm.streams.getMessage('GALA_SEALED', { seq: 1 });
+  });
+  await check('gateway direct-gets from GALA_SEALED', 'denied', async () => {
+    await gateway.request('$JS.API.DIRECT.GET.GALA_SEALED', JSON.stringify({ seq: 1 }), { timeout: 1500 });
+  });
+  await check('gateway creates a stream sourcing gala.sealed.>', 'denied', async () => {
+    const jsm = await jetstreamManager(gateway, { timeout: 2000 });
+    await jsm.streams.add({ name: 'PEEK', subjects: ['peek.>'], sources: [{ name: 'GALA_SEALED' }] });
+  });
+} finally {
+  for (const nc of conns) await nc.close().catch(() => {});
+  await server.stop();
+  fs.rmSync(storeDir, { recursive: true, force: true });
+}
+
+const width = Math.max(...results.map((r) => r.name.length));
+for (const r of results) console.log(`  ${r.ok ? c.green('✓') : c.red('✗')} ${r.name.padEnd(width)}  ${c.dim(r.got)}`);
+const bad = results.filter((r) => !r.ok);
+if (bad.length) {
+  fail(`${bad.length} of ${results.length} permission checks did not hold`);
+  process.exit(1);
+}
+say(`all ${results.length} permission checks hold`);
