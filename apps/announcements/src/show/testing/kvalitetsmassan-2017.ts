@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CategoryView, CeremonyFile, CeremonyView, NomineeView } from '#contracts';
+import type { CategoryView, CeremonyFile, CeremonyView, NomineeView, RevealedEvent } from '#contracts';
 
 /**
  * Test fixtures: the Kvalitetsmässan 2017 ceremony file and outcome (copies of /work/shared/data)
@@ -102,4 +102,24 @@ export function smallCeremony(): CeremonyView {
       },
     ],
   });
+}
+
+/** The revealed result of one 2017 outcome, as the announcements service would store it (salt and commitment made up). */
+export function revealedResult2017(ceremony: CeremonyView, outcome: Outcome, seq: number, revealedAt: string): Omit<RevealedEvent, 'showAt'> {
+  const category = ceremony.categories.find((c) => c.slug === outcome.category);
+  const winner = category?.nominees.find((n) => n.slug === outcome.winner);
+  if (!category || !winner) throw new Error(`Outcome ${outcome.category}/${outcome.winner} is not in the ceremony`);
+  return {
+    ceremonyId: ceremony.ceremony.id,
+    seq,
+    categoryId: category.id,
+    category: { id: category.id, slug: category.slug, name: category.name },
+    winnerId: winner.id,
+    winner: { id: winner.id, slug: winner.slug, organisation: winner.organisation, title: winner.title, name: winner.organisation ?? winner.title ?? '' },
+    motivation: outcome.motivation,
+    salt: `5a${seq.toString(16).padStart(2, '0')}`.repeat(16),
+    commitment: `c0${seq.toString(16).padStart(2, '0')}`.repeat(16),
+    revealedAt,
+    rehearsal: false,
+  };
 }
