@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 export * from './envelope.js';
 export * from './errors.js';
 export * from './contract.js';
@@ -12,3 +13,4 @@ export * from './commands/announcements.js';
 export * from './events/nominations.js';
 export * from './events/jury.js';
 export * from './events/announcements.js';
+export * from './commitment.js';

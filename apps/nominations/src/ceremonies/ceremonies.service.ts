@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { LaurelError, validateCeremonyFile, type CeremonyFile, type CeremonyHeader, type CeremonyView, type ImportCeremonyResult } from '#contracts';
+import { Outbox } from '#messaging';
+import { Category } from './category.entity.js';
+import { Ceremony } from './ceremony.entity.js';
+import { ceremonyView, juryByCategory } from './ceremony-view.js';
+import { Nominee } from './nominee.entity.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@Injectable()
+export class CeremoniesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
+
+  /** Imports a ceremony file in one transaction (nothing half-imported) and announces it. */
+  async import(input: Record<string, unknown>): Promise<ImportCeremonyResult> {
+    const checked = validateCeremonyFile(input);
+    if (!checked.ok) throw LaurelError.badRequest(`the ceremony file has ${checked.problems.length} problem(s)`, checked.problems);
+    const file = checked.file;
+    return this.outbox.transaction(async (manager) => {
+      const existing = await manager.findOne(Ceremony, { where: { slug: file.ceremony.slug }, lock: { mode: 'pessimistic_read' } });
+      if (existing) throw LaurelError.conflict(`a ceremony with slug "${file.ceremony.slug}" already exists`, { id: existing.id });
+      const { ceremony, categories, nominees } = buildCeremony(file);
+      await manager.save(Ceremony, ceremony);
+      await manager.insert(Category, categories);
+      if (nominees.length) await manager.insert(Nominee, nominees);
+      const view = ceremonyView(ceremony, categories, nominees);
+      await this.outbox.add(manager, 'gala.events.nominations.ceremony.imported', ceremony.id, {
+        ceremony: view.ceremony,
+        categories: view.categories,
+        jury: juryByCategory(categories),
+        about: view.about,
+      });
+      return {
+        id: ceremony.id,
+        slug: ceremony.slug,
+        categories: view.categories.map((c) => ({ id: c.id, slug: c.slug, nominees: c.nominees.map((n) => ({ id: n.id, slug: n.slug })) })),
+      };
+    });
+  }
+
+  async findCeremony(idOrSlug: string, manager: EntityManager = this.dataSource.manager): Promise<Ceremony> {
+    const ceremony = await manager.findOne(Ceremony, { where: UUID.test(idOrSlug) ? { id: idOrSlug } : { slug: idOrSlug } });
+    if (!ceremony) throw LaurelError.notFound(`no ceremony "${idOrSlug}"`);
+    return ceremony;
+  }
+
+  async view(idOrSlug: string): Promise<CeremonyView> {
+    const ceremony = await this.findCeremony(idOrSlug);
+    const [categories, nominees] = await Promise.all([
+      this.dataSource.manager.find(Category, { where: { ceremonyId: ceremony.id } }),
+      this.dataSource.manager.find(Nominee, { where: { ceremonyId: ceremony.id } }),
+    ]);
+    return ceremonyView(ceremony, categories, nominees);
+  }
+}
+
+/** Turns a validated file into rows with fresh ids, categories in run-of-show order. */
+export function buildCeremony(file: CeremonyFile): { ceremony: Ceremony; categories: Category[]; nominees: Nominee[] } {
+  const id = randomUUID();
+  const meta = file.ceremony;
+  const header: CeremonyHeader = {
+    id,
+    slug: meta.slug,
+    name: meta.name,
+    edition: meta.edition ?? null,
+    venue: meta.venue ?? null,
+    date: meta.date ?? null,
+    timezone: meta.timezone ?? null,
+    locale: meta.locale ?? 'sv-SE',
+    host: meta.host ?? null,
+    fair: meta.fair ?? null,
+  };
+  const stageOrder = file.runOfShow ?? file.categories.map((c) => c.slug);
+  const categories: Category[] = [];
+  const nominees: Nominee[] = [];
+  for (const source of file.categories) {
+    const categoryId = randomUUID();
+    const order = stageOrder.indexOf(source.slug);
+    categories.push(
+      Object.assign(new Category(), {
+        id: categoryId,
+        ceremonyId: id,
+        slug: source.slug,
+        name: source.name,
+        order: order === -1 ? stageOrder.length + categories.length : order,
+        description: source.description ?? null,
+        theme: source.theme ?? null,
+        eligibility: source.eligibility ?? null,
+        eligibleKinds: source.eligibleKinds ?? [],
+        prize: source.prize ? { amount: source.prize.amount ?? null, currency: source.prize.currency ?? null, items: source.prize.items ?? [] } : null,
+        presenter: source.presenter ?? null,
+        criteria: (source.criteria ?? []).map((c) => ({ key: c.key, label: c.label, weight: c.weight ?? 1 })),
+        nomineesCount: source.nomineesCount ?? null,
+        minNominees: source.nomineeBounds?.min ?? null,
+        maxNominees: source.nomineeBounds?.max ?? source.nomineesCount ?? null,
+        entriesReceived: source.entriesReceived ?? null,
+        quorum: source.quorum ?? null,
+        jury: (source.jury ?? []).map((j) => ({ name: j.name, affiliation: j.affiliation ?? null, title: j.title ?? null, chair: j.chair ?? false })),
+        notes: { nominees: source.nomineesNote ?? null, jury: source.juryNote ?? null },
+        shortlistPublishedAt: null,
+      }),
+    );
+    (source.nominees ?? []).forEach((n, position) =>
+      nominees.push(
+        Object.assign(new Nominee(), {
+          id: randomUUID(),
+          ceremonyId: id,
+          categoryId,
+          slug: n.slug,
+          organisation: n.organisation ?? null,
+          kind: n.kind ?? null,
+          title: n.title ?? null,
+          pronunciation: n.pronunciation ?? null,
+          position,
+        }),
+      ),
+    );
+  }
+  const ceremony = Object.assign(new Ceremony(), {
+    id,
+    slug: meta.slug,
+    name: meta.name,
+    header,
+    about: file.about ?? null,
+    sourceFile: file as Record<string, unknown>,
+    runOfShow: [...categories].sort((a, b) => a.order - b.order).map((c) => c.id),
+  });
+  return { ceremony, categories, nominees };
+}

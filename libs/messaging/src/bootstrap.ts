@@ -1,0 +1,60 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { createLogger, PinoNestLogger } from '#observability';
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Environment of a domain service (nominations, jury, announcements), validated before boot. */
+export class DomainServiceEnv {
+  @IsOptional() @Matches(/^(nats|tls):\/\/[^\s,]+(,(nats|tls):\/\/[^\s,]+)*$/, { message: 'must be nats://host:port (comma-separated for a cluster)' })
+  NATS_URL?: string;
+
+  @IsString() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
+  DATABASE_URL!: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT?: number;
+
+  @IsOptional() @IsIn(LEVELS)
+  LOG_LEVEL?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(5)
+  JETSTREAM_REPLICAS?: number;
+}
+
+export interface DomainServiceConfig {
+  natsUrl: string;
+  databaseUrl: string;
+  port: number;
+  replicas: number;
+}
+
+export function domainConfig(env: DomainServiceEnv, defaultPort: number): DomainServiceConfig {
+  return {
+    natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    databaseUrl: env.DATABASE_URL,
+    port: env.PORT ?? defaultPort,
+    replicas: env.JETSTREAM_REPLICAS ?? 1,
+  };
+}
+
+/**
+ * Boots a domain service: HTTP for health and metrics, Nest's NATS transport for request/reply (a
+ * queue group per service so replicas share the load), graceful shutdown that drains NATS.
+ */
+export async function startDomainService(service: string, module: unknown, config: DomainServiceConfig): Promise<INestApplication> {
+  const logger = createLogger(service);
+  const app = await NestFactory.create(module as never, { logger: new PinoNestLogger(logger), abortOnError: false });
+  app.connectMicroservice<MicroserviceOptions>(
+    { transport: Transport.NATS, options: { servers: config.natsUrl.split(','), queue: service, name: `${service}-rpc`, maxReconnectAttempts: -1, reconnectTimeWait: 500 } },
+    { inheritAppConfig: true },
+  );
+  app.enableShutdownHooks();
+  await app.startAllMicroservices();
+  await app.listen(config.port, '0.0.0.0');
+  logger.info({ port: config.port }, `${service} ready`);
+  return app;
+}

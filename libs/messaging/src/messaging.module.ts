@@ -1,0 +1,120 @@
+import { Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import type { EventSubject } from '#contracts';
+import { createLogger } from '#observability';
+import { EventConsumer, type BoundHandler } from './event-consumer.js';
+import { NatsBus } from './nats-bus.js';
+import { ON_EVENT } from './on-event.js';
+import { Outbox } from './outbox.js';
+import { OutboxRelay } from './outbox-relay.js';
+import { ServiceClient } from './service-client.js';
+import { ensureKvBuckets, ensureStreams } from './streams.js';
+
+export interface MessagingOptions {
+  service: string;
+  natsUrl: string;
+  /** JetStream replicas for streams and buckets (3 on a cluster). */
+  replicas?: number;
+  relayPollMs?: number;
+}
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+/** Starts the relay and the durable consumers once every provider exists; stops them in order on shutdown. */
+@Injectable()
+export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private consumer: EventConsumer | null = null;
+  private readonly logger;
+
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    private readonly bus: NatsBus,
+    private readonly relay: OutboxRelay,
+    private readonly dataSource: DataSource,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+  ) {
+    this.logger = createLogger(options.service);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const handlers = new Map<EventSubject, BoundHandler>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object') continue;
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const name of this.scanner.getAllMethodNames(prototype)) {
+        const method = instance[name];
+        if (typeof method !== 'function') continue;
+        const subject = Reflect.getMetadata(ON_EVENT, method) as EventSubject | undefined;
+        if (!subject) continue;
+        if (handlers.has(subject)) throw new Error(`two handlers for ${subject} in ${this.options.service}`);
+        handlers.set(subject, (method as BoundHandler).bind(instance));
+      }
+    }
+    this.relay.start();
+    if (handlers.size) {
+      this.consumer = new EventConsumer(this.bus, this.dataSource, this.logger, {
+        consumer: this.options.service,
+        handlers,
+        afterCommit: () => this.relay.kick(),
+      });
+      await this.consumer.start();
+    }
+    this.logger.info({ handles: [...handlers.keys()] }, 'messaging started');
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+    await this.relay.stop();
+    await this.bus.drain();
+  }
+}
+
+@Module({})
+export class MessagingModule {
+  /** A domain service: JetStream streams, outbox relay, durable idempotent consumers. Needs TypeORM's DataSource. */
+  static forService(options: MessagingOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      imports: [DiscoveryModule],
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        {
+          provide: NatsBus,
+          useFactory: async () => {
+            const bus = await NatsBus.connect(options.natsUrl, options.service, createLogger(options.service));
+            await ensureStreams(bus.jsm, options.replicas ?? 1);
+            await ensureKvBuckets(bus.kvm, options.replicas ?? 1);
+            return bus;
+          },
+        },
+        {
+          provide: OutboxRelay,
+          inject: [DataSource, NatsBus],
+          useFactory: (ds: DataSource, bus: NatsBus) => new OutboxRelay(ds, bus, createLogger(options.service), { pollIntervalMs: options.relayPollMs }),
+        },
+        { provide: Outbox, inject: [DataSource, OutboxRelay], useFactory: (ds: DataSource, relay: OutboxRelay) => new Outbox(ds, relay) },
+        { provide: ServiceClient, inject: [NatsBus], useFactory: (bus: NatsBus) => new ServiceClient(bus) },
+        MessagingLifecycle,
+      ],
+      exports: [NatsBus, Outbox, OutboxRelay, ServiceClient],
+    };
+  }
+
+  /** The gateway: a NATS connection and typed requests; no database, no outbox. */
+  static forGateway(options: MessagingOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        { provide: NatsBus, useFactory: () => NatsBus.connect(options.natsUrl, options.service, createLogger(options.service)) },
+        { provide: ServiceClient, inject: [NatsBus], useFactory: (bus: NatsBus) => new ServiceClient(bus) },
+      ],
+      exports: [NatsBus, ServiceClient],
+    };
+  }
+}

@@ -1,0 +1,45 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import type { Logger } from 'pino';
+
+/** One NATS connection per process for JetStream, KV and requests (Nest's transport keeps its own for @MessagePattern). */
+export class NatsBus {
+  private constructor(
+    readonly nc: NatsConnection,
+    readonly js: JetStreamClient,
+    readonly jsm: JetStreamManager,
+    readonly kvm: Kvm,
+  ) {}
+
+  static async connect(url: string, name: string, logger: Logger): Promise<NatsBus> {
+    const nc = await connect({
+      servers: url.split(','),
+      name,
+      // A gala does not give up on its broker: keep reconnecting for as long as the process lives.
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+      pingInterval: 5000,
+      maxPingOut: 2,
+    });
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === 'ping') continue;
+        logger.info({ nats: status.type }, `NATS ${status.type}`);
+      }
+    })();
+    const jsm = await jetstreamManager(nc, { timeout: 5000 });
+    const js = jetstream(nc, { timeout: 5000 });
+    return new NatsBus(nc, js, jsm, new Kvm(js));
+  }
+
+  /** Readiness: a round trip to the server. */
+  async ping(): Promise<void> {
+    if (this.nc.isClosed()) throw new Error('NATS connection closed');
+    await this.nc.flush();
+  }
+
+  async drain(): Promise<void> {
+    if (!this.nc.isClosed() && !this.nc.isDraining()) await this.nc.drain();
+  }
+}

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { headers, RequestError, TimeoutError } from '@nats-io/transport-node';
+import { isLaurelErrorBody, LaurelError, serviceOf, type CommandRequest, type CommandResponse, type CommandSubject } from '#contracts';
+import { CORRELATION_HEADER, currentCorrelationId, natsRequests } from '#observability';
+import type { NatsBus } from './nats-bus.js';
+
+/** Nest's NATS transport reply: `{ id, response | err, isDisposed }`. */
+interface NestReply {
+  id?: string;
+  response?: unknown;
+  err?: unknown;
+  isDisposed?: boolean;
+}
+
+/**
+ * Typed request/reply to a service's Nest @MessagePattern handlers. Uses a plain NATS request so a
+ * service that is down fails at once with "no responders" (503 naming it), not after a timeout.
+ */
+export class ServiceClient {
+  constructor(
+    private readonly bus: NatsBus,
+    private readonly defaultTimeoutMs = 5000,
+  ) {}
+
+  async request<S extends CommandSubject>(subject: S, data: CommandRequest<S>, options: { timeoutMs?: number } = {}): Promise<CommandResponse<S>> {
+    const service = serviceOf(subject);
+    const timeout = options.timeoutMs ?? this.defaultTimeoutMs;
+    const h = headers();
+    h.set(CORRELATION_HEADER, currentCorrelationId() ?? randomUUID());
+    const started = process.hrtime.bigint();
+    const observe = (outcome: string) => natsRequests.observe({ subject, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
+    let reply: NestReply;
+    try {
+      const msg = await this.bus.nc.request(subject, JSON.stringify({ pattern: subject, data, id: randomUUID() }), { timeout, headers: h });
+      reply = msg.json<NestReply>();
+    } catch (error) {
+      if (error instanceof RequestError && error.isNoResponders()) {
+        observe('unavailable');
+        throw LaurelError.unavailable(`the ${service} service is unavailable (no instance is answering)`, { service });
+      }
+      if (error instanceof TimeoutError || (error instanceof RequestError && /timeout/i.test(error.message))) {
+        observe('timeout');
+        throw LaurelError.unavailable(`the ${service} service did not answer within ${timeout} ms`, { service });
+      }
+      observe('error');
+      throw LaurelError.unavailable(`cannot reach the ${service} service: ${(error as Error).message}`, { service });
+    }
+    if (reply.err !== undefined && reply.err !== null) {
+      observe('rejected');
+      if (isLaurelErrorBody(reply.err)) throw new LaurelError(reply.err.statusCode, reply.err.message, reply.err.details);
+      const message = typeof reply.err === 'object' && reply.err && 'message' in reply.err ? String((reply.err as { message: unknown }).message) : String(reply.err);
+      throw new LaurelError(500, `${service}: ${message}`);
+    }
+    observe('ok');
+    return reply.response as CommandResponse<S>;
+  }
+}

@@ -1,0 +1,33 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+
+/** Thrown when the environment is invalid; main() prints the one line and exits. */
+export class InvalidEnvironmentError extends Error {}
+
+/**
+ * Validates process.env against a class-validator class before boot (immich env.dto habit).
+ * A bad value stops start-up with one line: `Invalid environment variables: NAME=value (reason)`.
+ */
+export function loadEnv<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv = process.env): T {
+  const values = plainToInstance(cls, { ...env }, { enableImplicitConversion: false });
+  const errors = validateSync(values, { whitelist: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const parts = errors.map((e) => `${e.property}=${JSON.stringify(env[e.property] ?? '')} (${Object.values(e.constraints ?? {}).join('; ')})`);
+    throw new InvalidEnvironmentError(`Invalid environment variables: ${parts.join(', ')}`);
+  }
+  return values;
+}
+
+/** Boots a service, turning an invalid environment into one clear line and exit code 2. */
+export async function bootOrExit(service: string, boot: () => Promise<void>): Promise<void> {
+  try {
+    await boot();
+  } catch (error) {
+    if (error instanceof InvalidEnvironmentError) {
+      process.stderr.write(`${service}: ${error.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`${service}: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}

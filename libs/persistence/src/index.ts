@@ -1,0 +1,3 @@
+export * from './data-source.js';
+export * from './test-database.js';
+export * from './migration-cli.js';
