@@ -1,0 +1,98 @@
+import type { CategoryView, CeremonyHeader, CeremonyView, NomineeView, RevealedEvent } from '#contracts';
+
+/** Copy-ready texts for the press: a Swedish press release per reveal and the results as CSV. */
+
+const MONTHS = ['januari', 'februari', 'mars', 'april', 'maj', 'juni', 'juli', 'augusti', 'september', 'oktober', 'november', 'december'];
+const DEFAULT_TIMEZONE = 'Europe/Stockholm';
+const CURRENCY_WORDS: Record<string, [one: string, many: string]> = {
+  SEK: ['krona', 'kronor'],
+  NOK: ['norsk krona', 'norska kronor'],
+  DKK: ['dansk krona', 'danska kronor'],
+  EUR: ['euro', 'euro'],
+};
+
+export type PressWinner = Pick<NomineeView, 'organisation' | 'title'>;
+
+export function pressRelease(
+  ceremony: CeremonyView | CeremonyHeader,
+  category: Pick<CategoryView, 'name' | 'prize' | 'presenter'>,
+  winner: PressWinner,
+  motivation: string,
+  revealedAt: Date | string,
+): string {
+  const header = 'ceremony' in ceremony ? ceremony.ceremony : ceremony;
+  const timezone = header.timezone ?? DEFAULT_TIMEZONE;
+  const revealed = local(new Date(revealedAt), timezone);
+  const winnerName = winner.organisation ?? winner.title ?? '';
+  const forEntry = winner.organisation && winner.title ? ` för ”${winner.title}”` : '';
+  const day = header.date ? swedishDate(header.date) : revealed.date;
+
+  const lead = [
+    `${winnerName} vinner ${category.name}${forEntry}.`,
+    `Utmärkelsen delades ut vid ${header.name}${header.venue ? ` på ${header.venue}` : ''} den ${day}.`,
+    category.presenter ? `Prisutdelare var ${category.presenter}.` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+
+  const prize = prizeLines(category.prize);
+  return [
+    `Vinnaren av ${category.name}: ${winnerName}`,
+    lead,
+    prize.length ? ['Priset:', ...prize.map((line) => `– ${line}`)].join('\n') : '',
+    // The jury's words verbatim: they are what the sealed commitment covers.
+    `Juryns motivering: ”${motivation}”`,
+    `Tillkännagivet ${revealed.date} kl. ${revealed.time}.`,
+  ]
+    .filter(Boolean)
+    .join('\n\n')
+    .concat('\n');
+}
+
+/** "150 000 kronor" (sv-SE grouping, a no-break space between the groups), then the prize items. */
+export function prizeLines(prize: CategoryView['prize']): string[] {
+  if (!prize) return [];
+  const lines: string[] = [];
+  if (prize.amount !== null) {
+    const amount = new Intl.NumberFormat('sv-SE', { maximumFractionDigits: 2 }).format(prize.amount);
+    const words = prize.currency ? CURRENCY_WORDS[prize.currency.toUpperCase()] : undefined;
+    const unit = words ? words[prize.amount === 1 ? 0 : 1] : (prize.currency ?? '');
+    lines.push(unit ? `${amount} ${unit}` : amount);
+  }
+  return [...lines, ...prize.items];
+}
+
+/** "2017-11-14" → "14 november 2017" (read as a calendar date: no time zone shift). */
+export function swedishDate(isoDate: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(isoDate);
+  if (!match) return isoDate;
+  const [, year, month, day] = match;
+  return `${Number(day)} ${MONTHS[Number(month) - 1]} ${year}`;
+}
+
+function local(instant: Date, timeZone: string): { date: string; time: string } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
+  // Swedish writes clock times with a full stop: kl. 19.42
+  return { date: swedishDate(`${parts.year}-${parts.month}-${parts.day}`), time: `${parts.hour}.${parts.minute}` };
+}
+
+export type ResultRow = Pick<RevealedEvent, 'category' | 'winner' | 'motivation' | 'revealedAt' | 'commitment'>;
+
+export const RESULTS_CSV_HEADER = ['category', 'winner_organisation', 'title', 'motivation', 'revealed_at', 'commitment'] as const;
+
+/** RFC 4180 CSV (CRLF), with a UTF-8 BOM so Excel reads å ä ö, safe against formula injection. */
+export function resultsCsv(results: readonly ResultRow[]): string {
+  const rows = results.map((r) => [r.category.name, r.winner.organisation, r.winner.title, r.motivation, r.revealedAt, r.commitment]);
+  return '\uFEFF' + [RESULTS_CSV_HEADER, ...rows].map((row) => row.map(csvCell).join(',') + '\r\n').join('');
+}
+
+/** One CSV field: text a spreadsheet would run as a formula gets a leading ', then RFC 4180 quoting. */
+export function csvCell(value: string | null | undefined): string {
+  let text = value ?? '';
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
