@@ -1,0 +1,91 @@
+/** Typed REST client for `/api/v1` (contract v1). Errors surface the server's `message`. */
+import type { CeremonyView } from '../../../../libs/contracts/src/ceremony.js';
+import type { RevealedEvent, SceneEvent, SceneKind } from '../../../../libs/contracts/src/live.js';
+
+export const API_BASE = '/api/v1';
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: unknown,
+    readonly network = false,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  get fieldProblems(): FieldProblem[] {
+    return Array.isArray(this.details)
+      ? (this.details as unknown[]).filter((d): d is FieldProblem => typeof d === 'object' && d !== null && 'path' in d && 'message' in d)
+      : [];
+  }
+
+  get tied(): string[] | null {
+    const d = this.details as { tied?: unknown } | undefined;
+    return d && Array.isArray(d.tied) ? (d.tied as string[]) : null;
+  }
+}
+
+export type CueAction = 'next' | 'prev' | 'goto' | 'blackout' | 'resume' | 'reveal';
+export interface CueBody {
+  action: CueAction;
+  categoryId?: string;
+  scene?: SceneKind;
+  idempotencyKey: string;
+}
+
+export class Api {
+  constructor(private readonly token: string | null) {}
+
+  async request<T>(method: string, path: string, body?: unknown, init?: { raw?: boolean }): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(`${API_BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (err) {
+      throw new ApiError(0, err instanceof Error ? err.message : String(err), undefined, true);
+    }
+    const text = await res.text();
+    let json: unknown = undefined;
+    if (text) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+    }
+    if (!res.ok) {
+      const b = (json ?? {}) as { message?: unknown; details?: unknown };
+      const message = typeof b.message === 'string' ? b.message : Array.isArray(b.message) ? b.message.join('; ') : `${res.status} ${res.statusText}`;
+      throw new ApiError(res.status, message, b.details, res.status >= 500 && res.status !== 501);
+    }
+    if (init?.raw) return text as T;
+    return json as T;
+  }
+
+  ceremony(c: string): Promise<CeremonyView> {
+    return this.request('GET', `/ceremonies/${enc(c)}`);
+  }
+  results(c: string): Promise<Omit<RevealedEvent, 'showAt'>[]> {
+    return this.request('GET', `/ceremonies/${enc(c)}/results`);
+  }
+  cue(c: string, body: CueBody): Promise<{ seq: number; scene: SceneEvent }> {
+    return this.request('POST', `/ceremonies/${enc(c)}/show/cues`, body);
+  }
+}
+
+export function enc(s: string): string {
+  return encodeURIComponent(s);
+}
+
+export function csvUrl(c: string): string {
+  return `${API_BASE}/ceremonies/${enc(c)}/results?format=csv`;
+}

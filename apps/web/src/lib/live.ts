@@ -1,0 +1,255 @@
+/**
+ * socket.io client for namespace `/live` (contract v1): handshake auth, NTP-style clock offset to
+ * the gateway, scene sequence filtering, presence reports and the reveal flip scheduler.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type {
+  GatewayStatusEvent,
+  JuryProgressEvent,
+  LiveClientEvents,
+  LiveServerEvents,
+  RevealedEvent,
+  SceneEvent,
+  ScreenPresence,
+  SealedEvent,
+  SnapshotEvent,
+} from '../../../../libs/contracts/src/live.js';
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'auth-error';
+
+/** Local monotonic-ish wall clock (immune to system clock jumps during a page's life). */
+export function localNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+interface ClockSample {
+  offset: number;
+  rtt: number;
+  at: number;
+}
+
+/** Gateway clock estimate: keeps recent samples and trusts the one with the smallest round trip. */
+export class Clock {
+  private samples: ClockSample[] = [];
+  private rough: number | null = null;
+  static readonly WINDOW_MS = 10 * 60_000;
+
+  add(clientSentAt: number, serverTime: number, receivedAt: number): void {
+    const rtt = receivedAt - clientSentAt;
+    if (!(rtt >= 0) || !Number.isFinite(serverTime)) return;
+    this.samples.push({ offset: serverTime - (clientSentAt + receivedAt) / 2, rtt, at: receivedAt });
+    const cutoff = receivedAt - Clock.WINDOW_MS;
+    this.samples = this.samples.filter((s) => s.at >= cutoff).slice(-40);
+  }
+
+  /** A first, rough sample (e.g. snapshot.serverTime) used only until a real ping answers. */
+  addRough(serverTime: number): void {
+    if (Number.isFinite(serverTime)) this.rough = serverTime - localNow();
+  }
+
+  private best(): ClockSample | null {
+    let best: ClockSample | null = null;
+    for (const s of this.samples) if (!best || s.rtt < best.rtt) best = s;
+    return best;
+  }
+
+  /** serverTime − localTime in ms. */
+  get offset(): number {
+    return this.best()?.offset ?? this.rough ?? 0;
+  }
+
+  get rtt(): number | null {
+    return this.best()?.rtt ?? null;
+  }
+
+  serverNow(): number {
+    return localNow() + this.offset;
+  }
+
+  /** Gateway time (ms or ISO) → local performance-based time. */
+  toLocal(server: number | string): number {
+    const ms = typeof server === 'string' ? Date.parse(server) : server;
+    return ms - this.offset;
+  }
+}
+
+/**
+ * Run `fn` when the gateway clock reaches `serverAt`: a coarse setTimeout, then requestAnimationFrame
+ * so the flip lands on the first frame at or after the instant. Returns a cancel function.
+ */
+export function atServerTime(clock: Clock, serverAt: number | string, fn: () => void, maxWaitMs = 15_000): () => void {
+  const target = typeof serverAt === 'string' ? Date.parse(serverAt) : serverAt;
+  let cancelled = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let raf = 0;
+  const fire = (): void => {
+    if (cancelled) return;
+    cancelled = true;
+    fn();
+  };
+  if (!Number.isFinite(target)) {
+    fire();
+    return () => undefined;
+  }
+  const delay = Math.min(target - clock.serverNow(), maxWaitMs);
+  const frame = (): void => {
+    if (cancelled) return;
+    if (clock.serverNow() >= target - 8 || document.hidden) fire();
+    else raf = requestAnimationFrame(frame);
+  };
+  if (delay <= 0) {
+    fire();
+  } else {
+    timer = setTimeout(() => {
+      if (document.hidden) fire();
+      else raf = requestAnimationFrame(frame);
+    }, Math.max(0, delay - 30));
+  }
+  return () => {
+    cancelled = true;
+    if (timer) clearTimeout(timer);
+    if (raf) cancelAnimationFrame(raf);
+  };
+}
+
+export interface LiveHandlers {
+  connection?(state: ConnectionState, message?: string): void;
+  snapshot?(s: SnapshotEvent): void;
+  /** Only scenes newer than the last one held (seq filter applied). */
+  scene?(s: SceneEvent): void;
+  revealed?(r: RevealedEvent, receivedServerTime: number): void;
+  sealed?(s: SealedEvent): void;
+  juryProgress?(p: JuryProgressEvent): void;
+  screens?(p: { ceremonyId: string; screens: ScreenPresence[] }): void;
+  gatewayStatus?(s: GatewayStatusEvent): void;
+}
+
+export interface LiveOptions {
+  ceremony: string;
+  token: string | null;
+  /** When set, a `presence` report is sent every 5 s (stage screens, presenter monitor). */
+  presenceLabel?: string;
+  handlers: LiveHandlers;
+}
+
+export class LiveClient {
+  readonly clock = new Clock();
+  lastSeq = 0;
+  state: ConnectionState = 'connecting';
+  stale = false;
+  private socket: Socket<LiveServerEvents, LiveClientEvents>;
+  private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private presenceTimer: ReturnType<typeof setInterval> | null = null;
+  private seenReveals = new Set<string>();
+
+  constructor(private readonly opts: LiveOptions) {
+    const auth: { ceremony: string; token?: string } = { ceremony: opts.ceremony };
+    if (opts.token) auth.token = opts.token;
+    this.socket = io('/live', {
+      auth,
+      transports: ['websocket', 'polling'],
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 4000,
+      randomizationFactor: 0.3,
+      timeout: 8000,
+      autoConnect: false,
+    });
+    this.wire();
+  }
+
+  start(): void {
+    this.setState('connecting');
+    this.socket.connect();
+    if (this.opts.presenceLabel) {
+      this.presenceTimer = setInterval(() => this.sendPresence(), 5000);
+    }
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  private setState(s: ConnectionState, message?: string): void {
+    this.state = s;
+    this.opts.handlers.connection?.(s, message);
+  }
+
+  private wire(): void {
+    const s = this.socket;
+    const h = this.opts.handlers;
+    s.on('connect', () => {
+      this.setState('connected');
+      this.syncClock(5);
+      if (this.pingTimer) clearInterval(this.pingTimer);
+      this.pingTimer = setInterval(() => this.syncClock(1), 30_000);
+    });
+    s.on('disconnect', (reason) => {
+      if (this.pingTimer) clearInterval(this.pingTimer);
+      this.pingTimer = null;
+      this.setState('reconnecting', reason);
+      // The server closed us (e.g. token revoked): try again; a rejected handshake then says why.
+      if (reason === 'io server disconnect') setTimeout(() => s.connect(), 1000);
+    });
+    s.on('connect_error', (err: Error & { data?: { message?: string } }) => {
+      if (!s.active) {
+        // The gateway refused the handshake: bad, expired or revoked token. Never downgrade silently.
+        const message = err.data?.message ?? err.message;
+        this.setState('auth-error', message);
+      } else {
+        this.setState('reconnecting', err.message);
+      }
+    });
+    s.on('snapshot', (snap) => {
+      // On (re)connect the snapshot is the truth.
+      this.lastSeq = snap.scene?.seq ?? 0;
+      this.stale = !!snap.stale;
+      if (typeof snap.serverTime === 'number') this.clock.addRough(snap.serverTime);
+      for (const r of snap.results ?? []) this.seenReveals.add(`${r.categoryId}:${r.seq}`);
+      h.snapshot?.(snap);
+      this.sendPresence();
+    });
+    s.on('scene', (scene) => {
+      if (typeof scene.seq !== 'number' || scene.seq <= this.lastSeq) return;
+      this.lastSeq = scene.seq;
+      h.scene?.(scene);
+    });
+    s.on('revealed', (r) => {
+      const key = `${r.categoryId}:${r.seq}`;
+      if (this.seenReveals.has(key)) return;
+      this.seenReveals.add(key);
+      h.revealed?.(r, this.clock.serverNow());
+    });
+    s.on('sealed', (e) => h.sealed?.(e));
+    s.on('jury-progress', (e) => h.juryProgress?.(e));
+    s.on('screens', (e) => h.screens?.(e));
+    s.on('gateway-status', (e) => {
+      this.stale = !!e.stale;
+      h.gatewayStatus?.(e);
+    });
+  }
+
+  private syncClock(samples: number): void {
+    let n = 0;
+    const one = (): void => {
+      if (!this.socket.connected) return;
+      const sent = localNow();
+      this.socket.timeout(4000).emit('clock:ping', sent, (err: Error | null, reply?: { clientSentAt: number; serverTime: number }) => {
+        if (err || !reply) return;
+        this.clock.add(reply.clientSentAt ?? sent, reply.serverTime, localNow());
+      });
+      if (++n < samples) setTimeout(one, 120);
+    };
+    one();
+  }
+
+  sendPresence(): void {
+    if (!this.opts.presenceLabel || !this.socket.connected) return;
+    this.socket.emit('presence', { lastSeq: this.lastSeq, label: this.opts.presenceLabel });
+  }
+
+  close(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    if (this.presenceTimer) clearInterval(this.presenceTimer);
+    this.socket.close();
+  }
+}

@@ -1,0 +1,4 @@
+import '../styles/app.css';
+export function mount(root: HTMLElement, ceremony: string): void {
+  root.textContent = 'jury ' + ceremony;
+}
