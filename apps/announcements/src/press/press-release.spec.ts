@@ -100,7 +100,7 @@ describe('resultsCsv', () => {
 
   it('round-trips the real 2017 results, quotes, commas and all', () => {
     const csv = resultsCsv(results);
-    const rows = parse(csv, { bom: true, relax_quotes: false }) as string[][];
+    const rows = parse(csv, { bom: true, relax_quotes: false });
     expect(rows[0]).toEqual([...RESULTS_CSV_HEADER]);
     expect(rows.slice(1)).toEqual(
       results.map((r) => [r.category.name, r.winner.organisation ?? '', r.winner.title ?? '', r.motivation, r.revealedAt, r.commitment]),
@@ -125,7 +125,7 @@ describe('resultsCsv', () => {
       winner: { ...results[0].winner, organisation: '+46 31 00 00 00', title: '@SUM(A1)' },
       motivation: '-2+3',
     };
-    const [, parsed] = parse(resultsCsv([row]), { bom: true }) as string[][];
+    const [, parsed] = parse(resultsCsv([row]), { bom: true });
     expect(parsed.slice(0, 4)).toEqual([`'=HYPERLINK("http://evil","klicka")`, "'+46 31 00 00 00", "'@SUM(A1)", "'-2+3"]);
   });
 
@@ -142,7 +142,7 @@ describe('resultsCsv', () => {
 
   it('leaves empty organisation and title cells empty', () => {
     const row: ResultRow = { ...results[0], winner: { ...results[0].winner, organisation: null, title: 'Mednotes' } };
-    const [, parsed] = parse(resultsCsv([row]), { bom: true }) as string[][];
+    const [, parsed] = parse(resultsCsv([row]), { bom: true });
     expect(parsed.slice(0, 3)).toEqual(['GötaPriset 2017', '', 'Mednotes']);
   });
 });

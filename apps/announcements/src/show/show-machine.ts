@@ -7,8 +7,7 @@ import { findStep, isCategoryStepKind, type RunOfShow, type RunOfShowStep } from
  */
 
 // Type-only use of #contracts keeps this core free of class-validator and reflect-metadata;
-// the Records make the compiler check these lists against the contract's unions.
-const CUE_ACTIONS: Record<CueAction, true> = { next: true, prev: true, goto: true, blackout: true, resume: true, reveal: true };
+// the Record makes the compiler check this list against the contract's union.
 const SCENE_KINDS: Record<SceneKind, true> = {
   blackout: true,
   welcome: true,
@@ -91,25 +90,28 @@ export function currentScene(state: ShowState, runOfShow: RunOfShow): Scene {
 }
 
 export function applyCue(state: ShowState, cue: Cue, ctx: CueContext): CueOutcome {
+  // goto blackout is the blackout cue, so while blacked out it is "already blacked out", not "resume first".
   if (cue.action === 'goto' && cue.scene === 'blackout') return blackout(state, ctx);
   switch (cue.action) {
     case 'blackout':
       return blackout(state, ctx);
     case 'resume':
       return state.blackout ? accept(state, ctx, { blackout: false }) : refuse(409, 'Nothing to resume: the screens are not blacked out');
-  }
-  if (!Object.hasOwn(CUE_ACTIONS, cue.action)) return refuse(400, `Unknown cue "${String(cue.action)}"`);
-  if (state.blackout) return refuse(409, `The screens are blacked out: resume first (${cue.action} was not applied)`);
-  switch (cue.action) {
     case 'next':
-      return next(state, ctx);
+      return refuseInBlackout(state, cue) ?? next(state, ctx);
     case 'prev':
-      return prev(state, ctx);
+      return refuseInBlackout(state, cue) ?? prev(state, ctx);
     case 'goto':
-      return goto(state, cue, ctx);
+      return refuseInBlackout(state, cue) ?? goto(state, cue, ctx);
     case 'reveal':
-      return reveal(state, cue, ctx);
+      return refuseInBlackout(state, cue) ?? reveal(state, cue, ctx);
+    default:
+      return refuse(400, `Unknown cue "${String(cue.action)}"`);
   }
+}
+
+function refuseInBlackout(state: ShowState, cue: Cue): CueRefused | undefined {
+  return state.blackout ? refuse(409, `The screens are blacked out: resume first (${cue.action} was not applied)`) : undefined;
 }
 
 function next(state: ShowState, ctx: CueContext): CueOutcome {
