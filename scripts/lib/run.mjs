@@ -44,6 +44,7 @@ export async function run(args) {
 
   const owned = { services: [], nats: null, postgres: null };
   let stopping = null;
+  let allReady = false;
   const shutdown = (reason, exitCode = 0) => {
     stopping ??= (async () => {
       console.log();
@@ -145,7 +146,8 @@ export async function run(args) {
       });
       owned.services.push(child);
       void child.exit.then(({ code, signal }) => {
-        if (!stopping) warn(`${service.name} exited (${signal ?? `code ${code}`}); see .laurel/logs/${service.name}.log`);
+        // Before readiness, waitUntilReady reports it (with the last log lines).
+        if (!stopping && allReady) warn(`${service.name} exited (${signal ?? `code ${code}`}); see .laurel/logs/${service.name}.log`);
       });
     }
     writeRunFile(owned);
@@ -153,6 +155,7 @@ export async function run(args) {
     const gateway = `http://localhost:${ports.gateway}`;
     const ok = await waitUntilReady(owned.services, ports);
     if (!ok) return shutdown('services not ready', 1);
+    allReady = true;
 
     let demoLinks = null;
     if (demo) demoLinks = await importDemo(gateway, adminToken);
