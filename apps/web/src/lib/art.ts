@@ -41,7 +41,6 @@ export function laurelWreathSvg(opts: { animated?: boolean; stroke?: boolean } =
   </defs>
   <g class="branch branch-left">${branch}</g>
   <g class="branch branch-right" transform="translate(200 0) scale(-1 1)">${branch}</g>
-  <path class="tie" d="M94 186 Q100 180 106 186 M100 183 L95 194 M100 183 L105 194" stroke="url(#${id})" stroke-width="2" fill="none" stroke-linecap="round"/>
 </svg>`;
 }
 

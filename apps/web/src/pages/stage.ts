@@ -335,7 +335,7 @@ function category(d: SceneData): Rendered {
       'div',
       { class: 'center-stack category-stack' },
       cat ? h('div', { class: 'eyebrow' }, t('awardOf', { n: cat.number, of: cat.of })) : null,
-      h('h1', { class: 'display category-title fit', 'data-max': 150, 'data-min': 80 }, cat?.name ?? ''),
+      h('h1', { class: 'display category-title fit', 'data-max': 140, 'data-min': 80 }, cat?.name ?? ''),
       cat?.theme ? h('div', { class: 'category-theme' }, `${t('theme')}: ”${cat.theme}”`) : null,
       ornament(),
       cat?.description ? h('p', { class: 'category-desc' }, shortText(cat.description, 230)) : null,
