@@ -1,4 +1,455 @@
+/**
+ * Producer control room: run of show, big cue buttons with keyboard shortcuts, a reveal that must be
+ * confirmed against the category name in very large type, jury progress (never scores), live
+ * screens with their lag, and the delivery time of the last reveal.
+ */
 import '../styles/app.css';
+import '../styles/control.css';
+import type { CategoryView, CeremonyView } from '../../../../libs/contracts/src/ceremony.js';
+import type { JuryProgressEvent, RevealedEvent, SceneEvent, SceneKind, ScreenPresence, SealedEvent } from '../../../../libs/contracts/src/live.js';
+import { Api, ApiError, type CueAction, type CueBody } from '../lib/api.js';
+import { chrome } from '../lib/chrome.js';
+import { confirmDialog, h, replace } from '../lib/dom.js';
+import { formatTime } from '../lib/format.js';
+import { t, type MsgKey } from '../lib/i18n.js';
+import { LiveClient } from '../lib/live.js';
+import { takeToken, uuid } from '../lib/session.js';
+
+type Result = Omit<RevealedEvent, 'showAt'>;
+
+interface Row {
+  kind: SceneKind;
+  category?: CategoryView;
+  el?: HTMLElement;
+}
+
+const CATEGORY_SCENES: SceneKind[] = ['category', 'nominees', 'envelope', 'winner', 'motivation'];
+
 export function mount(root: HTMLElement, ceremony: string): void {
-  root.textContent = 'control ' + ceremony;
+  const token = takeToken('control');
+  const ui = chrome(t('controlTitle'));
+  const api = new Api(token);
+  document.title = `${t('controlTitle')} – Laurel`;
+
+  // ---- state ----
+  let view: CeremonyView | null = null;
+  let current: SceneEvent | null = null;
+  let lastVisible: SceneEvent | null = null;
+  const progress = new Map<string, JuryProgressEvent>();
+  const seals = new Map<string, SealedEvent>();
+  const results = new Map<string, Result>();
+  let screens: ScreenPresence[] = [];
+  let lastReveal: { r: RevealedEvent; received: number } | null = null;
+  let inflight = false;
+  let failedPress: CueBody | null = null;
+  let revealOpen = false;
+
+  // ---- layout ----
+  const runList = h('ol', { class: 'ros-list', 'aria-label': t('runOfShow') });
+  const onAirKind = h('div', { class: 'onair-kind' });
+  const onAirName = h('div', { class: 'onair-name display' });
+  const onAirMeta = h('div', { class: 'onair-meta muted' });
+  const rehearsalTag = h('span', { class: 'badge badge-danger hidden' }, t('rehearsalMode'));
+  const message = h('div', { class: 'cue-message', 'aria-live': 'assertive' });
+
+  const btnPrev = h('button', { class: 'btn cue cue-prev', type: 'button', 'aria-keyshortcuts': 'ArrowLeft' }, h('span', { class: 'cue-label' }, `← ${t('back')}`));
+  const btnNext = h('button', { class: 'btn btn-gold cue cue-next', type: 'button', 'aria-keyshortcuts': 'Space ArrowRight' }, h('span', { class: 'cue-label' }, `${t('next')} →`));
+  const btnBlack = h('button', { class: 'btn cue cue-black', type: 'button', 'aria-keyshortcuts': 'B' }, h('span', { class: 'cue-label' }, t('blackout')));
+  const btnReveal = h('button', { class: 'btn cue cue-reveal', type: 'button', 'aria-keyshortcuts': 'R' }, h('span', { class: 'cue-label' }, `★ ${t('reveal')}`));
+  const revealHint = h('div', { class: 'muted small' }, t('revealOnlyEnvelope'));
+
+  const progressList = h('ul', { class: 'progress-list' });
+  const screensList = h('ul', { class: 'screens-list' });
+  const revealBox = h('div', { class: 'reveal-box muted' }, t('noReveal'));
+  const clockBox = h('div', { class: 'muted small' });
+
+  const kb = (key: string, label: MsgKey): HTMLElement => h('li', null, h('kbd', null, key), h('span', null, t(label)));
+
+  replace(
+    root,
+    ui.bar,
+    h(
+      'main',
+      { class: 'control' },
+      ui.alerts,
+      h(
+        'div',
+        { class: 'control-grid' },
+        h('section', { class: 'panel ros', 'aria-labelledby': 'ros-h' }, h('h2', { id: 'ros-h' }, t('runOfShow')), runList),
+        h(
+          'section',
+          { class: 'center-col' },
+          h(
+            'div',
+            { class: 'panel onair', 'aria-live': 'polite' },
+            h('div', { class: 'row' }, h('span', { class: 'onair-dot' }), h('span', { class: 'eyebrow-s' }, t('onAir')), rehearsalTag),
+            onAirKind,
+            onAirName,
+            onAirMeta,
+          ),
+          message,
+          h('div', { class: 'cues' }, btnPrev, btnNext, btnBlack, btnReveal),
+          revealHint,
+          h(
+            'div',
+            { class: 'panel shortcuts' },
+            h('h2', null, t('shortcuts')),
+            h('ul', { class: 'kb-list' }, kb('Space / →', 'kbNext'), kb('←', 'kbBack'), kb('B', 'kbBlackout'), kb('R', 'kbReveal'), kb('Esc', 'kbCancel')),
+          ),
+        ),
+        h(
+          'section',
+          { class: 'side-col' },
+          h('div', { class: 'panel' }, h('h2', null, t('juryProgress')), progressList),
+          h('div', { class: 'panel' }, h('h2', null, t('screens')), screensList),
+          h('div', { class: 'panel' }, h('h2', null, t('lastReveal')), revealBox, clockBox),
+        ),
+      ),
+    ),
+  );
+
+  // ---- run of show ----
+  let rows: Row[] = [];
+  function buildRows(): void {
+    rows = [{ kind: 'welcome' }];
+    for (const c of [...(view?.categories ?? [])].sort((a, b) => a.order - b.order)) for (const k of CATEGORY_SCENES) rows.push({ kind: k, category: c });
+    rows.push({ kind: 'closing' });
+    const items: HTMLElement[] = [];
+    let lastCat: string | null = null;
+    for (const row of rows) {
+      if (row.category && row.category.id !== lastCat) {
+        lastCat = row.category.id;
+        items.push(h('li', { class: 'ros-cat', 'data-cat': row.category.id }, h('span', { class: 'ros-cat-name serif' }, row.category.name), h('span', { class: 'ros-cat-status' })));
+      }
+      const label = row.kind === 'welcome' ? t('welcomeRow') : row.kind === 'closing' ? t('closingRow') : t(`scene_${row.kind}` as MsgKey);
+      const go = h('button', { class: 'btn btn-ghost btn-sm ros-go', type: 'button' }, t('goto'));
+      go.addEventListener('click', () => void gotoRow(row));
+      row.el = h('li', { class: `ros-row${row.category ? ' sub' : ''}`, 'data-kind': row.kind }, h('span', { class: 'ros-label' }, label), go);
+      items.push(row.el);
+    }
+    replace(runList, items);
+    renderRows();
+  }
+
+  function renderRows(): void {
+    const ref = current?.kind === 'blackout' ? lastVisible : current;
+    for (const row of rows) {
+      if (!row.el) continue;
+      const isCurrent = !!ref && row.kind === ref.kind && (row.category?.id ?? undefined) === (ref.categoryId ?? undefined);
+      row.el.classList.toggle('current', isCurrent);
+      row.el.classList.toggle('covered', isCurrent && current?.kind === 'blackout');
+      if (isCurrent) row.el.setAttribute('aria-current', 'step');
+      else row.el.removeAttribute('aria-current');
+      const needsReveal = (row.kind === 'winner' || row.kind === 'motivation') && row.category && !results.has(row.category.id);
+      const go = row.el.querySelector<HTMLButtonElement>('.ros-go');
+      if (go) go.disabled = !!needsReveal || isCurrent;
+    }
+    for (const li of runList.querySelectorAll<HTMLElement>('.ros-cat')) {
+      const id = li.dataset.cat ?? '';
+      const status = li.querySelector('.ros-cat-status')!;
+      replace(
+        status,
+        results.has(id)
+          ? h('span', { class: 'badge badge-gold' }, t('revealed'))
+          : seals.has(id) || progress.get(id)?.sealed
+            ? h('span', { class: 'badge badge-ok' }, `✓ ${t('sealed')}`)
+            : h('span', { class: 'badge badge-muted' }, t('notSealed')),
+      );
+    }
+    runList.querySelector('.current')?.scrollIntoView({ block: 'nearest' });
+  }
+
+  async function gotoRow(row: Row): Promise<void> {
+    const name = row.category?.name ?? (view?.ceremony.name ?? '');
+    const ok = await confirmDialog({
+      title: t('gotoConfirm', { scene: t(`scene_${row.kind}` as MsgKey), name }),
+      confirmLabel: t('goto'),
+      cancelLabel: t('cancel'),
+    });
+    if (ok) await cue('goto', { categoryId: row.category?.id, scene: row.kind });
+  }
+
+  // ---- on air ----
+  function categoryName(id: string | undefined): string {
+    if (!id) return '';
+    return view?.categories.find((c) => c.id === id)?.name ?? current?.data?.category?.name ?? '';
+  }
+
+  function renderOnAir(): void {
+    const s = current;
+    if (!s) {
+      onAirKind.textContent = '—';
+      onAirName.textContent = '';
+      onAirMeta.textContent = '';
+    } else {
+      onAirKind.textContent = t(`scene_${s.kind}` as MsgKey);
+      onAirName.textContent = s.kind === 'blackout' ? `(${lastVisible ? t(`scene_${lastVisible.kind}` as MsgKey) : ''} ${categoryName(lastVisible?.categoryId)})` : categoryName(s.categoryId) || (s.data?.ceremony?.name ?? '');
+      onAirMeta.textContent = `${t('seq')} ${s.seq} · ${formatTime(s.at)}`;
+    }
+    rehearsalTag.classList.toggle('hidden', !s?.rehearsal);
+    const black = s?.kind === 'blackout';
+    btnBlack.classList.toggle('btn-danger', !black);
+    btnBlack.classList.toggle('btn-gold', black);
+    replace(btnBlack, h('span', { class: 'cue-label' }, black ? t('resume') : t('blackout')));
+    const canReveal = s?.kind === 'envelope' && !!s.categoryId;
+    btnReveal.disabled = !canReveal || inflight;
+    btnReveal.classList.toggle('armed', canReveal);
+    revealHint.classList.toggle('hidden', canReveal);
+    btnNext.disabled = btnPrev.disabled = btnBlack.disabled = inflight;
+    document.body.classList.toggle('is-blackout', black);
+  }
+
+  function applyScene(s: SceneEvent): void {
+    if (current && s.seq <= current.seq) return;
+    current = s;
+    if (s.kind !== 'blackout') lastVisible = s;
+    if (s.data?.result) results.set(s.data.result.categoryId, s.data.result);
+    renderOnAir();
+    renderRows();
+  }
+
+  // ---- cues ----
+  function showMessage(kind: 'error' | 'info' | 'none', text?: string, extra?: Node): void {
+    if (kind === 'none') {
+      replace(message);
+      message.className = 'cue-message';
+      return;
+    }
+    message.className = `cue-message banner ${kind === 'error' ? 'banner-error' : 'banner-warn'}`;
+    replace(message, kind === 'error' ? h('strong', null, t('refused')) : null, h('span', { class: 'cue-msg-text' }, text ?? ''), extra ?? null);
+  }
+
+  async function cue(action: CueAction, extra: { categoryId?: string; scene?: SceneKind } = {}): Promise<void> {
+    if (inflight) return;
+    const body: CueBody = { action, idempotencyKey: uuid() };
+    if (extra.categoryId) body.categoryId = extra.categoryId;
+    if (extra.scene) body.scene = extra.scene;
+    await send(body);
+  }
+
+  /** Sends one press; a retry of the same press reuses its idempotency key. */
+  async function send(body: CueBody, attempt = 1): Promise<void> {
+    inflight = true;
+    renderOnAir();
+    showMessage('info', t('sending'));
+    try {
+      const res = await api.cue(ceremony, body);
+      failedPress = null;
+      showMessage('none');
+      if (res?.scene) applyScene(res.scene);
+    } catch (err) {
+      const e = err instanceof ApiError ? err : new ApiError(0, String(err), undefined, true);
+      if (e.network && attempt < 2) {
+        inflight = false;
+        await new Promise((r) => setTimeout(r, 600));
+        return send(body, attempt + 1);
+      }
+      if (e.network) {
+        failedPress = body;
+        const retry = h('button', { class: 'btn btn-gold', type: 'button' }, t('retrySame'));
+        retry.addEventListener('click', () => {
+          if (failedPress && !inflight) void send(failedPress);
+        });
+        showMessage('error', `${t('networkError')} ${e.message}`, retry);
+      } else {
+        failedPress = null;
+        showMessage('error', e.message);
+      }
+    } finally {
+      inflight = false;
+      renderOnAir();
+    }
+  }
+
+  function toggleBlackout(): void {
+    void cue(current?.kind === 'blackout' ? 'resume' : 'blackout');
+  }
+
+  async function openReveal(): Promise<void> {
+    if (revealOpen || inflight) return;
+    const s = current;
+    if (!s || s.kind !== 'envelope' || !s.categoryId) {
+      showMessage('error', t('revealOnlyEnvelope'));
+      return;
+    }
+    const name = categoryName(s.categoryId);
+    revealOpen = true;
+    const ok = await confirmDialog({
+      title: t('revealConfirmLead'),
+      body: [h('div', { class: 'reveal-cat display', lang: view?.ceremony.locale?.slice(0, 2) ?? undefined }, name), h('p', null, t('revealConfirmCheck'))],
+      confirmLabel: t('revealConfirmButton', { name }),
+      cancelLabel: `${t('cancel')} (Esc)`,
+      className: 'reveal-dialog',
+    });
+    revealOpen = false;
+    // The category on stage may have changed while the dialog was open: reveal exactly what was confirmed.
+    if (ok) await cue('reveal', { categoryId: s.categoryId });
+  }
+
+  btnNext.addEventListener('click', () => void cue('next'));
+  btnPrev.addEventListener('click', () => void cue('prev'));
+  btnBlack.addEventListener('click', toggleBlackout);
+  btnReveal.addEventListener('click', () => void openReveal());
+
+  document.addEventListener('keydown', (e) => {
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (document.querySelector('dialog[open]')) return; // the dialog handles Enter / Esc
+    const target = e.target as HTMLElement | null;
+    if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.isContentEditable)) return;
+    switch (e.key) {
+      case ' ':
+      case 'ArrowRight':
+        e.preventDefault();
+        void cue('next');
+        break;
+      case 'ArrowLeft':
+        e.preventDefault();
+        void cue('prev');
+        break;
+      case 'b':
+      case 'B':
+        e.preventDefault();
+        toggleBlackout();
+        break;
+      case 'r':
+      case 'R':
+        e.preventDefault();
+        void openReveal();
+        break;
+      default:
+        break;
+    }
+  });
+  // A focused button must not also "click" on Space: the shortcut already cued.
+  document.addEventListener('keyup', (e) => {
+    if (e.key === ' ' && (e.target as HTMLElement | null)?.tagName === 'BUTTON' && !document.querySelector('dialog[open]')) e.preventDefault();
+  });
+
+  // ---- side panels ----
+  function renderProgress(): void {
+    const cats = [...(view?.categories ?? [])].sort((a, b) => a.order - b.order);
+    replace(
+      progressList,
+      cats.map((c) => {
+        const p = progress.get(c.id);
+        const sealed = seals.has(c.id) || !!p?.sealed;
+        const pct = p && p.total ? Math.round((p.locked / p.total) * 100) : 0;
+        return h(
+          'li',
+          { class: 'progress-item' },
+          h('div', { class: 'row between' }, h('span', { class: 'serif' }, c.name), sealed ? h('span', { class: 'badge badge-ok' }, `✓ ${t('sealed')}`) : h('span', { class: 'badge badge-muted' }, t('notSealed'))),
+          h('div', { class: 'bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': p?.total ?? 0, 'aria-valuenow': p?.locked ?? 0, 'aria-label': c.name }, h('i', { style: `width:${pct}%` })),
+          h('div', { class: 'muted small' }, p ? `${p.locked}/${p.total} ${t('locked')}` : '—'),
+        );
+      }),
+    );
+    renderRows();
+  }
+
+  function renderScreens(): void {
+    if (!screens.length) {
+      replace(screensList, h('li', { class: 'muted' }, t('noScreens')));
+      return;
+    }
+    const now = live.clock.serverNow();
+    replace(
+      screensList,
+      screens.map((s) => {
+        const ago = Math.max(0, Math.round((now - Date.parse(s.lastSeenAt)) / 1000));
+        const late = s.behind > 0 || ago > 12;
+        return h(
+          'li',
+          { class: `screen-item${late ? ' late' : ''}` },
+          h('span', { class: 'screen-dot' }),
+          h('span', { class: 'screen-label' }, s.label || s.socketId.slice(0, 6)),
+          h('span', { class: 'muted small' }, s.role),
+          h('span', { class: `small ${s.behind > 0 ? 'warn' : 'ok'}` }, s.behind > 0 ? t('behind', { n: s.behind }) : t('inSync')),
+          h('span', { class: 'muted small' }, t('lastSeen', { s: ago })),
+        );
+      }),
+    );
+  }
+
+  function renderReveal(): void {
+    if (lastReveal) {
+      const { r, received } = lastReveal;
+      const delivered = Math.round(received - Date.parse(r.revealedAt));
+      const margin = Math.round(Date.parse(r.showAt) - received);
+      replace(
+        revealBox,
+        h('div', { class: 'serif reveal-cat-s' }, r.category?.name ?? categoryName(r.categoryId)),
+        h('div', null, t('deliveredIn', { ms: delivered, margin })),
+        h('div', { class: 'muted small' }, formatTime(r.revealedAt)),
+      );
+    }
+    const rtt = live.clock.rtt;
+    clockBox.textContent = rtt === null ? '' : t('clockOffset', { ms: Math.round(live.clock.offset), rtt: Math.round(rtt / 2) });
+  }
+
+  // ---- live ----
+  const live = new LiveClient({
+    ceremony,
+    token,
+    handlers: {
+      connection: (state, msg) => {
+        ui.setConnection(state, msg);
+        const blocked = state === 'auth-error';
+        for (const b of [btnNext, btnPrev, btnBlack, btnReveal]) if (blocked) b.disabled = true;
+      },
+      snapshot: (snap) => {
+        current = null;
+        results.clear();
+        for (const r of snap.results ?? []) results.set(r.categoryId, r);
+        for (const s of snap.seals ?? []) seals.set(s.categoryId, s);
+        for (const p of snap.juryProgress ?? []) progress.set(p.categoryId, p);
+        if (snap.scene) applyScene(snap.scene);
+        else renderOnAir();
+        ui.setStale(!!snap.stale);
+        renderProgress();
+      },
+      scene: (s) => applyScene(s),
+      revealed: (r, received) => {
+        const { showAt: _s, ...rest } = r;
+        results.set(r.categoryId, rest);
+        lastReveal = { r, received };
+        renderReveal();
+        renderRows();
+      },
+      sealed: (s) => {
+        seals.set(s.categoryId, s);
+        renderProgress();
+      },
+      juryProgress: (p) => {
+        progress.set(p.categoryId, p);
+        renderProgress();
+      },
+      screens: (p) => {
+        screens = p.screens ?? [];
+        renderScreens();
+      },
+      gatewayStatus: (g) => ui.setStale(g.stale),
+    },
+  });
+  setInterval(() => {
+    renderScreens();
+    renderReveal();
+  }, 1000);
+
+  renderOnAir();
+  renderScreens();
+  if (!token) ui.showError(t('noToken'));
+
+  api
+    .ceremony(ceremony)
+    .then((v) => {
+      view = v;
+      ui.setTitle(v.ceremony.name);
+      document.title = `${t('controlTitle')} – ${v.ceremony.name}`;
+      buildRows();
+      renderProgress();
+      renderOnAir();
+    })
+    .catch((err: unknown) => ui.showError(err instanceof Error ? err.message : String(err)));
+
+  live.start();
 }
