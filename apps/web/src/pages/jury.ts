@@ -71,7 +71,7 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
   // ---- save indicator + lock bar ----
   const saveState = h('span', { class: 'save-state', role: 'status', 'aria-live': 'polite' }, ballot?.updatedAt && Object.keys(scores).length ? t('savedAt', { time: formatTime(ballot.updatedAt) }) : '');
   const progressText = h('span', { class: 'progress-text' });
-  const lockBtn = h('button', { class: 'btn btn-gold btn-lg lock-btn', type: 'button' }, `🔒 ${t('lockBallot')}`);
+  const lockBtn = h('button', { class: 'btn btn-gold btn-lg lock-btn', type: 'button' }, t('lockBallot'));
   const lockBar = h('div', { class: 'lock-bar' }, h('div', { class: 'lock-info' }, progressText, saveState), lockBtn);
   const lockedBanner = h('div', { class: 'banner banner-ok hidden', role: 'status' });
 
@@ -83,7 +83,7 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
     lockBtn.title = done() < total ? t('lockIncomplete') : '';
     lockBar.classList.toggle('hidden', !!lockedAt);
     lockedBanner.classList.toggle('hidden', !lockedAt);
-    if (lockedAt) replace(lockedBanner, h('strong', null, `🔒 ${t('lockedAt', { time: formatDateTime(lockedAt) })}`));
+    if (lockedAt) replace(lockedBanner, h('strong', null, t('lockedAt', { time: formatDateTime(lockedAt) })));
     main.classList.toggle('is-locked', !!lockedAt);
   }
 
@@ -198,7 +198,7 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
     renderChairButtons();
   });
   const computeBtn = h('button', { class: 'btn btn-gold btn-lg', type: 'button' }, t('computeVerdict'));
-  const sealBtn = h('button', { class: 'btn btn-danger btn-lg', type: 'button' }, `🔏 ${t('seal')}`);
+  const sealBtn = h('button', { class: 'btn btn-danger btn-lg', type: 'button' }, t('seal'));
 
   const nomName = (id: string): string => nomineeName(category.nominees.find((n) => n.id === id));
 
@@ -246,7 +246,7 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
     if (sealed) {
       replace(
         sealedBox,
-        h('strong', null, `🔏 ${t('sealedAt', { time: formatDateTime(sealed.sealedAt) })}`),
+        h('strong', null, t('sealedAt', { time: formatDateTime(sealed.sealedAt) })),
         h('div', { class: 'muted small' }, t('commitment')),
         h('code', { class: 'mono commitment' }, sealed.commitment),
       );

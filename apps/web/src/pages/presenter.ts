@@ -1,4 +1,128 @@
+/**
+ * Presenter's confidence monitor: very large type, the category on stage and its nominees (with
+ * pronunciation notes), and only after the reveal the winner and the motivation to read aloud.
+ */
 import '../styles/app.css';
+import '../styles/presenter.css';
+import type { RevealedEvent, SceneEvent, SceneData } from '../../../../libs/contracts/src/live.js';
+import { chrome } from '../lib/chrome.js';
+import { h, replace } from '../lib/dom.js';
+import { formatPrize, formatTime, nomineeName, nomineeSub } from '../lib/format.js';
+import { t, type MsgKey } from '../lib/i18n.js';
+import { atServerTime, LiveClient } from '../lib/live.js';
+import { param, takeToken } from '../lib/session.js';
+
+type Result = Omit<RevealedEvent, 'showAt'>;
+
 export function mount(root: HTMLElement, ceremony: string): void {
-  root.textContent = 'presenter ' + ceremony;
+  const token = takeToken('presenter');
+  const ui = chrome(t('presenterTitle'));
+  document.body.classList.add('presenter-body');
+  document.title = `${t('presenterTitle')} – Laurel`;
+
+  const status = h('div', { class: 'pm-status' });
+  const clock = h('div', { class: 'pm-clock mono' });
+  const main = h('div', { class: 'pm-main' });
+  replace(root, ui.bar, h('main', { class: 'pm' }, ui.alerts, h('div', { class: 'pm-top' }, status, clock), main));
+
+  let scene: SceneEvent | null = null;
+  let visible: SceneEvent | null = null;
+  let data: SceneData | null = null;
+  const results = new Map<string, Result>();
+
+  function render(): void {
+    const s = scene;
+    const kindLabel = s ? t(`scene_${s.kind}` as MsgKey) : '—';
+    replace(status, h('span', { class: 'pm-dot' }), h('span', null, `${t('nowOnStage')}: ${kindLabel}`), s?.rehearsal ? h('span', { class: 'badge badge-danger' }, t('rehearsal')) : null);
+    const cat = data?.category;
+    if (!cat) {
+      replace(main, h('h1', { class: 'display pm-cat' }, data?.ceremony?.name ?? ''), data?.ceremony?.host ? h('p', { class: 'pm-note' }, `${t('host')}: ${data.ceremony.host}`) : null);
+      return;
+    }
+    const result = results.get(cat.id) ?? (data?.result?.categoryId === cat.id ? data.result : undefined);
+    const prize = formatPrize(cat.prize);
+    const parts: (Node | null)[] = [
+      h('div', { class: 'pm-eyebrow' }, t('awardOf', { n: cat.number, of: cat.of })),
+      h('h1', { class: 'display pm-cat' }, cat.name),
+      prize || cat.prize?.items.length ? h('p', { class: 'pm-note' }, [prize, ...(cat.prize?.items ?? [])].filter(Boolean).join(' · ')) : null,
+    ];
+    if (result) {
+      const w = result.winner;
+      parts.push(
+        h(
+          'section',
+          { class: 'pm-winner' },
+          h('div', { class: 'pm-eyebrow' }, t('theWinner')),
+          h('div', { class: 'display pm-winner-name' }, w.organisation ?? w.name),
+          w.organisation && w.title ? h('div', { class: 'pm-winner-title' }, `”${w.title}”`) : null,
+          h('div', { class: 'pm-eyebrow' }, `${t('readAloud')} – ${t('motivation')}`),
+          h('p', { class: 'pm-motivation' }, result.motivation),
+        ),
+      );
+    } else {
+      const nominees = data?.nominees ?? [];
+      parts.push(
+        h('div', { class: 'pm-eyebrow' }, t('nominees')),
+        h(
+          'ol',
+          { class: 'pm-nominees' },
+          nominees.map((n) =>
+            h(
+              'li',
+              null,
+              h('span', { class: 'pm-n-name' }, nomineeName(n)),
+              nomineeSub(n) ? h('span', { class: 'pm-n-sub' }, nomineeSub(n)) : null,
+              n.pronunciation ? h('span', { class: 'pm-n-pron' }, `${t('pronunciation')}: ${n.pronunciation}`) : null,
+            ),
+          ),
+        ),
+        h('p', { class: 'pm-wait' }, t('waitingForReveal')),
+      );
+    }
+    replace(main, parts);
+  }
+
+  function applyScene(s: SceneEvent): void {
+    if (scene && s.seq <= scene.seq) return;
+    scene = s;
+    if (s.data?.result) results.set(s.data.result.categoryId, s.data.result);
+    if (s.kind !== 'blackout') {
+      visible = s;
+      // Keep the last category in view through a blackout and scenes that carry no category.
+      if (s.data?.category || s.kind === 'welcome' || s.kind === 'closing') data = s.data;
+    }
+    document.body.classList.toggle('pm-blackout', s.kind === 'blackout');
+    void visible;
+    render();
+  }
+
+  const live = new LiveClient({
+    ceremony,
+    token,
+    presenceLabel: param('label') ?? 'presenter',
+    handlers: {
+      connection: (st, m) => ui.setConnection(st, m),
+      snapshot: (snap) => {
+        scene = null;
+        results.clear();
+        for (const r of snap.results ?? []) results.set(r.categoryId, r);
+        if (snap.scene) applyScene(snap.scene);
+        else render();
+        ui.setStale(!!snap.stale);
+      },
+      scene: (s) => applyScene(s),
+      revealed: (r) => {
+        const { showAt, ...rest } = r;
+        atServerTime(live.clock, showAt, () => {
+          results.set(r.categoryId, rest);
+          render();
+        });
+      },
+      gatewayStatus: (g) => ui.setStale(g.stale),
+    },
+  });
+  setInterval(() => (clock.textContent = formatTime(live.clock.serverNow())), 500);
+  if (!token) ui.showError(t('noToken'));
+  render();
+  live.start();
 }

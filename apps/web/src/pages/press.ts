@@ -1,4 +1,180 @@
+/**
+ * Press dashboard: seals as they happen (the public commitment), each result the instant it is
+ * revealed with copy-ready text, and an in-browser check that the result matches its commitment.
+ */
 import '../styles/app.css';
+import '../styles/press.css';
+import type { CategoryView, CeremonyView } from '../../../../libs/contracts/src/ceremony.js';
+import type { RevealedEvent, SealedEvent } from '../../../../libs/contracts/src/live.js';
+import { Api, csvUrl } from '../lib/api.js';
+import { chrome } from '../lib/chrome.js';
+import { append, copyText, h, replace } from '../lib/dom.js';
+import { formatDateTime, formatTime } from '../lib/format.js';
+import { t } from '../lib/i18n.js';
+import { atServerTime, LiveClient } from '../lib/live.js';
+import { takeToken } from '../lib/session.js';
+import { verifyCommitment } from '../lib/jcs.js';
+
+type Result = Omit<RevealedEvent, 'showAt'>;
+
 export function mount(root: HTMLElement, ceremony: string): void {
-  root.textContent = 'press ' + ceremony;
+  const token = takeToken('press');
+  const ui = chrome(t('pressTitle'));
+  const api = new Api(token);
+  document.title = `${t('pressTitle')} – Laurel`;
+
+  let view: CeremonyView | null = null;
+  const seals = new Map<string, SealedEvent>();
+  const results = new Map<string, Result>();
+  const verified = new Map<string, boolean>();
+  const fresh = new Set<string>();
+
+  const list = h('div', { class: 'press-list' });
+  const csv = h('a', { class: 'btn btn-gold', href: csvUrl(ceremony), download: `${ceremony}-resultat.csv` }, `↓ ${t('downloadCsv')}`);
+  replace(
+    root,
+    ui.bar,
+    h(
+      'main',
+      { class: 'page press' },
+      ui.alerts,
+      h('div', { class: 'press-head' }, h('div', null, h('h1', { class: 'display press-title' }, t('pressTitle')), h('p', { class: 'muted' }, t('pressLead'))), csv),
+      list,
+    ),
+  );
+
+  function categories(): { id: string; name: string; order: number }[] {
+    const cats: { id: string; name: string; order: number }[] = (view?.categories ?? []).map((c: CategoryView) => ({ id: c.id, name: c.name, order: c.order }));
+    // Results or seals for categories the view does not know yet still show up.
+    for (const r of results.values()) if (!cats.some((c) => c.id === r.categoryId)) cats.push({ id: r.categoryId, name: r.category?.name ?? r.categoryId, order: 999 });
+    for (const s of seals.values()) if (!cats.some((c) => c.id === s.categoryId)) cats.push({ id: s.categoryId, name: s.categoryId, order: 999 });
+    return cats.sort((a, b) => a.order - b.order);
+  }
+
+  function copyBlock(r: Result): string {
+    const winner = r.winner.organisation ?? r.winner.name;
+    const lines = [t('copyText', { winner, category: r.category?.name ?? '', motivation: r.motivation })];
+    if (r.winner.organisation && r.winner.title) lines.push(`(${r.winner.title})`);
+    return lines.join('\n');
+  }
+
+  function render(): void {
+    replace(
+      list,
+      categories().map((c) => {
+        const seal = seals.get(c.id);
+        const r = results.get(c.id);
+        const v = verified.get(c.id);
+        const state = r ? 'revealed' : seal ? 'sealed' : 'waiting';
+        const card = h(
+          'article',
+          { class: `press-card ${state}${fresh.has(c.id) ? ' fresh' : ''}`, 'aria-labelledby': `h-${c.id}` },
+          h(
+            'header',
+            { class: 'row between' },
+            h('h2', { id: `h-${c.id}`, class: 'serif' }, c.name),
+            r
+              ? h('span', { class: 'badge badge-gold' }, t('revealed'))
+              : seal
+                ? h('span', { class: 'badge badge-ok' }, `✓ ${t('sealed')}`)
+                : h('span', { class: 'badge badge-muted' }, t('notSealed')),
+          ),
+        );
+        if (r) {
+          const copyBtn = h('button', { class: 'btn btn-sm copy-btn', type: 'button' }, t('copy'));
+          copyBtn.addEventListener('click', async () => {
+            if (await copyText(copyBlock(r))) {
+              copyBtn.textContent = t('copied');
+              copyBtn.classList.add('done');
+              setTimeout(() => {
+                copyBtn.textContent = t('copy');
+                copyBtn.classList.remove('done');
+              }, 2000);
+            }
+          });
+          append(
+            card,
+            [h('div', { class: 'eyebrow-s' }, t('theWinner')),
+            h('p', { class: 'serif press-winner' }, r.winner.organisation ?? r.winner.name),
+            r.winner.organisation && r.winner.title ? h('p', { class: 'press-entry' }, r.winner.title) : null,
+            h('div', { class: 'eyebrow-s' }, t('motivation')),
+            h('blockquote', { class: 'serif press-motivation' }, r.motivation),
+            h('div', { class: 'row' }, copyBtn, h('span', { class: 'muted small' }, t('revealedAt', { time: formatTime(r.revealedAt) }))),
+            h(
+              'div',
+              { class: `verify ${v === undefined ? 'pending' : v ? 'ok' : 'bad'}`, role: 'status' },
+              h('strong', null, v === undefined ? t('verifying') : v ? t('verified') : t('verifyFailed')),
+              h('span', { class: 'muted small' }, t('verifyHelp')),
+              h('div', { class: 'small' }, `${t('commitment')}: `, h('code', { class: 'mono' }, r.commitment)),
+              h('div', { class: 'small' }, `${t('salt')}: `, h('code', { class: 'mono' }, r.salt)),
+            )],
+          );
+        } else if (seal) {
+          card.append(
+            h('p', { class: 'muted' }, t('awaitingReveal')),
+            h('div', { class: 'small' }, t('sealedAt', { time: formatDateTime(seal.sealedAt) })),
+            h('div', { class: 'small muted' }, t('commitment')),
+            h('code', { class: 'mono commitment' }, seal.commitment),
+          );
+        } else {
+          card.append(h('p', { class: 'muted' }, t('awaitingSeal')));
+        }
+        return card;
+      }),
+    );
+  }
+
+  function addResult(r: Result, isFresh: boolean): void {
+    if (r.rehearsal) return; // rehearsal never goes to the press
+    results.set(r.categoryId, r);
+    if (isFresh) {
+      fresh.add(r.categoryId);
+      setTimeout(() => {
+        fresh.delete(r.categoryId);
+        render();
+      }, 6000);
+    }
+    const seal = seals.get(r.categoryId);
+    const commitment = seal?.commitment ?? r.commitment;
+    void verifyCommitment({ ...r, commitment })
+      .then((ok) => verified.set(r.categoryId, ok && (!seal || seal.commitment === r.commitment)))
+      .catch(() => verified.set(r.categoryId, false))
+      .finally(render);
+  }
+
+  const live = new LiveClient({
+    ceremony,
+    token,
+    handlers: {
+      connection: (s, m) => ui.setConnection(s, m),
+      snapshot: (snap) => {
+        for (const s of snap.seals ?? []) seals.set(s.categoryId, s);
+        for (const r of snap.results ?? []) addResult(r, false);
+        ui.setStale(!!snap.stale);
+        render();
+      },
+      sealed: (s) => {
+        seals.set(s.categoryId, s);
+        render();
+      },
+      revealed: (r) => {
+        const { showAt, ...rest } = r;
+        atServerTime(live.clock, showAt, () => addResult(rest, true));
+      },
+      gatewayStatus: (g) => ui.setStale(g.stale),
+    },
+  });
+
+  if (!token) ui.showError(t('noToken'));
+  api
+    .ceremony(ceremony)
+    .then((v) => {
+      view = v;
+      ui.setTitle(v.ceremony.name);
+      document.title = `${t('pressTitle')} – ${v.ceremony.name}`;
+      render();
+    })
+    .catch((err: unknown) => ui.showError(err instanceof Error ? err.message : String(err)));
+  render();
+  live.start();
 }
