@@ -1,4 +1,358 @@
+/**
+ * Admin: import a ceremony file (every schema problem listed with its JSON path), list categories,
+ * add jurors, issue and revoke access tokens, shown as links and QR codes for phones and screens.
+ */
 import '../styles/app.css';
-export function mount(root: HTMLElement, ceremony: string): void {
-  root.textContent = 'admin ' + ceremony;
+import '../styles/admin.css';
+import QRCode from 'qrcode';
+import type { CeremonyView } from '../../../../libs/contracts/src/ceremony.js';
+import type { ImportCeremonyResult, IssuedToken, TokenInfo, TokenRole } from '../../../../libs/contracts/src/commands/nominations.js';
+import type { JurorView } from '../../../../libs/contracts/src/commands/jury.js';
+import { Api, ApiError, enc } from '../lib/api.js';
+import { chrome } from '../lib/chrome.js';
+import { confirmDialog, copyText, h, replace } from '../lib/dom.js';
+import { formatDateTime } from '../lib/format.js';
+import { t, type MsgKey } from '../lib/i18n.js';
+import { getStored, param, setStored } from '../lib/session.js';
+
+const TOKEN_KEY = 'laurel.adminToken';
+const CEREMONY_KEY = 'laurel.admin.ceremony';
+const ROLES: TokenRole[] = ['producer', 'screen', 'press', 'juror'];
+
+export function mount(root: HTMLElement): void {
+  const ui = chrome(t('adminTitle'));
+  ui.conn.classList.add('hidden');
+  document.title = `${t('adminTitle')} – Laurel`;
+  let adminToken = getStored(TOKEN_KEY);
+  let api = new Api(adminToken);
+
+  // ---- token ----
+  const tokenInput = h('input', { type: 'password', id: 'admin-token', autocomplete: 'off', spellcheck: 'false' });
+  const tokenSave = h('button', { class: 'btn btn-gold', type: 'submit' }, t('save'));
+  const tokenForget = h('button', { class: 'btn btn-ghost', type: 'button' }, t('signOut'));
+  const tokenForm = h(
+    'form',
+    { class: 'panel stack', 'aria-labelledby': 'tok-h' },
+    h('h2', { id: 'tok-h' }, t('adminToken')),
+    h('label', { class: 'field', for: 'admin-token' }, t('adminToken'), tokenInput, h('span', { class: 'muted small' }, t('adminTokenHelp'))),
+    h('div', { class: 'row' }, tokenSave, tokenForget),
+  );
+  tokenForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    adminToken = tokenInput.value.trim() || null;
+    setStored(TOKEN_KEY, adminToken);
+    api = new Api(adminToken);
+    tokenInput.value = '';
+    renderTokenState();
+    if (ceremonyInput.value) void load();
+  });
+  tokenForget.addEventListener('click', () => {
+    adminToken = null;
+    setStored(TOKEN_KEY, null);
+    api = new Api(null);
+    renderTokenState();
+  });
+  function renderTokenState(): void {
+    tokenInput.placeholder = adminToken ? '••••••••••••' : '';
+    tokenForget.classList.toggle('hidden', !adminToken);
+    document.body.classList.toggle('no-admin-token', !adminToken);
+  }
+
+  // ---- import ----
+  const fileText = h('textarea', { id: 'import-json', rows: 10, spellcheck: 'false', class: 'mono-area' });
+  const fileInput = h('input', { type: 'file', id: 'import-file', accept: 'application/json,.json', class: 'sr-only' });
+  const importMsg = h('div', { 'aria-live': 'assertive' });
+  const importBtn = h('button', { class: 'btn btn-gold', type: 'submit' }, t('importButton'));
+  fileInput.addEventListener('change', async () => {
+    const f = fileInput.files?.[0];
+    if (f) fileText.value = await f.text();
+  });
+  const importForm = h(
+    'form',
+    { class: 'panel stack', 'aria-labelledby': 'imp-h' },
+    h('h2', { id: 'imp-h' }, t('importTitle')),
+    h('label', { class: 'field', for: 'import-json' }, t('importHelp'), fileText),
+    h('div', { class: 'row' }, h('label', { class: 'btn btn-ghost', for: 'import-file' }, t('chooseFile')), fileInput, importBtn),
+    importMsg,
+  );
+  importForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    replace(importMsg);
+    let body: unknown;
+    try {
+      body = JSON.parse(fileText.value);
+    } catch (err) {
+      replace(importMsg, h('div', { class: 'banner banner-error', role: 'alert' }, t('invalidJson', { msg: (err as Error).message })));
+      return;
+    }
+    importBtn.disabled = true;
+    try {
+      const res = await api.request<ImportCeremonyResult>('POST', '/ceremonies', body);
+      replace(importMsg, h('div', { class: 'banner banner-ok', role: 'status' }, t('imported', { slug: res.slug, n: res.categories.length })));
+      ceremonyInput.value = res.slug;
+      await load();
+    } catch (err) {
+      replace(importMsg, errorBox(err));
+    } finally {
+      importBtn.disabled = false;
+    }
+  });
+
+  // ---- ceremony ----
+  const ceremonyInput = h('input', { type: 'text', id: 'ceremony', autocomplete: 'off', spellcheck: 'false' });
+  ceremonyInput.value = param('c') ?? getStored(CEREMONY_KEY) ?? '';
+  const loadForm = h(
+    'form',
+    { class: 'row ceremony-form' },
+    h('label', { class: 'field grow', for: 'ceremony' }, `${t('ceremony')} (${t('ceremonyHelp')})`, ceremonyInput),
+    h('button', { class: 'btn btn-gold', type: 'submit' }, t('load')),
+  );
+  loadForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void load();
+  });
+  const ceremonyBox = h('div', { class: 'stack' });
+
+  let view: CeremonyView | null = null;
+  let jurors: JurorView[] = [];
+  let tokens: TokenInfo[] = [];
+  const issued: { token: IssuedToken; label: string | null }[] = [];
+
+  async function load(): Promise<void> {
+    const c = ceremonyInput.value.trim();
+    if (!c) return;
+    setStored(CEREMONY_KEY, c);
+    replace(ceremonyBox, h('p', { class: 'muted' }, t('loading')));
+    try {
+      view = await api.ceremony(c);
+    } catch (err) {
+      replace(ceremonyBox, errorBox(err));
+      return;
+    }
+    const [j, tk] = await Promise.allSettled([
+      api.request<JurorView[]>('GET', `/ceremonies/${enc(c)}/jurors`),
+      api.request<TokenInfo[]>('GET', `/ceremonies/${enc(c)}/tokens`),
+    ]);
+    jurors = j.status === 'fulfilled' ? (j.value ?? []) : [];
+    tokens = tk.status === 'fulfilled' ? (tk.value ?? []) : [];
+    renderCeremony([j, tk].filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown));
+  }
+
+  function slug(): string {
+    return view?.ceremony.slug ?? ceremonyInput.value.trim();
+  }
+
+  function renderCeremony(errors: unknown[] = []): void {
+    if (!view) return;
+    const v = view;
+    const pub = `${location.origin}/c/${enc(v.ceremony.slug)}`;
+    replace(
+      ceremonyBox,
+      ...errors.map((e) => errorBox(e)),
+      h(
+        'section',
+        { class: 'panel' },
+        h('h2', { class: 'display' }, v.ceremony.name),
+        h('p', { class: 'muted' }, [v.ceremony.venue, v.ceremony.date, v.ceremony.slug].filter(Boolean).join(' · ')),
+        linkRow(t('publicPage'), pub),
+      ),
+      renderTokens(),
+      h(
+        'section',
+        { class: 'panel stack', 'aria-labelledby': 'cat-h' },
+        h('h2', { id: 'cat-h' }, t('categories')),
+        [...v.categories].sort((a, b) => a.order - b.order).map((c) => categoryBlock(c.id, c.name, c.nominees.length, c.nominees.map((n) => ({ id: n.id, name: n.organisation ?? n.title ?? n.slug })))),
+      ),
+    );
+  }
+
+  function categoryBlock(catId: string, name: string, nomineeCount: number, nominees: { id: string; name: string }[]): HTMLElement {
+    const list = jurors.filter((j) => j.categoryId === catId);
+    const nameIn = h('input', { type: 'text', required: true, id: `jn-${catId}` });
+    const affIn = h('input', { type: 'text', id: `ja-${catId}` });
+    const titleIn = h('input', { type: 'text', id: `jt-${catId}` });
+    const chairIn = h('input', { type: 'checkbox', id: `jc-${catId}` });
+    const msg = h('div', { 'aria-live': 'assertive' });
+    const form = h(
+      'form',
+      { class: 'juror-form' },
+      h('label', { class: 'field', for: `jn-${catId}` }, t('name'), nameIn),
+      h('label', { class: 'field', for: `ja-${catId}` }, t('affiliation'), affIn),
+      h('label', { class: 'field', for: `jt-${catId}` }, t('title'), titleIn),
+      h('label', { class: 'check', for: `jc-${catId}` }, chairIn, h('span', null, t('chair'))),
+      h('button', { class: 'btn btn-gold', type: 'submit' }, t('add')),
+      msg,
+    );
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const body: Record<string, unknown> = { name: nameIn.value.trim() };
+      if (affIn.value.trim()) body.affiliation = affIn.value.trim();
+      if (titleIn.value.trim()) body.title = titleIn.value.trim();
+      if (chairIn.checked) body.chair = true;
+      try {
+        await api.request('POST', `/ceremonies/${enc(slug())}/categories/${enc(catId)}/jurors`, body);
+        await load();
+      } catch (err) {
+        replace(msg, errorBox(err));
+      }
+    });
+    const nomName = (id: string): string => nominees.find((n) => n.id === id)?.name ?? id;
+    return h(
+      'details',
+      { class: 'cat-block' },
+      h('summary', null, h('span', { class: 'serif cat-name' }, name), h('span', { class: 'muted small' }, ` · ${nomineeCount} ${t('nomineesShort').toLowerCase()} · ${list.length} ${t('jurors').toLowerCase()}`)),
+      h(
+        'ul',
+        { class: 'juror-list' },
+        list.length
+          ? list.map((j) =>
+              h(
+                'li',
+                null,
+                h('strong', null, j.name),
+                j.chair ? h('span', { class: 'badge badge-gold' }, t('chair')) : null,
+                h('span', { class: 'muted' }, [j.title, j.affiliation].filter(Boolean).join(', ')),
+                j.conflicts.length
+                  ? h('span', { class: 'small conflicts' }, `${t('conflicts')}: `, j.conflicts.map((c) => `${nomName(c.nomineeId)} (${c.reason})`).join('; '))
+                  : null,
+              ),
+            )
+          : h('li', { class: 'muted' }, t('none')),
+      ),
+      h('h3', { class: 'small-h' }, t('addJuror')),
+      form,
+    );
+  }
+
+  function linksFor(role: TokenRole, token: string): { label: string; url: string }[] {
+    const s = enc(slug());
+    const q = `?token=${enc(token)}`;
+    const o = location.origin;
+    switch (role) {
+      case 'producer':
+        return [{ label: t('controlTitle'), url: `${o}/control/${s}${q}` }];
+      case 'press':
+        return [{ label: t('pressTitle'), url: `${o}/press/${s}${q}` }];
+      case 'screen':
+        return [
+          { label: t('stageLink'), url: `${o}/stage/${s}${q}` },
+          { label: t('presenterLink'), url: `${o}/presenter/${s}${q}` },
+        ];
+      case 'juror':
+        return [{ label: t('juryTitle'), url: `${o}/jury/${s}${q}` }];
+      default:
+        return [];
+    }
+  }
+
+  function linkRow(label: string, url: string): HTMLElement {
+    const canvas = h('canvas', { class: 'qr', role: 'img', 'aria-label': `QR: ${label}` });
+    void QRCode.toCanvas(canvas, url, { width: 168, margin: 1, color: { dark: '#070b16', light: '#f6f0e1' }, errorCorrectionLevel: 'M' }).catch(() => undefined);
+    const copy = h('button', { class: 'btn btn-sm', type: 'button' }, t('copy'));
+    copy.addEventListener('click', async () => {
+      if (await copyText(url)) {
+        copy.textContent = t('copied');
+        setTimeout(() => (copy.textContent = t('copy')), 1500);
+      }
+    });
+    return h('div', { class: 'link-row' }, canvas, h('div', { class: 'link-info' }, h('strong', null, label), h('a', { href: url, class: 'mono link-url', target: '_blank', rel: 'noopener' }, url), copy));
+  }
+
+  function renderTokens(): HTMLElement {
+    const roleSel = h('select', { id: 'tok-role' }, ROLES.map((r) => h('option', { value: r }, t(`role_${r}` as MsgKey))));
+    const jurorSel = h('select', { id: 'tok-juror' }, jurors.map((j) => h('option', { value: j.id }, `${j.name}${j.chair ? ` (${t('chair').toLowerCase()})` : ''}`)));
+    const labelIn = h('input', { type: 'text', id: 'tok-label', placeholder: 'LED-vägg vänster' });
+    const jurorField = h('label', { class: 'field hidden', for: 'tok-juror' }, t('juror'), jurorSel);
+    roleSel.addEventListener('change', () => jurorField.classList.toggle('hidden', roleSel.value !== 'juror'));
+    const msg = h('div', { 'aria-live': 'assertive' });
+    const form = h(
+      'form',
+      { class: 'token-form' },
+      h('label', { class: 'field', for: 'tok-role' }, t('role'), roleSel),
+      jurorField,
+      h('label', { class: 'field', for: 'tok-label' }, t('label'), labelIn),
+      h('button', { class: 'btn btn-gold', type: 'submit' }, t('issue')),
+    );
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const role = roleSel.value as TokenRole;
+      const body: Record<string, unknown> = { role };
+      if (role === 'juror') body.jurorId = jurorSel.value;
+      const label = labelIn.value.trim() || null;
+      if (label) body.label = label;
+      try {
+        const tok = await api.request<IssuedToken>('POST', `/ceremonies/${enc(slug())}/tokens`, body);
+        issued.unshift({ token: { ...tok, role: tok.role ?? role }, label });
+        await load();
+      } catch (err) {
+        replace(msg, errorBox(err));
+      }
+    });
+
+    const jurorName = (id: string | null): string => (id ? (jurors.find((j) => j.id === id)?.name ?? id) : '');
+    const issuedBox = issued.length
+      ? h(
+          'div',
+          { class: 'issued stack' },
+          h('p', { class: 'banner banner-warn' }, t('tokenShownOnce')),
+          issued.map(({ token: tk, label }) =>
+            h(
+              'div',
+              { class: 'issued-item' },
+              h('div', { class: 'row' }, h('span', { class: 'badge badge-gold' }, t(`role_${tk.role}` as MsgKey)), label ? h('strong', null, label) : null, tk.jurorId ? h('span', null, jurorName(tk.jurorId)) : null, h('span', { class: 'muted small' }, t('expires', { time: formatDateTime(tk.expiresAt) }))),
+              linksFor(tk.role, tk.token).map((l) => linkRow(l.label, l.url)),
+            ),
+          ),
+        )
+      : null;
+
+    const table = h(
+      'table',
+      { class: 'tokens' },
+      h('thead', null, h('tr', null, h('th', null, t('role')), h('th', null, t('label')), h('th', null, t('juror')), h('th', null, t('expires', { time: '' }).trim()), h('th', null, ''))),
+      h(
+        'tbody',
+        null,
+        tokens.map((tk) => {
+          const revoke = h('button', { class: 'btn btn-danger btn-sm', type: 'button', disabled: !!tk.revokedAt }, t('revoke'));
+          revoke.addEventListener('click', async () => {
+            const ok = await confirmDialog({ title: t('revoke'), body: [h('p', null, t('revokeConfirm'))], confirmLabel: t('revoke'), cancelLabel: t('cancel'), danger: true });
+            if (!ok) return;
+            try {
+              await api.request('DELETE', `/ceremonies/${enc(slug())}/tokens/${enc(tk.id)}`);
+              await load();
+            } catch (err) {
+              replace(msg, errorBox(err));
+            }
+          });
+          return h(
+            'tr',
+            { class: tk.revokedAt ? 'revoked' : '' },
+            h('td', null, t(`role_${tk.role}` as MsgKey)),
+            h('td', null, tk.label ?? ''),
+            h('td', null, jurorName(tk.jurorId)),
+            h('td', { class: 'small' }, tk.revokedAt ? `${t('revokedAt')} ${formatDateTime(tk.revokedAt)}` : formatDateTime(tk.expiresAt)),
+            h('td', null, revoke),
+          );
+        }),
+      ),
+    );
+    return h('section', { class: 'panel stack', 'aria-labelledby': 'tokens-h' }, h('h2', { id: 'tokens-h' }, t('tokens')), h('h3', { class: 'small-h' }, t('issueToken')), form, msg, issuedBox, tokens.length ? h('div', { class: 'table-wrap' }, table) : null);
+  }
+
+  replace(root, ui.bar, h('main', { class: 'page admin' }, ui.alerts, h('h1', { class: 'display admin-title' }, t('adminTitle')), h('div', { class: 'admin-grid' }, tokenForm, importForm), h('section', { class: 'panel' }, loadForm), ceremonyBox));
+  renderTokenState();
+  if (ceremonyInput.value && adminToken) void load();
+}
+
+/** An error box that shows the server's message and, for a 400, every field problem with its path. */
+function errorBox(err: unknown): HTMLElement {
+  const e = err instanceof ApiError ? err : null;
+  const problems = e?.fieldProblems ?? [];
+  return h(
+    'div',
+    { class: 'banner banner-error', role: 'alert' },
+    h('strong', null, e ? `${e.status ? `${e.status} ` : ''}${e.message}` : String(err)),
+    problems.length ? h('ul', { class: 'problems' }, problems.map((p) => h('li', null, h('code', { class: 'mono' }, p.path || '/'), ` ${p.message}`))) : null,
+  );
 }
