@@ -362,9 +362,12 @@ export function mount(root: HTMLElement, ceremony: string): void {
           { class: `screen-item${late ? ' late' : ''}` },
           h('span', { class: 'screen-dot' }),
           h('span', { class: 'screen-label' }, s.label || s.socketId.slice(0, 6)),
-          h('span', { class: 'muted small' }, s.role),
-          h('span', { class: `small ${s.behind > 0 ? 'warn' : 'ok'}` }, s.behind > 0 ? t('behind', { n: s.behind }) : t('inSync')),
-          h('span', { class: 'muted small' }, t('lastSeen', { s: ago })),
+          h(
+            'span',
+            { class: 'screen-meta small' },
+            h('span', { class: s.behind > 0 ? 'warn' : 'ok' }, s.behind > 0 ? t('behind', { n: s.behind }) : t('inSync')),
+            h('span', { class: 'muted' }, ` · ${s.role} · ${t('seq')} ${s.lastSeq} · ${t('lastSeen', { s: ago })}`),
+          ),
         );
       }),
     );

@@ -86,6 +86,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
     if (scene && s.seq <= scene.seq) return;
     scene = s;
     if (s.data?.result) results.set(s.data.result.categoryId, s.data.result);
+    if (s.data?.ceremony?.name) ui.setTitle(s.data.ceremony.name);
     if (s.kind !== 'blackout') {
       visible = s;
       // Keep the last category in view through a blackout and scenes that carry no category.

@@ -86,7 +86,9 @@ export function mount(root: HTMLElement, ceremony: string): void {
         results.clear();
         for (const r of snap.results ?? []) results.set(r.categoryId, r);
         cancelPending();
-        if (snap.scene) show(snap.scene, { fromSnapshot: true });
+        const showAt = snap.scene?.kind === 'winner' && snap.scene.categoryId ? revealTimes.get(snap.scene.categoryId) : undefined;
+        if (snap.scene && showAt && Date.parse(showAt) > live.clock.serverNow()) schedule(snap.scene, showAt);
+        else if (snap.scene) show(snap.scene, { fromSnapshot: true });
         else if (!displayed) show(idleScene(snap.ceremonyId), { fromSnapshot: true });
         setStale(!!snap.stale);
       },
