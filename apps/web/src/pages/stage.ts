@@ -32,6 +32,12 @@ export function mount(root: HTMLElement, ceremony: string): void {
   const overlay = param('overlay') === '1';
   const token = takeToken('stage');
   document.body.className = `stage-body${overlay ? ' overlay' : ''}`;
+  if (overlay) {
+    // A dark color-scheme makes Chromium paint an opaque canvas; OBS / CasparCG need it transparent.
+    document.querySelector('meta[name="color-scheme"]')?.setAttribute('content', 'normal');
+    document.documentElement.style.background = 'transparent';
+    document.documentElement.style.colorScheme = 'normal';
+  }
   document.title = `Laurel – ${ceremony}`;
 
   const sceneLayer = h('div', { class: 'scene-layer' });
