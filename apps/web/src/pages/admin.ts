@@ -63,9 +63,11 @@ export function mount(root: HTMLElement): void {
   const fileInput = h('input', { type: 'file', id: 'import-file', accept: 'application/json,.json', class: 'sr-only' });
   const importMsg = h('div', { 'aria-live': 'assertive' });
   const importBtn = h('button', { class: 'btn btn-gold', type: 'submit' }, t('importButton'));
-  fileInput.addEventListener('change', async () => {
+  fileInput.addEventListener('change', () => {
+    void (async () => {
     const f = fileInput.files?.[0];
     if (f) fileText.value = await f.text();
+  })();
   });
   const importForm = h(
     'form',
@@ -75,7 +77,8 @@ export function mount(root: HTMLElement): void {
     h('div', { class: 'row' }, h('label', { class: 'btn btn-ghost', for: 'import-file' }, t('chooseFile')), fileInput, importBtn),
     importMsg,
   );
-  importForm.addEventListener('submit', async (e) => {
+  importForm.addEventListener('submit', (e) => {
+    void (async () => {
     e.preventDefault();
     replace(importMsg);
     let body: unknown;
@@ -96,6 +99,7 @@ export function mount(root: HTMLElement): void {
     } finally {
       importBtn.disabled = false;
     }
+  })();
   });
 
   // ---- ceremony ----
@@ -183,7 +187,8 @@ export function mount(root: HTMLElement): void {
       h('button', { class: 'btn btn-gold', type: 'submit' }, t('add')),
       msg,
     );
-    form.addEventListener('submit', async (e) => {
+    form.addEventListener('submit', (e) => {
+    void (async () => {
       e.preventDefault();
       const body: Record<string, unknown> = { name: nameIn.value.trim() };
       if (affIn.value.trim()) body.affiliation = affIn.value.trim();
@@ -195,7 +200,8 @@ export function mount(root: HTMLElement): void {
       } catch (err) {
         replace(msg, errorBox(err));
       }
-    });
+    })();
+  });
     const nomName = (id: string): string => nominees.find((n) => n.id === id)?.name ?? id;
     return h(
       'details',
@@ -249,12 +255,14 @@ export function mount(root: HTMLElement): void {
     const canvas = h('canvas', { class: 'qr', role: 'img', 'aria-label': `QR: ${label}` });
     void QRCode.toCanvas(canvas, url, { width: 168, margin: 1, color: { dark: '#070b16', light: '#f6f0e1' }, errorCorrectionLevel: 'M' }).catch(() => undefined);
     const copy = h('button', { class: 'btn btn-sm', type: 'button' }, t('copy'));
-    copy.addEventListener('click', async () => {
+    copy.addEventListener('click', () => {
+    void (async () => {
       if (await copyText(url)) {
         copy.textContent = t('copied');
         setTimeout(() => (copy.textContent = t('copy')), 1500);
       }
-    });
+    })();
+  });
     return h('div', { class: 'link-row' }, canvas, h('div', { class: 'link-info' }, h('strong', null, label), h('a', { href: url, class: 'mono link-url', target: '_blank', rel: 'noopener' }, url), copy));
   }
 
@@ -273,7 +281,8 @@ export function mount(root: HTMLElement): void {
       h('label', { class: 'field', for: 'tok-label' }, t('label'), labelIn),
       h('button', { class: 'btn btn-gold', type: 'submit' }, t('issue')),
     );
-    form.addEventListener('submit', async (e) => {
+    form.addEventListener('submit', (e) => {
+    void (async () => {
       e.preventDefault();
       const role = roleSel.value as TokenRole;
       const body: Record<string, unknown> = { role };
@@ -287,7 +296,8 @@ export function mount(root: HTMLElement): void {
       } catch (err) {
         replace(msg, errorBox(err));
       }
-    });
+    })();
+  });
 
     const jurorName = (id: string | null): string => (id ? (jurors.find((j) => j.id === id)?.name ?? id) : '');
     const issuedBox = issued.length
@@ -315,7 +325,8 @@ export function mount(root: HTMLElement): void {
         null,
         tokens.map((tk) => {
           const revoke = h('button', { class: 'btn btn-danger btn-sm', type: 'button', disabled: !!tk.revokedAt }, t('revoke'));
-          revoke.addEventListener('click', async () => {
+          revoke.addEventListener('click', () => {
+    void (async () => {
             const ok = await confirmDialog({ title: t('revoke'), body: [h('p', null, t('revokeConfirm'))], confirmLabel: t('revoke'), cancelLabel: t('cancel'), danger: true });
             if (!ok) return;
             try {
@@ -324,7 +335,8 @@ export function mount(root: HTMLElement): void {
             } catch (err) {
               replace(msg, errorBox(err));
             }
-          });
+          })();
+  });
           return h(
             'tr',
             { class: tk.revokedAt ? 'revoked' : '' },

@@ -153,7 +153,8 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
     );
   });
 
-  lockBtn.addEventListener('click', async () => {
+  lockBtn.addEventListener('click', () => {
+    void (async () => {
     if (done() < total) return;
     const ok = await confirmDialog({
       title: t('lockTitle'),
@@ -178,6 +179,7 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
     }
     renderProgress();
     if (juror.chair) void refreshPanel();
+  })();
   });
 
   // ---- chair ----
@@ -319,7 +321,8 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
   }
   computeBtn.addEventListener('click', () => void compute());
 
-  sealBtn.addEventListener('click', async () => {
+  sealBtn.addEventListener('click', () => {
+    void (async () => {
     if (!verdict) return;
     const ok = await confirmDialog({
       title: t('sealTitle'),
@@ -338,6 +341,7 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
       renderChair();
       replace(chairMsg, h('div', { class: 'banner banner-error', role: 'alert' }, (err as Error).message));
     }
+  })();
   });
 
   // ---- page ----

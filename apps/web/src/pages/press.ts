@@ -82,7 +82,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
         );
         if (r) {
           const copyBtn = h('button', { class: 'btn btn-sm copy-btn', type: 'button' }, t('copy'));
-          copyBtn.addEventListener('click', async () => {
+          copyBtn.addEventListener('click', () => {
+    void (async () => {
             if (await copyText(copyBlock(r))) {
               copyBtn.textContent = t('copied');
               copyBtn.classList.add('done');
@@ -91,7 +92,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
                 copyBtn.classList.remove('done');
               }, 2000);
             }
-          });
+          })();
+  });
           append(
             card,
             [h('div', { class: 'eyebrow-s' }, t('theWinner')),

@@ -29,7 +29,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
   const list = h('div', { class: 'pub-list' });
   const conn = h('span', { class: 'conn', 'data-state': 'connecting' }, t('connecting'));
   const shareBtn = h('button', { class: 'btn btn-ghost btn-sm', type: 'button' }, t('share'));
-  shareBtn.addEventListener('click', async () => {
+  shareBtn.addEventListener('click', () => {
+    void (async () => {
     const data = { title: document.title, url: location.href };
     if (navigator.share) {
       try {
@@ -41,6 +42,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
       shareBtn.textContent = t('copied');
       setTimeout(() => (shareBtn.textContent = t('share')), 2000);
     }
+  })();
   });
 
   replace(

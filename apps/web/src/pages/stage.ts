@@ -303,7 +303,7 @@ function renderScene(s: SceneEvent, results: Map<string, Result>): Rendered {
 
 function splitTitle(name: string): [string, string | null] {
   const m = /^(.*?)\s+[–—-]\s+(.+)$/.exec(name);
-  return m ? [m[1]!, m[2]!] : [name, null];
+  return m ? [m[1], m[2]] : [name, null];
 }
 
 function ornament(): HTMLElement {
