@@ -65,9 +65,9 @@ export function mount(root: HTMLElement): void {
   const importBtn = h('button', { class: 'btn btn-gold', type: 'submit' }, t('importButton'));
   fileInput.addEventListener('change', () => {
     void (async () => {
-    const f = fileInput.files?.[0];
-    if (f) fileText.value = await f.text();
-  })();
+      const f = fileInput.files?.[0];
+      if (f) fileText.value = await f.text();
+    })();
   });
   const importForm = h(
     'form',
@@ -79,27 +79,27 @@ export function mount(root: HTMLElement): void {
   );
   importForm.addEventListener('submit', (e) => {
     void (async () => {
-    e.preventDefault();
-    replace(importMsg);
-    let body: unknown;
-    try {
-      body = JSON.parse(fileText.value);
-    } catch (err) {
-      replace(importMsg, h('div', { class: 'banner banner-error', role: 'alert' }, t('invalidJson', { msg: (err as Error).message })));
-      return;
-    }
-    importBtn.disabled = true;
-    try {
-      const res = await api.request<ImportCeremonyResult>('POST', '/ceremonies', body);
-      replace(importMsg, h('div', { class: 'banner banner-ok', role: 'status' }, t('imported', { slug: res.slug, n: res.categories.length })));
-      ceremonyInput.value = res.slug;
-      await load();
-    } catch (err) {
-      replace(importMsg, errorBox(err));
-    } finally {
-      importBtn.disabled = false;
-    }
-  })();
+      e.preventDefault();
+      replace(importMsg);
+      let body: unknown;
+      try {
+        body = JSON.parse(fileText.value);
+      } catch (err) {
+        replace(importMsg, h('div', { class: 'banner banner-error', role: 'alert' }, t('invalidJson', { msg: (err as Error).message })));
+        return;
+      }
+      importBtn.disabled = true;
+      try {
+        const res = await api.request<ImportCeremonyResult>('POST', '/ceremonies', body);
+        replace(importMsg, h('div', { class: 'banner banner-ok', role: 'status' }, t('imported', { slug: res.slug, n: res.categories.length })));
+        ceremonyInput.value = res.slug;
+        await load();
+      } catch (err) {
+        replace(importMsg, errorBox(err));
+      } finally {
+        importBtn.disabled = false;
+      }
+    })();
   });
 
   // ---- ceremony ----
@@ -188,19 +188,19 @@ export function mount(root: HTMLElement): void {
       msg,
     );
     form.addEventListener('submit', (e) => {
-    void (async () => {
-      e.preventDefault();
-      const body: Record<string, unknown> = { name: nameIn.value.trim() };
-      if (affIn.value.trim()) body.affiliation = affIn.value.trim();
-      if (titleIn.value.trim()) body.title = titleIn.value.trim();
-      if (chairIn.checked) body.chair = true;
-      try {
-        await api.request('POST', `/ceremonies/${enc(slug())}/categories/${enc(catId)}/jurors`, body);
-        await load();
-      } catch (err) {
-        replace(msg, errorBox(err));
-      }
-    })();
+      void (async () => {
+        e.preventDefault();
+        const body: Record<string, unknown> = { name: nameIn.value.trim() };
+        if (affIn.value.trim()) body.affiliation = affIn.value.trim();
+        if (titleIn.value.trim()) body.title = titleIn.value.trim();
+        if (chairIn.checked) body.chair = true;
+        try {
+          await api.request('POST', `/ceremonies/${enc(slug())}/categories/${enc(catId)}/jurors`, body);
+          await load();
+        } catch (err) {
+          replace(msg, errorBox(err));
+        }
+      })();
   });
     const nomName = (id: string): string => nominees.find((n) => n.id === id)?.name ?? id;
     return h(
@@ -256,12 +256,12 @@ export function mount(root: HTMLElement): void {
     void QRCode.toCanvas(canvas, url, { width: 168, margin: 1, color: { dark: '#070b16', light: '#f6f0e1' }, errorCorrectionLevel: 'M' }).catch(() => undefined);
     const copy = h('button', { class: 'btn btn-sm', type: 'button' }, t('copy'));
     copy.addEventListener('click', () => {
-    void (async () => {
-      if (await copyText(url)) {
-        copy.textContent = t('copied');
-        setTimeout(() => (copy.textContent = t('copy')), 1500);
-      }
-    })();
+      void (async () => {
+        if (await copyText(url)) {
+          copy.textContent = t('copied');
+          setTimeout(() => (copy.textContent = t('copy')), 1500);
+        }
+      })();
   });
     return h('div', { class: 'link-row' }, canvas, h('div', { class: 'link-info' }, h('strong', null, label), h('a', { href: url, class: 'mono link-url', target: '_blank', rel: 'noopener' }, url), copy));
   }
@@ -282,21 +282,21 @@ export function mount(root: HTMLElement): void {
       h('button', { class: 'btn btn-gold', type: 'submit' }, t('issue')),
     );
     form.addEventListener('submit', (e) => {
-    void (async () => {
-      e.preventDefault();
-      const role = roleSel.value as TokenRole;
-      const body: Record<string, unknown> = { role };
-      if (role === 'juror') body.jurorId = jurorSel.value;
-      const label = labelIn.value.trim() || null;
-      if (label) body.label = label;
-      try {
-        const tok = await api.request<IssuedToken>('POST', `/ceremonies/${enc(slug())}/tokens`, body);
-        issued.unshift({ token: { ...tok, role: tok.role ?? role }, label });
-        await load();
-      } catch (err) {
-        replace(msg, errorBox(err));
-      }
-    })();
+      void (async () => {
+        e.preventDefault();
+        const role = roleSel.value as TokenRole;
+        const body: Record<string, unknown> = { role };
+        if (role === 'juror') body.jurorId = jurorSel.value;
+        const label = labelIn.value.trim() || null;
+        if (label) body.label = label;
+        try {
+          const tok = await api.request<IssuedToken>('POST', `/ceremonies/${enc(slug())}/tokens`, body);
+          issued.unshift({ token: { ...tok, role: tok.role ?? role }, label });
+          await load();
+        } catch (err) {
+          replace(msg, errorBox(err));
+        }
+      })();
   });
 
     const jurorName = (id: string | null): string => (id ? (jurors.find((j) => j.id === id)?.name ?? id) : '');
@@ -326,16 +326,16 @@ export function mount(root: HTMLElement): void {
         tokens.map((tk) => {
           const revoke = h('button', { class: 'btn btn-danger btn-sm', type: 'button', disabled: !!tk.revokedAt }, t('revoke'));
           revoke.addEventListener('click', () => {
-    void (async () => {
-            const ok = await confirmDialog({ title: t('revoke'), body: [h('p', null, t('revokeConfirm'))], confirmLabel: t('revoke'), cancelLabel: t('cancel'), danger: true });
-            if (!ok) return;
-            try {
-              await api.request('DELETE', `/ceremonies/${enc(slug())}/tokens/${enc(tk.id)}`);
-              await load();
-            } catch (err) {
-              replace(msg, errorBox(err));
-            }
-          })();
+            void (async () => {
+              const ok = await confirmDialog({ title: t('revoke'), body: [h('p', null, t('revokeConfirm'))], confirmLabel: t('revoke'), cancelLabel: t('cancel'), danger: true });
+              if (!ok) return;
+              try {
+                await api.request('DELETE', `/ceremonies/${enc(slug())}/tokens/${enc(tk.id)}`);
+                await load();
+              } catch (err) {
+                replace(msg, errorBox(err));
+              }
+            })();
   });
           return h(
             'tr',

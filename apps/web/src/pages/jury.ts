@@ -155,31 +155,31 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
 
   lockBtn.addEventListener('click', () => {
     void (async () => {
-    if (done() < total) return;
-    const ok = await confirmDialog({
-      title: t('lockTitle'),
-      body: [h('p', null, t('lockBody'))],
-      confirmLabel: t('lockConfirm'),
-      cancelLabel: t('cancel'),
-      danger: true,
-      requireCheck: t('lockAck'),
-    });
-    if (!ok) return;
-    lockBtn.disabled = true;
-    queueSave.cancel();
-    if (saving) await saving;
-    if (dirty) await save();
-    try {
-      const res = await api.request<BallotView>('POST', `${base}/ballot/lock`);
-      lockedAt = res?.lockedAt ?? new Date().toISOString();
-      for (const i of main.querySelectorAll<HTMLInputElement>('.seg input')) i.disabled = true;
-      ui.clearError();
-    } catch (err) {
-      ui.showError((err as Error).message);
-    }
-    renderProgress();
-    if (juror.chair) void refreshPanel();
-  })();
+      if (done() < total) return;
+      const ok = await confirmDialog({
+        title: t('lockTitle'),
+        body: [h('p', null, t('lockBody'))],
+        confirmLabel: t('lockConfirm'),
+        cancelLabel: t('cancel'),
+        danger: true,
+        requireCheck: t('lockAck'),
+      });
+      if (!ok) return;
+      lockBtn.disabled = true;
+      queueSave.cancel();
+      if (saving) await saving;
+      if (dirty) await save();
+      try {
+        const res = await api.request<BallotView>('POST', `${base}/ballot/lock`);
+        lockedAt = res?.lockedAt ?? new Date().toISOString();
+        for (const i of main.querySelectorAll<HTMLInputElement>('.seg input')) i.disabled = true;
+        ui.clearError();
+      } catch (err) {
+        ui.showError((err as Error).message);
+      }
+      renderProgress();
+      if (juror.chair) void refreshPanel();
+    })();
   });
 
   // ---- chair ----
@@ -323,25 +323,25 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
 
   sealBtn.addEventListener('click', () => {
     void (async () => {
-    if (!verdict) return;
-    const ok = await confirmDialog({
-      title: t('sealTitle'),
-      body: [h('p', { class: 'serif seal-winner' }, `★ ${nomName(verdict.winnerId)}`), h('p', null, t('sealBody'))],
-      confirmLabel: t('sealConfirm'),
-      cancelLabel: t('cancel'),
-      danger: true,
-      requireCheck: t('lockAck'),
-    });
-    if (!ok) return;
-    sealBtn.disabled = true;
-    try {
-      sealed = await api.request<SealResult>('POST', `${base}/verdict/seal`);
-      renderChair();
-    } catch (err) {
-      renderChair();
-      replace(chairMsg, h('div', { class: 'banner banner-error', role: 'alert' }, (err as Error).message));
-    }
-  })();
+      if (!verdict) return;
+      const ok = await confirmDialog({
+        title: t('sealTitle'),
+        body: [h('p', { class: 'serif seal-winner' }, `★ ${nomName(verdict.winnerId)}`), h('p', null, t('sealBody'))],
+        confirmLabel: t('sealConfirm'),
+        cancelLabel: t('cancel'),
+        danger: true,
+        requireCheck: t('lockAck'),
+      });
+      if (!ok) return;
+      sealBtn.disabled = true;
+      try {
+        sealed = await api.request<SealResult>('POST', `${base}/verdict/seal`);
+        renderChair();
+      } catch (err) {
+        renderChair();
+        replace(chairMsg, h('div', { class: 'banner banner-error', role: 'alert' }, (err as Error).message));
+      }
+    })();
   });
 
   // ---- page ----

@@ -83,16 +83,16 @@ export function mount(root: HTMLElement, ceremony: string): void {
         if (r) {
           const copyBtn = h('button', { class: 'btn btn-sm copy-btn', type: 'button' }, t('copy'));
           copyBtn.addEventListener('click', () => {
-    void (async () => {
-            if (await copyText(copyBlock(r))) {
-              copyBtn.textContent = t('copied');
-              copyBtn.classList.add('done');
-              setTimeout(() => {
-                copyBtn.textContent = t('copy');
-                copyBtn.classList.remove('done');
-              }, 2000);
-            }
-          })();
+            void (async () => {
+              if (await copyText(copyBlock(r))) {
+                copyBtn.textContent = t('copied');
+                copyBtn.classList.add('done');
+                setTimeout(() => {
+                  copyBtn.textContent = t('copy');
+                  copyBtn.classList.remove('done');
+                }, 2000);
+              }
+            })();
   });
           append(
             card,

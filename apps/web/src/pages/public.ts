@@ -31,18 +31,18 @@ export function mount(root: HTMLElement, ceremony: string): void {
   const shareBtn = h('button', { class: 'btn btn-ghost btn-sm', type: 'button' }, t('share'));
   shareBtn.addEventListener('click', () => {
     void (async () => {
-    const data = { title: document.title, url: location.href };
-    if (navigator.share) {
-      try {
-        await navigator.share(data);
-      } catch {
-        /* dismissed */
+      const data = { title: document.title, url: location.href };
+      if (navigator.share) {
+        try {
+          await navigator.share(data);
+        } catch {
+          /* dismissed */
+        }
+      } else if (await copyText(location.href)) {
+        shareBtn.textContent = t('copied');
+        setTimeout(() => (shareBtn.textContent = t('share')), 2000);
       }
-    } else if (await copyText(location.href)) {
-      shareBtn.textContent = t('copied');
-      setTimeout(() => (shareBtn.textContent = t('share')), 2000);
-    }
-  })();
+    })();
   });
 
   replace(
