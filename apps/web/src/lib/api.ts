@@ -38,6 +38,8 @@ export interface CueBody {
   categoryId?: string;
   scene?: SceneKind;
   idempotencyKey: string;
+  /** Cue the rehearsal show instead of the live one. */
+  rehearsal?: boolean;
 }
 
 export class Api {

@@ -89,6 +89,8 @@ const sv = {
   seq: 'Sekvens',
   clockOffset: 'Klockavvikelse {ms} ms (±{rtt} ms)',
   welcomeRow: 'Välkommen',
+  rehearsalToggle: 'Repetition: styr repetitionsshowen (vattenmärkt, aldrig till press eller publik)',
+  rehearsalCues: 'REPETITION – kommandon går till repetitionsshowen',
   closingRow: 'Avslutning',
   // jury
   juryTitle: 'Jury',
@@ -295,6 +297,8 @@ const en: Record<MsgKey, string> = {
   seq: 'Sequence',
   clockOffset: 'Clock offset {ms} ms (±{rtt} ms)',
   welcomeRow: 'Welcome',
+  rehearsalToggle: 'Rehearsal: cue the rehearsal show (watermarked, never sent to press or public)',
+  rehearsalCues: 'REHEARSAL – cues go to the rehearsal show',
   closingRow: 'Closing',
   juryTitle: 'Jury',
   yourCategory: 'Your category',

@@ -13,7 +13,7 @@ import { confirmDialog, h, replace } from '../lib/dom.js';
 import { formatTime } from '../lib/format.js';
 import { t, type MsgKey } from '../lib/i18n.js';
 import { LiveClient } from '../lib/live.js';
-import { takeToken, uuid } from '../lib/session.js';
+import { getStored, setStored, takeToken, uuid } from '../lib/session.js';
 
 type Result = Omit<RevealedEvent, 'showAt'>;
 
@@ -50,6 +50,15 @@ export function mount(root: HTMLElement, ceremony: string): void {
   const onAirName = h('div', { class: 'onair-name display' });
   const onAirMeta = h('div', { class: 'onair-meta muted' });
   const rehearsalTag = h('span', { class: 'badge badge-danger hidden' }, t('rehearsalMode'));
+  const rehearsalToggle = h('input', { type: 'checkbox', id: 'rehearsal-toggle' });
+  rehearsalToggle.checked = getStored('laurel.control.rehearsal') === '1';
+  const rehearsalBanner = h('div', { class: 'banner banner-error rehearsal-banner', role: 'status' }, t('rehearsalCues'));
+  const syncRehearsal = (): void => {
+    setStored('laurel.control.rehearsal', rehearsalToggle.checked ? '1' : null);
+    rehearsalBanner.classList.toggle('hidden', !rehearsalToggle.checked);
+    document.body.classList.toggle('rehearsal-cues', rehearsalToggle.checked);
+  };
+  rehearsalToggle.addEventListener('change', syncRehearsal);
   const message = h('div', { class: 'cue-message', 'aria-live': 'assertive' });
 
   const btnPrev = h('button', { class: 'btn cue cue-prev', type: 'button', 'aria-keyshortcuts': 'ArrowLeft' }, h('span', { class: 'cue-label' }, `← ${t('back')}`));
@@ -90,6 +99,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
           message,
           h('div', { class: 'cues' }, btnPrev, btnNext, btnBlack, btnReveal),
           revealHint,
+          rehearsalBanner,
+          h('label', { class: 'check rehearsal-check', for: 'rehearsal-toggle' }, rehearsalToggle, h('span', null, t('rehearsalToggle'))),
           h(
             'div',
             { class: 'panel shortcuts' },
@@ -224,6 +235,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
     const body: CueBody = { action, idempotencyKey: uuid() };
     if (extra.categoryId) body.categoryId = extra.categoryId;
     if (extra.scene) body.scene = extra.scene;
+    if (rehearsalToggle.checked) body.rehearsal = true;
     await send(body);
   }
 
@@ -438,6 +450,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
     renderReveal();
   }, 1000);
 
+  syncRehearsal();
   renderOnAir();
   renderScreens();
   if (!token) ui.showError(t('noToken'));

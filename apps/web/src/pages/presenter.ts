@@ -82,8 +82,14 @@ export function mount(root: HTMLElement, ceremony: string): void {
     replace(main, parts);
   }
 
-  function applyScene(s: SceneEvent): void {
+  function applyScene(s: SceneEvent, held = false): void {
     if (scene && s.seq <= scene.seq) return;
+    const showAt = (s as SceneEvent & { showAt?: unknown }).showAt;
+    if (!held && s.kind === 'winner' && typeof showAt === 'string' && Date.parse(showAt) > live.clock.serverNow()) {
+      // The winner appears at the same instant as on the stage screens.
+      atServerTime(live.clock, showAt, () => applyScene(s, true));
+      return;
+    }
     scene = s;
     if (s.data?.result) results.set(s.data.result.categoryId, s.data.result);
     if (s.data?.ceremony?.name) ui.setTitle(s.data.ceremony.name);

@@ -92,7 +92,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
         results.clear();
         for (const r of snap.results ?? []) results.set(r.categoryId, r);
         cancelPending();
-        const showAt = snap.scene?.kind === 'winner' && snap.scene.categoryId ? revealTimes.get(snap.scene.categoryId) : undefined;
+        const showAt = snap.scene?.kind === 'winner' && snap.scene.categoryId ? (sceneShowAt(snap.scene) ?? revealTimes.get(snap.scene.categoryId)) : undefined;
         if (snap.scene && showAt && Date.parse(showAt) > live.clock.serverNow()) schedule(snap.scene, showAt);
         else if (snap.scene) show(snap.scene, { fromSnapshot: true });
         else if (!displayed) show(idleScene(snap.ceremonyId), { fromSnapshot: true });
@@ -133,6 +133,10 @@ export function mount(root: HTMLElement, ceremony: string): void {
   }
 
   function onScene(s: SceneEvent): void {
+    if (s.data && (s.data as SceneData & { reset?: boolean }).reset) {
+      // Rehearsal reset: the rehearsal's results so far are void.
+      for (const [k, r] of results) if (r.rehearsal) results.delete(k);
+    }
     if (pending && s.seq === pending.scene.seq) {
       // The authoritative scene for a reveal we already hold: keep its flip time, use its data.
       pending.scene = s;
@@ -140,7 +144,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
     }
     if (displayed && s.seq <= displayed.seq) return;
     if (s.kind === 'winner' && s.data.result && s.categoryId) {
-      const showAt = revealTimes.get(s.categoryId);
+      const showAt = sceneShowAt(s) ?? revealTimes.get(s.categoryId);
       if (showAt) {
         schedule(s, showAt);
         return;
@@ -252,6 +256,12 @@ export function mount(root: HTMLElement, ceremony: string): void {
   void visible;
 
   live.start();
+}
+
+/** Newer gateways put `showAt` on the winner scene itself (same instant as the `revealed` event). */
+function sceneShowAt(s: SceneEvent): string | undefined {
+  const v = (s as SceneEvent & { showAt?: unknown }).showAt;
+  return typeof v === 'string' ? v : undefined;
 }
 
 function stableLabel(): string {
