@@ -129,6 +129,8 @@ export interface LiveOptions {
   token: string | null;
   /** When set, a `presence` report is sent every 5 s (stage screens, presenter monitor). */
   presenceLabel?: string;
+  /** Join the rehearsal show (crew roles only: producer, screen, admin). */
+  rehearsal?: boolean;
   handlers: LiveHandlers;
 }
 
@@ -143,8 +145,10 @@ export class LiveClient {
   private seenReveals = new Set<string>();
 
   constructor(private readonly opts: LiveOptions) {
-    const auth: { ceremony: string; token?: string } = { ceremony: opts.ceremony };
+    const auth: { ceremony: string; token?: string; rehearsal?: boolean; label?: string } = { ceremony: opts.ceremony };
     if (opts.token) auth.token = opts.token;
+    if (opts.rehearsal) auth.rehearsal = true;
+    if (opts.presenceLabel) auth.label = opts.presenceLabel;
     this.socket = io('/live', {
       auth,
       transports: ['websocket', 'polling'],

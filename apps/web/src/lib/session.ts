@@ -54,3 +54,8 @@ export function uuid(): string {
   const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/** `?rehearsal=1`: this page follows the rehearsal show (watermarked, never press or public). */
+export function rehearsalParam(): boolean {
+  return params.get('rehearsal') === '1';
+}

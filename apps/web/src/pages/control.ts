@@ -13,7 +13,7 @@ import { confirmDialog, h, replace } from '../lib/dom.js';
 import { formatTime } from '../lib/format.js';
 import { t, type MsgKey } from '../lib/i18n.js';
 import { LiveClient } from '../lib/live.js';
-import { getStored, setStored, takeToken, uuid } from '../lib/session.js';
+import { rehearsalParam, takeToken, uuid } from '../lib/session.js';
 
 type Result = Omit<RevealedEvent, 'showAt'>;
 
@@ -50,15 +50,21 @@ export function mount(root: HTMLElement, ceremony: string): void {
   const onAirName = h('div', { class: 'onair-name display' });
   const onAirMeta = h('div', { class: 'onair-meta muted' });
   const rehearsalTag = h('span', { class: 'badge badge-danger hidden' }, t('rehearsalMode'));
+  // Rehearsal mode follows the rehearsal show (socket handshake) and sends every cue to it.
+  const rehearsal = rehearsalParam();
   const rehearsalToggle = h('input', { type: 'checkbox', id: 'rehearsal-toggle' });
-  rehearsalToggle.checked = getStored('laurel.control.rehearsal') === '1';
+  rehearsalToggle.checked = rehearsal;
   const rehearsalBanner = h('div', { class: 'banner banner-error rehearsal-banner', role: 'status' }, t('rehearsalCues'));
   const syncRehearsal = (): void => {
-    setStored('laurel.control.rehearsal', rehearsalToggle.checked ? '1' : null);
-    rehearsalBanner.classList.toggle('hidden', !rehearsalToggle.checked);
-    document.body.classList.toggle('rehearsal-cues', rehearsalToggle.checked);
+    rehearsalBanner.classList.toggle('hidden', !rehearsal);
+    document.body.classList.toggle('rehearsal-cues', rehearsal);
   };
-  rehearsalToggle.addEventListener('change', syncRehearsal);
+  rehearsalToggle.addEventListener('change', () => {
+    const url = new URL(location.href);
+    if (rehearsalToggle.checked) url.searchParams.set('rehearsal', '1');
+    else url.searchParams.delete('rehearsal');
+    location.assign(url.toString());
+  });
   const message = h('div', { class: 'cue-message', 'aria-live': 'assertive' });
 
   const btnPrev = h('button', { class: 'btn cue cue-prev', type: 'button', 'aria-keyshortcuts': 'ArrowLeft' }, h('span', { class: 'cue-label' }, `← ${t('back')}`));
@@ -235,7 +241,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
     const body: CueBody = { action, idempotencyKey: uuid() };
     if (extra.categoryId) body.categoryId = extra.categoryId;
     if (extra.scene) body.scene = extra.scene;
-    if (rehearsalToggle.checked) body.rehearsal = true;
+    if (rehearsal) body.rehearsal = true;
     await send(body);
   }
 
@@ -405,6 +411,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
   const live = new LiveClient({
     ceremony,
     token,
+    rehearsal,
     handlers: {
       connection: (state, msg) => {
         ui.setConnection(state, msg);

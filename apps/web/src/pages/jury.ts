@@ -38,7 +38,18 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
 
   let me: Me;
   try {
-    me = await api.request<Me>('GET', `/ceremonies/${enc(ceremony)}/me`);
+    const raw = await api.request<Me | JurorView>('GET', `/ceremonies/${enc(ceremony)}/me`);
+    if ('juror' in raw && raw.juror) {
+      me = raw;
+    } else {
+      // `/me` may answer with the juror view alone: take the category from the public ceremony view.
+      const view = await api.ceremony(ceremony);
+      me = { juror: raw as JurorView, categories: view.categories };
+    }
+    if (!me.categories?.length || !me.categories.some((c) => c.id === me.juror.categoryId && c.nominees)) {
+      const view = await api.ceremony(ceremony);
+      me = { juror: me.juror, categories: view.categories };
+    }
   } catch (err) {
     const e = err as ApiError;
     ui.showError(e.status === 401 || e.status === 403 ? `${t('authError')}: ${e.message}` : e.message, e.status === 401 || e.status === 403 ? t('authErrorHelp') : undefined);

@@ -10,7 +10,7 @@ import { h, replace } from '../lib/dom.js';
 import { formatPrize, formatTime, nomineeName, nomineeSub } from '../lib/format.js';
 import { t, type MsgKey } from '../lib/i18n.js';
 import { atServerTime, LiveClient } from '../lib/live.js';
-import { param, takeToken } from '../lib/session.js';
+import { param, rehearsalParam, takeToken } from '../lib/session.js';
 
 type Result = Omit<RevealedEvent, 'showAt'>;
 
@@ -107,6 +107,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
     ceremony,
     token,
     presenceLabel: param('label') ?? 'presenter',
+    rehearsal: rehearsalParam(),
     handlers: {
       connection: (st, m) => ui.setConnection(st, m),
       snapshot: (snap) => {

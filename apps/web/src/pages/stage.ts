@@ -11,7 +11,7 @@ import type { NomineeView } from '../../../../libs/contracts/src/ceremony.js';
 import { h, svg, replace } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { atServerTime, LiveClient, type ConnectionState } from '../lib/live.js';
-import { param, takeToken } from '../lib/session.js';
+import { param, rehearsalParam, takeToken } from '../lib/session.js';
 import { formatDate, formatPrize, nomineeName, nomineeSub, shortText } from '../lib/format.js';
 import { envelopeSvg, laurelWreathSvg } from '../lib/art.js';
 
@@ -86,6 +86,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
     ceremony,
     token,
     presenceLabel: label,
+    rehearsal: rehearsalParam(),
     handlers: {
       connection: (state, message) => setConnection(state, message),
       snapshot: (snap) => {
