@@ -218,6 +218,10 @@ export function mount(root: HTMLElement, ceremony: string): void {
 
   function applyScene(s: SceneEvent): void {
     if (current && s.seq <= current.seq) return;
+    if ((s.data as { reset?: boolean } | undefined)?.reset) {
+      // Rehearsal reset: the rehearsal's results so far are void.
+      for (const [k, r] of results) if (r.rehearsal) results.delete(k);
+    }
     current = s;
     if (s.kind !== 'blackout') lastVisible = s;
     if (s.data?.result) results.set(s.data.result.categoryId, s.data.result);

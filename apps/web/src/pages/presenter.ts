@@ -91,6 +91,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
       return;
     }
     scene = s;
+    if ((s.data as { reset?: boolean } | undefined)?.reset) for (const [k, r] of results) if (r.rehearsal) results.delete(k);
     if (s.data?.result) results.set(s.data.result.categoryId, s.data.result);
     if (s.data?.ceremony?.name) ui.setTitle(s.data.ceremony.name);
     if (s.kind !== 'blackout') {
