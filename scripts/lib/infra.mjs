@@ -160,10 +160,13 @@ export async function startEmbeddedPostgres({
 
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     say(`initialising an embedded PostgreSQL in ${path.relative(ROOT, dataDir) || dataDir}…`);
+    // initdb into a scratch folder, renamed when complete: an interrupted initdb never looks initialised.
+    const scratch = `${dataDir}.init`;
+    fs.rmSync(scratch, { recursive: true, force: true });
     fs.rmSync(dataDir, { recursive: true, force: true });
     const EmbeddedPostgres = await loadEmbeddedPostgres();
     const cluster = new EmbeddedPostgres({
-      databaseDir: dataDir,
+      databaseDir: scratch,
       port,
       user: PG_USER,
       password: PG_PASSWORD,
@@ -175,6 +178,7 @@ export async function startEmbeddedPostgres({
       onError: (m) => logFile.write(`${m instanceof Error ? m.stack : String(m)}\n`),
     });
     await cluster.initialise();
+    fs.renameSync(scratch, dataDir);
   }
 
   const { postgres } = await binaries();

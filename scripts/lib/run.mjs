@@ -63,6 +63,8 @@ export async function run(args) {
         await owned.postgres.stop();
         say('embedded PostgreSQL stopped');
       }
+      // Anything caught half-started (e.g. Ctrl-C while Postgres was booting).
+      Child.killAll('SIGKILL');
       fs.rmSync(RUN_FILE, { force: true });
       say('bye');
       process.exit(exitCode);
@@ -74,16 +76,14 @@ export async function run(args) {
     process.on(signal, () => {
       if (++interrupts > 1) {
         warn('second interrupt: killing everything now');
-        for (const child of [...owned.services, owned.nats?.child, owned.postgres?.child]) child?.signalGroup('SIGKILL');
+        Child.killAll('SIGKILL');
         process.exit(130);
       }
       void shutdown(signal);
     });
   }
   // Children live in their own process groups; never leave them behind, even on a launcher crash.
-  process.on('exit', () => {
-    for (const child of [...owned.services, owned.nats?.child, owned.postgres?.child]) child?.signalGroup('SIGKILL');
-  });
+  process.on('exit', () => Child.killAll('SIGKILL'));
   process.on('uncaughtException', (error) => {
     fail(error.stack ?? String(error));
     void shutdown('launcher error', 1);

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeUrl, ensureNatsServer, postgresReachable, startEmbeddedPostgres } from './infra.mjs';
-import { ROOT, STATE_DIR, aptInstall, aptUsable, c, fail, say, seconds, warn, which } from './util.mjs';
+import { Child, ROOT, STATE_DIR, aptInstall, aptUsable, c, fail, say, seconds, warn, which } from './util.mjs';
 
 const MACHINE_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 const CHROMIUM_NAMES = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
@@ -49,6 +49,7 @@ export async function test(args) {
       void cleanup().then(() => process.exit(130));
     });
   }
+  process.on('exit', () => Child.killAll('SIGKILL'));
 
   // jest's output is piped (to catch its summary), so keep its colours when we are on a terminal.
   const env = { ...process.env };

@@ -147,6 +147,13 @@ export function cmdlineOf(pid) {
  * which then stops things in order: services first, then NATS and Postgres.
  */
 export class Child {
+  /** Every child still running, so an early exit (Ctrl-C mid-start) can still take them down. */
+  static live = new Set();
+
+  static killAll(signal = 'SIGKILL') {
+    for (const child of Child.live) child.signalGroup(signal);
+  }
+
   constructor(name, command, args, options = {}) {
     this.name = name;
     this.exited = false;
@@ -162,14 +169,17 @@ export class Child {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.pid = this.proc.pid;
+    Child.live.add(this);
     this.exit = new Promise((resolve) => {
       this.proc.once('exit', (code, signal) => {
+        Child.live.delete(this);
         this.exited = true;
         this.exitCode = code;
         this.signal = signal;
         resolve({ code, signal });
       });
       this.proc.once('error', (error) => {
+        Child.live.delete(this);
         this.exited = true;
         this.tail.push(String(error.message));
         resolve({ code: null, signal: null, error });
