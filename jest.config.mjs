@@ -36,6 +36,7 @@ export default {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       testTimeout: 120000,
+      setupFiles: ['<rootDir>/test/support/setup-env.ts'],
     },
   ],
 };

@@ -61,6 +61,8 @@ export interface SceneData {
   /** The scene that a blackout covers, so `resume` and screens know what comes back. */
   covered?: SceneKind;
   message?: string;
+  /** Rehearsal reset: the rehearsal's results so far are void. */
+  reset?: boolean;
 }
 
 export interface SceneEvent {
@@ -71,6 +73,8 @@ export interface SceneEvent {
   data: SceneData;
   at: string;
   rehearsal: boolean;
+  /** On the winner scene of a reveal: flip at this gateway time, with the `revealed` event. */
+  showAt?: string;
 }
 
 export interface SealedEvent {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import type { EventSubject } from '#contracts';
@@ -72,6 +72,16 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
   }
 }
 
+/** The gateway's connection is drained last, after the sockets and feeds have stopped. */
+@Injectable()
+export class BusLifecycle implements OnApplicationShutdown {
+  constructor(private readonly bus: NatsBus) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.drain();
+  }
+}
+
 @Module({})
 export class MessagingModule {
   /** A domain service: JetStream streams, outbox relay, durable idempotent consumers. Needs TypeORM's DataSource. */
@@ -113,6 +123,7 @@ export class MessagingModule {
         { provide: MESSAGING_OPTIONS, useValue: options },
         { provide: NatsBus, useFactory: () => NatsBus.connect(options.natsUrl, options.service, createLogger(options.service)) },
         { provide: ServiceClient, inject: [NatsBus], useFactory: (bus: NatsBus) => new ServiceClient(bus) },
+        BusLifecycle,
       ],
       exports: [NatsBus, ServiceClient],
     };

@@ -1,6 +1,6 @@
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { command } from '../contract.js';
-import { SCENE_KINDS, type RevealedEvent, type SceneEvent, type SceneKind } from '../live.js';
+import { SCENE_KINDS, type RevealedEvent, type SceneEvent, type SceneKind, type SealedEvent } from '../live.js';
 import { CeremonyScoped } from './common.js';
 
 export const CUE_ACTIONS = ['next', 'prev', 'goto', 'blackout', 'resume', 'reveal'] as const;
@@ -14,6 +14,8 @@ export class CueCommand extends CeremonyScoped {
   @IsOptional() @IsIn(SCENE_KINDS) scene?: SceneKind;
   /** Same key twice = one effect; the first answer is returned. */
   @IsString() @Length(1, 200) idempotencyKey!: string;
+  /** Cue the rehearsal show (rehearsal data, never sent to press or public) instead of the live one. */
+  @IsOptional() @IsBoolean() rehearsal?: boolean;
 }
 
 export interface CueResult {
@@ -21,15 +23,26 @@ export interface CueResult {
   scene: SceneEvent;
 }
 
-export class ShowQuery extends CeremonyScoped {}
+export class ShowQuery extends CeremonyScoped {
+  @IsOptional() @IsBoolean() rehearsal?: boolean;
+}
+
+export class ResultsQuery extends CeremonyScoped {}
+
+export class ResetRehearsalCommand extends CeremonyScoped {}
 
 export interface ShowSnapshot {
   ceremonyId: string;
   scene: SceneEvent | null;
   results: Omit<RevealedEvent, 'showAt'>[];
+  /** Public commitments sealed so far (for press and producer). */
+  seals?: SealedEvent[];
 }
 
 export const announcementsCommands = {
   'announcements.show.cue': command(CueCommand).returns<CueResult>(),
   'announcements.show.snapshot': command(ShowQuery).returns<ShowSnapshot>(),
+  'announcements.results.list': command(ResultsQuery).returns<Omit<RevealedEvent, 'showAt'>[]>(),
+  'announcements.results.csv': command(ResultsQuery).returns<{ csv: string; filename: string }>(),
+  'announcements.rehearsal.reset': command(ResetRehearsalCommand).returns<{ reset: true; seq: number }>(),
 } as const;

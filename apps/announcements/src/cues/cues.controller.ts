@@ -1,0 +1,24 @@
+import { Controller } from '@nestjs/common';
+import type { CueCommand, CueResult, ResultsQuery, RevealedEvent, ShowQuery, ShowSnapshot } from '#contracts';
+import { Command } from '#messaging';
+import { CuesService } from './cues.service.js';
+
+@Controller()
+export class CuesController {
+  constructor(private readonly cues: CuesService) {}
+
+  @Command('announcements.show.cue')
+  async cue(request: CueCommand): Promise<CueResult> {
+    return this.cues.cue(request);
+  }
+
+  @Command('announcements.show.snapshot')
+  async snapshot(request: ShowQuery): Promise<ShowSnapshot> {
+    return this.cues.snapshot(request.ceremony, request.rehearsal ? 'rehearsal' : 'live');
+  }
+
+  @Command('announcements.results.list')
+  async results(request: ResultsQuery): Promise<Omit<RevealedEvent, 'showAt'>[]> {
+    return this.cues.results(request.ceremony);
+  }
+}

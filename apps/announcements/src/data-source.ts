@@ -1,0 +1,14 @@
+import { messagingEntities } from '#messaging';
+import { serviceDataSourceOptions } from '#persistence';
+import { CeremonyReadModel } from './ceremonies/ceremony-read-model.entity.js';
+import { PublicSeal, SealedEnvelope } from './envelopes/sealed-envelope.entity.js';
+import { migrations } from './migrations/index.js';
+import { Result } from './results/result.entity.js';
+import { CueRecord, Show } from './show/show.entity.js';
+
+export const SCHEMA = 'announcements';
+export const entities = [CeremonyReadModel, SealedEnvelope, PublicSeal, Show, CueRecord, Result, ...messagingEntities];
+
+export function announcementsDataSource(url: string) {
+  return serviceDataSourceOptions({ schema: SCHEMA, url, entities, migrations });
+}

@@ -1,0 +1,4 @@
+import { Initial1795854881355 } from './1795854881355-Initial.js';
+
+// Listed explicitly: ESM has no glob loading, and the order is the history.
+export const migrations: (new () => object)[] = [Initial1795854881355];

@@ -1,0 +1,11 @@
+import type { Role } from '#contracts';
+
+/** Who is calling, once their token checks out. Admin spans ceremonies; every other token is bound to one. */
+export interface Principal {
+  role: Role;
+  ceremonyId: string | null;
+  jurorId: string | null;
+  tokenId: string | null;
+}
+
+export const PUBLIC_PRINCIPAL: Principal = { role: 'public', ceremonyId: null, jurorId: null, tokenId: null };

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import { createLogger, PinoNestLogger } from '#observability';
+import type { GatewayConfig, GatewayEnv } from './config.js';
+import { GatewayModule } from './gateway.module.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export function gatewayConfig(env: GatewayEnv): GatewayConfig {
+  const webDist = env.WEB_DIST ?? [resolve(here, '../../../web'), resolve(here, '../../../../dist/web')].find((p) => existsSync(join(p, 'index.html'))) ?? null;
+  return {
+    natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    port: env.PORT ?? 3000,
+    adminToken: env.LAUREL_ADMIN_TOKEN ?? `lrl_admin_${randomBytes(24).toString('base64url')}`,
+    adminTokenGenerated: env.LAUREL_ADMIN_TOKEN === undefined,
+    revealLeadMs: env.REVEAL_LEAD_MS ?? 250,
+    webDist,
+    publicRateLimitPerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE ?? 600,
+    instance: `${hostname()}-${process.pid}`,
+  };
+}
+
+/** Boots the gateway: REST /api/v1, OpenAPI /api/docs, socket.io /live, the pages, health and metrics. */
+export async function startGateway(config: GatewayConfig): Promise<NestExpressApplication> {
+  const logger = createLogger('gateway');
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), {
+    logger: new PinoNestLogger(logger),
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.set('trust proxy', true);
+  app.disable('x-powered-by');
+  // Ceremony files are small; anything over 2 MB is refused with 413 before it is parsed.
+  app.use(express.json({ limit: '2mb', strict: true }));
+  if (config.webDist) app.useStaticAssets(join(config.webDist, 'assets'), { prefix: '/assets', immutable: true, maxAge: '1y' });
+  const openapi = new DocumentBuilder()
+    .setTitle('Laurel API')
+    .setDescription('Live gala operations — public contract v1. Errors are { statusCode, error, message, details? }.')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openapi), { jsonDocumentUrl: 'api/docs/openapi.json' });
+  app.enableShutdownHooks();
+  await app.listen(config.port, '0.0.0.0');
+  if (config.adminTokenGenerated) logger.warn({ adminToken: config.adminToken }, 'LAUREL_ADMIN_TOKEN not set: generated an admin token for this run');
+  logger.info({ port: config.port }, 'gateway ready');
+  return app;
+}

@@ -1,0 +1,41 @@
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { Type } from 'class-transformer';
+
+/** Environment of the gateway, validated before boot. */
+export class GatewayEnv {
+  @IsOptional() @Matches(/^(nats|tls):\/\/[^\s,]+(,(nats|tls):\/\/[^\s,]+)*$/, { message: 'must be nats://host:port (comma-separated for a cluster)' })
+  NATS_URL?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT?: number;
+
+  @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
+  LAUREL_ADMIN_TOKEN?: string;
+
+  /** How far ahead of now a reveal is scheduled to flip on every screen. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(5000)
+  REVEAL_LEAD_MS?: number;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+
+  @IsOptional() @IsString()
+  WEB_DIST?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  PUBLIC_RATE_LIMIT_PER_MINUTE?: number;
+}
+
+export interface GatewayConfig {
+  natsUrl: string;
+  port: number;
+  adminToken: string;
+  adminTokenGenerated: boolean;
+  revealLeadMs: number;
+  webDist: string | null;
+  publicRateLimitPerMinute: number;
+  /** Instance name, for NATS connection names and logs. */
+  instance: string;
+}
+
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -1,0 +1,43 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { MessagingModule, NatsBus } from '#messaging';
+import { HealthModule, MetricsController } from '#observability';
+import { AccessService } from './auth/access.service.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { CeremoniesController } from './ceremonies/ceremonies.controller.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config.js';
+import { ErrorFilter } from './http/error.filter.js';
+import { JuryController } from './jury/jury.controller.js';
+import { CeremonyDirectory } from './live/ceremony-directory.service.js';
+import { EventFeed } from './live/event-feed.service.js';
+import { LiveGateway } from './live/live.gateway.js';
+import { LiveState } from './live/live-state.service.js';
+import { NatsStatusWatcher } from './live/nats-status.service.js';
+import { ShowController } from './show/show.controller.js';
+import { TokensController } from './tokens/tokens.controller.js';
+import { WebController } from './web/web.controller.js';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        MessagingModule.forGateway({ service: `gateway-${config.instance}`, natsUrl: config.natsUrl }),
+        HealthModule.register({ inject: [NatsBus], useFactory: (bus: NatsBus) => [{ name: 'nats', check: () => bus.ping() }] }),
+      ],
+      controllers: [CeremoniesController, TokensController, ShowController, JuryController, MetricsController, WebController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        AccessService,
+        CeremonyDirectory,
+        LiveState,
+        LiveGateway,
+        EventFeed,
+        NatsStatusWatcher,
+      ],
+    };
+  }
+}

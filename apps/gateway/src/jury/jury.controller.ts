@@ -1,0 +1,109 @@
+import { Body, Controller, Get, HttpCode, Post, Put, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { LaurelError, type Actor, type AuditVerification, type BallotView, type JurorView, type PanelStatus, type SealResult, type VerdictResult } from '#contracts';
+import { ServiceClient } from '#messaging';
+import { CallerActor, CeremonyId } from '../auth/principal.decorator.js';
+import { Roles } from '../auth/roles.js';
+
+function objectBody(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw LaurelError.badRequest('body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+/** Jury calls: only admin and jurors; the jury service enforces own-ballot, panel and chair rules. */
+@ApiTags('jury')
+@ApiBearerAuth()
+@Controller('api/v1/ceremonies/:c')
+export class JuryController {
+  constructor(private readonly services: ServiceClient) {}
+
+  @Post('categories/:cat/jurors')
+  @HttpCode(201)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Add a juror to a category panel: { name, affiliation?, chair? } → { id }' })
+  async addJuror(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<{ id: string }> {
+    return this.services.request('jury.juror.add', { ...objectBody(body), ceremony, category, actor } as never);
+  }
+
+  @Get('jurors')
+  @Roles('admin')
+  @ApiOperation({ summary: 'All jurors with their panels and conflicts' })
+  async jurors(@CeremonyId() ceremony: string, @CallerActor() actor: Actor): Promise<JurorView[]> {
+    return this.services.request('jury.juror.list', { ceremony, actor });
+  }
+
+  @Get('me')
+  @Roles('juror')
+  @ApiOperation({ summary: 'The calling juror: panel, chair flag, conflicts' })
+  async me(@CeremonyId() ceremony: string, @CallerActor() actor: Actor): Promise<JurorView> {
+    return this.services.request('jury.juror.get', { ceremony, jurorId: actor.jurorId!, actor });
+  }
+
+  @Post('categories/:cat/conflicts')
+  @HttpCode(201)
+  @Roles('admin', 'juror')
+  @ApiOperation({ summary: 'Declare a conflict of interest: { jurorId, nomineeId, reason }' })
+  async conflict(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<{ declared: true }> {
+    return this.services.request('jury.conflict.declare', { ...objectBody(body), ceremony, category, actor } as never);
+  }
+
+  @Get('categories/:cat/ballot')
+  @Roles('juror')
+  @ApiOperation({ summary: "The calling juror's own ballot" })
+  async ballot(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<BallotView> {
+    return this.services.request('jury.ballot.get', { ceremony, category, actor });
+  }
+
+  @Put('categories/:cat/ballot')
+  @Roles('juror')
+  @ApiOperation({ summary: 'Save own ballot as a draft: { scores: { <nomineeId>: { <criterionKey>: 1..10 } } }' })
+  async saveBallot(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<BallotView> {
+    return this.services.request('jury.ballot.save', { ...objectBody(body), ceremony, category, actor } as never);
+  }
+
+  @Post('categories/:cat/ballot/lock')
+  @HttpCode(200)
+  @Roles('juror')
+  @ApiOperation({ summary: 'Lock own ballot (irrevocable)' })
+  async lock(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<BallotView> {
+    return this.services.request('jury.ballot.lock', { ceremony, category, actor });
+  }
+
+  @Post('categories/:cat/ballots/:jurorId/reopen')
+  @HttpCode(200)
+  @Roles('juror')
+  @ApiOperation({ summary: "Chair only: reopen a juror's locked ballot before sealing, with a reason (audited)" })
+  async reopen(@CeremonyId() ceremony: string, @Param('cat') category: string, @Param('jurorId') jurorId: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<BallotView> {
+    return this.services.request('jury.ballot.reopen', { ...objectBody(body), jurorId, ceremony, category, actor } as never);
+  }
+
+  @Get('categories/:cat/panel')
+  @Roles('juror', 'admin')
+  @ApiOperation({ summary: 'Panel status: locked/total, quorum, verdict (chair), seal' })
+  async panel(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<PanelStatus> {
+    return this.services.request('jury.panel.status', { ceremony, category, actor });
+  }
+
+  @Post('categories/:cat/verdict')
+  @HttpCode(200)
+  @Roles('juror')
+  @ApiOperation({ summary: 'Chair: compute the verdict { motivation, tieBreakWinnerId? } → { winnerId, ranking }; 409 before quorum or on a tie' })
+  async verdict(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<VerdictResult> {
+    return this.services.request('jury.verdict.compute', { ...objectBody(body), ceremony, category, actor } as never);
+  }
+
+  @Post('categories/:cat/verdict/seal')
+  @HttpCode(200)
+  @Roles('juror')
+  @ApiOperation({ summary: 'Chair: seal the verdict → { commitment, sealedAt }' })
+  async seal(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<SealResult> {
+    return this.services.request('jury.verdict.seal', { ceremony, category, actor });
+  }
+
+  @Get('audit/verify')
+  @Roles('admin')
+  @ApiOperation({ summary: "Verify the jury audit log's hash chain; names the first broken entry" })
+  async verifyAudit(@CeremonyId() ceremony: string, @CallerActor() actor: Actor): Promise<AuditVerification> {
+    return this.services.request('jury.audit.verify', { ceremony, actor });
+  }
+}

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { LaurelError } from '#contracts';
+import { ServiceClient } from '#messaging';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ceremony slug ↔ id, learned from events and snapshots; asks a service only on a miss. */
+@Injectable()
+export class CeremonyDirectory {
+  private readonly bySlug = new Map<string, string>();
+  private readonly slugs = new Map<string, string>();
+
+  constructor(private readonly services: ServiceClient) {}
+
+  learn(id: string, slug: string): void {
+    this.bySlug.set(slug, id);
+    this.slugs.set(id, slug);
+  }
+
+  known(id: string): boolean {
+    return this.slugs.has(id);
+  }
+
+  slugOf(id: string): string | undefined {
+    return this.slugs.get(id);
+  }
+
+  /** The ceremony id for an id or slug; 404 when no service knows it. */
+  async resolve(ref: string): Promise<string> {
+    const cached = UUID.test(ref) ? (this.slugs.has(ref) ? ref : undefined) : this.bySlug.get(ref);
+    if (cached) return cached;
+    let id: string;
+    let slug: string;
+    try {
+      const snapshot = await this.services.request('announcements.show.snapshot', { ceremony: ref, actor: { role: 'admin' } }, { timeoutMs: 3000 });
+      id = snapshot.ceremonyId;
+      slug = snapshot.scene?.data.ceremony.slug ?? ref;
+    } catch (error) {
+      if (error instanceof LaurelError && error.statusCode !== 404 && error.statusCode !== 503) throw error;
+      const view = await this.services.request('nominations.ceremony.get', { ceremony: ref });
+      id = view.ceremony.id;
+      slug = view.ceremony.slug;
+    }
+    this.learn(id, slug);
+    return id;
+  }
+}

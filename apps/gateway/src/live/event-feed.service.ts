@@ -1,0 +1,128 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
+import type { KvWatchEntry } from '@nats-io/kv';
+import { KV_BUCKETS, STREAMS, type EventData, type EventEnvelope, type EventSubject, type ShowSnapshot } from '#contracts';
+import { NatsBus } from '#messaging';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config.js';
+import { CeremonyDirectory } from './ceremony-directory.service.js';
+import { LiveGateway } from './live.gateway.js';
+import { LiveState } from './live-state.service.js';
+
+type Envelope<S extends EventSubject> = EventEnvelope<EventData<S>>;
+
+/**
+ * Feeds the sockets from NATS. Public subjects only: the snapshot KV bucket and an ordered consumer
+ * on GALA_EVENTS (never GALA_SEALED). At boot the stream is replayed into the state without pushing
+ * anything already held, so a restarted gateway knows seals and jury progress too.
+ */
+@Injectable()
+export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('EventFeed');
+  private stopped = false;
+  private messages: ConsumerMessages | null = null;
+  private stopKv: (() => void) | null = null;
+
+  constructor(
+    private readonly bus: NatsBus,
+    private readonly state: LiveState,
+    private readonly directory: CeremonyDirectory,
+    private readonly live: LiveGateway,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.followSnapshots();
+    void this.followEvents();
+  }
+
+  onModuleDestroy(): void {
+    this.stopped = true;
+    this.messages?.stop();
+    this.stopKv?.();
+  }
+
+  private async followSnapshots(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const kv = await this.bus.kvm.open(KV_BUCKETS.show);
+        const watcher = await kv.watch();
+        this.stopKv = () => watcher.stop();
+        for await (const entry of watcher) this.onSnapshot(entry);
+        if (this.stopped) return;
+      } catch (error) {
+        if (this.stopped) return;
+        this.logger.warn(`show snapshots unavailable: ${(error as Error).message}; retrying`);
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  private onSnapshot(entry: KvWatchEntry): void {
+    if (entry.operation !== 'PUT') return;
+    const snapshot = entry.json<ShowSnapshot>();
+    const rehearsal = entry.key.endsWith('.rehearsal');
+    const slug = snapshot.scene?.data.ceremony.slug;
+    if (slug) this.directory.learn(snapshot.ceremonyId, slug);
+    // A snapshot newer than the events seen (e.g. events lost while cut off): push it as the truth.
+    if (this.state.applySnapshot(snapshot, rehearsal)) this.live.pushSnapshot(snapshot.ceremonyId, rehearsal);
+  }
+
+  private async followEvents(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const consumer = await this.bus.js.consumers.get(STREAMS.events.name, {
+          filter_subjects: STREAMS.events.subjects[0],
+          deliver_policy: DeliverPolicy.All,
+        });
+        this.messages = await consumer.consume({ max_messages: 500 });
+        for await (const msg of this.messages) {
+          try {
+            this.route(msg.subject as EventSubject, msg.json<EventEnvelope<never>>());
+          } catch (error) {
+            this.logger.warn(`dropped malformed event on ${msg.subject}: ${(error as Error).message}`);
+          }
+        }
+      } catch (error) {
+        if (this.stopped) return;
+        this.logger.warn(`event stream unavailable: ${(error as Error).message}; retrying`);
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  route(subject: EventSubject, envelope: EventEnvelope<never>): void {
+    switch (subject) {
+      case 'gala.events.nominations.ceremony.imported': {
+        const e = envelope as Envelope<typeof subject>;
+        this.directory.learn(e.data.ceremony.id, e.data.ceremony.slug);
+        return;
+      }
+      case 'gala.events.announcements.winner.revealed': {
+        const e = envelope as Envelope<typeof subject>;
+        const showAt = new Date(Date.now() + this.config.revealLeadMs).toISOString();
+        const revealed = this.state.applyReveal(e.data, showAt);
+        if (revealed) this.live.pushRevealed(revealed);
+        return;
+      }
+      case 'gala.events.announcements.scene.changed': {
+        const e = envelope as Envelope<typeof subject>;
+        const scene = this.state.applyScene(e.data);
+        if (scene) this.live.pushScene(scene);
+        return;
+      }
+      case 'gala.events.jury.verdict.sealed': {
+        const e = envelope as Envelope<typeof subject>;
+        if (this.state.applySeal(e.data)) this.live.pushSealed(e.data);
+        return;
+      }
+      case 'gala.events.jury.progress': {
+        const e = envelope as Envelope<typeof subject>;
+        if (this.state.applyProgress(e.data)) this.live.pushProgress(e.data);
+        return;
+      }
+      case 'gala.events.nominations.shortlist.published':
+      case 'gala.sealed.jury.verdict':
+        return;
+    }
+  }
+}

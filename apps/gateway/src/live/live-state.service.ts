@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import type { JuryProgressEvent, RevealedEvent, SceneEvent, SealedEvent, ShowSnapshot } from '#contracts';
+
+type ResultView = Omit<RevealedEvent, 'showAt'>;
+
+/** What one show (live or rehearsal) of one ceremony looks like now, as this gateway knows it. */
+export interface ShowView {
+  scene: SceneEvent | null;
+  results: Map<string, ResultView>;
+}
+
+interface CeremonyState {
+  live: ShowView;
+  rehearsal: ShowView;
+  seals: Map<string, SealedEvent>;
+  progress: Map<string, JuryProgressEvent>;
+  /** showAt per revealed seq, so the winner scene of that seq flips with the reveal. */
+  showAt: Map<number, string>;
+}
+
+/**
+ * The gateway's in-memory view of every show, fed by the KV snapshots and the event stream. Every
+ * apply* says whether the input was new, so replays and duplicates are never pushed twice.
+ */
+@Injectable()
+export class LiveState {
+  private readonly ceremonies = new Map<string, CeremonyState>();
+
+  private get(ceremonyId: string): CeremonyState {
+    let state = this.ceremonies.get(ceremonyId);
+    if (!state) {
+      state = {
+        live: { scene: null, results: new Map() },
+        rehearsal: { scene: null, results: new Map() },
+        seals: new Map(),
+        progress: new Map(),
+        showAt: new Map(),
+      };
+      this.ceremonies.set(ceremonyId, state);
+    }
+    return state;
+  }
+
+  has(ceremonyId: string): boolean {
+    return this.ceremonies.has(ceremonyId);
+  }
+
+  show(ceremonyId: string, rehearsal: boolean): ShowView {
+    const state = this.get(ceremonyId);
+    return rehearsal ? state.rehearsal : state.live;
+  }
+
+  seals(ceremonyId: string): SealedEvent[] {
+    return [...this.get(ceremonyId).seals.values()];
+  }
+
+  progress(ceremonyId: string): JuryProgressEvent[] {
+    return [...this.get(ceremonyId).progress.values()];
+  }
+
+  applySnapshot(snapshot: ShowSnapshot, rehearsal: boolean): boolean {
+    const view = this.show(snapshot.ceremonyId, rehearsal);
+    let changed = false;
+    for (const r of snapshot.results) {
+      if (!view.results.has(r.categoryId)) {
+        view.results.set(r.categoryId, r);
+        changed = true;
+      }
+    }
+    if (snapshot.scene && (!view.scene || snapshot.scene.seq > view.scene.seq)) {
+      view.scene = snapshot.scene;
+      changed = true;
+    }
+    for (const seal of snapshot.seals ?? []) this.applySeal(seal);
+    return changed;
+  }
+
+  /** A scene newer than the one held; stale or repeated seqs are dropped. */
+  applyScene(scene: SceneEvent): SceneEvent | null {
+    const view = this.show(scene.ceremonyId, scene.rehearsal);
+    if (view.scene && scene.seq <= view.scene.seq) return null;
+    if (!view.scene && scene.seq < 0) return null;
+    if (scene.data.reset) view.results.clear();
+    const showAt = this.get(scene.ceremonyId).showAt.get(scene.seq);
+    const stamped = showAt ? { ...scene, showAt } : scene;
+    view.scene = stamped;
+    return stamped;
+  }
+
+  /** A reveal not held yet; stamps the moment every screen flips. */
+  applyReveal(result: ResultView, showAt: string): RevealedEvent | null {
+    const view = this.show(result.ceremonyId, result.rehearsal);
+    if (view.results.has(result.categoryId)) return null;
+    view.results.set(result.categoryId, result);
+    this.get(result.ceremonyId).showAt.set(result.seq, showAt);
+    return { ...result, showAt };
+  }
+
+  applySeal(seal: SealedEvent): boolean {
+    const seals = this.get(seal.ceremonyId).seals;
+    if (seals.has(seal.categoryId)) return false;
+    seals.set(seal.categoryId, seal);
+    return true;
+  }
+
+  applyProgress(progress: JuryProgressEvent): boolean {
+    const map = this.get(progress.ceremonyId).progress;
+    const held = map.get(progress.categoryId);
+    if (held && held.locked === progress.locked && held.total === progress.total && held.sealed === progress.sealed) return false;
+    map.set(progress.categoryId, progress);
+    return true;
+  }
+}

@@ -1,0 +1,204 @@
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit } from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import {
+  LaurelError,
+  LIVE_NAMESPACE,
+  type JuryProgressEvent,
+  type LiveClientEvents,
+  type LiveServerEvents,
+  type RevealedEvent,
+  type Role,
+  type SceneEvent,
+  type ScreenPresence,
+  type SealedEvent,
+  type SnapshotEvent,
+} from '#contracts';
+import { ServiceClient } from '#messaging';
+import { AccessService } from '../auth/access.service.js';
+import type { Principal } from '../auth/principal.js';
+import { CeremonyDirectory } from './ceremony-directory.service.js';
+import { LiveState } from './live-state.service.js';
+
+type LiveSocket = Socket<LiveClientEvents, LiveServerEvents, Record<string, never>, SocketData>;
+type LiveNamespace = Namespace<LiveClientEvents, LiveServerEvents, Record<string, never>, SocketData>;
+
+interface SocketData {
+  principal: Principal;
+  ceremonyId: string;
+  rehearsal: boolean;
+  label: string;
+  lastSeq: number;
+  lastSeenAt: number;
+}
+
+/** Rooms: one per ceremony and show (live or rehearsal), and one per role within it. */
+export function room(ceremonyId: string, rehearsal: boolean, role?: Role): string {
+  return `${rehearsal ? 'r' : 'c'}:${ceremonyId}${role ? `:${role}` : ''}`;
+}
+
+const REHEARSAL_ROLES: Role[] = ['admin', 'producer', 'screen'];
+
+/**
+ * socket.io namespace `/live` (contract v1). Authenticates at the handshake (a bad token is refused
+ * with its reason, never downgraded to public), joins rooms by ceremony and role, sends the snapshot
+ * first on every (re)connect, then pushes only what each role may see.
+ */
+@WebSocketGateway({
+  namespace: LIVE_NAMESPACE,
+  cors: { origin: true, credentials: true },
+  connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
+  pingInterval: 10000,
+  pingTimeout: 8000,
+})
+export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
+  @WebSocketServer() private readonly server!: LiveNamespace;
+  private readonly logger = new Logger('Live');
+  private presenceTimer: NodeJS.Timeout | null = null;
+  private stale = false;
+
+  constructor(
+    private readonly access: AccessService,
+    private readonly directory: CeremonyDirectory,
+    private readonly state: LiveState,
+    private readonly services: ServiceClient,
+  ) {}
+
+  afterInit(server: LiveNamespace): void {
+    server.use((socket, next) => {
+      void this.authenticate(socket as LiveSocket).then(
+        () => next(),
+        (error: unknown) => {
+          const message = error instanceof LaurelError ? error.message : 'cannot connect';
+          if (!(error instanceof LaurelError)) this.logger.error(`handshake failed: ${(error as Error)?.stack ?? String(error)}`);
+          next(Object.assign(new Error(message), { data: { statusCode: error instanceof LaurelError ? error.statusCode : 500 } }));
+        },
+      );
+    });
+    this.presenceTimer = setInterval(() => this.broadcastPresence(), 2000);
+    this.presenceTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.presenceTimer) clearInterval(this.presenceTimer);
+  }
+
+  private async authenticate(socket: LiveSocket): Promise<void> {
+    const auth = (socket.handshake.auth ?? {}) as { token?: unknown; ceremony?: unknown; rehearsal?: unknown; label?: unknown };
+    if (typeof auth.ceremony !== 'string' || auth.ceremony.length === 0 || auth.ceremony.length > 80) throw LaurelError.badRequest('auth.ceremony (id or slug) is required');
+    if (auth.token !== undefined && typeof auth.token !== 'string') throw LaurelError.badRequest('auth.token must be a string');
+    const principal = await this.access.authenticate(auth.token);
+    const ceremonyId = await this.directory.resolve(auth.ceremony);
+    if (principal.ceremonyId !== null && principal.ceremonyId !== ceremonyId) throw LaurelError.forbidden('this token belongs to another ceremony');
+    const rehearsal = auth.rehearsal === true;
+    if (rehearsal && !REHEARSAL_ROLES.includes(principal.role)) throw LaurelError.forbidden('the rehearsal is for the crew only');
+    socket.data = {
+      principal,
+      ceremonyId,
+      rehearsal,
+      label: typeof auth.label === 'string' ? auth.label.slice(0, 60) : socket.id.slice(0, 6),
+      lastSeq: 0,
+      lastSeenAt: Date.now(),
+    };
+  }
+
+  async handleConnection(socket: LiveSocket): Promise<void> {
+    const { principal, ceremonyId, rehearsal } = socket.data;
+    if (!principal) return;
+    await socket.join([room(ceremonyId, rehearsal), room(ceremonyId, rehearsal, principal.role)]);
+    socket.on('clock:ping', (clientSentAt, ack) => {
+      if (typeof ack === 'function') ack({ clientSentAt: Number(clientSentAt) || 0, serverTime: Date.now() });
+    });
+    socket.on('presence', (report) => {
+      if (typeof report !== 'object' || report === null) return;
+      const seq = Number((report as { lastSeq?: unknown }).lastSeq);
+      if (Number.isFinite(seq) && seq >= 0) socket.data.lastSeq = seq;
+      const label = (report as { label?: unknown }).label;
+      if (typeof label === 'string' && label.length > 0) socket.data.label = label.slice(0, 60);
+      socket.data.lastSeenAt = Date.now();
+    });
+    await this.sendSnapshot(socket);
+  }
+
+  handleDisconnect(): void {
+    // Presence is recomputed from the connected sockets on the next tick.
+  }
+
+  private async sendSnapshot(socket: LiveSocket): Promise<void> {
+    const { principal, ceremonyId, rehearsal } = socket.data;
+    if (!this.state.show(ceremonyId, rehearsal).scene) {
+      // Nothing held yet (fresh gateway, or no cue so far): ask announcements once.
+      try {
+        const snapshot = await this.services.request('announcements.show.snapshot', { ceremony: ceremonyId, rehearsal, actor: { role: 'admin' } }, { timeoutMs: 3000 });
+        this.state.applySnapshot(snapshot, rehearsal);
+      } catch (error) {
+        this.logger.warn(`no snapshot for ${ceremonyId}: ${(error as Error).message}`);
+      }
+    }
+    socket.emit('snapshot', this.snapshotFor(principal.role, ceremonyId, rehearsal));
+  }
+
+  snapshotFor(role: Role, ceremonyId: string, rehearsal: boolean): SnapshotEvent {
+    const view = this.state.show(ceremonyId, rehearsal);
+    const snapshot: SnapshotEvent = {
+      ceremonyId,
+      role,
+      scene: view.scene,
+      results: [...view.results.values()],
+      serverTime: Date.now(),
+      stale: this.stale,
+    };
+    if (role === 'press' || role === 'producer' || role === 'admin') snapshot.seals = this.state.seals(ceremonyId);
+    if (role === 'producer' || role === 'admin') snapshot.juryProgress = this.state.progress(ceremonyId);
+    return snapshot;
+  }
+
+  /** Sends every socket of a show its snapshot again (after a gap, e.g. a NATS outage). */
+  pushSnapshot(ceremonyId: string, rehearsal: boolean): void {
+    for (const socket of this.server.sockets.values()) {
+      const data = socket.data;
+      if (data?.ceremonyId === ceremonyId && data.rehearsal === rehearsal) socket.emit('snapshot', this.snapshotFor(data.principal.role, ceremonyId, rehearsal));
+    }
+  }
+
+  pushScene(scene: SceneEvent): void {
+    this.server.to(room(scene.ceremonyId, scene.rehearsal)).emit('scene', scene);
+  }
+
+  pushRevealed(revealed: RevealedEvent): void {
+    this.server.to(room(revealed.ceremonyId, revealed.rehearsal)).emit('revealed', revealed);
+  }
+
+  pushSealed(sealed: SealedEvent): void {
+    this.server.to([room(sealed.ceremonyId, false, 'press'), room(sealed.ceremonyId, false, 'producer'), room(sealed.ceremonyId, false, 'admin')]).emit('sealed', sealed);
+  }
+
+  pushProgress(progress: JuryProgressEvent): void {
+    this.server.to([room(progress.ceremonyId, false, 'producer'), room(progress.ceremonyId, false, 'admin')]).emit('jury-progress', progress);
+  }
+
+  /** Tells every client whether this gateway can vouch for what it shows (NATS reachable). */
+  setStale(stale: boolean, reason?: string): void {
+    if (this.stale === stale) return;
+    this.stale = stale;
+    this.server.emit('gateway-status', { stale, reason });
+  }
+
+  /** Producers see which screens are live and how far behind each is. */
+  private broadcastPresence(): void {
+    const byShow = new Map<string, ScreenPresence[]>();
+    for (const socket of this.server.sockets.values()) {
+      const data = socket.data;
+      if (!data?.principal || data.principal.role !== 'screen') continue;
+      const current = this.state.show(data.ceremonyId, data.rehearsal).scene?.seq ?? 0;
+      const key = `${data.ceremonyId}|${data.rehearsal ? 'r' : 'c'}`;
+      const list = byShow.get(key) ?? [];
+      list.push({ socketId: socket.id, label: data.label, role: 'screen', lastSeq: data.lastSeq, behind: Math.max(0, current - data.lastSeq), lastSeenAt: new Date(data.lastSeenAt).toISOString() });
+      byShow.set(key, list);
+    }
+    for (const [key, screens] of byShow) {
+      const [ceremonyId, mode] = key.split('|');
+      this.server.to([room(ceremonyId, mode === 'r', 'producer'), room(ceremonyId, mode === 'r', 'admin')]).emit('screens', { ceremonyId, screens });
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { LaurelError, type Actor, type CueResult, type RevealedEvent } from '#contracts';
+import { ServiceClient } from '#messaging';
+import { CallerActor, CeremonyId } from '../auth/principal.decorator.js';
+import { ANYONE, Roles } from '../auth/roles.js';
+
+@ApiTags('show')
+@ApiBearerAuth()
+@Controller('api/v1/ceremonies/:c')
+export class ShowController {
+  constructor(private readonly services: ServiceClient) {}
+
+  @Post('show/cues')
+  @HttpCode(200)
+  @Roles('producer', 'admin')
+  @ApiOperation({
+    summary: 'A producer cue: { action: next|prev|goto|blackout|resume|reveal, categoryId?, scene?, idempotencyKey } → { seq, scene }',
+    description: '409 with the reason when the show refuses the cue (e.g. revealing a category that is not on stage). The same idempotencyKey returns the first answer.',
+  })
+  async cue(@CeremonyId() ceremonyId: string, @Body() body: Record<string, unknown>, @CallerActor() actor: Actor): Promise<CueResult> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw LaurelError.badRequest('body must be a JSON object');
+    return this.services.request('announcements.show.cue', { ...body, ceremony: ceremonyId, actor } as never);
+  }
+
+  @Get('results')
+  @Roles(...ANYONE)
+  @ApiOperation({ summary: 'Revealed results only; ?format=csv for a spreadsheet' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  async results(@CeremonyId() ceremonyId: string, @Query('format') format: string | undefined, @Res({ passthrough: true }) res: Response): Promise<Omit<RevealedEvent, 'showAt'>[] | string> {
+    if (format === 'csv') {
+      const { csv, filename } = await this.services.request('announcements.results.csv', { ceremony: ceremonyId, actor: { role: 'public' } });
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+      return csv;
+    }
+    if (format !== undefined && format !== 'json') throw LaurelError.badRequest('format must be json or csv', [{ path: 'format', message: 'json or csv' }]);
+    return this.services.request('announcements.results.list', { ceremony: ceremonyId, actor: { role: 'public' } });
+  }
+}

@@ -1,0 +1,112 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
+import { domainConfig, startDomainService, type DomainServiceConfig } from '#messaging';
+import { createTestDatabase, type TestDatabase } from '#persistence';
+import { AnnouncementsModule } from '../../apps/announcements/src/announcements.module.js';
+import { gatewayConfig, startGateway } from '../../apps/gateway/src/bootstrap.js';
+import { NominationsModule } from '../../apps/nominations/src/nominations.module.js';
+import { startNatsServer, type TestNatsServer } from './nats-server.js';
+
+export type ServiceName = 'nominations' | 'jury' | 'announcements' | 'gateway';
+export const ALL_SERVICES: ServiceName[] = ['nominations', 'jury', 'announcements', 'gateway'];
+
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+async function jurySupported(): Promise<unknown | null> {
+  try {
+    // The jury service lands in its own issue; the skeleton runs without it until then.
+    const path = '../../apps/jury/src/jury.module.js';
+    const mod = (await import(path)) as { JuryModule?: { forRoot(c: DomainServiceConfig): unknown } };
+    return mod.JuryModule ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export interface TestSystem {
+  nats: TestNatsServer;
+  db: TestDatabase;
+  gatewayUrl: string;
+  adminToken: string;
+  apps: Partial<Record<ServiceName, INestApplication>>;
+  start(name: ServiceName): Promise<INestApplication>;
+  stop(name: ServiceName): Promise<void>;
+  /** GET/POST/PUT/DELETE against the gateway with a token; returns status and parsed body. */
+  http<T = unknown>(method: string, path: string, options?: { token?: string; body?: unknown; raw?: string }): Promise<{ status: number; body: T; text: string; headers: Headers }>;
+  dispose(): Promise<void>;
+}
+
+function portOf(app: INestApplication): number {
+  return (app.getHttpServer().address() as AddressInfo).port;
+}
+
+/**
+ * The whole system in this process for an e2e test: a real nats-server of its own, a fresh test
+ * database on the real Postgres, and the four Nest apps on free ports.
+ */
+export async function startSystem(options: { services?: ServiceName[]; label?: string; revealLeadMs?: number } = {}): Promise<TestSystem> {
+  const nats = await startNatsServer();
+  const db = await createTestDatabase(options.label ?? 'e2e');
+  const apps: Partial<Record<ServiceName, INestApplication>> = {};
+  let gatewayUrl = '';
+  const env = { NATS_URL: nats.url, DATABASE_URL: db.url, PORT: 0 };
+
+  const start = async (name: ServiceName): Promise<INestApplication> => {
+    let app: INestApplication;
+    if (name === 'gateway') {
+      const config = gatewayConfig({ NATS_URL: nats.url, PORT: 0, LAUREL_ADMIN_TOKEN: TEST_ADMIN_TOKEN, REVEAL_LEAD_MS: options.revealLeadMs ?? 250 });
+      app = await startGateway(config);
+      gatewayUrl = `http://127.0.0.1:${portOf(app)}`;
+    } else {
+      const config = domainConfig(env, 0);
+      const module =
+        name === 'nominations' ? NominationsModule.forRoot(config) : name === 'announcements' ? AnnouncementsModule.forRoot(config) : ((await jurySupported()) as { forRoot(c: DomainServiceConfig): unknown } | null)?.forRoot(config);
+      if (!module) throw new Error(`${name} module is not available`);
+      app = await startDomainService(name, module, config);
+    }
+    apps[name] = app;
+    return app;
+  };
+
+  const system: TestSystem = {
+    nats,
+    db,
+    get gatewayUrl() {
+      return gatewayUrl;
+    },
+    adminToken: TEST_ADMIN_TOKEN,
+    apps,
+    start,
+    async stop(name) {
+      const app = apps[name];
+      delete apps[name];
+      await app?.close();
+    },
+    async http(method, path, { token, body, raw } = {}) {
+      const headers: Record<string, string> = {};
+      if (token) headers.authorization = `Bearer ${token}`;
+      if (body !== undefined || raw !== undefined) headers['content-type'] = 'application/json';
+      const response = await fetch(`${gatewayUrl}${path}`, { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON (CSV, HTML)
+      }
+      return { status: response.status, body: parsed as never, text, headers: response.headers };
+    },
+    async dispose() {
+      for (const name of ['gateway', 'announcements', 'jury', 'nominations'] as ServiceName[]) await system.stop(name).catch(() => undefined);
+      await nats.dispose();
+      await db.drop();
+    },
+  };
+
+  for (const name of options.services ?? ALL_SERVICES) {
+    if (name === 'jury' && !(await jurySupported())) continue;
+    await start(name);
+  }
+  return system;
+}
