@@ -79,7 +79,7 @@ export async function test(args) {
       const args = ['run', step.script, ...(step.args ?? []), ...(step.name === 'jest' ? jestArgs : [])];
       const outcome = await runStep(args, env, step.captureSummary, (proc) => (current = proc));
       current = null;
-      results.push({ step, status: outcome.code === 0 ? 'passed' : 'failed', ms: outcome.ms, summary: outcome.summary });
+      results.push({ step, status: outcome.code === 0 ? 'passed' : 'failed', ms: outcome.ms, summary: outcome.summary, note: outcome.note });
       if (outcome.code !== 0) {
         failed = true;
         break;
@@ -140,12 +140,26 @@ async function testDatabase() {
 
 const SUMMARY_LINE = /^\s*(Test Suites|Tests|Snapshots|Time|Ran all test suites)/;
 
+// A test that leaves a socket or timer open keeps jest alive after its summary; CI must not hang on it.
+const JEST_EXIT_GRACE_MS = Number(process.env.LAUREL_JEST_EXIT_GRACE ?? 20) * 1000;
+
+function killGroup(proc, signal) {
+  try {
+    process.kill(-proc.pid, signal);
+  } catch {
+    proc.kill(signal);
+  }
+}
+
 function runStep(args, env, captureSummary, onSpawn) {
   const started = Date.now();
   return new Promise((resolve) => {
-    const proc = spawn('npm', args, { cwd: ROOT, env, stdio: captureSummary ? ['inherit', 'pipe', 'pipe'] : 'inherit' });
-    onSpawn(proc);
+    // Own process group, so a hung jest can be stopped with everything it spawned.
+    const proc = spawn('npm', args, { cwd: ROOT, env, detached: true, stdio: captureSummary ? ['inherit', 'pipe', 'pipe'] : 'inherit' });
+    onSpawn({ kill: (signal) => killGroup(proc, signal) });
     const summary = [];
+    let hung = false;
+    let watchdog = null;
     if (captureSummary) {
       for (const [stream, sink] of [
         [proc.stdout, process.stdout],
@@ -161,6 +175,17 @@ function runStep(args, env, captureSummary, onSpawn) {
             // eslint-disable-next-line no-control-regex
             const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
             if (SUMMARY_LINE.test(plain)) summary.push(plain.trim());
+            if (/^Ran all test suites/.test(plain) && !watchdog) {
+              watchdog = setTimeout(() => {
+                hung = true;
+                warn(
+                  `jest did not exit ${JEST_EXIT_GRACE_MS / 1000} s after its summary: a test leaves a connection, server or timer open. ` +
+                    'Stopping it; find the leak with `npm run jest -- --detectOpenHandles`.',
+                );
+                killGroup(proc, 'SIGTERM');
+                setTimeout(() => killGroup(proc, 'SIGKILL'), 5000).unref();
+              }, JEST_EXIT_GRACE_MS);
+            }
           }
         });
       }
@@ -169,7 +194,16 @@ function runStep(args, env, captureSummary, onSpawn) {
       fail(error.message);
       resolve({ code: 127, ms: Date.now() - started, summary });
     });
-    proc.once('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), ms: Date.now() - started, summary }));
+    proc.once('close', (code, signal) => {
+      clearTimeout(watchdog);
+      if (hung) {
+        // The run itself finished: its summary decides.
+        const failedTests = summary.some((line) => /^(Tests|Test Suites):.*\bfailed\b/.test(line));
+        resolve({ code: failedTests ? 1 : 0, ms: Date.now() - started, summary, note: 'jest did not exit by itself (open handles)' });
+        return;
+      }
+      resolve({ code: code ?? (signal ? 128 : 1), ms: Date.now() - started, summary });
+    });
   });
 }
 
