@@ -10,7 +10,9 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 # ---------------------------------------------------------------- dependencies (dev included, for the build)
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
-ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+# npm 10 (bundled with Node 20) ignores package.json "allowScripts": opt out of install-time telemetry explicitly.
+ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false \
+    SCARF_ANALYTICS=false DO_NOT_TRACK=1
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci
 
