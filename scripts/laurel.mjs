@@ -4,13 +4,14 @@ import { run } from './lib/run.mjs';
 import { test } from './lib/test.mjs';
 
 const USAGE = `usage:
-  ./laurel run [--demo] [--infra-only] [--no-build] [--raw-logs]
+  ./laurel run [--demo] [--infra-only] [--no-build] [--raw-logs] [--without svc,…]
       build when sources changed, start NATS and Postgres unless NATS_URL / DATABASE_URL are set,
       start gateway, nominations, jury and announcements, wait until all are ready, print the URLs.
       --demo        import the Kvalitetsmässan 2017 ceremony and print links with producer/screen/press tokens
       --infra-only  only start NATS and Postgres (prints NATS_URL and DATABASE_URL)
       --no-build    never build; fail if dist/ is missing
       --raw-logs    print the services' JSON log lines as they are
+      --without a,b leave services out (e.g. to run one from an editor against the rest)
   ./laurel test [typecheck|lint|depcruise|build:web|jest …] [-- <jest args>]
       typecheck, lint, dependency rules, web build, unit + e2e tests; stops at the first failure`;
 

@@ -38,6 +38,16 @@ export async function run(args) {
   const demo = args.includes('--demo');
   const infraOnly = args.includes('--infra-only');
   const rawLogs = args.includes('--raw-logs') || process.env.LAUREL_RAW_LOGS === '1';
+  // --without jury[,…]: leave services out, e.g. to run one from an editor against the rest.
+  const withoutIndex = args.findIndex((a) => a === '--without' || a.startsWith('--without='));
+  const without =
+    withoutIndex < 0 ? [] : (args[withoutIndex].includes('=') ? args[withoutIndex].split('=')[1] : (args[withoutIndex + 1] ?? '')).split(',').filter(Boolean);
+  const unknown = without.filter((name) => !SERVICES.some((s) => s.name === name));
+  if (unknown.length) {
+    fail(`--without: unknown service ${unknown.join(', ')} (services: ${SERVICES.map((s) => s.name).join(', ')})`);
+    process.exit(2);
+  }
+  const services = SERVICES.filter((s) => !without.includes(s.name));
   const started = Date.now();
   ensureDir(LOG_DIR);
   guardAgainstSecondLauncher();
@@ -90,7 +100,7 @@ export async function run(args) {
   });
 
   try {
-    if (!infraOnly) await buildIfStale(args.includes('--no-build'));
+    if (!infraOnly) await buildIfStale(args.includes('--no-build'), services);
 
     // NATS
     let natsUrl = process.env.NATS_URL;
@@ -129,10 +139,10 @@ export async function run(args) {
 
     // Services
     const adminToken = process.env.LAUREL_ADMIN_TOKEN || persistentAdminToken();
-    const ports = await servicePorts();
+    const ports = await servicePorts(services);
     const logLevel = process.env.LOG_LEVEL ?? 'info';
-    const width = Math.max(...SERVICES.map((s) => s.name.length));
-    for (const service of SERVICES) {
+    const width = Math.max(...services.map((s) => s.name.length));
+    for (const service of services) {
       const entry = path.join(ROOT, 'dist', 'apps', service.name, 'src', 'main.js');
       const env = { ...process.env, NATS_URL: natsUrl, PORT: String(ports[service.name]), LOG_LEVEL: logLevel };
       if (service.database) env.DATABASE_URL = databaseUrl;
@@ -157,8 +167,10 @@ export async function run(args) {
     if (!ok) return shutdown('services not ready', 1);
     allReady = true;
 
+    if (without.length) say(`left out: ${without.join(', ')} (start them yourself with NATS_URL=${natsUrl}${without.some((n) => n !== 'gateway') ? ` DATABASE_URL=${databaseUrl}` : ''})`);
     let demoLinks = null;
-    if (demo) demoLinks = await importDemo(gateway, adminToken);
+    if (demo && without.includes('gateway')) warn('--demo needs the gateway; skipping the import');
+    else if (demo) demoLinks = await importDemo(gateway, adminToken);
     printBanner({ gateway, adminToken, demoLinks, natsUrl, databaseUrl, tookMs: Date.now() - started });
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
@@ -199,8 +211,8 @@ function writeRunFile(owned) {
   fs.writeFileSync(RUN_FILE, JSON.stringify({ launcher: process.pid, children }, null, 2));
 }
 
-async function buildIfStale(skip) {
-  const entries = SERVICES.map((s) => path.join(ROOT, 'dist', 'apps', s.name, 'src', 'main.js'));
+async function buildIfStale(skip, services) {
+  const entries = services.map((s) => path.join(ROOT, 'dist', 'apps', s.name, 'src', 'main.js'));
   const missing = entries.filter((e) => !fs.existsSync(e));
   if (skip) {
     if (missing.length) throw new Error(`--no-build, but ${path.relative(ROOT, missing[0])} does not exist`);
@@ -232,10 +244,10 @@ function persistentAdminToken() {
 }
 
 /** The documented ports when free; otherwise the next free one (said out loud so URLs are not a surprise). */
-async function servicePorts() {
+async function servicePorts(services) {
   const ports = {};
   const taken = [];
-  for (const service of SERVICES) {
+  for (const service of services) {
     const preferred = service.name === 'gateway' && process.env.PORT ? Number(process.env.PORT) : service.port;
     const port = await pickPort(preferred, { avoid: taken });
     if (port !== preferred) warn(`port ${preferred} is busy: ${service.name} uses ${port}`);
