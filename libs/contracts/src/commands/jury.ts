@@ -7,6 +7,8 @@ export class AddJurorCommand extends CategoryScoped {
   @IsOptional() @IsString() @Length(0, 300) affiliation?: string;
   @IsOptional() @IsString() @Length(0, 300) title?: string;
   @IsOptional() @IsBoolean() chair?: boolean;
+  /** A clearly labelled demo juror (rehearsals, categories whose source names no jury). */
+  @IsOptional() @IsBoolean() demo?: boolean;
   /** Adding to a frozen panel needs the chair's override reason (audited). */
   @IsOptional() @IsString() @Length(1, 1000) overrideReason?: string;
 }
@@ -71,6 +73,8 @@ export class VerdictCommand extends CategoryScoped {
 
 export interface RankingRow {
   nomineeId: string;
+  /** Competition rank: tied nominees share it (1, 1, 3). */
+  rank?: number;
   score: number | null;
   jurorCount: number;
 }
@@ -85,6 +89,12 @@ export class SealCommand extends CategoryScoped {}
 export interface SealResult {
   commitment: string;
   sealedAt: string;
+}
+
+/** Admin: appoint (or change) a panel's chair; after the panel is frozen only with an override reason (audited). */
+export class AppointChairCommand extends CategoryScoped {
+  @IsUUID() jurorId!: string;
+  @IsOptional() @IsString() @Length(1, 1000) overrideReason?: string;
 }
 
 export class PanelStatusQuery extends CategoryScoped {}
@@ -121,5 +131,6 @@ export const juryCommands = {
   'jury.verdict.compute': command(VerdictCommand).returns<VerdictResult>(),
   'jury.verdict.seal': command(SealCommand).returns<SealResult>(),
   'jury.panel.status': command(PanelStatusQuery).returns<PanelStatus>(),
+  'jury.panel.chair': command(AppointChairCommand).returns<JurorView>(),
   'jury.audit.verify': command(VerifyAuditQuery).returns<AuditVerification>(),
 } as const;

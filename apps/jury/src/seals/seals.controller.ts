@@ -1,0 +1,14 @@
+import { Controller } from '@nestjs/common';
+import type { SealCommand, SealResult } from '#contracts';
+import { Command } from '#messaging';
+import { SealsService } from './seals.service.js';
+
+@Controller()
+export class SealsController {
+  constructor(private readonly seals: SealsService) {}
+
+  @Command('jury.verdict.seal')
+  async seal(command: SealCommand): Promise<SealResult> {
+    return this.seals.seal(command);
+  }
+}
