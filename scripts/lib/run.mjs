@@ -288,6 +288,7 @@ async function waitUntilReady(children, ports) {
   const t0 = Date.now();
   let lastLine = '';
   let lastPrinted = 0;
+  const oddSince = new Map();
   for (;;) {
     const dead = children.find((child) => child.exited);
     if (dead) {
@@ -304,6 +305,17 @@ async function waitUntilReady(children, ports) {
       return true;
     }
     const elapsed = Date.now() - t0;
+    // 503 means "starting"; any other answer (403, 404, 500…) that persists is a bug, not slowness.
+    for (const s of states) {
+      const odd = !s.ok && /^\d+$/.test(s.status) && s.status !== '503';
+      if (!odd) oddSince.delete(s.name);
+      else if (!oddSince.has(s.name)) oddSince.set(s.name, Date.now());
+      else if (Date.now() - oddSince.get(s.name) > 15_000) {
+        fail(`${s.name} answers GET :${ports[s.name]}/health/ready with ${s.status}, not 200 or 503: ${s.body ?? ''}`);
+        fail(`  /health/ready must be reachable without a token; log: .laurel/logs/${s.name}.log`);
+        return false;
+      }
+    }
     if (elapsed > READY_TIMEOUT_MS) {
       for (const s of states.filter((s) => !s.ok)) {
         fail(`${s.name} is not ready after ${seconds(elapsed)}: GET :${ports[s.name]}/health/ready → ${s.status}${s.body ? ` ${s.body}` : ''}`);
