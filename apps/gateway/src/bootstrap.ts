@@ -39,6 +39,7 @@ export async function startGateway(config: GatewayConfig): Promise<NestExpressAp
   app.disable('x-powered-by');
   // Ceremony files are small; anything over 2 MB is refused with 413 before it is parsed.
   app.use(express.json({ limit: '2mb', strict: true }));
+  app.use(express.text({ type: ['text/csv', 'application/csv'], limit: '5mb' }));
   if (config.webDist) app.useStaticAssets(join(config.webDist, 'assets'), { prefix: '/assets', immutable: true, maxAge: '1y' });
   const openapi = new DocumentBuilder()
     .setTitle('Laurel API')

@@ -8,6 +8,7 @@ import { CeremoniesController } from './ceremonies/ceremonies.controller.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { JuryController } from './jury/jury.controller.js';
+import { EntriesController } from './nominations/entries.controller.js';
 import { CeremonyDirectory } from './live/ceremony-directory.service.js';
 import { EventFeed } from './live/event-feed.service.js';
 import { LiveGateway } from './live/live.gateway.js';
@@ -26,7 +27,7 @@ export class GatewayModule {
         MessagingModule.forGateway({ service: `gateway-${config.instance}`, natsUrl: config.natsUrl }),
         HealthModule.register({ inject: [NatsBus], useFactory: (bus: NatsBus) => [{ name: 'nats', check: () => bus.ping() }] }),
       ],
-      controllers: [CeremoniesController, TokensController, ShowController, JuryController, MetricsController, WebController],
+      controllers: [CeremoniesController, TokensController, ShowController, JuryController, EntriesController, MetricsController, WebController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },

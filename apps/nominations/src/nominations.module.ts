@@ -9,6 +9,10 @@ import { AccessService } from './access/access.service.js';
 import { CeremoniesController } from './ceremonies/ceremonies.controller.js';
 import { CeremoniesService } from './ceremonies/ceremonies.service.js';
 import { nominationsDataSource, SCHEMA } from './data-source.js';
+import { EntriesController } from './entries/entries.controller.js';
+import { EntriesService } from './entries/entries.service.js';
+import { ShortlistsController } from './shortlists/shortlists.controller.js';
+import { ShortlistsService } from './shortlists/shortlists.service.js';
 
 @Module({})
 export class NominationsModule {
@@ -33,8 +37,8 @@ export class NominationsModule {
           ],
         }),
       ],
-      controllers: [CeremoniesController, AccessController, MetricsController],
-      providers: [CeremoniesService, AccessService],
+      controllers: [CeremoniesController, AccessController, EntriesController, ShortlistsController, MetricsController],
+      providers: [CeremoniesService, AccessService, EntriesService, ShortlistsService],
     };
   }
 }

@@ -50,6 +50,17 @@ export class CeremoniesService {
     return ceremony;
   }
 
+  /** A category of a ceremony by id or slug; `lock` takes the row for the rest of the transaction. */
+  async findCategory(ceremonyRef: string, categoryRef: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<Category> {
+    const ceremony = await this.findCeremony(ceremonyRef, manager);
+    const category = await manager.findOne(Category, {
+      where: UUID.test(categoryRef) ? { ceremonyId: ceremony.id, id: categoryRef } : { ceremonyId: ceremony.id, slug: categoryRef },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    if (!category) throw LaurelError.notFound(`no category "${categoryRef}" in ceremony "${ceremony.slug}"`);
+    return category;
+  }
+
   async view(idOrSlug: string): Promise<CeremonyView> {
     const ceremony = await this.findCeremony(idOrSlug);
     const [categories, nominees] = await Promise.all([
@@ -63,6 +74,7 @@ export class CeremoniesService {
 /** Turns a validated file into rows with fresh ids, categories in run-of-show order. */
 export function buildCeremony(file: CeremonyFile): { ceremony: Ceremony; categories: Category[]; nominees: Nominee[] } {
   const id = randomUUID();
+  const importedAt = new Date();
   const meta = file.ceremony;
   const header: CeremonyHeader = {
     id,
@@ -103,7 +115,12 @@ export function buildCeremony(file: CeremonyFile): { ceremony: Ceremony; categor
         quorum: source.quorum ?? null,
         jury: (source.jury ?? []).map((j) => ({ name: j.name, affiliation: j.affiliation ?? null, title: j.title ?? null, chair: j.chair ?? false })),
         notes: { nominees: source.nomineesNote ?? null, jury: source.juryNote ?? null },
-        shortlistPublishedAt: null,
+        // A category whose nominees the file names is published at import: the file is the organiser's
+        // final word, and `ceremony.imported` already carries those nominees to the jury and
+        // announcements read models, so treating them as a draft would let the shortlist change under
+        // a panel that has started scoring. A category without nominees starts open: its shortlist is
+        // chosen from entries and published later (`shortlist.published` replaces the read models' list).
+        shortlistPublishedAt: source.nominees?.length ? importedAt : null,
       }),
     );
     (source.nominees ?? []).forEach((n, position) =>
@@ -118,6 +135,7 @@ export function buildCeremony(file: CeremonyFile): { ceremony: Ceremony; categor
           title: n.title ?? null,
           pronunciation: n.pronunciation ?? null,
           position,
+          entryId: null,
         }),
       ),
     );
@@ -128,7 +146,7 @@ export function buildCeremony(file: CeremonyFile): { ceremony: Ceremony; categor
     name: meta.name,
     header,
     about: file.about ?? null,
-    sourceFile: file as Record<string, unknown>,
+    sourceFile: file,
     runOfShow: [...categories].sort((a, b) => a.order - b.order).map((c) => c.id),
   });
   return { ceremony, categories, nominees };

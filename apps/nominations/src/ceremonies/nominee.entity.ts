@@ -13,4 +13,6 @@ export class Nominee {
   @Column({ type: 'varchar', length: 500, nullable: true }) title!: string | null;
   @Column({ type: 'varchar', length: 300, nullable: true }) pronunciation!: string | null;
   @Column({ type: 'int' }) position!: number;
+  /** The entry this nominee was chosen from; null when the ceremony file named the nominee directly. */
+  @Column({ name: 'entry_id', type: 'uuid', nullable: true }) entryId!: string | null;
 }

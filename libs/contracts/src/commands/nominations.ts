@@ -1,8 +1,8 @@
-import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
-import type { CeremonyView } from '../ceremony.js';
+import type { CeremonyView, NomineeView } from '../ceremony.js';
 import { command } from '../contract.js';
-import { Actor, CeremonyScoped } from './common.js';
+import { Actor, CategoryScoped, CeremonyScoped } from './common.js';
 
 export class ImportCeremonyCommand {
   /** The ceremony file; validated against the ceremony JSON Schema by the handler. */
@@ -66,10 +66,111 @@ export interface AccessGrant {
   revoked: boolean;
 }
 
+
+/** One entry (a submission to a category), as an organiser or a CSV row gives it. */
+export class EntryFields {
+  /** The submitter's own id for the entry (e.g. the form tool's); when given, it is the entry's key for dedup. */
+  @IsOptional() @IsString() @Length(1, 120) externalId?: string;
+  @IsOptional() @IsString() @Length(1, 300) organisation?: string;
+  /** Organisation kind, e.g. `kommun`, `region`, `myndighet`, `foretag`, `projekt`; checked against the category's eligibleKinds. */
+  @IsOptional() @IsString() @Length(1, 60) kind?: string;
+  @IsOptional() @IsString() @Length(1, 500) title?: string;
+  @IsOptional() @IsString() @Length(1, 4000) description?: string;
+  @IsOptional() @IsString() @Length(1, 200) contactName?: string;
+  @IsOptional() @IsEmail() @Length(3, 254) contactEmail?: string;
+  @IsOptional() @IsString() @Length(3, 40) contactPhone?: string;
+}
+
+export class SubmitEntryCommand extends CategoryScoped {
+  @ValidateNested() @Type(() => EntryFields) entry!: EntryFields;
+}
+
+export interface EntryView {
+  id: string;
+  categoryId: string;
+  externalId: string | null;
+  organisation: string | null;
+  kind: string | null;
+  title: string | null;
+  description: string | null;
+  contactName: string | null;
+  contactEmail: string | null;
+  contactPhone: string | null;
+  source: 'api' | 'csv';
+  /** 1-based line of the CSV row it came from (header = row 1), when imported from a file. */
+  sourceRow: number | null;
+  createdAt: string;
+}
+
+/** One CSV data row: its row number in the file (header = row 1) and its cells. */
+export class EntryImportRow {
+  @IsInt() @Min(1) row!: number;
+  @IsArray() @ArrayMaxSize(200) @IsString({ each: true }) values!: string[];
+}
+
+/**
+ * A batch of CSV rows for one category. The gateway parses the file and sends rows in batches that
+ * fit a NATS message; each batch is one transaction.
+ */
+export class ImportEntriesCommand extends CategoryScoped {
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @IsString({ each: true }) columns!: string[];
+  @IsArray() @ArrayMaxSize(2000) @ValidateNested({ each: true }) @Type(() => EntryImportRow) rows!: EntryImportRow[];
+}
+
+/** Why a row was not imported; one line per problem, located by the CSV row and column. */
+export interface EntryRowProblem {
+  row: number;
+  field: string;
+  reason: string;
+}
+
+export interface EntryRowDuplicate {
+  row: number;
+  entryId: string;
+  reason: string;
+}
+
+export interface ImportEntriesResult {
+  categoryId: string;
+  /** Data rows received (blank lines are skipped). */
+  received: number;
+  imported: number;
+  duplicates: number;
+  rejected: number;
+  /** Columns that are not entry fields; their cells are ignored. */
+  ignoredColumns: string[];
+  problems: EntryRowProblem[];
+  duplicateRows: EntryRowDuplicate[];
+}
+
+export class ListEntriesQuery extends CategoryScoped {}
+
+/** Replaces the category's (unpublished) shortlist with these entries, in this order. */
+export class SetShortlistCommand extends CategoryScoped {
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsUUID('all', { each: true }) entryIds!: string[];
+}
+
+export class PublishShortlistCommand extends CategoryScoped {}
+
+export class GetShortlistQuery extends CategoryScoped {}
+
+export interface ShortlistView {
+  categoryId: string;
+  nominees: (NomineeView & { entryId: string | null })[];
+  bounds: { min: number | null; max: number | null };
+  publishedAt: string | null;
+}
+
 export const nominationsCommands = {
   'nominations.ceremony.import': command(ImportCeremonyCommand).returns<ImportCeremonyResult>(),
   'nominations.ceremony.get': command(GetCeremonyQuery).returns<CeremonyView>(),
   'nominations.access.issue': command(IssueTokenCommand).returns<IssuedToken>(),
   'nominations.access.revoke': command(RevokeTokenCommand).returns<{ revoked: true }>(),
   'nominations.access.list': command(ListTokensQuery).returns<TokenInfo[]>(),
+  'nominations.entry.submit': command(SubmitEntryCommand).returns<EntryView>(),
+  'nominations.entry.import': command(ImportEntriesCommand).returns<ImportEntriesResult>(),
+  'nominations.entry.list': command(ListEntriesQuery).returns<EntryView[]>(),
+  'nominations.shortlist.get': command(GetShortlistQuery).returns<ShortlistView>(),
+  'nominations.shortlist.set': command(SetShortlistCommand).returns<ShortlistView>(),
+  'nominations.shortlist.publish': command(PublishShortlistCommand).returns<ShortlistView>(),
 } as const;

@@ -1,0 +1,92 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { LaurelError, type Actor, type EntryView, type ImportEntriesResult, type ShortlistView } from '#contracts';
+import { ServiceClient } from '#messaging';
+import { CallerActor, CeremonyId } from '../auth/principal.decorator.js';
+import { Roles } from '../auth/roles.js';
+import { batches, parseEntriesCsv } from './entries-csv.js';
+
+function objectBody(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw LaurelError.badRequest('body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+/** Entries (submissions) and the shortlist chosen from them: the organiser's calls only. */
+@ApiTags('nominations')
+@ApiBearerAuth()
+@Controller('api/v1/ceremonies/:c/categories/:cat')
+export class EntriesController {
+  constructor(private readonly services: ServiceClient) {}
+
+  @Post('entries')
+  @HttpCode(201)
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Submit one entry: { organisation?, kind?, title?, description?, contactName?, contactEmail?, contactPhone?, externalId? }',
+    description: '400 with the field when invalid or not eligible for the category; 409 (with details.entryId) when the same entry is already there.',
+  })
+  async submit(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<EntryView> {
+    return this.services.request('nominations.entry.submit', { entry: objectBody(body), ceremony, category, actor });
+  }
+
+  @Post('entries/import')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiConsumes('text/csv')
+  @ApiBody({ schema: { type: 'string', example: 'external_id,organisation,kind,title,contact_name,contact_email\nGP-1,Åre kommun,kommun,Integrationsarbete,Anna,anna@are.se' } })
+  @ApiOperation({
+    summary: 'Bulk import entries from CSV (text/csv, up to 5 MB; `,` `;` or tab separated, header row first)',
+    description:
+      'Reports counts and every rejected row as { row, field, reason } (row numbers as a spreadsheet shows them, header = 1). Sending the same file again imports nothing new: rows already entered are reported as duplicates.',
+  })
+  async import(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<ImportEntriesResult> {
+    if (typeof body !== 'string') throw LaurelError.badRequest('send the entries as CSV with Content-Type: text/csv');
+    const { columns, rows } = parseEntriesCsv(body);
+    const total: ImportEntriesResult = { categoryId: '', received: 0, imported: 0, duplicates: 0, rejected: 0, ignoredColumns: [], problems: [], duplicateRows: [] };
+    // Each batch is one transaction; a re-sent file (or a retried batch) stores nothing twice.
+    for (const batch of batches(rows)) {
+      const part = await this.services.request('nominations.entry.import', { columns, rows: batch, ceremony, category, actor }, { timeoutMs: 30000 });
+      total.categoryId = part.categoryId;
+      total.ignoredColumns = part.ignoredColumns;
+      total.received += part.received;
+      total.imported += part.imported;
+      total.duplicates += part.duplicates;
+      total.rejected += part.rejected;
+      total.problems.push(...part.problems);
+      total.duplicateRows.push(...part.duplicateRows);
+    }
+    return total;
+  }
+
+  @Get('entries')
+  @Roles('admin')
+  @ApiOperation({ summary: "The category's entries (with contact details)" })
+  async list(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<EntryView[]> {
+    return this.services.request('nominations.entry.list', { ceremony, category, actor });
+  }
+
+  @Get('shortlist')
+  @Roles('admin')
+  @ApiOperation({ summary: "The category's shortlist (nominees), its bounds and when it was published" })
+  async shortlist(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<ShortlistView> {
+    return this.services.request('nominations.shortlist.get', { ceremony, category, actor });
+  }
+
+  @Put('shortlist')
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Set the draft shortlist from entries: { entryIds: [...] } in stage order',
+    description: "400 outside the category's nominee bounds or naming another category's entry; 409 once published (frozen).",
+  })
+  async setShortlist(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<ShortlistView> {
+    return this.services.request('nominations.shortlist.set', { ...objectBody(body), ceremony, category, actor } as never);
+  }
+
+  @Post('shortlist/publish')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Publish the shortlist (emits shortlist.published); frozen afterwards (409)' })
+  async publish(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<ShortlistView> {
+    return this.services.request('nominations.shortlist.publish', { ceremony, category, actor });
+  }
+}
