@@ -29,13 +29,14 @@ const shared = {
 
 export default {
   rootDir: '.',
+  // Per-project testTimeout is ignored by jest; e2e tests need the room, unit tests finish in ms anyway.
+  testTimeout: 120000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testTimeout: 120000,
       setupFiles: ['<rootDir>/test/support/setup-env.ts'],
     },
   ],

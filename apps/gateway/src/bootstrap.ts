@@ -7,7 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
-import { createLogger, PinoNestLogger } from '#observability';
+import { CORRELATION_HEADER, createLogger, currentCorrelationId, PinoNestLogger, runWithCorrelation } from '#observability';
 import type { GatewayConfig, GatewayEnv } from './config.js';
 import { GatewayModule } from './gateway.module.js';
 
@@ -38,6 +38,15 @@ export async function startGateway(config: GatewayConfig): Promise<NestExpressAp
   app.set('trust proxy', true);
   app.disable('x-powered-by');
   // Ceremony files are small; anything over 2 MB is refused with 413 before it is parsed.
+  // Each request runs under a correlation id (the caller's, or a new one) that logs and NATS hops carry.
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+    const given = req.header(CORRELATION_HEADER);
+    const id = given && /^[\w.:-]{1,100}$/.test(given) ? given : undefined;
+    runWithCorrelation(id, () => {
+      res.setHeader(CORRELATION_HEADER, currentCorrelationId()!);
+      next();
+    });
+  });
   app.use(express.json({ limit: '2mb', strict: true }));
   app.use(express.text({ type: ['text/csv', 'application/csv'], limit: '5mb' }));
   if (config.webDist) app.useStaticAssets(join(config.webDist, 'assets'), { prefix: '/assets', immutable: true, maxAge: '1y' });

@@ -70,8 +70,13 @@ export class EventConsumer {
     while (!this.stopping) {
       try {
         const consumer = await this.bus.js.consumers.get(stream, durable);
-        const messages = await consumer.consume({ max_messages: 100 });
+        const messages = await consumer.consume({ max_messages: 100, expires: 5000 });
         this.subscriptions.push(messages);
+        // stop() may have run while the consumer was being fetched.
+        if (this.stopping) {
+          messages.stop();
+          break;
+        }
         for await (const msg of messages) {
           await this.handle(msg);
           if (this.stopping) break;
@@ -172,6 +177,7 @@ export class EventConsumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    // stop() ends each iterator after the message in hand; the loops then return.
     for (const s of this.subscriptions) s.stop();
     await Promise.allSettled(this.loops);
   }

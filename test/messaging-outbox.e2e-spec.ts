@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
+import { DataSource } from 'typeorm';
+import { STREAMS } from '#contracts';
+import { createLogger } from '#observability';
+import { ensureStreams, EventConsumer, NatsBus, Outbox, OutboxMessage, OutboxRelay, ParkedEvent, type BoundHandler } from '#messaging';
+import { createTestDatabase, migrate, type TestDatabase } from '#persistence';
+import { nominationsDataSource, SCHEMA } from '../apps/nominations/src/data-source.js';
+import { eventually } from './support/eventually.js';
+import { startNatsServer, type TestNatsServer } from './support/nats-server.js';
+
+const logger = createLogger('messaging-test', 'silent');
+
+/** Every message on a subject, read back from the stream itself (not from a consumer that could hide duplicates). */
+async function messagesOn(bus: NatsBus, subject: string): Promise<{ id: string; seq: number }[]> {
+  const info = await bus.jsm.streams.info(STREAMS.events.name);
+  const out: { id: string; seq: number }[] = [];
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+    const msg = await bus.jsm.streams.getMessage(STREAMS.events.name, { seq }).catch(() => null);
+    if (msg && msg.subject === subject) out.push({ id: msg.json<{ id: string }>().id, seq });
+  }
+  return out;
+}
+
+describe('transactional outbox and idempotent consumers (real NATS + Postgres)', () => {
+  let nats: TestNatsServer;
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let bus: NatsBus;
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    db = await createTestDatabase('outbox');
+    dataSource = await new DataSource(nominationsDataSource(db.url)).initialize();
+    await migrate(dataSource, SCHEMA);
+    bus = await NatsBus.connect(nats.url, 'outbox-test', logger);
+    await ensureStreams(bus.jsm);
+  });
+
+  afterAll(async () => {
+    await bus?.drain();
+    await dataSource?.destroy();
+    await nats?.dispose();
+    await db?.drop();
+  });
+
+  const progress = (ceremonyId: string, locked: number) => ({ ceremonyId, categoryId: randomUUID(), locked, total: 8, sealed: false });
+
+  it('an event committed while the relay is down is published exactly once after it restarts', async () => {
+    const down = new OutboxRelay(dataSource, bus, logger);
+    const outbox = new Outbox(dataSource, down);
+    const ceremonyId = randomUUID();
+    // Committed with no relay running: the change and its event are in Postgres, nothing on NATS yet.
+    const envelope = await dataSource.transaction((m) => outbox.add(m, 'gala.events.jury.progress', ceremonyId, progress(ceremonyId, 1)));
+    expect((await messagesOn(bus, 'gala.events.jury.progress')).filter((m) => m.id === envelope.id)).toHaveLength(0);
+
+    const relay = new OutboxRelay(dataSource, bus, logger, { pollIntervalMs: 50 });
+    relay.start();
+    await eventually(async () => expect((await messagesOn(bus, 'gala.events.jury.progress')).filter((m) => m.id === envelope.id)).toHaveLength(1));
+    await relay.stop();
+    const row = await dataSource.getRepository(OutboxMessage).findOneByOrFail({ id: envelope.id });
+    expect(row.publishedAt).not.toBeNull();
+  });
+
+  it('a relay that dies between publishing and marking sent republishes with the same msgID: the stream keeps one copy', async () => {
+    const ceremonyId = randomUUID();
+    let crashes = 0;
+    const crashing = new OutboxRelay(dataSource, bus, logger, {
+      pollIntervalMs: 50,
+      afterPublish: async () => {
+        crashes++;
+        throw new Error('simulated crash after publish, before marking sent');
+      },
+    });
+    const outbox = new Outbox(dataSource, crashing);
+    const envelope = await dataSource.transaction((m) => outbox.add(m, 'gala.events.jury.progress', ceremonyId, progress(ceremonyId, 2)));
+    crashing.start();
+    crashing.kick();
+    await eventually(() => expect(crashes).toBeGreaterThanOrEqual(2));
+    await crashing.stop();
+    const unsent = await dataSource.getRepository(OutboxMessage).findOneByOrFail({ id: envelope.id });
+    expect(unsent.publishedAt).toBeNull();
+
+    const healthy = new OutboxRelay(dataSource, bus, logger, { pollIntervalMs: 50 });
+    healthy.start();
+    await eventually(async () => expect((await dataSource.getRepository(OutboxMessage).findOneByOrFail({ id: envelope.id })).publishedAt).not.toBeNull());
+    await healthy.stop();
+    // Published at least three times (two crashes + the healthy run), stored once.
+    expect((await messagesOn(bus, 'gala.events.jury.progress')).filter((m) => m.id === envelope.id)).toHaveLength(1);
+  });
+
+  describe('consumer', () => {
+    let consumer: EventConsumer | null = null;
+    afterEach(async () => {
+      await consumer?.stop();
+      consumer = null;
+    });
+
+    /** A handler whose effect is a row it writes in the consumer's transaction (an outbox row), counted by event. */
+    function countingHandler(ceremonyId: string, failFirst = 0): { handler: BoundHandler; calls: () => number } {
+      let calls = 0;
+      const relay = new OutboxRelay(dataSource, bus, logger);
+      const outbox = new Outbox(dataSource, relay);
+      return {
+        handler: async (event, { manager }) => {
+          // New durable consumers replay the stream: only this test's ceremony counts.
+          if (event.ceremonyId !== ceremonyId) return;
+          calls++;
+          await outbox.putKv(manager, 'effects', event.id, { effectOf: event.id }, randomUUID());
+          if (calls <= failFirst) throw new Error('transient failure');
+        },
+        calls: () => calls,
+      };
+    }
+
+    async function effectsOf(eventId: string): Promise<number> {
+      return dataSource.getRepository(OutboxMessage).countBy({ kind: 'kv', subject: `$KV.effects.${eventId}` });
+    }
+
+    it('a redelivered event (same id, new message) has one effect', async () => {
+      const ceremonyId = randomUUID();
+      const { handler, calls } = countingHandler(ceremonyId);
+      consumer = new EventConsumer(bus, dataSource, logger, { consumer: `redelivery-${randomUUID().slice(0, 8)}`, handlers: new Map([['gala.events.jury.progress', handler]]) });
+      await consumer.start();
+      const envelope = { id: randomUUID(), type: 'jury.progress', version: 1, ceremonyId, occurredAt: new Date().toISOString(), correlationId: 't', data: progress(ceremonyId, 3) };
+      // Two copies with different msgIDs: JetStream's dedup cannot help, as after its window expires.
+      await bus.js.publish('gala.events.jury.progress', JSON.stringify(envelope), { msgID: randomUUID() });
+      await bus.js.publish('gala.events.jury.progress', JSON.stringify(envelope), { msgID: randomUUID() });
+      await eventually(() => expect(calls()).toBe(1));
+      await eventually(async () => {
+        const info = await bus.jsm.consumers.info(STREAMS.events.name, `${(consumer as unknown as { options: { consumer: string } }).options.consumer}-gala_events`);
+        expect(info.num_ack_pending + info.num_pending).toBe(0);
+      });
+      expect(calls()).toBe(1);
+      expect(await effectsOf(envelope.id)).toBe(1);
+    });
+
+    it('a handler that fails is retried; its rolled-back attempt leaves no effect', async () => {
+      const ceremonyId = randomUUID();
+      const { handler, calls } = countingHandler(ceremonyId, 1);
+      consumer = new EventConsumer(bus, dataSource, logger, { consumer: `retry-${randomUUID().slice(0, 8)}`, handlers: new Map([['gala.events.jury.progress', handler]]) });
+      await consumer.start();
+      const envelope = { id: randomUUID(), type: 'jury.progress', version: 1, ceremonyId, occurredAt: new Date().toISOString(), correlationId: 't', data: progress(ceremonyId, 4) };
+      await bus.js.publish('gala.events.jury.progress', JSON.stringify(envelope), { msgID: envelope.id });
+      await eventually(() => expect(calls()).toBe(2));
+      await eventually(async () => expect(await effectsOf(envelope.id)).toBe(1));
+    });
+
+    it('a malformed event is parked at once, a poison one after bounded redelivery; the consumer keeps going', async () => {
+      const ceremonyId = randomUUID();
+      const name = `poison-${randomUUID().slice(0, 8)}`;
+      let calls = 0;
+      const handler: BoundHandler = async (event) => {
+        if (event.ceremonyId !== ceremonyId) return;
+        calls++;
+        if ((event.data as { locked: number }).locked === 99) throw new Error('cannot handle 99');
+      };
+      consumer = new EventConsumer(bus, dataSource, logger, { consumer: name, maxDeliveries: 3, handlers: new Map([['gala.events.jury.progress', handler]]) });
+      await consumer.start();
+      await bus.js.publish('gala.events.jury.progress', 'not json at all', { msgID: randomUUID() });
+      await bus.js.publish('gala.events.jury.progress', JSON.stringify({ id: 'nope', data: {} }), { msgID: randomUUID() });
+      const poison = { id: randomUUID(), type: 'jury.progress', version: 1, ceremonyId, occurredAt: new Date().toISOString(), correlationId: 't', data: progress(ceremonyId, 99) };
+      await bus.js.publish('gala.events.jury.progress', JSON.stringify(poison), { msgID: poison.id });
+      const good = { ...poison, id: randomUUID(), data: progress(ceremonyId, 5) };
+      await bus.js.publish('gala.events.jury.progress', JSON.stringify(good), { msgID: good.id });
+
+      await eventually(async () => expect(await dataSource.getRepository(ParkedEvent).countBy({ consumer: name })).toBe(3), { timeoutMs: 20000 });
+      const parked = await dataSource.getRepository(ParkedEvent).find({ where: { consumer: name }, order: { position: 'ASC' } });
+      expect(parked.map((p) => p.error)).toEqual([
+        'payload is not JSON',
+        expect.stringMatching(/^invalid event: /),
+        'cannot handle 99',
+      ]);
+      expect(parked[2].deliveries).toBe(3);
+      expect(parked[2].eventId).toBe(poison.id);
+      await eventually(() => expect(calls).toBe(4)); // poison ×3, then the good one
+    });
+  });
+
+  it('the consumer settings are declared in code (durable, explicit ack)', async () => {
+    const name = `decl-${randomUUID().slice(0, 8)}`;
+    const consumer = new EventConsumer(bus, dataSource, logger, { consumer: name, handlers: new Map([['gala.events.jury.progress', async () => undefined]]) });
+    await consumer.start();
+    const info = await bus.jsm.consumers.info(STREAMS.events.name, `${name}-gala_events`);
+    expect(info.config.ack_policy).toBe(AckPolicy.Explicit);
+    expect(info.config.deliver_policy).toBe(DeliverPolicy.All);
+    expect(info.config.durable_name).toBe(`${name}-gala_events`);
+    await consumer.stop();
+    // Declaring again (a restart) is idempotent.
+    const again = new EventConsumer(bus, dataSource, logger, { consumer: name, handlers: new Map([['gala.events.jury.progress', async () => undefined]]) });
+    await again.start();
+    await again.stop();
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * Compile-time checks of the typed subject maps (run by `npm run typecheck`): each `@ts-expect-error`
+ * must stay an error, so publishing or handling an event with the wrong payload type fails to compile.
+ */
+import type { EntityManager } from 'typeorm';
+import type { EventData, EventEnvelope } from '#contracts';
+import { OnEvent, type Outbox, type ServiceClient } from '#messaging';
+
+declare const outbox: Outbox;
+declare const manager: EntityManager;
+declare const client: ServiceClient;
+declare const ceremonyId: string;
+
+export async function publishing(): Promise<void> {
+  await outbox.add(manager, 'gala.events.jury.progress', ceremonyId, { ceremonyId, categoryId: ceremonyId, locked: 1, total: 8, sealed: false });
+  // @ts-expect-error a progress event cannot carry a sealed verdict's payload
+  await outbox.add(manager, 'gala.events.jury.progress', ceremonyId, { categoryId: ceremonyId, winnerId: ceremonyId, motivation: 'x', salt: 'x', commitment: 'x', sealedAt: 'x' });
+  // @ts-expect-error unknown subject
+  await outbox.add(manager, 'gala.events.jury.leaked', ceremonyId, {});
+}
+
+export async function requesting(): Promise<void> {
+  const result = await client.request('announcements.show.cue', { ceremony: 'x', actor: { role: 'producer' }, action: 'next', idempotencyKey: 'k' });
+  const seq: number = result.seq;
+  void seq;
+  // @ts-expect-error a cue needs an action and an idempotency key
+  await client.request('announcements.show.cue', { ceremony: 'x', actor: { role: 'producer' } });
+  const ceremony = await client.request('nominations.ceremony.get', { ceremony: 'x' });
+  // @ts-expect-error the ceremony view has no winner
+  void ceremony.winnerId;
+}
+
+export class Handlers {
+  @OnEvent('gala.events.jury.verdict.sealed')
+  async ok(event: EventEnvelope<EventData<'gala.events.jury.verdict.sealed'>>): Promise<void> {
+    void event.data.commitment;
+  }
+
+  // @ts-expect-error a handler of the public seal cannot expect the sealed contents
+  @OnEvent('gala.events.jury.verdict.sealed')
+  async wrong(event: EventEnvelope<EventData<'gala.sealed.jury.verdict'>>): Promise<void> {
+    void event.data.motivation;
+  }
+}
