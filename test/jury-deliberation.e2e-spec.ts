@@ -57,6 +57,14 @@ describe('jury deliberation of Kvalitetsmässan 2017', () => {
 
   const admin = <T>(method: string, path: string, body?: unknown) => system.http<T>(method, `${base}${path}`, { token: system.adminToken, body });
 
+  /** A juror token, once the gateway knows it (grants reach the gateway through a KV bucket). */
+  async function jurorToken(jurorId: string): Promise<string> {
+    const issued = await admin<IssuedToken>('POST', '/tokens', { role: 'juror', jurorId });
+    expect(issued.status).toBe(201);
+    await eventually(async () => expect((await system.http('GET', `${base}/me`, { token: issued.body.token })).status).toBe(200));
+    return issued.body.token;
+  }
+
   it('builds the panels from the ceremony file', async () => {
     const res = await system.http<ImportCeremonyResult>('POST', '/api/v1/ceremonies', { token: system.adminToken, body: file });
     expect(res.status).toBe(201);
@@ -73,6 +81,7 @@ describe('jury deliberation of Kvalitetsmässan 2017', () => {
     expect(jurors.map((j) => j.name)).toEqual(fileCategories.find((c) => c.slug === 'sveriges-kvalitetskommun')!.jury!.map((j) => j.name));
 
     const producer = await admin<IssuedToken>('POST', '/tokens', { role: 'producer' });
+    await eventually(async () => expect((await system.http('GET', base, { token: producer.body.token })).status).toBe(200));
     producerLive = await connectLive(system.gatewayUrl, { ceremony: 'kvalitetsmassan-2017', token: producer.body.token });
   });
 
@@ -100,7 +109,7 @@ describe('jury deliberation of Kvalitetsmässan 2017', () => {
             demo: true,
           });
           expect(added.status).toBe(201);
-          const view = await admin<JurorView>('GET', `/jurors`).then((r) => r.body.find((j) => j.id === added.body.id)!);
+          const view = await admin<JurorView[]>('GET', '/jurors').then((r) => r.body.find((j) => j.id === added.body.id)!);
           expect(view.demo).toBe(true);
           panel.push(view);
         }
@@ -108,7 +117,7 @@ describe('jury deliberation of Kvalitetsmässan 2017', () => {
 
       // Each juror scores over REST: the real winner highest on every criterion, the others spread below.
       for (const [j, juror] of panel.entries()) {
-        const token = (await admin<IssuedToken>('POST', '/tokens', { role: 'juror', jurorId: juror.id })).body.token;
+        const token = await jurorToken(juror.id);
         const scores = Object.fromEntries(
           category.nominees.map((n, k) => [n.id, Object.fromEntries(criteria.map((c, ci) => [c, n.id === winner.id ? 9 - (j % 2) : 2 + ((j + k + ci) % 6)]))]),
         );

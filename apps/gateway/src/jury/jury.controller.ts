@@ -25,6 +25,13 @@ export class JuryController {
     return this.services.request('jury.juror.add', { ...objectBody(body), ceremony, category, actor } as never);
   }
 
+  @Put('categories/:cat/chair')
+  @Roles('admin')
+  @ApiOperation({ summary: "Appoint a panel's chair: { jurorId, overrideReason? } (override reason required once the panel is frozen; audited)" })
+  async appointChair(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<JurorView> {
+    return this.services.request('jury.panel.chair', { ...objectBody(body), ceremony, category, actor } as never);
+  }
+
   @Get('jurors')
   @Roles('admin')
   @ApiOperation({ summary: 'All jurors with their panels and conflicts' })

@@ -47,6 +47,7 @@ export class JurorsService {
         chair: command.chair ?? false,
         demo: command.demo ?? false,
         source: 'api' as const,
+        position: state.jurors.reduce((max, j) => Math.max(max, j.position + 1), 0),
       });
       await manager.save(juror);
       const flagged = await this.panels.flagAffiliations(manager, state.category, [juror]);
@@ -127,7 +128,7 @@ export class JurorsService {
     if (query.actor.role !== 'admin') throw LaurelError.forbidden('only the organiser lists every juror');
     const manager = this.panels.dataSource.manager;
     const ceremony = await this.panels.ceremony(manager, query.ceremony);
-    const jurors = await manager.find(Juror, { where: { ceremonyId: ceremony.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const jurors = await manager.find(Juror, { where: { ceremonyId: ceremony.id }, order: { categoryId: 'ASC', position: 'ASC', id: 'ASC' } });
     const conflicts = await manager.find(Conflict, { where: { ceremonyId: ceremony.id } });
     return jurors.map((j) => jurorView(j, conflicts));
   }

@@ -38,6 +38,8 @@ export class Juror {
   @Column({ type: 'varchar', length: 300, nullable: true }) title!: string | null;
   @Column({ type: 'boolean', default: false }) chair!: boolean;
   @Column({ type: 'boolean', default: false }) demo!: boolean;
+  /** Order on the panel: the ceremony file's order, then as added. */
+  @Column({ type: 'int', default: 0 }) position!: number;
   /** `file`: named in the ceremony file; `api`: added by the organiser. */
   @Column({ type: 'varchar', length: 10 }) source!: 'file' | 'api';
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

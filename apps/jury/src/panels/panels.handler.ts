@@ -39,7 +39,7 @@ export class PanelsHandler {
       if (fileJurors === 0 && members.length > 0) {
         const hasChair = (await manager.count(Juror, { where: { categoryId: view.id, chair: true } })) > 0;
         let chairTaken = hasChair;
-        jurors = members.map((m) => {
+        jurors = members.map((m, position) => {
           const chair = m.chair && !chairTaken; // one chair per panel: the first the file names
           if (chair) chairTaken = true;
           return manager.create(Juror, {
@@ -52,6 +52,7 @@ export class PanelsHandler {
             chair,
             demo: false,
             source: 'file' as const,
+            position,
           });
         });
         await manager.save(jurors);

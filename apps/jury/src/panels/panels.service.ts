@@ -45,7 +45,7 @@ export class PanelsService {
 
   async stateOf(manager: EntityManager, ceremony: JuryCeremony, category: JuryCategory): Promise<PanelState> {
     // One connection per transaction: sequential queries, not Promise.all.
-    const jurors = await manager.find(Juror, { where: { categoryId: category.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const jurors = await manager.find(Juror, { where: { categoryId: category.id }, order: { position: 'ASC', id: 'ASC' } });
     const conflicts = await manager.find(Conflict, { where: { categoryId: category.id } });
     const ballots = await manager.find(Ballot, { where: { categoryId: category.id } });
     const verdict = await manager.findOne(Verdict, { where: { categoryId: category.id } });

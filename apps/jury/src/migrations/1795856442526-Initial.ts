@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class Initial1795856277910 implements MigrationInterface {
-  name = 'Initial1795856277910';
+export class Initial1795856442526 implements MigrationInterface {
+  name = 'Initial1795856442526';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE TABLE "jury"."outbox" ("position" BIGSERIAL NOT NULL, "id" uuid NOT NULL, "subject" character varying(300) NOT NULL, "kind" character varying(10) NOT NULL DEFAULT 'event', "ceremony_id" uuid, "payload" text NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "published_at" TIMESTAMP WITH TIME ZONE, "attempts" integer NOT NULL DEFAULT '0', "last_error" text, CONSTRAINT "UQ_340ab539f309f03bdaa14aa7649" UNIQUE ("id"), CONSTRAINT "PK_eaeb48f0dd30890d452d108804b" PRIMARY KEY ("position"))`);
@@ -16,7 +16,7 @@ export class Initial1795856277910 implements MigrationInterface {
     await queryRunner.query(`CREATE UNIQUE INDEX "IDX_7d56a98a589fce63d3e4577052" ON "jury"."ceremonies"  ("slug") `);
     await queryRunner.query(`CREATE TABLE "jury"."categories" ("id" uuid NOT NULL, "ceremony_id" uuid NOT NULL, "slug" character varying(80) NOT NULL, "name" character varying(300) NOT NULL, "criteria" jsonb NOT NULL, "nominees" jsonb NOT NULL, "quorum" integer, "frozen_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_24dbc6126a28ff948da33e97d3b" PRIMARY KEY ("id"))`);
     await queryRunner.query(`CREATE UNIQUE INDEX "categories_ceremony_slug" ON "jury"."categories"  ("ceremony_id", "slug") `);
-    await queryRunner.query(`CREATE TABLE "jury"."jurors" ("id" uuid NOT NULL, "ceremony_id" uuid NOT NULL, "category_id" uuid NOT NULL, "name" character varying(200) NOT NULL, "affiliation" character varying(300), "title" character varying(300), "chair" boolean NOT NULL DEFAULT false, "demo" boolean NOT NULL DEFAULT false, "source" character varying(10) NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_e7c67f95a3c2b97b3441359243d" PRIMARY KEY ("id"))`);
+    await queryRunner.query(`CREATE TABLE "jury"."jurors" ("id" uuid NOT NULL, "ceremony_id" uuid NOT NULL, "category_id" uuid NOT NULL, "name" character varying(200) NOT NULL, "affiliation" character varying(300), "title" character varying(300), "chair" boolean NOT NULL DEFAULT false, "demo" boolean NOT NULL DEFAULT false, "position" integer NOT NULL DEFAULT '0', "source" character varying(10) NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_e7c67f95a3c2b97b3441359243d" PRIMARY KEY ("id"))`);
     await queryRunner.query(`CREATE INDEX "IDX_c3ebf7630167dd2f563a976ef9" ON "jury"."jurors"  ("ceremony_id") `);
     await queryRunner.query(`CREATE INDEX "IDX_b93fca0f3f7a6b40cc07bdbc4b" ON "jury"."jurors"  ("category_id") `);
     await queryRunner.query(`CREATE UNIQUE INDEX "jurors_one_chair_per_panel" ON "jury"."jurors"  ("category_id") WHERE chair`);
@@ -28,6 +28,6 @@ export class Initial1795856277910 implements MigrationInterface {
   }
 
   async down(): Promise<void> {
-    throw new Error('Initial1795856277910 is not reversible; restore from backup');
+    throw new Error('Initial1795856442526 is not reversible; restore from backup');
   }
 }
