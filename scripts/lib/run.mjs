@@ -84,6 +84,8 @@ export async function run(args) {
   let interrupts = 0;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(signal, () => {
+      // A closing terminal (SIGHUP) during a graceful stop is not a request to hurry.
+      if (signal === 'SIGHUP' && stopping) return;
       if (++interrupts > 1) {
         warn('second interrupt: killing everything now');
         Child.killAll('SIGKILL');
