@@ -86,6 +86,15 @@ function describe(error: ErrorObject): FieldProblem {
   }
 }
 
+/** Strings with a NUL character (U+0000): JSON allows them, PostgreSQL text and jsonb do not. */
+function nulCharacters(value: unknown, path = ''): FieldProblem[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [{ path: path || '/', message: 'contains a NUL character (U+0000)' }] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => nulCharacters(v, `${path}/${i}`));
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value).flatMap(([k, v]) => [...nulCharacters(k, `${path}/${k}`), ...nulCharacters(v, `${path}/${k}`)]);
+  return [];
+}
+
 /**
  * Validates a ceremony file: the JSON Schema, then the rules a schema cannot say
  * (unique slugs, run of show naming known categories, nominee bounds). Every problem carries its JSON path.
@@ -111,7 +120,7 @@ export function validateCeremonyFile(input: unknown): { ok: true; file: Ceremony
     return { ok: false, problems: problems.slice(0, 100) };
   }
   const file = input;
-  const problems: FieldProblem[] = [];
+  const problems: FieldProblem[] = nulCharacters(file);
   const categorySlugs = new Map<string, number>();
   file.categories.forEach((category, i) => {
     const first = categorySlugs.get(category.slug);

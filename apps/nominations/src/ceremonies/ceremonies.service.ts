@@ -22,6 +22,17 @@ export class CeremoniesService {
     const checked = validateCeremonyFile(input);
     if (!checked.ok) throw LaurelError.badRequest(`the ceremony file has ${checked.problems.length} problem(s)`, checked.problems);
     const file = checked.file;
+    try {
+      return await this.store(file);
+    } catch (error) {
+      // Two imports of one slug at once: both pass the existence check, the unique index stops the second.
+      if ((error as { driverError?: { code?: string } }).driverError?.code === '23505')
+        throw LaurelError.conflict(`a ceremony with slug "${file.ceremony.slug}" already exists`);
+      throw error;
+    }
+  }
+
+  private async store(file: CeremonyFile): Promise<ImportCeremonyResult> {
     return this.outbox.transaction(async (manager) => {
       const existing = await manager.findOne(Ceremony, { where: { slug: file.ceremony.slug }, lock: { mode: 'pessimistic_read' } });
       if (existing) throw LaurelError.conflict(`a ceremony with slug "${file.ceremony.slug}" already exists`, { id: existing.id });

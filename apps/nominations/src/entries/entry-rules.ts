@@ -81,6 +81,7 @@ export function checkEntryFields(raw: Record<string, unknown>): { ok: true; fiel
   const instance = plainToInstance(EntryFields, raw);
   const problems = flatten(validateSync(instance, { whitelist: true, forbidNonWhitelisted: true }));
   if (!instance.organisation && !instance.title) problems.push({ field: 'organisation', reason: 'needs an organisation or a title' });
+  for (const [field, value] of Object.entries(raw)) if (typeof value === 'string' && value.includes('\u0000')) problems.push({ field, reason: 'contains a NUL character (U+0000)' });
   return problems.length ? { ok: false, problems } : { ok: true, fields: instance };
 }
 
