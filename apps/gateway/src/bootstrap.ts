@@ -38,7 +38,8 @@ export async function startGateway(config: GatewayConfig): Promise<NestExpressAp
   app.set('trust proxy', true);
   app.disable('x-powered-by');
   // Ceremony files are small; anything over 2 MB is refused with 413 before it is parsed.
-  // Each request runs under a correlation id (the caller's, or a new one) that logs and NATS hops carry.
+  app.use(express.json({ limit: '2mb', strict: true }));
+  // After body parsing (its stream callbacks would lose the context): each request runs under a correlation id (the caller's, or a new one) that logs and NATS hops carry.
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
     const given = req.header(CORRELATION_HEADER);
     const id = given && /^[\w.:-]{1,100}$/.test(given) ? given : undefined;
@@ -47,7 +48,6 @@ export async function startGateway(config: GatewayConfig): Promise<NestExpressAp
       next();
     });
   });
-  app.use(express.json({ limit: '2mb', strict: true }));
   app.use(express.text({ type: ['text/csv', 'application/csv'], limit: '5mb' }));
   if (config.webDist) app.useStaticAssets(join(config.webDist, 'assets'), { prefix: '/assets', immutable: true, maxAge: '1y' });
   const openapi = new DocumentBuilder()

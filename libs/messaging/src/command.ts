@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { MessagePattern, RpcException, type NatsContext } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload, RpcException, type NatsContext } from '@nestjs/microservices';
 import { commandContracts, LaurelError, type CommandRequest, type CommandResponse, type CommandSubject } from '#contracts';
 import { CORRELATION_HEADER, currentCorrelationId, runWithCorrelation } from '#observability';
 import { validatePayload } from './validation.js';
@@ -41,6 +41,10 @@ export function Command<S extends CommandSubject>(subject: S) {
       });
     };
     descriptor.value = wrapped as unknown as T;
+    // Explicit parameter bindings: without them Nest passes the payload only, and the headers
+    // (correlation id) would be lost.
+    Payload()(target, key, 0);
+    Ctx()(target, key, 1);
     MessagePattern(subject)(target, key, descriptor);
   };
 }

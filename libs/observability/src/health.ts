@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Controller, Get, Inject, Module, SetMetadata, type DynamicModule, type Provider } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 
 /** A readiness dependency: resolves when reachable, throws with the reason when not. */
@@ -9,6 +9,11 @@ export interface ReadinessCheck {
 
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 
+/** Marks operations routes (health, metrics) that an edge's auth guard lets through without a token. */
+export const OPS_ROUTE = 'laurel:ops-route';
+export const OpsRoute = () => SetMetadata(OPS_ROUTE, true);
+
+@OpsRoute()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,4 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { OpsRoute } from './health.js';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per process, exposed at /metrics in Prometheus text format. */
@@ -26,6 +27,7 @@ export const outboxPublished = new Counter({
   registers: [metricsRegistry],
 });
 
+@OpsRoute()
 @Controller('metrics')
 export class MetricsController {
   @Get()

@@ -2,6 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { LaurelError, type Role } from '#contracts';
+import { OPS_ROUTE } from '#observability';
 import { CeremonyDirectory } from '../live/ceremony-directory.service.js';
 import { AccessService } from './access.service.js';
 import type { Principal } from './principal.js';
@@ -33,6 +34,7 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
+    if (this.reflector.get<boolean | undefined>(OPS_ROUTE, context.getClass())) return true;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     if (!roles) throw LaurelError.forbidden('this route has no access rule');
