@@ -38,6 +38,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# Read at run time next to the compiled code (libs/contracts/src/ceremony-file.ts loads the JSON Schema).
+COPY --from=build /app/libs/contracts/schema ./libs/contracts/schema
 # Code is owned by root and read-only for the service user.
 USER node
 STOPSIGNAL SIGTERM
