@@ -195,6 +195,9 @@ describe('nominations: entries, eligibility and shortlist', () => {
     expect(draft.status).toBe(200);
     expect(draft.body.publishedAt).toBeNull();
     expect(draft.body.bounds).toEqual({ min: 3, max: 6 });
+    // A draft is not public: the ceremony's public view shows no nominees for the category yet.
+    const beforePublish = await system.http<CeremonyView>('GET', '/api/v1/ceremonies/entries-gala');
+    expect(beforePublish.body.categories.find((c) => c.slug === 'gotapriset')!.nominees).toEqual([]);
     // Re-ordering a draft keeps each nominee's id.
     const reordered = await system.http<ShortlistView>('PUT', `${base}/gotapriset/shortlist`, { token: system.adminToken, body: { entryIds: ids.slice(0, 5).reverse() } });
     expect(reordered.body.nominees.map((n) => n.id)).toEqual(draft.body.nominees.map((n) => n.id).reverse());

@@ -50,6 +50,8 @@ export interface RevealedEvent {
   /** Gateway time (ISO) at which every screen flips together. */
   showAt: string;
   rehearsal: boolean;
+  /** Swedish press release, copy-ready (sent with the reveal, never before). */
+  pressRelease?: string;
 }
 
 export interface SceneData {

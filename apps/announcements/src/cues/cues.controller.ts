@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import type { CueCommand, CueResult, ResultsQuery, RevealedEvent, ShowQuery, ShowSnapshot } from '#contracts';
+import type { CueCommand, CueResult, ResetRehearsalCommand, ResultsQuery, RevealedEvent, ShowQuery, ShowSnapshot } from '#contracts';
 import { Command } from '#messaging';
 import { CuesService } from './cues.service.js';
 
@@ -20,5 +20,15 @@ export class CuesController {
   @Command('announcements.results.list')
   async results(request: ResultsQuery): Promise<Omit<RevealedEvent, 'showAt'>[]> {
     return this.cues.results(request.ceremony);
+  }
+
+  @Command('announcements.results.csv')
+  async resultsCsv(request: ResultsQuery): Promise<{ csv: string; filename: string }> {
+    return this.cues.resultsCsv(request.ceremony);
+  }
+
+  @Command('announcements.rehearsal.reset')
+  async resetRehearsal(request: ResetRehearsalCommand): Promise<{ reset: true; seq: number }> {
+    return this.cues.resetRehearsal(request.ceremony);
   }
 }

@@ -10,6 +10,7 @@ import { buildRunOfShow } from '../show/run-of-show.js';
 import { renderScene } from '../show/scene-view.js';
 import { applyCue, currentScene, initialShowState } from '../show/show-machine.js';
 import { CueRecord, Show, type ShowMode } from '../show/show.entity.js';
+import { pressRelease, resultsCsv } from '../press/press-release.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -86,6 +87,36 @@ export class CuesService {
     return { ceremonyId: ceremony.id, scene, results: results.map((r) => r.view), seals: await this.seals(this.dataSource.manager, ceremony.id) };
   }
 
+  async resultsCsv(ref: string): Promise<{ csv: string; filename: string }> {
+    const ceremony = await this.findCeremony(ref);
+    return { csv: resultsCsv(await this.results(ceremony.id)), filename: `${ceremony.slug}-results.csv` };
+  }
+
+  /**
+   * Back to the start of the rehearsal: state and rehearsal results cleared, seq keeps growing (so
+   * screens never mistake the reset for an old scene). The live show is untouched.
+   */
+  async resetRehearsal(ref: string): Promise<{ reset: true; seq: number }> {
+    return this.outbox.transaction(async (manager) => {
+      const ceremony = await this.findCeremony(ref, manager);
+      const ceremonyId = ceremony.id;
+      const mode: ShowMode = 'rehearsal';
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`show:${ceremonyId}:${mode}`]);
+      const show = await manager.findOne(Show, { where: { ceremonyId, mode }, lock: { mode: 'pessimistic_write' } });
+      const seq = (show?.state.seq ?? 0) + 1;
+      const state = { ...initialShowState(), seq };
+      const scene = renderScene(ceremony.view, currentScene(state, buildRunOfShow(ceremony.view)), [], seq, new Date(), true);
+      scene.data.reset = true;
+      if (show) await manager.update(Show, { ceremonyId, mode }, { state, scene });
+      else await manager.insert(Show, { ceremonyId, mode, state, scene });
+      await manager.delete(Result, { ceremonyId, mode });
+      await manager.delete(CueRecord, { ceremonyId, mode });
+      await this.outbox.add(manager, 'gala.events.announcements.scene.changed', ceremonyId, scene);
+      await this.outbox.putKv(manager, KV_BUCKETS.show, snapshotKey(ceremonyId, mode), { ceremonyId, scene, results: [] } satisfies ShowSnapshot, randomUUID(), ceremonyId);
+      return { reset: true as const, seq };
+    });
+  }
+
   async results(ref: string): Promise<ResultView[]> {
     const ceremony = await this.findCeremony(ref);
     const rows = await this.dataSource.manager.find(Result, { where: { ceremonyId: ceremony.id, mode: 'live' }, order: { seq: 'ASC' } });
@@ -121,6 +152,7 @@ export class CuesService {
     const nominee = category.nominees.find((n) => n.id === envelope.winnerId);
     if (!nominee) throw LaurelError.conflict(`${category.name}: the sealed winner is not among the nominees the show knows`);
     return {
+      pressRelease: pressRelease(ceremony.view, category, nominee, envelope.motivation, now),
       ...base,
       winnerId: nominee.id,
       winner: { id: nominee.id, slug: nominee.slug, organisation: nominee.organisation, title: nominee.title, name: nomineeName(nominee) },

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { LaurelError, type Actor, type CueResult, type RevealedEvent } from '#contracts';
+import { LaurelError, type Actor, type CueResult, type RevealedEvent, type ShowSnapshot } from '#contracts';
 import { ServiceClient } from '#messaging';
 import { CallerActor, CeremonyId } from '../auth/principal.decorator.js';
 import { ANYONE, Roles } from '../auth/roles.js';
@@ -22,6 +22,21 @@ export class ShowController {
   async cue(@CeremonyId() ceremonyId: string, @Body() body: Record<string, unknown>, @CallerActor() actor: Actor): Promise<CueResult> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw LaurelError.badRequest('body must be a JSON object');
     return this.services.request('announcements.show.cue', { ...body, ceremony: ceremonyId, actor } as never);
+  }
+
+  @Post('show/rehearsal/reset')
+  @HttpCode(200)
+  @Roles('producer', 'admin')
+  @ApiOperation({ summary: 'Reset the rehearsal to the start (the live show is untouched)' })
+  async resetRehearsal(@CeremonyId() ceremonyId: string, @CallerActor() actor: Actor): Promise<{ reset: true; seq: number }> {
+    return this.services.request('announcements.rehearsal.reset', { ceremony: ceremonyId, actor });
+  }
+
+  @Get('show')
+  @Roles('producer', 'admin')
+  @ApiOperation({ summary: 'The show as announcements holds it (scene, results, seals); ?rehearsal=1 for the rehearsal' })
+  async show(@CeremonyId() ceremonyId: string, @Query('rehearsal') rehearsal: string | undefined, @CallerActor() actor: Actor): Promise<ShowSnapshot> {
+    return this.services.request('announcements.show.snapshot', { ceremony: ceremonyId, rehearsal: rehearsal === '1' || rehearsal === 'true', actor });
   }
 
   @Get('results')

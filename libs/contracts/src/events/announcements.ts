@@ -24,6 +24,7 @@ export class WinnerRevealedData implements Omit<RevealedEvent, 'showAt'> {
   @IsString() commitment!: string;
   @IsISO8601() revealedAt!: string;
   @IsBoolean() rehearsal!: boolean;
+  @IsOptional() @IsString() pressRelease?: string;
 }
 
 export const announcementsEvents = {
