@@ -78,7 +78,13 @@ export class CeremoniesService {
       this.dataSource.manager.find(Category, { where: { ceremonyId: ceremony.id } }),
       this.dataSource.manager.find(Nominee, { where: { ceremonyId: ceremony.id } }),
     ]);
-    return ceremonyView(ceremony, categories, nominees);
+    // A draft shortlist is the organiser's working list, not news: only published nominees are public.
+    const published = new Set(categories.filter((c) => c.shortlistPublishedAt).map((c) => c.id));
+    return ceremonyView(
+      ceremony,
+      categories,
+      nominees.filter((n) => published.has(n.categoryId)),
+    );
   }
 }
 
