@@ -124,6 +124,16 @@ describe('nominations: entries, eligibility and shortlist', () => {
     expect(Number(count[0].n)).toBe(494);
   });
 
+  it('stores a file once when it is sent twice at the same time', async () => {
+    // The generated file with every kind made eligible for the myndighet category.
+    const csv = generatedCsv().csv.replace(/,(kommun|region|foretag),/g, ',myndighet,');
+    const [c, d] = await Promise.all([postCsv(`${base}/sveriges-modernaste-myndighet/entries/import`, csv), postCsv(`${base}/sveriges-modernaste-myndighet/entries/import`, csv)]);
+    expect([c.body.imported, d.body.imported].sort()).toEqual([0, 494]);
+    expect([c.body.duplicates, d.body.duplicates].sort()).toEqual([2, 496]);
+    const count = await sql<{ n: string }>(system, `SELECT count(*) AS n FROM nominations.entries WHERE category_id = $1`, [c.body.categoryId]);
+    expect(Number(count[0]!.n)).toBe(494);
+  });
+
   it('reads semicolon-separated Swedish headers and refuses a file without an organisation or title column', async () => {
     const swedish = 'Organisation;Typ;Titel;E-post\nLerums kommun;kommun;Digital vård i hemmet;info@lerum.se\n';
     const ok = await postCsv(`${base}/sveriges-kvalitetskommun/entries/import`, swedish);
@@ -203,8 +213,13 @@ describe('nominations: entries, eligibility and shortlist', () => {
     expect(reordered.body.nominees.map((n) => n.id)).toEqual(draft.body.nominees.map((n) => n.id).reverse());
     expect(reordered.body.nominees[4]).toMatchObject({ entryId: ids[0], organisation: 'Organisation 0001, Göteborg', slug: 'organisation-0001-goteborg' });
 
-    const published = await system.http<ShortlistView>('POST', `${base}/gotapriset/shortlist/publish`, { token: system.adminToken });
-    expect(published.status).toBe(200);
+    // Two publishes at once: one wins, the other finds the shortlist frozen; one event goes out.
+    const [p1, p2] = await Promise.all([
+      system.http<ShortlistView>('POST', `${base}/gotapriset/shortlist/publish`, { token: system.adminToken }),
+      system.http<ShortlistView>('POST', `${base}/gotapriset/shortlist/publish`, { token: system.adminToken }),
+    ]);
+    expect([p1.status, p2.status].sort()).toEqual([200, 409]);
+    const published = p1.status === 200 ? p1 : p2;
     expect(published.body.publishedAt).not.toBeNull();
     const categoryId = published.body.categoryId;
     const nomineeIds = published.body.nominees.map((n) => n.id);

@@ -55,6 +55,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @WebSocketServer() private readonly server!: LiveNamespace;
   private readonly logger = new Logger('Live');
   private presenceTimer: NodeJS.Timeout | null = null;
+  /** Shows that had screens at the last tick: when the last screen goes, producers hear an empty list. */
+  private showsWithScreens = new Set<string>();
   private stale = false;
 
   constructor(
@@ -196,6 +198,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       list.push({ socketId: socket.id, label: data.label, role: 'screen', lastSeq: data.lastSeq, behind: Math.max(0, current - data.lastSeq), lastSeenAt: new Date(data.lastSeenAt).toISOString() });
       byShow.set(key, list);
     }
+    for (const key of this.showsWithScreens) if (!byShow.has(key)) byShow.set(key, []);
+    this.showsWithScreens = new Set([...byShow.keys()].filter((key) => byShow.get(key)!.length > 0));
     for (const [key, screens] of byShow) {
       const [ceremonyId, mode] = key.split('|');
       this.server.to([room(ceremonyId, mode === 'r', 'producer'), room(ceremonyId, mode === 'r', 'admin')]).emit('screens', { ceremonyId, screens });
