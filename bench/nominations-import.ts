@@ -100,8 +100,8 @@ async function post(target: Target, path: string, body: string, type: string): P
 
 function stats(values: number[]): string {
   const sorted = [...values].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)]!;
-  return `median ${median.toFixed(0)} ms, min ${sorted[0]!.toFixed(0)} ms, max ${sorted[sorted.length - 1]!.toFixed(0)} ms (${((ROWS / median) * 1000).toFixed(0)} rows/s at the median)`;
+  const median = sorted[Math.floor(sorted.length / 2)];
+  return `median ${median.toFixed(0)} ms, min ${sorted[0].toFixed(0)} ms, max ${sorted[sorted.length - 1].toFixed(0)} ms (${((ROWS / median) * 1000).toFixed(0)} rows/s at the median)`;
 }
 
 const target = process.env.GATEWAY_URL

@@ -131,7 +131,7 @@ describe('nominations: entries, eligibility and shortlist', () => {
     expect([c.body.imported, d.body.imported].sort()).toEqual([0, 494]);
     expect([c.body.duplicates, d.body.duplicates].sort()).toEqual([2, 496]);
     const count = await sql<{ n: string }>(system, `SELECT count(*) AS n FROM nominations.entries WHERE category_id = $1`, [c.body.categoryId]);
-    expect(Number(count[0]!.n)).toBe(494);
+    expect(Number(count[0].n)).toBe(494);
   });
 
   it('reads semicolon-separated Swedish headers and refuses a file without an organisation or title column', async () => {
