@@ -1,0 +1,36 @@
+// The baseline: a bare `ws` server (bufferutil if installed, no compression) that, on
+// `POST /send?round=<k>&bytes=<n>`, builds ONE text frame of n bytes and writes that same pre-built
+// frame to every connected client — the least any WebSocket server on Node can do for a broadcast.
+// Started by run.mjs pinned to the system's core (`taskset -c 0`). Prints `LISTENING <port>`.
+import { createServer } from 'node:http';
+import WebSocket, { Sender, WebSocketServer } from 'ws';
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url, 'http://x');
+  if (req.method === 'POST' && url.pathname === '/send') {
+    const round = Number(url.searchParams.get('round'));
+    const bytes = Number(url.searchParams.get('bytes'));
+    const head = `{"round":${round},"pad":"`;
+    const text = head + 'x'.repeat(Math.max(0, bytes - head.length - 2)) + '"}';
+    // One frame, encoded once (the same technique socket.io uses for its broadcasts).
+    const frame = Sender.frame(Buffer.from(text), { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true });
+    let sent = 0;
+    for (const client of wss.clients) {
+      if (client.readyState !== WebSocket.OPEN) continue;
+      client._sender.sendFrame(frame);
+      sent++;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sent, bytes: Buffer.byteLength(text) }));
+    return;
+  }
+  if (url.pathname === '/rss') {
+    res.writeHead(200).end(String(process.memoryUsage().rss));
+    return;
+  }
+  res.writeHead(404).end();
+});
+const wss = new WebSocketServer({ server, perMessageDeflate: false, clientTracking: true });
+server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
+  console.log(`LISTENING ${server.address().port}`);
+});
+process.on('SIGTERM', () => process.exit(0));

@@ -1,0 +1,499 @@
+#!/usr/bin/env node
+// bench/reveal — how fast a producer's reveal reaches N socket.io clients, against a bare-ws baseline.
+//
+//   npm run build:server && node bench/reveal/run.mjs --clients 1000,10000 --rounds 5
+//
+// Starts its own system (nats-server with JetStream on a spare port, a fresh `laurel_bench_*` database on
+// the local Postgres, nominations, jury, announcements and gateway from dist/), all pinned to core 0;
+// the load generators (public clients split over child processes, stage screens in their own child,
+// this driver) run pinned to core 1. Per N: imports the 2017 ceremony under a unique slug, deliberates
+// and seals every category through the jury REST flow, connects N public clients + 8 screens + N bare
+// ws clients, then per round: cues the show to the next envelope, reveals (system) and broadcasts a
+// pre-built frame of the same size from a bare `ws` server (baseline), alternating which goes first.
+// Everything it starts is stopped and the database dropped at the end, also on error or Ctrl-C.
+//
+// Options: --clients 1000,10000  --rounds 5 (≤ 5: one per category)  --per-worker 2500  --screens 8
+//   --lead 250 (REVEAL_LEAD_MS)  --gateways 1|2  --gateway-env K=V[,K=V]  --label <name>
+//   --out <file.json> (default bench/reveal/results/<label>-<time>.json)  --rehearsal (no seals needed)
+import { spawn, execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fmt, ipcClient, median, now, sleep, summarize } from './lib.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+
+// ---------------------------------------------------------------- options
+const argv = process.argv.slice(2);
+function opt(name, fallback) {
+  const i = argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = argv[i + 1];
+  return v === undefined || v.startsWith('--') ? true : v;
+}
+const clientCounts = String(opt('clients', '1000,10000')).split(',').map(Number);
+const rounds = Number(opt('rounds', 5));
+const perWorker = Number(opt('per-worker', 2500));
+const screenCount = Number(opt('screens', 8));
+const leadMs = Number(opt('lead', 250));
+const gatewayCount = Number(opt('gateways', 1));
+const rehearsal = opt('rehearsal', false) === true;
+const label = String(opt('label', 'default'));
+const gatewayEnv = Object.fromEntries(
+  String(opt('gateway-env', ''))
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const outFile = String(opt('out', join(here, 'results', `${label}-${stamp}.json`)));
+const SYSTEM_CORE = '0';
+const LOAD_CORE = '1';
+const ADMIN = `bench-admin-${randomUUID()}`;
+
+const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11, 23)}]`, ...a);
+
+// ---------------------------------------------------------------- process bookkeeping
+const children = [];
+let tmp = null;
+let dbName = null;
+let cleaning = null;
+
+function pinned(core, args, { env = {}, name, ipc = false } = {}) {
+  const child = spawn('taskset', ['-c', core, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+  });
+  child.benchName = name;
+  child.output = '';
+  const keep = (d) => {
+    child.output = (child.output + d.toString()).slice(-20000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  children.push(child);
+  return child;
+}
+
+async function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  if (await Promise.race([gone.then(() => true), sleep(5000).then(() => false)])) return;
+  child.kill('SIGKILL');
+  await Promise.race([gone, sleep(2000)]);
+}
+
+async function cleanup() {
+  if (cleaning) return cleaning;
+  cleaning = (async () => {
+    // Load generators first, then the gateway(s) and services, then NATS.
+    for (const child of [...children].reverse()) await stopChild(child).catch(() => undefined);
+    if (dbName) {
+      try {
+        psql(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+        log(`dropped database ${dbName}`);
+      } catch (e) {
+        log(`could not drop ${dbName}: ${e.message}`);
+      }
+    }
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    log(`${sig}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+function psql(sql) {
+  return execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { encoding: 'utf8' });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(what, fn, timeoutMs = 60000, everyMs = 200) {
+  const until = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < until) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+}
+
+function rssOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) * 1024;
+}
+
+// ---------------------------------------------------------------- system
+async function startSystem() {
+  for (const f of ['apps/gateway/src/main.js', 'apps/nominations/src/main.js', 'apps/jury/src/main.js', 'apps/announcements/src/main.js']) {
+    if (!existsSync(join(root, 'dist', f))) throw new Error(`dist/${f} missing: run npm run build:server first`);
+  }
+  tmp = mkdtempSync(join(tmpdir(), 'laurel-bench-'));
+  const natsPort = await freePort();
+  const nats = pinned(SYSTEM_CORE, ['/usr/sbin/nats-server', '-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', join(tmp, 'js')], { name: 'nats' });
+  await waitFor('nats-server', () =>
+    new Promise((r) => {
+      const c = connect(natsPort, '127.0.0.1', () => {
+        c.destroy();
+        r(true);
+      });
+      c.on('error', () => r(false));
+    }),
+  );
+  const natsUrl = `nats://127.0.0.1:${natsPort}`;
+
+  dbName = `laurel_bench_${stamp.slice(0, 19).replace(/-/g, '').toLowerCase()}_${process.pid}`;
+  psql(`CREATE DATABASE "${dbName}"`);
+  const databaseUrl = `postgres://postgres@127.0.0.1:5432/${dbName}`;
+  log(`nats ${natsUrl}, database ${dbName}`);
+
+  const common = { NATS_URL: natsUrl, DATABASE_URL: databaseUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  const services = {};
+  for (const name of ['nominations', 'jury', 'announcements']) {
+    const port = await freePort();
+    services[name] = { port, child: pinned(SYSTEM_CORE, [process.execPath, `dist/apps/${name}/src/main.js`], { env: { ...common, PORT: String(port) }, name }) };
+  }
+  const gateways = [];
+  for (let g = 0; g < gatewayCount; g++) {
+    const port = await freePort();
+    const env = { NATS_URL: natsUrl, LOG_LEVEL: common.LOG_LEVEL, PORT: String(port), LAUREL_ADMIN_TOKEN: ADMIN, REVEAL_LEAD_MS: String(leadMs), PUBLIC_RATE_LIMIT_PER_MINUTE: '100000', ...gatewayEnv };
+    const child = pinned(SYSTEM_CORE, [process.execPath, 'dist/apps/gateway/src/main.js'], { env, name: `gateway${g + 1}` });
+    gateways.push({ port, child, url: `http://127.0.0.1:${port}` });
+  }
+  const all = [...Object.entries(services).map(([name, s]) => ({ name, ...s })), ...gateways.map((g, i) => ({ name: `gateway${i + 1}`, ...g }))];
+  for (const s of all) {
+    await waitFor(`${s.name} /health/ready`, async () => {
+      if (s.child.exitCode !== null) throw new Error(`${s.name} exited: ${s.child.output.slice(-2000)}`);
+      return (await fetch(`http://127.0.0.1:${s.port}/health/ready`)).status === 200;
+    }, 90000);
+  }
+  log(`system up: ${all.map((s) => `${s.name}:${s.port}`).join(' ')}`);
+
+  const basePort = await freePort();
+  const baseline = pinned(SYSTEM_CORE, [process.execPath, join(here, 'baseline-server.mjs')], { env: { PORT: String(basePort) }, name: 'baseline' });
+  await waitFor('baseline server', () => baseline.output.includes('LISTENING'));
+  return { gateways, services, baseline: { child: baseline, url: `http://127.0.0.1:${basePort}`, wsUrl: `ws://127.0.0.1:${basePort}` } };
+}
+
+// ---------------------------------------------------------------- REST
+function api(base) {
+  return async function call(method, path, { token = ADMIN, body } = {}) {
+    const res = await fetch(`${base}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = text;
+    }
+    return { status: res.status, body: json };
+  };
+}
+
+async function must(p, what) {
+  const r = await p;
+  if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** Imports the ceremony under a fresh slug and, unless rehearsing, seals every verdict through the jury flow. */
+async function prepareCeremony(call) {
+  const file = JSON.parse(readFileSync(join(root, 'apps/nominations/fixtures/kvalitetsmassan-2017.json'), 'utf8'));
+  const outcome = JSON.parse(readFileSync(join(root, 'apps/nominations/fixtures/kvalitetsmassan-2017.outcome.json'), 'utf8')).results;
+  const slug = `bench-${stamp.slice(0, 19).toLowerCase()}-${randomUUID().slice(0, 8)}`;
+  file.ceremony.slug = slug;
+  const imported = await must(call('POST', '/ceremonies', { body: file }), 'import');
+  const c = `/ceremonies/${slug}`;
+  await waitFor('ceremony visible', async () => (await call('GET', c)).status === 200);
+  if (!rehearsal) {
+    const jurorsAt = await waitFor('jurors', async () => {
+      const r = await call('GET', `${c}/jurors`);
+      return r.status === 200 && r.body.length >= 8 ? r.body : null;
+    }, 30000);
+    for (const result of outcome) {
+      const category = imported.categories.find((x) => x.slug === result.category);
+      const fileCat = file.categories.find((x) => x.slug === result.category);
+      const criteria = fileCat.criteria?.map((x) => x.key) ?? ['overall'];
+      const winner = category.nominees.find((n) => n.slug === result.winner);
+      let panel = jurorsAt.filter((j) => j.categoryId === category.id);
+      if (panel.length > 0) {
+        await must(call('PUT', `${c}/categories/${category.slug}/chair`, { body: { jurorId: panel[0].id } }), 'chair');
+        panel = panel.map((j, i) => ({ ...j, chair: i === 0 }));
+      } else {
+        for (let i = 1; i <= 3; i++) {
+          const added = await must(call('POST', `${c}/categories/${category.slug}/jurors`, { body: { name: `Benchjurymedlem ${i}`, affiliation: 'Bench', chair: i === 1, demo: true } }), 'add juror');
+          panel.push({ id: added.id, chair: i === 1 });
+        }
+      }
+      let chairToken = null;
+      for (const [j, juror] of panel.entries()) {
+        const { token } = await must(call('POST', `${c}/tokens`, { body: { role: 'juror', jurorId: juror.id } }), 'juror token');
+        await waitFor('juror token live', async () => (await call('GET', `${c}/me`, { token })).status === 200, 15000, 100);
+        const scores = Object.fromEntries(category.nominees.map((n, k) => [n.id, Object.fromEntries(criteria.map((cr, ci) => [cr, n.id === winner.id ? 9 - (j % 2) : 2 + ((j + k + ci) % 6)]))]));
+        await must(call('PUT', `${c}/categories/${category.slug}/ballot`, { token, body: { scores } }), 'ballot');
+        await must(call('POST', `${c}/categories/${category.slug}/ballot/lock`, { token }), 'lock');
+        if (juror.chair) chairToken = token;
+      }
+      await must(call('POST', `${c}/categories/${category.slug}/verdict`, { token: chairToken, body: { motivation: result.motivation } }), 'verdict');
+      await must(call('POST', `${c}/categories/${category.slug}/verdict/seal`, { token: chairToken }), 'seal');
+    }
+  }
+  const producer = (await must(call('POST', `${c}/tokens`, { body: { role: 'producer' } }), 'producer token')).token;
+  const screens = [];
+  for (let i = 0; i < screenCount; i++) screens.push((await must(call('POST', `${c}/tokens`, { body: { role: 'screen' } }), 'screen token')).token);
+  await waitFor('producer token live', async () => (await call('GET', c, { token: producer })).status === 200, 15000, 100);
+  for (const t of screens) await waitFor('screen token live', async () => (await call('GET', c, { token: t })).status === 200, 15000, 100);
+  const order = file.categories.map((fc) => imported.categories.find((x) => x.slug === fc.slug));
+  return { slug, imported, producer, screens, order, call, c };
+}
+
+// ---------------------------------------------------------------- one N
+async function benchN(sys, N) {
+  const call = api(sys.gateways[0].url);
+  log(`N=${N}: preparing ceremony${rehearsal ? ' (rehearsal)' : ' (jury: ballots, verdicts, seals)'}`);
+  const show = await prepareCeremony(call);
+  let seq = 0;
+  async function cue(body) {
+    for (let attempt = 0; ; attempt++) {
+      const r = await call('POST', `${show.c}/show/cues`, { token: show.producer, body: { ...body, rehearsal, idempotencyKey: randomUUID() } });
+      if (r.status < 300) {
+        seq = r.body.seq;
+        return r.body;
+      }
+      if (attempt >= 40 || r.status !== 409) throw new Error(`cue ${JSON.stringify(body)}: ${r.status} ${JSON.stringify(r.body)}`);
+      await sleep(250);
+    }
+  }
+  await cue({ action: 'next' }); // welcome: a scene to snapshot
+  const auth = rehearsal ? { rehearsal: true } : {};
+
+  // Load generators.
+  const workers = [];
+  const nWorkers = Math.max(1, Math.ceil(N / perWorker));
+  for (let w = 0; w < nWorkers; w++) {
+    const share = Math.floor(N / nWorkers) + (w < N % nWorkers ? 1 : 0);
+    const child = pinned(LOAD_CORE, [process.execPath, join(here, 'clients.mjs')], { name: `clients${w + 1}`, ipc: true });
+    workers.push({ child, call: ipcClient(child), share, url: sys.gateways[w % sys.gateways.length].url });
+  }
+  const screenChild = pinned(LOAD_CORE, [process.execPath, join(here, 'screens.mjs')], { name: 'screens', ipc: true });
+  const screens = ipcClient(screenChild);
+  const all = (cmd, args) => Promise.all(workers.map((w) => w.call(cmd, typeof args === 'function' ? args(w) : args)));
+
+  await sleep(1500); // let the children boot before anything is timed
+  const gwPids = sys.gateways.map((g) => g.child.pid);
+  const rssBefore = gwPids.reduce((s, p) => s + rssOf(p), 0);
+  log(`N=${N}: connecting ${N} public clients over ${nWorkers} processes (gateway RSS before ${(rssBefore / 2 ** 20).toFixed(1)} MiB)`);
+  const conn = await all('connect', (w) => {
+    // Rehearsal needs a crew token per client; the public show needs none.
+    const a = rehearsal ? { ...auth, token: show.screens[0] } : auth;
+    return { url: w.url, ceremony: show.slug, count: w.share, concurrency: 100, auth: a };
+  });
+  const connected = conn.reduce((s, r) => s + r.connected, 0);
+  const connectMs = Math.max(...conn.map((r) => r.lastSnapshot)) - Math.min(...conn.map((r) => r.start));
+  if (connected < N) log(`N=${N}: only ${connected} connected; errors: ${conn.flatMap((r) => r.errors).join(' | ')}`);
+  await sleep(3000);
+  const rssAfter = gwPids.reduce((s, p) => s + rssOf(p), 0);
+  const perConnKiB = (rssAfter - rssBefore) / connected / 1024;
+  log(`N=${N}: ${connected} connected + snapshot in ${fmt(connectMs, 0)} ms; gateway RSS ${(rssAfter / 2 ** 20).toFixed(1)} MiB, ${fmt(perConnKiB)} KiB/connection`);
+
+  await screens('connect', { url: sys.gateways[0].url, ceremony: show.slug, tokens: show.screens });
+  const baseRssBefore = rssOf(sys.baseline.child.pid);
+  const bconn = await all('connectBaseline', (w) => ({ url: sys.baseline.wsUrl, count: w.share }));
+  if (bconn.some((b) => b.errorCount)) log(`baseline connect errors: ${bconn.flatMap((b) => b.errors).join(' | ')}`);
+  await sleep(1000);
+  const baseRssAfter = rssOf(sys.baseline.child.pid);
+  log(`N=${N}: baseline clients connected; baseline server RSS +${fmt((baseRssAfter - baseRssBefore) / N / 1024)} KiB/connection`);
+
+  const perRound = [];
+  const nRounds = Math.min(rounds, show.order.length);
+  if (rounds > show.order.length) log(`only ${show.order.length} categories: ${nRounds} rounds`);
+  let frameBytes = 0;
+  for (let r = 0; r < nRounds; r++) {
+    const category = show.order[r];
+    for (let k = 0; k < 3; k++) await cue({ action: 'next' }); // category, nominees, envelope
+    const w = await all('waitScene', { seq });
+    if (w.some((x) => x.behind > 0)) log(`round ${r + 1}: ${w.reduce((s, x) => s + x.behind, 0)} clients behind on the envelope scene`);
+    await screens('sync', { samples: 10 });
+    await sleep(500);
+
+    const doSystem = async () => {
+      await all('arm', { kind: 'system', key: seq + 1 });
+      await screens('arm', { seq: seq + 1 });
+      await sleep(100);
+      const t0 = now();
+      const res = await cue({ action: 'reveal', categoryId: category.id });
+      const cueMs = now() - t0;
+      const got = await all('collect', { timeoutMs: 60000 });
+      const sc = await screens('collect', { timeoutMs: 5000 });
+      const times = got.flatMap((g) => g.times).map((t) => t - t0);
+      const missing = got.reduce((s, g) => s + g.missing, 0);
+      return { t0, cueMs, seq: res.seq, stats: summarize(times), missing, screens: sc };
+    };
+    const doBaseline = async () => {
+      await all('arm', { kind: 'baseline', key: r + 1 });
+      await sleep(100);
+      const t0 = now();
+      await fetch(`${sys.baseline.url}/send?round=${r + 1}&bytes=${frameBytes}`, { method: 'POST' }).then((x) => x.text());
+      const got = await all('collect', { timeoutMs: 60000 });
+      const times = got.flatMap((g) => g.times).map((t) => t - t0);
+      return { stats: summarize(times), missing: got.reduce((s, g) => s + g.missing, 0), bytes: got.find((g) => g.bytes)?.bytes };
+    };
+    let system;
+    let baseline;
+    // The revealed frame size is known once a reveal has gone out; the first round measures it.
+    const systemFirst = r === 0 || r % 2 === 0;
+    if (systemFirst) {
+      system = await doSystem();
+      frameBytes = system.screens.frameBytes || frameBytes;
+      await sleep(1000);
+      baseline = await doBaseline();
+    } else {
+      baseline = await doBaseline();
+      await sleep(1000);
+      system = await doSystem();
+      frameBytes = system.screens.frameBytes || frameBytes;
+    }
+    await cue({ action: 'next' }); // motivation
+    const sc = system.screens;
+    const screenLat = sc.recv.filter((x) => x !== undefined).map((t) => t - system.t0);
+    const flips = sc.flip.filter((x) => x !== undefined);
+    const row = {
+      round: r + 1,
+      category: category.slug,
+      order: systemFirst ? 'system first' : 'baseline first',
+      cueHttpMs: system.cueMs,
+      system: system.stats,
+      systemMissing: system.missing,
+      baseline: baseline.stats,
+      baselineMissing: baseline.missing,
+      baselineBytes: baseline.bytes,
+      revealedFrameBytes: system.screens.frameBytes,
+      ratioP99: system.stats.p99 / baseline.stats.p99,
+      ratioLast: system.stats.max / baseline.stats.max,
+      screens: {
+        received: screenLat.length,
+        latency: summarize(screenLat),
+        flipSpreadMs: flips.length ? Math.max(...flips) - Math.min(...flips) : NaN,
+        flipErrorVsShowAtMs: flips.length ? summarize(flips.map((f) => f - sc.showAtTrue)) : null,
+        receivedAfterShowAt: sc.late.filter(Boolean).length,
+        offsetsMs: sc.offsets,
+        rttsMs: sc.rtts,
+      },
+    };
+    perRound.push(row);
+    log(
+      `N=${N} round ${row.round}: system p50 ${fmt(row.system.p50)} p99 ${fmt(row.system.p99)} last ${fmt(row.system.max)} | baseline p99 ${fmt(row.baseline.p99)} last ${fmt(row.baseline.max)} | ratio p99 ${fmt(row.ratioP99, 2)} last ${fmt(row.ratioLast, 2)} | screens p99 ${fmt(row.screens.latency.p99)} spread ${fmt(row.screens.flipSpreadMs, 2)} ms${row.systemMissing ? ` | MISSING ${row.systemMissing}` : ''}`,
+    );
+    await sleep(1000);
+  }
+
+  const status = await all('status', {});
+  const rssEnd = gwPids.reduce((s, p) => s + rssOf(p), 0);
+  await all('close', {}).catch(() => undefined);
+  await screens('close', {}).catch(() => undefined);
+  for (const w of workers) await stopChild(w.child);
+  await stopChild(screenChild);
+
+  return {
+    N,
+    processes: nWorkers,
+    connected,
+    connectErrors: conn.reduce((s, r) => s + r.errorCount, 0),
+    connectMs,
+    gatewayRss: { beforeMiB: rssBefore / 2 ** 20, afterMiB: rssAfter / 2 ** 20, endMiB: rssEnd / 2 ** 20, perConnectionKiB: perConnKiB },
+    baselineRssPerConnectionKiB: (baseRssAfter - baseRssBefore) / N / 1024,
+    disconnectsDuringRun: status.reduce((s, x) => s + x.disconnects, 0),
+    rounds: perRound,
+    medians: {
+      systemP50: median(perRound.map((x) => x.system.p50)),
+      systemP95: median(perRound.map((x) => x.system.p95)),
+      systemP99: median(perRound.map((x) => x.system.p99)),
+      systemMax: median(perRound.map((x) => x.system.max)),
+      baselineP99: median(perRound.map((x) => x.baseline.p99)),
+      baselineMax: median(perRound.map((x) => x.baseline.max)),
+      ratioP99: median(perRound.map((x) => x.ratioP99)),
+      ratioLast: median(perRound.map((x) => x.ratioLast)),
+      screenP99: median(perRound.map((x) => x.screens.latency.p99)),
+      screenMax: Math.max(...perRound.map((x) => x.screens.latency.max)),
+      flipSpread: median(perRound.map((x) => x.screens.flipSpreadMs)),
+      flipSpreadMax: Math.max(...perRound.map((x) => x.screens.flipSpreadMs)),
+    },
+  };
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  const sys = await startSystem();
+  const results = [];
+  for (const N of clientCounts) results.push(await benchN(sys, N));
+  const report = {
+    label,
+    startedAt: stamp,
+    command: `node bench/reveal/run.mjs ${argv.join(' ')}`,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: totalmem() / 2 ** 30, node: process.version, systemCore: SYSTEM_CORE, loadCore: LOAD_CORE, loadavgAtEnd: readFileSync('/proc/loadavg', 'utf8').trim() },
+    options: { rounds, perWorker, screens: screenCount, leadMs, gateways: gatewayCount, gatewayEnv, rehearsal },
+    results,
+  };
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, JSON.stringify(report, null, 2));
+  console.log(renderMarkdown(report));
+  log(`wrote ${outFile}`);
+}
+
+function renderMarkdown(report) {
+  const lines = [];
+  lines.push(`### ${report.label} (${report.startedAt})`, '', `\`${report.command}\``, '');
+  for (const r of report.results) {
+    lines.push(`**N = ${r.N}** (${r.processes} load processes): ${r.connected} connected + snapshot in ${fmt(r.connectMs, 0)} ms; gateway RSS ${fmt(r.gatewayRss.beforeMiB)} → ${fmt(r.gatewayRss.afterMiB)} MiB = ${fmt(r.gatewayRss.perConnectionKiB)} KiB/connection (bare ws: ${fmt(r.baselineRssPerConnectionKiB)} KiB)`, '');
+    lines.push('| round | system p50 | p95 | p99 | last | baseline p99 | baseline last | ratio p99 | ratio last | screens p99 | flip spread |');
+    lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const x of r.rounds) {
+      lines.push(`| ${x.round} | ${fmt(x.system.p50)} | ${fmt(x.system.p95)} | ${fmt(x.system.p99)} | ${fmt(x.system.max)} | ${fmt(x.baseline.p99)} | ${fmt(x.baseline.max)} | ${fmt(x.ratioP99, 2)} | ${fmt(x.ratioLast, 2)} | ${fmt(x.screens.latency.p99)} | ${fmt(x.screens.flipSpreadMs, 2)} |`);
+    }
+    const m = r.medians;
+    lines.push(`| **median** | ${fmt(m.systemP50)} | ${fmt(m.systemP95)} | ${fmt(m.systemP99)} | ${fmt(m.systemMax)} | ${fmt(m.baselineP99)} | ${fmt(m.baselineMax)} | **${fmt(m.ratioP99, 2)}** | **${fmt(m.ratioLast, 2)}** | ${fmt(m.screenP99)} | ${fmt(m.flipSpread, 2)} |`, '');
+  }
+  lines.push('All times in ms from the moment the cue was sent (system) or the send was requested (baseline), on CLOCK_MONOTONIC.');
+  return lines.join('\n');
+}
+
+main()
+  .catch((error) => {
+    log(`FAILED: ${error.stack ?? error}`);
+    for (const c of children) if (c.exitCode !== null && c.exitCode !== 0) log(`${c.benchName} exited ${c.exitCode}: ${c.output.slice(-1500)}`);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await cleanup();
+    process.exit(process.exitCode ?? 0);
+  });
