@@ -12,8 +12,9 @@ const USAGE = `usage:
       --no-build    never build; fail if dist/ is missing
       --raw-logs    print the services' JSON log lines as they are
       --without a,b leave services out (e.g. to run one from an editor against the rest)
-  ./laurel test [typecheck|lint|depcruise|build:web|jest …] [-- <jest args>]
-      typecheck, lint, dependency rules, web build, unit + e2e tests; stops at the first failure`;
+  ./laurel test [typecheck|lint|depcruise|deploy|nats-perms|build:web|jest …] [-- <jest args>]
+      typecheck, lint, dependency rules, deployment files, NATS permissions, web build,
+      unit + e2e tests; stops at the first failure`;
 
 const [command, ...args] = process.argv.slice(2);
 switch (command) {

@@ -12,6 +12,9 @@ const STEPS = [
   { name: 'typecheck', script: 'typecheck' },
   { name: 'lint', script: 'lint' },
   { name: 'depcruise', script: 'depcruise' },
+  // Deployment files and the NATS permissions that keep sealed verdicts away from the gateway.
+  { name: 'deploy', node: 'scripts/check-deploy.mjs' },
+  { name: 'nats-perms', node: 'scripts/check-nats-permissions.mjs', needsNats: true },
   { name: 'build:web', script: 'build:web', skip: webBuildSkipReason },
   { name: 'jest', script: 'jest', args: ['--', '--ci'], captureSummary: true },
 ];
@@ -32,6 +35,7 @@ export async function test(args) {
   }
   const steps = only.length ? STEPS.filter((s) => only.includes(s.name)) : STEPS;
   const needsInfra = steps.some((s) => s.name === 'jest');
+  const needsNats = needsInfra || steps.some((s) => s.needsNats);
   const t0 = Date.now();
 
   let postgres = null;
@@ -55,10 +59,12 @@ export async function test(args) {
   const env = { ...process.env };
   if (process.stdout.isTTY && env.FORCE_COLOR === undefined && !env.NO_COLOR) env.FORCE_COLOR = '1';
   try {
-    if (needsInfra) {
-      const tools = ensureTestTools();
+    if (needsNats) {
+      const tools = ensureTestTools({ browser: needsInfra });
       if (tools.natsServer) env.NATS_SERVER_BIN = tools.natsServer;
       if (tools.chromium) env.CHROMIUM_BIN = tools.chromium;
+    }
+    if (needsInfra) {
       const db = await testDatabase();
       postgres = db.owned;
       env.LAUREL_TEST_DATABASE_URL = db.url;
@@ -75,9 +81,11 @@ export async function test(args) {
         continue;
       }
       console.log();
-      say(c.bold(`${step.name}: npm run ${step.script}${step.args ? ` ${step.args.join(' ')}` : ''}${jestArgs.length && step.name === 'jest' ? ` ${jestArgs.join(' ')}` : ''}`));
-      const args = ['run', step.script, ...(step.args ?? []), ...(step.name === 'jest' ? jestArgs : [])];
-      const outcome = await runStep(args, env, step.captureSummary, (proc) => (current = proc));
+      const [command, args] = step.node
+        ? [process.execPath, [step.node]]
+        : ['npm', ['run', step.script, ...(step.args ?? []), ...(step.name === 'jest' ? jestArgs : [])]];
+      say(c.bold(`${step.name}: ${step.node ? `node ${step.node}` : args.join(' ').replace(/^run/, 'npm run')}`));
+      const outcome = await runStep(command, args, env, step.captureSummary, (proc) => (current = proc));
       current = null;
       results.push({ step, status: outcome.code === 0 ? 'passed' : 'failed', ms: outcome.ms, summary: outcome.summary, note: outcome.note });
       if (outcome.code !== 0) {
@@ -96,17 +104,17 @@ export async function test(args) {
 }
 
 /** nats-server for the e2e tests, chromium for the browser tests; one apt-get run for whatever is missing. */
-function ensureTestTools() {
+function ensureTestTools({ browser }) {
   let natsServer = (process.env.NATS_SERVER_BIN && fs.existsSync(process.env.NATS_SERVER_BIN) && process.env.NATS_SERVER_BIN) || which('nats-server');
   let chromium = (process.env.CHROMIUM_BIN && fs.existsSync(process.env.CHROMIUM_BIN) && process.env.CHROMIUM_BIN) || findChromium();
-  const missing = [!natsServer && 'nats-server', !chromium && 'chromium'].filter(Boolean);
+  const missing = [!natsServer && 'nats-server', browser && !chromium && 'chromium'].filter(Boolean);
   if (missing.length && aptUsable()) {
     aptInstall(missing);
     natsServer ||= which('nats-server');
     chromium ||= findChromium();
   }
   if (!natsServer) natsServer = ensureNatsServer({ install: false }); // prints how to install
-  if (!chromium) {
+  if (!chromium && browser) {
     warn('chromium not found (browser tests will fail or skip): install it with `sudo apt-get install -y chromium` or set CHROMIUM_BIN');
   }
   return { natsServer, chromium };
@@ -151,11 +159,11 @@ function killGroup(proc, signal) {
   }
 }
 
-function runStep(args, env, captureSummary, onSpawn) {
+function runStep(command, args, env, captureSummary, onSpawn) {
   const started = Date.now();
   return new Promise((resolve) => {
     // Own process group, so a hung jest can be stopped with everything it spawned.
-    const proc = spawn('npm', args, { cwd: ROOT, env, detached: true, stdio: captureSummary ? ['inherit', 'pipe', 'pipe'] : 'inherit' });
+    const proc = spawn(command, args, { cwd: ROOT, env, detached: true, stdio: captureSummary ? ['inherit', 'pipe', 'pipe'] : 'inherit' });
     onSpawn({ kill: (signal) => killGroup(proc, signal) });
     const summary = [];
     let hung = false;
