@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
-import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { startNatsWithConfig } from './lib/nats-config.mjs';
 import { ROOT, c, fail, say } from './lib/util.mjs';
@@ -135,7 +135,21 @@ try {
     const msg = await consumer.next({ expires: 2000 });
     if (!msg) throw new Error('no message');
   });
+  await check('gateway reads public events (ordered consumer, filtered, as its EventFeed does)', 'allowed', async () => {
+    const consumer = await gatewayJs.consumers.get('GALA_EVENTS', { filter_subjects: 'gala.events.>', deliver_policy: DeliverPolicy.All });
+    const msg = await consumer.next({ expires: 2000 });
+    if (!msg) throw new Error('no message');
+  });
   await check('gateway subscribes to gala.events.> (core)', 'allowed', () => subscribeStrict(gateway, 'gala.events.>'));
+  await check('gateway watches the access grants (KV laurel_access)', 'allowed', async () => {
+    await new Kvm(jetstream(nominations, { timeout: 3000 })).open('laurel_access').then((kv) => kv.put('tokenhash', '{"role":"press"}'));
+    const kv = await new Kvm(gatewayJs).open('laurel_access');
+    const watch = await kv.watch();
+    const first = await Promise.race([watch[Symbol.asyncIterator]().next(), sleep(2000).then(() => null)]);
+    watch.stop();
+    if (!first || first.done) throw new Error('no update');
+    if (!(await kv.get('tokenhash'))?.string().includes('press')) throw new Error('no value');
+  });
   await check('gateway reads the show state (KV get)', 'allowed', async () => {
     const kv = await new Kvm(gatewayJs).open('laurel_show');
     const entry = await kv.get('kvalitetsmassan-2017');
