@@ -375,7 +375,29 @@ async function importDemo(gateway, adminToken) {
     }
     tokens[role] = issued.json.token;
   }
-  return { slug: ref, tokens };
+  return { slug: ref, tokens, jurors: await jurorLinks(gateway, adminToken, ref) };
+}
+
+/** One jury-page token per juror, grouped by award; best effort (the demo works without it). */
+async function jurorLinks(gateway, adminToken, ref) {
+  try {
+    const [view, jurors] = await Promise.all([
+      api(gateway, 'GET', `/ceremonies/${encodeURIComponent(ref)}`, adminToken),
+      api(gateway, 'GET', `/ceremonies/${encodeURIComponent(ref)}/jurors`, adminToken),
+    ]);
+    if (jurors.status !== 200 || !Array.isArray(jurors.json)) return [];
+    const slugOf = new Map((view.json?.categories ?? []).map((cat) => [cat.id, cat.slug]));
+    const links = [];
+    for (const juror of jurors.json) {
+      const issued = await api(gateway, 'POST', `/ceremonies/${encodeURIComponent(ref)}/tokens`, adminToken, { role: 'juror', jurorId: juror.id });
+      if (!issued.json?.token) continue;
+      links.push({ category: slugOf.get(juror.categoryId) ?? juror.categoryId, name: juror.name, chair: Boolean(juror.chair), token: issued.json.token });
+    }
+    return links;
+  } catch (error) {
+    warn(`demo: no juror links (${error instanceof Error ? error.message : String(error)})`);
+    return [];
+  }
 }
 
 function printBanner({ gateway, adminToken, demoLinks, natsUrl, databaseUrl, tookMs }) {
@@ -396,6 +418,15 @@ function printBanner({ gateway, adminToken, demoLinks, natsUrl, databaseUrl, too
   console.log();
   say(c.bold(`Laurel is up (${seconds(tookMs)} from launch)`));
   for (const [label, value] of rows) console.log(`  ${label.padEnd(13)} ${label === 'admin token' ? c.bold(value) : c.cyan(value)}`);
+  if (demoLinks?.jurors?.length) {
+    console.log(`  ${'jury pages'.padEnd(13)} ${c.dim('(one per juror; the chair seals the verdict)')}`);
+    let category = null;
+    for (const j of demoLinks.jurors) {
+      if (j.category !== category) console.log(`    ${c.bold(j.category)}`);
+      category = j.category;
+      console.log(`      ${`${j.name}${j.chair ? ' (chair)' : ''}`.padEnd(28)} ${c.cyan(`${gateway}/jury/${slug}?token=${encodeURIComponent(j.token)}`)}`);
+    }
+  }
   if (!demoLinks) console.log(c.dim('  (./laurel run --demo imports the Kvalitetsmässan 2017 ceremony and prints links with tokens)'));
   console.log(c.dim('  logs: .laurel/logs/   Ctrl-C stops everything'));
   console.log();
