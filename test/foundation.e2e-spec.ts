@@ -19,7 +19,7 @@ describe('foundation: persistence, health, errors across NATS', () => {
   let system: TestSystem;
 
   beforeAll(async () => {
-    system = await startSystem({ label: 'foundation', services: ['nominations', 'announcements', 'gateway'] });
+    system = await startSystem({ label: 'foundation', services: ['nominations', 'announcements', 'gateway'], publicRateLimitPerMinute: 20 });
   });
 
   afterAll(async () => {
@@ -53,6 +53,15 @@ describe('foundation: persistence, health, errors across NATS', () => {
     }
     const gateway = await fetch(`${system.gatewayUrl}/health/ready`);
     expect(gateway.status).toBe(200);
+  });
+
+  it('rate-limits public calls with a clear 429, never the crew', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) statuses.push((await system.http('GET', '/api/v1/ceremonies/nope-gala/results')).status);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    const limited = await system.http<{ statusCode: number; message: string }>('GET', '/api/v1/ceremonies/nope-gala/results');
+    expect(limited.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests', message: expect.stringMatching(/too many requests/) });
+    for (let i = 0; i < 25; i++) expect((await system.http('GET', '/api/v1/ceremonies/nope-gala/results', { token: system.adminToken })).status).not.toBe(429);
   });
 
   it('a service that is down gives 503 with its name, at once', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import type { AuditVerification, BallotView, FieldProblem, ImportCeremonyResult, IssuedToken, JurorView, LaurelErrorBody, PanelStatus, SealResult, VerdictResult } from '#contracts';
@@ -237,6 +238,12 @@ describe('jury rules', () => {
     const reopened = await as<BallotView>(chairToken, 'POST', `/categories/${kk.slug}/ballots/${juror.id}/reopen`, { reason: 'Jurymedlemmen bad att få rätta en felskrivning.' });
     expect(reopened.status).toBe(200);
     expect(reopened.body.lockedAt).toBeNull();
+    const progress = await db.query<{ locked: number; total: number }>(
+      `SELECT (payload::jsonb #>> '{data,locked}')::int AS locked, (payload::jsonb #>> '{data,total}')::int AS total FROM jury.outbox
+        WHERE subject = 'gala.events.jury.progress' AND payload::jsonb #>> '{data,categoryId}' = $1 ORDER BY position DESC LIMIT 2`,
+      [kk.id],
+    );
+    expect(progress.rows[0].locked).toBe(progress.rows[1].locked - 1); // the reopening is progress too
     expect((await as(token, 'PUT', `/categories/${kk.slug}/ballot`, { scores: fullScores(kk, KK_CRITERIA, (i) => 3 + i) })).status).toBe(200);
     expect((await as(token, 'POST', `/categories/${kk.slug}/ballot/lock`)).status).toBe(200);
     const audit = await db.query<{ action: string; data: { reason?: string } }>(`SELECT action, data FROM jury.audit_log WHERE action = 'ballot.reopened'`);
@@ -254,6 +261,54 @@ describe('jury rules', () => {
     expect(audit.rows[0].data.overrideReason).toBe(overrideReason);
     const status = await admin<PanelStatus>('GET', `/categories/${kk.slug}/panel`);
     expect(status.body).toMatchObject({ frozen: true, quorumMet: false, verdict: null });
+  });
+
+  it('takes a juror off a panel freely before the first lock, and only with an audited override after it', async () => {
+    const gota = imported.categories.find((c) => c.slug === 'gotapriset')!;
+    const early = await admin<{ id: string }>('POST', `/categories/${gota.slug}/jurors`, { name: 'Demojurymedlem X', demo: true });
+    expect((await admin('DELETE', `/categories/${gota.slug}/jurors/${early.body.id}`)).status).toBe(200);
+
+    const late = (await admin<JurorView[]>('GET', '/jurors')).body.find((j) => j.name === 'Sen jurymedlem')!;
+    const lateToken = await jurorToken(late.id);
+    const refused = await admin<LaurelErrorBody>('DELETE', `/categories/${kk.slug}/jurors/${late.id}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.details).toEqual([{ path: 'overrideReason', message: 'required once the panel is frozen' }]);
+    const overrideReason = 'Ersättaren behövdes inte: den ordinarie jurymedlemmen kunde delta ändå.';
+    expect((await admin('DELETE', `/categories/${kk.slug}/jurors/${late.id}`, { overrideReason })).status).toBe(200);
+    expect((await as(lateToken, 'GET', `/categories/${kk.slug}/ballot`)).status).toBe(403);
+    const audit = await db.query<{ data: { overrideReason: string } }>(`SELECT data FROM jury.audit_log WHERE action = 'juror.removed' AND subject = $1`, [`juror:${late.id}`]);
+    expect(audit.rows[0].data.overrideReason).toBe(overrideReason);
+  });
+
+  it('replaces a category\'s nominees from a published shortlist, and flags affiliations against them', async () => {
+    const digital = imported.categories.find((c) => c.slug === 'sveriges-digitaliseringskommun')!;
+    const juror = await admin<{ id: string }>('POST', `/categories/${digital.slug}/jurors`, { name: 'Demojurymedlem Lund', affiliation: 'Lunds kommun', demo: true });
+    const token = await jurorToken(juror.body.id);
+    const lund = { id: randomUUID(), slug: 'lund', organisation: 'Lunds kommun', kind: 'kommun', title: null, pronunciation: null };
+    const kept = { id: digital.nominees[0].id, slug: digital.nominees[0].slug, organisation: 'Falkenbergs kommun', kind: 'kommun', title: null, pronunciation: null };
+    const envelope = {
+      id: randomUUID(),
+      type: 'nominations.shortlist.published',
+      version: 1,
+      ceremonyId: imported.id,
+      occurredAt: new Date().toISOString(),
+      correlationId: 'jury-rules-test',
+      data: { categoryId: digital.id, nominees: [kept, lund] },
+    };
+    await jetstream(nc).publish('gala.events.nominations.shortlist.published', JSON.stringify(envelope), { msgID: envelope.id });
+
+    const view = await eventually(async () => {
+      const found = (await admin<JurorView[]>('GET', '/jurors')).body.find((j) => j.id === juror.body.id)!;
+      expect(found.conflicts).toHaveLength(1);
+      return found;
+    });
+    expect(view.conflicts[0]).toMatchObject({ nomineeId: lund.id, source: 'affiliation' });
+    const dropped = await as<LaurelErrorBody>(token, 'PUT', `/categories/${digital.slug}/ballot`, { scores: { [digital.nominees[1].id]: { overall: 5 } } });
+    expect(dropped.status).toBe(400);
+    expect((await as(token, 'PUT', `/categories/${digital.slug}/ballot`, { scores: { [kept.id]: { overall: 5 } } })).status).toBe(200);
+    expect((await as(token, 'PUT', `/categories/${digital.slug}/ballot`, { scores: { [lund.id]: { overall: 9 } } })).status).toBe(403);
+    // Conflicted with one of two nominees: the ballot is complete with the other alone.
+    expect((await as(token, 'POST', `/categories/${digital.slug}/ballot/lock`)).status).toBe(200);
   });
 
   it('needs quorum, breaks ties only by the chair, and seals once under parallel requests', async () => {

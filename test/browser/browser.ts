@@ -125,6 +125,8 @@ export async function importCeremony(system: TestSystem, file: Record<string, un
   const base = `/api/v1/ceremonies/${slug}`;
   // Announcements learns the ceremony from the event; until then its show answers 404.
   await eventually(async () => expect((await system.http('GET', `${base}/results`)).status).toBe(200));
+  // So does jury (panels and jurors from the file).
+  await eventually(async () => expect((await system.http('GET', `${base}/jurors`, { token: system.adminToken })).status).toBe(200));
   const view = (await system.http<CeremonyView>('GET', base)).body;
   return { slug, base, imported: res.body, view };
 }

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { JurorView, SealResult } from '#contracts';
 import { gatewayConfig, startGateway } from '../../apps/gateway/src/bootstrap.js';
 import { ceremony2017, outcome2017, type OutcomeResult } from '../support/fixtures.js';
-import { startSystem, TEST_ADMIN_TOKEN, type TestSystem } from '../support/system.js';
+import { startSystem, TEST_ADMIN_TOKEN, TEST_WEB_DIST, type TestSystem } from '../support/system.js';
 import {
   categoryOf,
   deliberateOverRest,
@@ -120,9 +120,9 @@ describe('the 2017 gala in a browser', () => {
         open(PHONE, url(`/c/${gala.slug}`), { isMobile: true }),
         open(LAPTOP, url(`/control/${gala.slug}`, producer)),
       ]);
+      await stage.waitForSelector('.stage[data-kind="blackout"]');
       // The token leaves the address bar at once (it must not end up on a projected screen).
       expect(new URL(stage.url()).searchParams.get('token')).toBeNull();
-      await stage.waitForSelector('.stage[data-kind="blackout"]');
       await waitForText(publicPage, '.pub-title', 'Kvalitetsmässan 2017 – invigningsgala');
       await waitForText(press, '.press-card h2', 'Sveriges KvalitetsKommun 2017');
       await waitForText(control, '.ros-cat-name', 'Götapriset 2017');
@@ -333,7 +333,7 @@ describe('the 2017 gala in a browser', () => {
 
       // Gateways are stateless and scale out: the stage hangs off a second gateway that we cut.
       const port = await freePort();
-      const config = () => gatewayConfig({ NATS_URL: system.nats.url, PORT: port, LAUREL_ADMIN_TOKEN: TEST_ADMIN_TOKEN, REVEAL_LEAD_MS: 250 });
+      const config = () => gatewayConfig({ NATS_URL: system.nats.url, PORT: port, LAUREL_ADMIN_TOKEN: TEST_ADMIN_TOKEN, REVEAL_LEAD_MS: 250, WEB_DIST: TEST_WEB_DIST });
       extraGateway = await startGateway(config());
       const edge = `http://127.0.0.1:${port}`;
 

@@ -1,6 +1,9 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { domainConfig, startDomainService, type DomainServiceConfig } from '#messaging';
 import { createTestDatabase, type TestDatabase } from '#persistence';
 import { AnnouncementsModule } from '../../apps/announcements/src/announcements.module.js';
@@ -12,6 +15,10 @@ export type ServiceName = 'nominations' | 'jury' | 'announcements' | 'gateway';
 export const ALL_SERVICES: ServiceName[] = ['nominations', 'jury', 'announcements', 'gateway'];
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+/** The built pages (`npm run build:web`): gatewayConfig looks beside the compiled gateway, not the sources jest runs. */
+const webDist = join(dirname(fileURLToPath(import.meta.url)), '../../dist/web');
+export const TEST_WEB_DIST = existsSync(join(webDist, 'index.html')) ? webDist : undefined;
 
 async function jurySupported(): Promise<unknown | null> {
   try {
@@ -45,7 +52,7 @@ function portOf(app: INestApplication): number {
  * The whole system in this process for an e2e test: a real nats-server of its own, a fresh test
  * database on the real Postgres, and the four Nest apps on free ports.
  */
-export async function startSystem(options: { services?: ServiceName[]; label?: string; revealLeadMs?: number } = {}): Promise<TestSystem> {
+export async function startSystem(options: { services?: ServiceName[]; label?: string; revealLeadMs?: number; publicRateLimitPerMinute?: number } = {}): Promise<TestSystem> {
   const nats = await startNatsServer();
   const db = await createTestDatabase(options.label ?? 'e2e');
   const apps: Partial<Record<ServiceName, INestApplication>> = {};
@@ -55,7 +62,7 @@ export async function startSystem(options: { services?: ServiceName[]; label?: s
   const start = async (name: ServiceName): Promise<INestApplication> => {
     let app: INestApplication;
     if (name === 'gateway') {
-      const config = gatewayConfig({ NATS_URL: nats.url, PORT: 0, LAUREL_ADMIN_TOKEN: TEST_ADMIN_TOKEN, REVEAL_LEAD_MS: options.revealLeadMs ?? 250 });
+      const config = gatewayConfig({ NATS_URL: nats.url, PORT: 0, LAUREL_ADMIN_TOKEN: TEST_ADMIN_TOKEN, REVEAL_LEAD_MS: options.revealLeadMs ?? 250, WEB_DIST: TEST_WEB_DIST, PUBLIC_RATE_LIMIT_PER_MINUTE: options.publicRateLimitPerMinute ?? 100000 });
       app = await startGateway(config);
       gatewayUrl = `http://127.0.0.1:${portOf(app)}`;
     } else {

@@ -7,8 +7,10 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { CORRELATION_HEADER, createLogger, currentCorrelationId, PinoNestLogger, runWithCorrelation } from '#observability';
 import type { GatewayConfig, GatewayEnv } from './config.js';
+import { AccessService } from './auth/access.service.js';
 import { GatewayModule } from './gateway.module.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -38,6 +40,23 @@ export async function startGateway(config: GatewayConfig): Promise<NestExpressAp
   app.set('trust proxy', true);
   app.disable('x-powered-by');
   // Ceremony files are small; anything over 2 MB is refused with 413 before it is parsed.
+  const access = app.get(AccessService);
+  // Public calls (no token) are rate-limited per address; crew calls never are: a producer
+  // double-pressing during the show must not meet a 429.
+  app.use(
+    '/api',
+    rateLimit({
+      windowMs: 60_000,
+      limit: config.publicRateLimitPerMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      // Only a token this gateway knows lifts the limit: made-up tokens are public traffic.
+      skip: (req) => access.isKnownToken(req.headers.authorization),
+      handler: (_req, res) => {
+        res.status(429).json({ statusCode: 429, error: 'Too Many Requests', message: 'too many requests: slow down and try again in a minute' });
+      },
+    }),
+  );
   app.use(express.json({ limit: '2mb', strict: true }));
   // After body parsing (its stream callbacks would lose the context): each request runs under a correlation id (the caller's, or a new one) that logs and NATS hops carry.
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {

@@ -55,6 +55,16 @@ export class AccessService implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  /** True for a bearer header whose token this gateway holds as valid (admin or a live grant); no lookups. */
+  isKnownToken(authorization: string | undefined): boolean {
+    const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    if (!token) return false;
+    const hash = sha256(token);
+    if (timingSafeEqual(Buffer.from(hash, 'hex'), this.adminHash)) return true;
+    const grant = this.grants.get(hash);
+    return grant !== undefined && !grant.revoked && Date.parse(grant.expiresAt) > Date.now();
+  }
+
   /** The principal for a bearer token; no token = public. A bad, expired or revoked token is refused, never downgraded. */
   async authenticate(token: string | undefined | null): Promise<Principal> {
     if (token === undefined || token === null || token === '') return PUBLIC_PRINCIPAL;

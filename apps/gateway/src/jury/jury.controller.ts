@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Put, Param } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Put, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LaurelError, type Actor, type AuditVerification, type BallotView, type JurorView, type PanelStatus, type SealResult, type VerdictResult } from '#contracts';
 import { ServiceClient } from '#messaging';
@@ -23,6 +23,14 @@ export class JuryController {
   @ApiOperation({ summary: 'Add a juror to a category panel: { name, affiliation?, chair? } → { id }' })
   async addJuror(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<{ id: string }> {
     return this.services.request('jury.juror.add', { ...objectBody(body), ceremony, category, actor } as never);
+  }
+
+  @Delete('categories/:cat/jurors/:jurorId')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Take a juror off a panel: { overrideReason? } (required once the panel is frozen; audited)' })
+  async removeJuror(@CeremonyId() ceremony: string, @Param('cat') category: string, @Param('jurorId') jurorId: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<{ removed: true }> {
+    const extra = body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0) ? {} : objectBody(body);
+    return this.services.request('jury.juror.remove', { ...extra, jurorId, ceremony, category, actor } as never);
   }
 
   @Put('categories/:cat/chair')
