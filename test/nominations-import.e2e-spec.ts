@@ -133,14 +133,14 @@ describe('nominations: ceremony file import, bad input', () => {
     const entries = Array.from({ length: 468 }, (_, i) => ({ externalId: `GP-${i + 1}`, organisation: `Kommun ${i + 1}`, kind: 'kommun', title: `Bidrag ${i + 1}`, contactEmail: `k${i + 1}@example.se` }));
     const file = { ceremony: { slug: 'med-bidrag', name: 'Gala med bidrag' }, categories: [{ slug: 'gotapriset', name: 'GötaPriset', eligibleKinds: ['kommun', 'region'], entries }] };
     const bad = structuredClone(file);
-    bad.categories[0]!.entries[3]!.kind = 'myndighet';
-    bad.categories[0]!.entries[10] = { ...bad.categories[0]!.entries[2]!, externalId: 'GP-annan' };
-    bad.categories[0]!.entries[20]!.externalId = 'GP-1';
-    bad.categories[0]!.entries[30]!.contactEmail = 'inte-en-adress';
+    bad.categories[0].entries[3].kind = 'myndighet';
+    bad.categories[0].entries[10] = { ...bad.categories[0].entries[2], externalId: 'GP-annan' };
+    bad.categories[0].entries[20].externalId = 'GP-1';
+    bad.categories[0].entries[30].contactEmail = 'inte-en-adress';
     const refused = await importFile(bad);
     expect(refused.status).toBe(400);
     expect(refused.body.details).toEqual([{ path: '/categories/0/entries/30/contactEmail', message: 'has an invalid format (expected ^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$)' }]);
-    bad.categories[0]!.entries[30]!.contactEmail = 'k31@example.se';
+    bad.categories[0].entries[30].contactEmail = 'k31@example.se';
     const rules = await importFile(bad);
     expect(rules.status).toBe(400);
     expect(rules.body.details).toEqual([
@@ -149,18 +149,18 @@ describe('nominations: ceremony file import, bad input', () => {
       { path: '/categories/0/entries/20/externalId', message: 'repeats /categories/0/entries/0 (same external id "GP-1")' },
     ]);
     expect(await count('ceremonies', "slug = 'med-bidrag'")).toBe(0);
-    const nominee = await importFile({ ...file, categories: [{ ...file.categories[0]!, entries: [], nominees: [{ slug: 'kemi', organisation: 'Kemikalieinspektionen', kind: 'myndighet' }] }] });
+    const nominee = await importFile({ ...file, categories: [{ ...file.categories[0], entries: [], nominees: [{ slug: 'kemi', organisation: 'Kemikalieinspektionen', kind: 'myndighet' }] }] });
     expect(nominee.body.details).toEqual([{ path: '/categories/0/nominees/0/kind', message: 'kind "myndighet" is not eligible for GötaPriset: only kommun, region' }]);
 
     const imported = await importFile(file);
     expect(imported.status).toBe(201);
-    expect(imported.body.categories[0]!.entries).toBe(468);
+    expect(imported.body.categories[0].entries).toBe(468);
     const listed = await system.http<{ source: string }[]>('GET', '/api/v1/ceremonies/med-bidrag/categories/gotapriset/entries', { token: system.adminToken });
     expect(listed.body).toHaveLength(468);
     expect(listed.body.every((e) => e.source === 'file')).toBe(true);
     // Contact details are kept once, in the entries table, not in the stored copy of the file.
     const stored = await sql<{ source_file: { categories: Record<string, unknown>[] } }>(system, "SELECT source_file FROM nominations.ceremonies WHERE slug = 'med-bidrag'", []);
-    expect(stored[0]!.source_file.categories[0]!.entries).toBeUndefined();
+    expect(stored[0].source_file.categories[0].entries).toBeUndefined();
   });
 
   it('leaves no rows when the database refuses part of a file', async () => {

@@ -34,6 +34,8 @@ export interface CeremonyFileCategory {
   nomineesCount?: number;
   nomineeBounds?: { min?: number; max?: number };
   nominees?: CeremonyFileNominee[];
+  /** Submissions, imported as entries (checked against eligibleKinds); nominees may later be chosen from them. */
+  entries?: CeremonyFileEntry[];
   nomineesNote?: string;
   prize?: { amount?: number; currency?: string; items?: string[] };
   presenter?: string;
@@ -50,6 +52,17 @@ export interface CeremonyFileNominee {
   title?: string | null;
   pronunciation?: string | null;
   about?: string;
+}
+
+export interface CeremonyFileEntry {
+  externalId?: string;
+  organisation?: string;
+  kind?: string;
+  title?: string;
+  description?: string;
+  contactName?: string;
+  contactEmail?: string;
+  contactPhone?: string;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { LaurelError, validateCeremonyFile, type CeremonyFile, type CeremonyHeader, type CeremonyView, type ImportCeremonyResult } from '#contracts';
+import { LaurelError, validateCeremonyFile, type CeremonyFile, type FieldProblem, type CeremonyHeader, type CeremonyView, type ImportCeremonyResult } from '#contracts';
 import { Outbox } from '#messaging';
 import { Category } from './category.entity.js';
 import { Ceremony } from './ceremony.entity.js';
 import { ceremonyView, juryByCategory } from './ceremony-view.js';
 import { Nominee } from './nominee.entity.js';
+import { Entry } from '../entries/entry.entity.js';
+import { ineligibility, naturalKey } from '../entries/entry-rules.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,6 +24,8 @@ export class CeremoniesService {
     const checked = validateCeremonyFile(input);
     if (!checked.ok) throw LaurelError.badRequest(`the ceremony file has ${checked.problems.length} problem(s)`, checked.problems);
     const file = checked.file;
+    const problems = fileRuleProblems(file);
+    if (problems.length) throw LaurelError.badRequest(`the ceremony file has ${problems.length} problem(s)`, problems);
     try {
       return await this.store(file);
     } catch (error) {
@@ -36,10 +40,11 @@ export class CeremoniesService {
     return this.outbox.transaction(async (manager) => {
       const existing = await manager.findOne(Ceremony, { where: { slug: file.ceremony.slug }, lock: { mode: 'pessimistic_read' } });
       if (existing) throw LaurelError.conflict(`a ceremony with slug "${file.ceremony.slug}" already exists`, { id: existing.id });
-      const { ceremony, categories, nominees } = buildCeremony(file);
+      const { ceremony, categories, nominees, entries } = buildCeremony(file);
       await manager.save(Ceremony, ceremony);
       await manager.insert(Category, categories);
       if (nominees.length) await manager.insert(Nominee, nominees);
+      for (let i = 0; i < entries.length; i += 500) await manager.insert(Entry, entries.slice(i, i + 500));
       const view = ceremonyView(ceremony, categories, nominees);
       await this.outbox.add(manager, 'gala.events.nominations.ceremony.imported', ceremony.id, {
         ceremony: view.ceremony,
@@ -50,7 +55,12 @@ export class CeremoniesService {
       return {
         id: ceremony.id,
         slug: ceremony.slug,
-        categories: view.categories.map((c) => ({ id: c.id, slug: c.slug, nominees: c.nominees.map((n) => ({ id: n.id, slug: n.slug })) })),
+        categories: view.categories.map((c) => ({
+          id: c.id,
+          slug: c.slug,
+          nominees: c.nominees.map((n) => ({ id: n.id, slug: n.slug })),
+          entries: entries.filter((e) => e.categoryId === c.id).length,
+        })),
       };
     });
   }
@@ -88,8 +98,37 @@ export class CeremoniesService {
   }
 }
 
+/**
+ * The nominations rules a JSON Schema cannot say, with JSON paths: entries must be eligible for their
+ * category and not repeat one another; a nominee whose kind is given must be eligible too.
+ */
+export function fileRuleProblems(file: CeremonyFile): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  file.categories.forEach((source, i) => {
+    const category = { name: source.name, eligibleKinds: source.eligibleKinds ?? [] };
+    (source.nominees ?? []).forEach((n, j) => {
+      const refusal = n.kind ? ineligibility(category, n.kind) : null;
+      if (refusal) problems.push({ path: `/categories/${i}/nominees/${j}/kind`, message: refusal });
+    });
+    const byKey = new Map<string, number>();
+    const byExternalId = new Map<string, number>();
+    (source.entries ?? []).forEach((e, j) => {
+      const refusal = ineligibility(category, e.kind);
+      if (refusal) problems.push({ path: `/categories/${i}/entries/${j}/kind`, message: refusal });
+      const external = e.externalId === undefined ? undefined : byExternalId.get(e.externalId);
+      const key = naturalKey(e);
+      const same = byKey.get(key);
+      if (external !== undefined) problems.push({ path: `/categories/${i}/entries/${j}/externalId`, message: `repeats /categories/${i}/entries/${external} (same external id "${e.externalId}")` });
+      else if (same !== undefined) problems.push({ path: `/categories/${i}/entries/${j}`, message: `repeats /categories/${i}/entries/${same} (same organisation and title)` });
+      if (e.externalId !== undefined && external === undefined) byExternalId.set(e.externalId, j);
+      if (same === undefined) byKey.set(key, j);
+    });
+  });
+  return problems.slice(0, 100);
+}
+
 /** Turns a validated file into rows with fresh ids, categories in run-of-show order. */
-export function buildCeremony(file: CeremonyFile): { ceremony: Ceremony; categories: Category[]; nominees: Nominee[] } {
+export function buildCeremony(file: CeremonyFile): { ceremony: Ceremony; categories: Category[]; nominees: Nominee[]; entries: Entry[] } {
   const id = randomUUID();
   const importedAt = new Date();
   const meta = file.ceremony;
@@ -108,6 +147,7 @@ export function buildCeremony(file: CeremonyFile): { ceremony: Ceremony; categor
   const stageOrder = file.runOfShow ?? file.categories.map((c) => c.slug);
   const categories: Category[] = [];
   const nominees: Nominee[] = [];
+  const entries: Entry[] = [];
   for (const source of file.categories) {
     const categoryId = randomUUID();
     const order = stageOrder.indexOf(source.slug);
@@ -156,6 +196,26 @@ export function buildCeremony(file: CeremonyFile): { ceremony: Ceremony; categor
         }),
       ),
     );
+    for (const e of source.entries ?? [])
+      entries.push(
+        Object.assign(new Entry(), {
+          id: randomUUID(),
+          ceremonyId: id,
+          categoryId,
+          externalId: e.externalId ?? null,
+          naturalKey: naturalKey(e),
+          organisation: e.organisation || null,
+          kind: e.kind ?? null,
+          title: e.title || null,
+          description: e.description ?? null,
+          contactName: e.contactName ?? null,
+          contactEmail: e.contactEmail ?? null,
+          contactPhone: e.contactPhone ?? null,
+          source: 'file' as const,
+          sourceRow: null,
+          createdAt: importedAt,
+        }),
+      );
   }
   const ceremony = Object.assign(new Ceremony(), {
     id,
@@ -163,8 +223,9 @@ export function buildCeremony(file: CeremonyFile): { ceremony: Ceremony; categor
     name: meta.name,
     header,
     about: file.about ?? null,
-    sourceFile: file,
+    // Entries (with contact details) live in their own table, not twice.
+    sourceFile: { ...file, categories: file.categories.map(({ entries: _entries, ...rest }) => rest) },
     runOfShow: [...categories].sort((a, b) => a.order - b.order).map((c) => c.id),
   });
-  return { ceremony, categories, nominees };
+  return { ceremony, categories, nominees, entries };
 }

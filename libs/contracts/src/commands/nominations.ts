@@ -13,7 +13,8 @@ export class ImportCeremonyCommand {
 export interface ImportCeremonyResult {
   id: string;
   slug: string;
-  categories: { id: string; slug: string; nominees: { id: string; slug: string }[] }[];
+  /** `entries`: how many entries the file gave the category. */
+  categories: { id: string; slug: string; nominees: { id: string; slug: string }[]; entries?: number }[];
 }
 
 export class GetCeremonyQuery {
@@ -96,7 +97,8 @@ export interface EntryView {
   contactName: string | null;
   contactEmail: string | null;
   contactPhone: string | null;
-  source: 'api' | 'csv';
+  /** How it came in: one submission, a CSV row, or the ceremony file. */
+  source: 'api' | 'csv' | 'file';
   /** 1-based line of the CSV row it came from (header = row 1), when imported from a file. */
   sourceRow: number | null;
   createdAt: string;
