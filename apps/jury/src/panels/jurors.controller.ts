@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import type { AddJurorCommand, AppointChairCommand, DeclareConflictCommand, GetJurorQuery, JurorView, ListJurorsQuery, PanelStatus, PanelStatusQuery } from '#contracts';
+import type { AddJurorCommand, AppointChairCommand, RemoveJurorCommand, DeclareConflictCommand, GetJurorQuery, JurorView, ListJurorsQuery, PanelStatus, PanelStatusQuery } from '#contracts';
 import { Command } from '#messaging';
 import { JurorsService } from './jurors.service.js';
 
@@ -10,6 +10,11 @@ export class JurorsController {
   @Command('jury.juror.add')
   async add(command: AddJurorCommand): Promise<{ id: string }> {
     return this.jurors.add(command);
+  }
+
+  @Command('jury.juror.remove')
+  async remove(command: RemoveJurorCommand): Promise<{ removed: true }> {
+    return this.jurors.remove(command);
   }
 
   @Command('jury.juror.list')

@@ -12,6 +12,7 @@ import {
   type ListJurorsQuery,
   type PanelStatus,
   type PanelStatusQuery,
+  type RemoveJurorCommand,
 } from '#contracts';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { Ballot } from '../ballots/ballot.entity.js';
@@ -62,6 +63,38 @@ export class JurorsService {
       });
       await this.panels.publishProgress(manager, { ...state, jurors: [...state.jurors, juror], conflicts: [...state.conflicts, ...flagged] });
       return { id: juror.id };
+    });
+  }
+
+  /** The juror, their ballot and conflicts go; the audit entry keeps what was removed, ballot included. */
+  async remove(command: RemoveJurorCommand): Promise<{ removed: true }> {
+    return this.panels.transaction(async (manager) => {
+      const state = await this.panels.panel(manager, command.actor, command.ceremony, command.category, { lock: true });
+      const by = this.adminOrChair(state, command.actor);
+      if (isSealed(state)) throw LaurelError.conflict('the verdict of this category is sealed: its panel can no longer change');
+      const juror = state.jurors.find((j) => j.id === command.jurorId);
+      if (!juror) throw LaurelError.notFound(`juror ${command.jurorId} is not on this panel`, [{ path: 'jurorId', message: 'not on this panel' }]);
+      this.requireOverrideIfFrozen(state, command.overrideReason);
+      const ballot = state.ballots.find((b) => b.jurorId === juror.id) ?? null;
+      const conflicts = state.conflicts.filter((c) => c.jurorId === juror.id);
+      await manager.delete(Ballot, { jurorId: juror.id });
+      await manager.delete(Conflict, { jurorId: juror.id });
+      await manager.delete(Juror, { id: juror.id });
+      await this.audit.append(manager, state.ceremony.id, by, 'juror.removed', `juror:${juror.id}`, {
+        categoryId: state.category.id,
+        name: juror.name,
+        chair: juror.chair,
+        overrideReason: state.category.frozenAt ? command.overrideReason! : null,
+        ballot: ballot ? { scores: ballot.scores, lockedAt: ballot.lockedAt?.toISOString() ?? null } : null,
+        conflicts: conflicts.map((c) => ({ nomineeId: c.nomineeId, reason: c.reason, source: c.source })),
+      });
+      await this.panels.publishProgress(manager, {
+        ...state,
+        jurors: state.jurors.filter((j) => j.id !== juror.id),
+        ballots: state.ballots.filter((b) => b.jurorId !== juror.id),
+        conflicts: state.conflicts.filter((c) => c.jurorId !== juror.id),
+      });
+      return { removed: true };
     });
   }
 

@@ -91,6 +91,12 @@ export interface SealResult {
   sealedAt: string;
 }
 
+/** Organiser or chair: take a juror off a panel; once the panel is frozen only with an override reason (audited). */
+export class RemoveJurorCommand extends CategoryScoped {
+  @IsUUID() jurorId!: string;
+  @IsOptional() @IsString() @Length(1, 1000) overrideReason?: string;
+}
+
 /** Admin: appoint (or change) a panel's chair; after the panel is frozen only with an override reason (audited). */
 export class AppointChairCommand extends CategoryScoped {
   @IsUUID() jurorId!: string;
@@ -123,6 +129,7 @@ export const juryCommands = {
   'jury.juror.add': command(AddJurorCommand).returns<{ id: string }>(),
   'jury.juror.list': command(ListJurorsQuery).returns<JurorView[]>(),
   'jury.juror.get': command(GetJurorQuery).returns<JurorView>(),
+  'jury.juror.remove': command(RemoveJurorCommand).returns<{ removed: true }>(),
   'jury.conflict.declare': command(DeclareConflictCommand).returns<{ declared: true }>(),
   'jury.ballot.save': command(SaveBallotCommand).returns<BallotView>(),
   'jury.ballot.get': command(BallotQuery).returns<BallotView>(),
