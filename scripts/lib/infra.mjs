@@ -154,12 +154,13 @@ export async function startEmbeddedPostgres({
   ensureDir(LOG_DIR);
   const logPath = path.join(LOG_DIR, `${path.basename(dataDir)}.log`);
   const logFile = fs.createWriteStream(logPath, { flags: 'a' });
+  logFile.on('error', () => {});
   dataDir = dataDirFor(dataDir);
   await stopStalePostgres(dataDir);
   const port = await pickPort(preferredPort, { avoid });
 
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    say(`initialising an embedded PostgreSQL in ${path.relative(ROOT, dataDir) || dataDir}…`);
+    say(`initialising an embedded PostgreSQL in ${dataDir.startsWith(ROOT + path.sep) ? path.relative(ROOT, dataDir) : dataDir}…`);
     // initdb into a scratch folder, renamed when complete: an interrupted initdb never looks initialised.
     const scratch = `${dataDir}.init`;
     fs.rmSync(scratch, { recursive: true, force: true });

@@ -186,6 +186,7 @@ export class Child {
       });
     });
     const logFile = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a' }) : null;
+    logFile?.on('error', () => {}); // a log we cannot write must not take the process down
     for (const stream of [this.proc.stdout, this.proc.stderr]) {
       let pending = '';
       stream.setEncoding('utf8');
