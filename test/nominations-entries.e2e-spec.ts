@@ -6,8 +6,8 @@ import { startSystem, type TestSystem } from './support/system.js';
 /**
  * Entries, eligibility and the shortlist, over a real nats-server and Postgres: a 500-row CSV with bad
  * rows gets an exact per-row report and imports once; an ineligible entry is refused with the reason;
- * the shortlist keeps to the category's bounds, and publishing it reaches announcements' read model
- * through the outbox and JetStream, after which it is frozen.
+ * the shortlist keeps to the category's bounds, and publishing it reaches the jury's and announcements'
+ * read models through the outbox and JetStream, after which it is frozen.
  */
 const CEREMONY = {
   ceremony: { slug: 'entries-gala', name: 'Entries gala (test)', locale: 'sv-SE' },
@@ -89,7 +89,7 @@ describe('nominations: entries, eligibility and shortlist', () => {
   };
 
   beforeAll(async () => {
-    system = await startSystem({ label: 'nom_entries', services: ['nominations', 'announcements', 'gateway'] });
+    system = await startSystem({ label: 'nom_entries', services: ['nominations', 'jury', 'announcements', 'gateway'] });
     const imported = await system.http<ImportCeremonyResult>('POST', '/api/v1/ceremonies', { token: system.adminToken, body: CEREMONY });
     expect(imported.status).toBe(201);
     ceremony = imported.body;
@@ -186,7 +186,7 @@ describe('nominations: entries, eligibility and shortlist', () => {
     });
   });
 
-  it('keeps the shortlist within bounds, publishes it to announcements, and freezes it', async () => {
+  it('keeps the shortlist within bounds, publishes it to jury and announcements, and freezes it', async () => {
     const entries = (await system.http<EntryView[]>('GET', `${base}/gotapriset/entries`, { token: system.adminToken })).body;
     const other = (await system.http<EntryView[]>('GET', `${base}/sveriges-kvalitetskommun/entries`, { token: system.adminToken })).body;
     const ids = entries.slice(0, 7).map((e) => e.id);
@@ -229,6 +229,11 @@ describe('nominations: entries, eligibility and shortlist', () => {
       const rows = await sql<{ view: CeremonyView }>(system, 'SELECT view FROM announcements.ceremonies WHERE id = $1', [ceremony.id]);
       expect(rows[0].view.categories.find((c) => c.id === categoryId)!.nominees.map((n) => n.id)).toEqual(nomineeIds);
     });
+    // …and so did the jury's read model, so the panel scores exactly the published nominees.
+    await eventually(async () => {
+      const rows = await sql<{ nominees: { id: string }[] }>(system, 'SELECT nominees FROM jury.categories WHERE id = $1', [categoryId]);
+      expect(rows[0].nominees.map((n) => n.id)).toEqual(nomineeIds);
+    });
     const publicView = await system.http<CeremonyView>('GET', '/api/v1/ceremonies/entries-gala');
     expect(publicView.body.categories.find((c) => c.id === categoryId)!.nominees.map((n) => n.id)).toEqual(nomineeIds);
 
@@ -238,6 +243,15 @@ describe('nominations: entries, eligibility and shortlist', () => {
     expect((await system.http('POST', `${base}/gotapriset/shortlist/publish`, { token: system.adminToken })).status).toBe(409);
     const events = await sql<{ n: string }>(system, "SELECT count(*) AS n FROM nominations.outbox WHERE subject = 'gala.events.nominations.shortlist.published'", []);
     expect(Number(events[0].n)).toBe(1);
+  });
+
+  it('documents the routes in the OpenAPI document', async () => {
+    const doc = await system.http<{ paths: Record<string, Record<string, unknown>> }>('GET', '/api/docs/openapi.json');
+    expect(doc.status).toBe(200);
+    const path = '/api/v1/ceremonies/{c}/categories/{cat}';
+    expect(Object.keys(doc.body.paths[`${path}/entries/import`])).toEqual(['post']);
+    expect(Object.keys(doc.body.paths[`${path}/shortlist`]).sort()).toEqual(['get', 'put']);
+    expect(Object.keys(doc.body.paths[`${path}/shortlist/publish`])).toEqual(['post']);
   });
 
   it('treats nominees named in the ceremony file as a published shortlist', async () => {
