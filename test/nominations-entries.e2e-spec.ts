@@ -162,7 +162,7 @@ describe('nominations: entries, eligibility and shortlist', () => {
       body: { organisation: 'Helsingborgs stad', kind: 'Kommun', contactEmail: 'kvalitet@helsingborg.se' },
     });
     expect(accepted.status).toBe(201);
-    expect(accepted.body).toMatchObject({ organisation: 'Helsingborgs stad', kind: 'Kommun', source: 'api' });
+    expect(accepted.body).toMatchObject({ organisation: 'Helsingborgs stad', kind: 'kommun', source: 'api' });
 
     const again = await system.http<{ details: { entryId: string } }>('POST', `${base}/sveriges-kvalitetskommun/entries`, {
       token: system.adminToken,

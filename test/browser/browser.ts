@@ -37,7 +37,7 @@ export const PHONE = { width: 390, height: 844 };
 export const LAPTOP = { width: 1440, height: 900 };
 
 /** A page in its own context (own sessionStorage, as a separate device), collecting page errors. */
-export async function openPage(browser: Browser, viewport: { width: number; height: number }, options: { isMobile?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+export async function openPage(browser: Browser, viewport: { width: number; height: number }, options: { isMobile?: boolean; reducedMotion?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({
     viewport,
     deviceScaleFactor: 1,
@@ -45,7 +45,9 @@ export async function openPage(browser: Browser, viewport: { width: number; heig
     hasTouch: options.isMobile ?? false,
     locale: 'sv-SE',
     timezoneId: 'Europe/Stockholm',
-    reducedMotion: 'no-preference',
+    // The functional tests run without ambient animation (a loaded CI machine renders seven pages at once);
+    // the screenshots run with full motion.
+    reducedMotion: options.reducedMotion === false ? 'no-preference' : 'reduce',
   });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
@@ -192,4 +194,14 @@ export async function deliberateOverRest(system: TestSystem, gala: Gala, result:
   const sealed = await system.http<SealResult>('POST', `${gala.base}/categories/${category.slug}/verdict/seal`, { token: tokens[0] });
   if (sealed.status !== 200) throw new Error(`seal: ${sealed.status} ${sealed.text}`);
   return sealed.body;
+}
+
+/** `LAUREL_TIMING=1` prints how long each step of a browser test took. */
+export function stopwatch(): (label: string) => void {
+  let last = Date.now();
+  return (label) => {
+    const now = Date.now();
+    if (process.env.LAUREL_TIMING) process.stdout.write(`  [${((now - last) / 1000).toFixed(2)}s] ${label}\n`);
+    last = now;
+  };
 }

@@ -20,6 +20,7 @@ import {
   requireWebBuild,
   scoreFor,
   STAGE,
+  stopwatch,
   waitForText,
   winnerContextTexts,
   WINNER_CONTEXTS,
@@ -49,6 +50,7 @@ describe('the 2017 gala in a browser', () => {
   const contexts: BrowserContext[] = [];
   const errors: string[] = [];
   const outcome = outcome2017();
+  const lap = stopwatch();
 
   async function open(viewport: { width: number; height: number }, url: string, options: { isMobile?: boolean } = {}): Promise<Page> {
     const opened = await openPage(browser, viewport, options);
@@ -125,7 +127,7 @@ describe('the 2017 gala in a browser', () => {
       expect(new URL(stage.url()).searchParams.get('token')).toBeNull();
       await waitForText(publicPage, '.pub-title', 'Kvalitetsmässan 2017 – invigningsgala');
       await waitForText(press, '.press-card h2', 'Sveriges KvalitetsKommun 2017');
-      await waitForText(control, '.ros-cat-name', 'Götapriset 2017');
+      await waitForText(control, '.ros-cat-name', 'GötaPriset 2017');
       // The producer sees the live screens (presence) with their sequence.
       await waitForText(control, '.screen-label', 'LED-mitten');
       await waitForText(control, '.screen-label', 'Talarmonitor');
@@ -177,6 +179,7 @@ describe('the 2017 gala in a browser', () => {
         await dialog.locator('.btn-danger').click();
         await phone.waitForSelector('main.jury.is-locked');
         expect(await phone.locator('.seg input:not(:disabled)').count()).toBe(0);
+        lap(`juror ${juror.name} scored and locked`);
       }
 
       // The chair (still on the phone): quorum, the real motivation, the verdict, the seal.
@@ -191,7 +194,9 @@ describe('the 2017 gala in a browser', () => {
       await sealDialog.locator('.btn-danger').click();
       const commitment = await waitForText(phone, '.sealed-box .commitment', /^[0-9a-f]{64}$/);
       seals.set(category.id, { commitment, sealedAt: '' });
+      lap('chair sealed');
       await others;
+      lap('other categories sealed over REST');
       expect(seals.size).toBe(5);
 
       // During the show the phone shows a (non-chair) juror's locked ballot.
@@ -293,6 +298,7 @@ describe('the 2017 gala in a browser', () => {
           expect(norm(result.motivation).startsWith(page)).toBe(true);
         });
         await expectNoSpoilers(`${category.slug} motivation`);
+        lap(`${category.slug} shown`);
       }
 
       await cue('.cue-next', 'closing');

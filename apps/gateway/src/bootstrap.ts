@@ -25,6 +25,7 @@ export function gatewayConfig(env: GatewayEnv): GatewayConfig {
     revealLeadMs: env.REVEAL_LEAD_MS ?? 250,
     webDist,
     publicRateLimitPerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE ?? 600,
+    trustProxy: env.TRUST_PROXY ?? 'loopback, linklocal, uniquelocal',
     instance: `${hostname()}-${process.pid}`,
   };
 }
@@ -37,7 +38,8 @@ export async function startGateway(config: GatewayConfig): Promise<NestExpressAp
     bodyParser: false,
     abortOnError: false,
   });
-  app.set('trust proxy', true);
+  // Only a proxy we run may set the client address (rate limits are per address).
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // Ceremony files are small; anything over 2 MB is refused with 413 before it is parsed.
   const access = app.get(AccessService);

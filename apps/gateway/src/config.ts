@@ -24,6 +24,10 @@ export class GatewayEnv {
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
   PUBLIC_RATE_LIMIT_PER_MINUTE?: number;
+
+  /** Express "trust proxy": which proxies may set X-Forwarded-For (default: private networks only). */
+  @IsOptional() @IsString()
+  TRUST_PROXY?: string;
 }
 
 export interface GatewayConfig {
@@ -34,6 +38,7 @@ export interface GatewayConfig {
   revealLeadMs: number;
   webDist: string | null;
   publicRateLimitPerMinute: number;
+  trustProxy: string;
   /** Instance name, for NATS connection names and logs. */
   instance: string;
 }

@@ -40,6 +40,18 @@ export function room(ceremonyId: string, rehearsal: boolean, role?: Role): strin
 const REHEARSAL_ROLES: Role[] = ['admin', 'producer', 'screen'];
 
 /**
+ * Roles served first in a show-wide broadcast. A room is walked in join order, so with thousands of
+ * public sockets a stage screen that joined late would get a reveal only at the end of the fan-out
+ * (bench/reveal: ~100+ ms at 10,000 sockets); sending to these rooms first, then to the rest, puts the
+ * stage and the crew ahead of the public without sending anything twice.
+ */
+const FIRST_ROLES: Role[] = ['screen', 'producer', 'admin', 'press'];
+
+function firstRooms(ceremonyId: string, rehearsal: boolean): string[] {
+  return FIRST_ROLES.map((role) => room(ceremonyId, rehearsal, role));
+}
+
+/**
  * socket.io namespace `/live` (contract v1). Authenticates at the handshake (a bad token is refused
  * with its reason, never downgraded to public), joins rooms by ceremony and role, sends the snapshot
  * first on every (re)connect, then pushes only what each role may see.
@@ -164,11 +176,15 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   pushScene(scene: SceneEvent): void {
-    this.server.to(room(scene.ceremonyId, scene.rehearsal)).emit('scene', scene);
+    const first = firstRooms(scene.ceremonyId, scene.rehearsal);
+    this.server.to(first).emit('scene', scene);
+    this.server.to(room(scene.ceremonyId, scene.rehearsal)).except(first).emit('scene', scene);
   }
 
   pushRevealed(revealed: RevealedEvent): void {
-    this.server.to(room(revealed.ceremonyId, revealed.rehearsal)).emit('revealed', revealed);
+    const first = firstRooms(revealed.ceremonyId, revealed.rehearsal);
+    this.server.to(first).emit('revealed', revealed);
+    this.server.to(room(revealed.ceremonyId, revealed.rehearsal)).except(first).emit('revealed', revealed);
   }
 
   pushSealed(sealed: SealedEvent): void {
