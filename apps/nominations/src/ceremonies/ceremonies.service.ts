@@ -8,7 +8,7 @@ import { Ceremony } from './ceremony.entity.js';
 import { ceremonyView, juryByCategory } from './ceremony-view.js';
 import { Nominee } from './nominee.entity.js';
 import { Entry } from '../entries/entry.entity.js';
-import { ineligibility, naturalKey } from '../entries/entry-rules.js';
+import { canonicalKind, ineligibility, naturalKey } from '../entries/entry-rules.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -205,7 +205,7 @@ export function buildCeremony(file: CeremonyFile): { ceremony: Ceremony; categor
           externalId: e.externalId ?? null,
           naturalKey: naturalKey(e),
           organisation: e.organisation || null,
-          kind: e.kind ?? null,
+          kind: canonicalKind({ eligibleKinds: source.eligibleKinds ?? [] }, e.kind),
           title: e.title || null,
           description: e.description ?? null,
           contactName: e.contactName ?? null,

@@ -15,7 +15,7 @@ import {
 import type { Category } from '../ceremonies/category.entity.js';
 import { CeremoniesService } from '../ceremonies/ceremonies.service.js';
 import { Entry } from './entry.entity.js';
-import { checkEntryFields, columnOf, ineligibility, mapColumns, naturalKey, rowToFields } from './entry-rules.js';
+import { canonicalKind, checkEntryFields, columnOf, ineligibility, mapColumns, naturalKey, rowToFields } from './entry-rules.js';
 
 export function entryView(e: Entry): EntryView {
   return {
@@ -186,7 +186,7 @@ export class EntriesService {
       externalId: fields.externalId ?? null,
       naturalKey: key,
       organisation: fields.organisation ?? null,
-      kind: fields.kind ?? null,
+      kind: canonicalKind(category, fields.kind),
       title: fields.title ?? null,
       description: fields.description ?? null,
       contactName: fields.contactName ?? null,

@@ -112,6 +112,12 @@ export function ineligibility(category: { name: string; eligibleKinds: string[] 
   return `kind "${kind}" is not eligible for ${category.name}: only ${allowed}`;
 }
 
+/** The kind as the category spells it ("Kommun" → "kommun"), so entries of one kind read alike; else as given. */
+export function canonicalKind(category: { eligibleKinds: string[] }, kind: string | undefined): string | null {
+  if (!kind) return null;
+  return category.eligibleKinds.find((k) => normalise(k) === normalise(kind)) ?? kind;
+}
+
 /** A URL-safe slug for a nominee chosen from an entry ("Örnsköldsviks kommun" → "ornskoldsviks-kommun"). */
 export function slugify(text: string): string {
   const slug = text
