@@ -9,6 +9,8 @@ const sockets = [];
 const bare = [];
 let lastSeq = new Int32Array(0);
 let disconnects = 0;
+let reconnects = 0;
+const reasons = {};
 let bareCloses = 0;
 
 // The round being measured: which event, which seq (system) or round id (baseline), and receive times.
@@ -56,7 +58,11 @@ serveIpc({
           auth: { ceremony, ...auth },
           transports: ['websocket'],
           forceNew: true,
-          reconnection: false,
+          // A client dropped under load comes back (and gets a snapshot) like a browser would; the
+          // reveal it missed while away is counted as missing for that round.
+          reconnection: true,
+          reconnectionDelay: 2000,
+          reconnectionDelayMax: 10000,
           timeout: 60000,
         });
         sockets[i] = socket;
@@ -71,8 +77,18 @@ serveIpc({
           if (s.seq > lastSeq[i]) lastSeq[i] = s.seq;
         });
         socket.on('revealed', (r) => record('system', r.seq, i, 0));
-        socket.on('connect_error', (e) => reject(e));
-        socket.on('disconnect', () => disconnects++);
+        socket.on('connect_error', (e) => {
+          if (Number.isNaN(snapshotAt[i])) {
+            socket.io.reconnection(false);
+            socket.close();
+            reject(e);
+          }
+        });
+        socket.on('disconnect', (reason) => {
+          disconnects++;
+          reasons[reason] = (reasons[reason] ?? 0) + 1;
+        });
+        socket.io.on('reconnect', () => reconnects++);
       }),
     );
     const got = snapshotAt.filter((t) => !Number.isNaN(t));
@@ -126,11 +142,14 @@ serveIpc({
   },
 
   status() {
-    return { sockets: sockets.filter((s) => s?.connected).length, bare: bare.filter((b) => b?.readyState === WebSocket.OPEN).length, disconnects, bareCloses };
+    return { sockets: sockets.filter((s) => s?.connected).length, bare: bare.filter((b) => b?.readyState === WebSocket.OPEN).length, disconnects, reconnects, reasons, bareCloses };
   },
 
   async close() {
-    for (const s of sockets) s?.close();
+    for (const s of sockets) {
+      s?.io.reconnection(false);
+      s?.close();
+    }
     for (const b of bare) b?.terminate();
     await sleep(200);
     return { closed: sockets.length + bare.length };

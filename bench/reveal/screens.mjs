@@ -15,12 +15,18 @@ async function syncClock(screen, samples) {
   let best = null;
   for (let k = 0; k < samples; k++) {
     const t0 = wall();
-    const reply = await screen.socket.timeout(2000).emitWithAck('clock:ping', t0);
+    let reply;
+    try {
+      reply = await screen.socket.timeout(2000).emitWithAck('clock:ping', t0);
+    } catch {
+      continue; // a lost sample; keep the best so far
+    }
     const t1 = wall();
     const rtt = t1 - t0;
     if (!best || rtt < best.rtt) best = { rtt, offset: reply.serverTime - (t0 + t1) / 2 };
     await sleep(10);
   }
+  if (!best) return;
   screen.offset = best.offset;
   screen.rtt = best.rtt;
 }
@@ -36,7 +42,7 @@ serveIpc({
             screens[i] = screen;
             socket.on('snapshot', () => resolve());
             // The WebSocket payload size of the revealed frame, so the baseline sends the same size.
-            socket.io.on('packet', (p) => {
+            socket.io.engine.on('packet', (p) => {
               if (p.type === 'message' && typeof p.data === 'string' && p.data.startsWith('2/live,["revealed"')) frameBytes = Buffer.byteLength('4' + p.data);
             });
             socket.on('connect_error', reject);
