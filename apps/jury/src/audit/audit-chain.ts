@@ -33,7 +33,7 @@ export type ChainVerification =
   | { ok: true; count: number; headHash: string }
   | { ok: false; brokenAt: number; reason: ChainBreak };
 
-export function appendEntry(prev: AuditEntry | null, fields: AuditFields): AuditEntry {
+export function appendEntry(prev: Pick<AuditEntry, 'seq' | 'hash'> | null, fields: AuditFields): AuditEntry {
   // Stored as text and compared as hashed: a timestamp that does not round-trip would break its own row.
   if (typeof fields.at !== 'string' || Number.isNaN(Date.parse(fields.at)) || new Date(fields.at).toISOString() !== fields.at) {
     throw new TypeError(`audit at must be an ISO 8601 UTC timestamp (Date.toISOString()), got ${String(fields.at)}`);

@@ -21,8 +21,9 @@ export class AuditLog {
 
   async append(manager: EntityManager, ceremonyId: string, actor: Actor | 'system', action: string, subject: string, data: JsonValue): Promise<AuditEntry> {
     await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`laurel-jury-audit:${ceremonyId}`]);
-    const head = await manager.findOne(AuditRow, { where: { ceremonyId }, order: { seq: 'DESC' } });
-    const entry = appendEntry(head ? toEntry(head) : null, { ceremonyId, actor: actorLabel(actor), action, subject, data, at: new Date().toISOString() });
+    // The head row holds the last entry's seq and hash: all appending needs, without reading the entry.
+    const head = await manager.findOne(AuditHead, { where: { ceremonyId } });
+    const entry = appendEntry(head, { ceremonyId, actor: actorLabel(actor), action, subject, data, at: new Date().toISOString() });
     await manager.insert(AuditRow, { ...entry, data: entry.data as object });
     await manager.upsert(AuditHead, { ceremonyId, seq: entry.seq, hash: entry.hash }, ['ceremonyId']);
     return entry;

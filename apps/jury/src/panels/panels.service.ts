@@ -37,9 +37,8 @@ export class PanelsService {
     assertJuryRole(actor);
     const ceremony = await this.ceremony(manager, ceremonyRef);
     const where = UUID.test(categoryRef) ? [{ ceremonyId: ceremony.id, id: categoryRef }, { ceremonyId: ceremony.id, slug: categoryRef }] : { ceremonyId: ceremony.id, slug: categoryRef };
-    const found = await manager.findOne(JuryCategory, { where });
-    if (!found) throw LaurelError.notFound(`no category ${categoryRef} in ceremony ${ceremony.slug}`);
-    const category = lock ? await manager.findOneOrFail(JuryCategory, { where: { id: found.id }, lock: { mode: 'pessimistic_write' } }) : found;
+    const category = await manager.findOne(JuryCategory, { where, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    if (!category) throw LaurelError.notFound(`no category ${categoryRef} in ceremony ${ceremony.slug}`);
     return this.stateOf(manager, ceremony, category);
   }
 
