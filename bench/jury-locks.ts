@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect as connectTcp, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -178,6 +178,9 @@ const target: Target = process.env.GATEWAY_URL
 let nc: NatsConnection | null = null;
 try {
   process.stdout.write(`jury ballot locks: ${PANELS} panels × ${JURORS} jurors per phase, ${CONCURRENCY} concurrent clients, ${NOMINEES} nominees × ${CRITERIA.length} criteria per ballot\n`);
+  // The number means little without the machine it ran on.
+  const machine = () => `${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+  process.stdout.write(`  machine: ${machine()}\n`);
 
   const viaGateway = await prepare(target, 'gw');
   const gwLatencies: number[] = [];
@@ -187,7 +190,7 @@ try {
     await must(target, 'POST', `/api/v1/ceremonies/${viaGateway.ceremony.slug}/categories/${juror.category}/ballot/lock`, juror.token, undefined, 200);
     gwLatencies.push(performance.now() - started);
   });
-  process.stdout.write(report('through the gateway (REST)', gwLatencies, performance.now() - gwStarted) + '\n');
+  process.stdout.write(report('through the gateway (REST)', gwLatencies, performance.now() - gwStarted) + ` (${machine()})\n`);
 
   if (target.natsUrl) {
     const direct = await prepare(target, 'nats');
@@ -201,7 +204,7 @@ try {
       if (reply.err) throw new Error(`lock over NATS failed: ${JSON.stringify(reply.err)}`);
       natsLatencies.push(performance.now() - started);
     });
-    process.stdout.write(report('straight over NATS    ', natsLatencies, performance.now() - natsStarted) + '\n');
+    process.stdout.write(report('straight over NATS    ', natsLatencies, performance.now() - natsStarted) + ` (${machine()})\n`);
   }
 } finally {
   await nc?.drain();

@@ -18,6 +18,8 @@ export class PanelsHandler {
   async onImported(event: EventEnvelope<EventData<'gala.events.nominations.ceremony.imported'>>, { manager }: EventContext): Promise<void> {
     const { ceremony, categories, jury } = event.data;
     await manager.upsert(JuryCeremony, { id: ceremony.id, slug: ceremony.slug }, ['id']);
+    // Every panel row first, the audit chain after: the same lock order as the commands (panel, then audit).
+    const audits: (() => Promise<void>)[] = [];
     for (const view of categories) {
       const existing = await manager.findOne(JuryCategory, { where: { id: view.id }, lock: { mode: 'pessimistic_write' } });
       const category = manager.create(JuryCategory, {
@@ -60,16 +62,19 @@ export class PanelsHandler {
       const all = await manager.find(Juror, { where: { categoryId: view.id } });
       const flagged = await this.panels.flagAffiliations(manager, category, all);
       const state = await this.panels.stateOf(manager, { id: ceremony.id, slug: ceremony.slug }, category);
-      await this.audit.append(manager, ceremony.id, 'system', existing ? 'category.updated' : 'panel.created', `category:${view.id}`, {
-        eventId: event.id,
-        nominees: view.nominees.map((n) => n.id),
-        criteria: category.criteria.map((c) => ({ key: c.key, weight: c.weight })),
-        quorum: category.quorum,
-        jurors: jurors.map((j) => ({ id: j.id, name: j.name, affiliation: j.affiliation, chair: j.chair })),
-        flaggedConflicts: flagged.map((c) => ({ jurorId: c.jurorId, nomineeId: c.nomineeId, reason: c.reason })),
+      audits.push(async () => {
+        await this.audit.append(manager, ceremony.id, 'system', existing ? 'category.updated' : 'panel.created', `category:${view.id}`, {
+          eventId: event.id,
+          nominees: view.nominees.map((n) => n.id),
+          criteria: category.criteria.map((c) => ({ key: c.key, weight: c.weight })),
+          quorum: category.quorum,
+          jurors: jurors.map((j) => ({ id: j.id, name: j.name, affiliation: j.affiliation, chair: j.chair })),
+          flaggedConflicts: flagged.map((c) => ({ jurorId: c.jurorId, nomineeId: c.nomineeId, reason: c.reason })),
+        });
+        await this.panels.publishProgress(manager, state);
       });
-      await this.panels.publishProgress(manager, state);
     }
+    for (const write of audits) await write();
   }
 
   @OnEvent('gala.events.nominations.shortlist.published')
