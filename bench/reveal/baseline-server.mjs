@@ -20,6 +20,14 @@ const server = createServer((req, res) => {
       client._sender.sendFrame(frame);
       sent++;
     }
+    // Optional second frame to everyone afterwards (`bytes2`): the system follows `revealed` with the
+    // winner `scene`, so this variant costs the transport what the system really sends.
+    const bytes2 = Number(url.searchParams.get('bytes2') ?? 0);
+    if (bytes2 > 0) {
+      const head2 = `{"round":${-round},"pad":"`;
+      const second = Sender.frame(Buffer.from(head2 + 'y'.repeat(Math.max(0, bytes2 - head2.length - 2)) + '"}'), { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true });
+      for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) client._sender.sendFrame(second);
+    }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sent, bytes: Buffer.byteLength(text) }));
     return;
   }

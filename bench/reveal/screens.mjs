@@ -10,6 +10,7 @@ const wall = () => performance.timeOrigin + performance.now();
 
 let armed = null;
 let frameBytes = 0;
+let sceneBytes = 0;
 
 async function syncClock(screen, samples) {
   let best = null;
@@ -44,6 +45,7 @@ serveIpc({
             // The WebSocket payload size of the revealed frame, so the baseline sends the same size.
             socket.io.engine.on('packet', (p) => {
               if (p.type === 'message' && typeof p.data === 'string' && p.data.startsWith('2/live,["revealed"')) frameBytes = Buffer.byteLength('4' + p.data);
+              if (p.type === 'message' && typeof p.data === 'string' && p.data.startsWith('2/live,["scene"') && p.data.includes('"kind":"winner"')) sceneBytes = Buffer.byteLength('4' + p.data);
             });
             socket.on('connect_error', reject);
             socket.on('revealed', (r) => {
@@ -82,7 +84,7 @@ serveIpc({
     const a = armed;
     if (a.flip.filter((f) => f !== undefined).length < screens.length) await Promise.race([new Promise((r) => (a.done = r)), sleep(timeoutMs)]);
     armed = null;
-    return { frameBytes, recv: a.recv, flip: a.flip, late: a.late, showAtTrue: a.showAtTrue, offsets: screens.map((s) => s.offset), rtts: screens.map((s) => s.rtt) };
+    return { frameBytes, sceneBytes, recv: a.recv, flip: a.flip, late: a.late, showAtTrue: a.showAtTrue, offsets: screens.map((s) => s.offset), rtts: screens.map((s) => s.rtt) };
   },
 
   close() {
