@@ -166,7 +166,9 @@ export class EventConsumer {
         deliveries: msg.info.deliveryCount,
       });
       this.logger.error({ subject: msg.subject, streamSeq: msg.seq, eventId, error }, 'poison message parked');
-      msg.term(error.slice(0, 200));
+      // A bare +TERM: nats-server before 2.10 ignores `+TERM <reason>` (the message then stays pending and is
+      // redelivered after ack-wait, parked again and again). The reason is in the parked row and the log.
+      msg.term();
       eventsProcessed.inc({ subject: msg.subject, outcome: 'parked' });
     } catch (parkError) {
       // Cannot even park (database down): let JetStream redeliver later.
