@@ -183,6 +183,9 @@ function runStep(command, args, env, captureSummary, onSpawn) {
             // eslint-disable-next-line no-control-regex
             const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
             if (SUMMARY_LINE.test(plain)) summary.push(plain.trim());
+            // Failed suites, once each (jest prints them again in its final report).
+            const failedSuite = /^FAIL\s+(?:\S+\s+)?(\S+\.ts)/.exec(plain);
+            if (failedSuite && !summary.includes(`FAIL ${failedSuite[1]}`)) summary.unshift(`FAIL ${failedSuite[1]}`);
             if (/^Ran all test suites/.test(plain) && !watchdog) {
               watchdog = setTimeout(() => {
                 hung = true;
