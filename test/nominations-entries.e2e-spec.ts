@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { CeremonyView, EntryView, ImportCeremonyResult, ImportEntriesResult, ShortlistView } from '#contracts';
+import type { CeremonyView, EntryPage, EntryView, ImportCeremonyResult, ImportEntriesResult, ShortlistView } from '#contracts';
 import { eventually } from './support/eventually.js';
 import { startSystem, type TestSystem } from './support/system.js';
 
@@ -106,10 +106,16 @@ describe('nominations: entries, eligibility and shortlist', () => {
     expect(first.body).toMatchObject({ received: 500, imported: 494, rejected: 4, duplicates: 2, ignoredColumns: ['submitted_at'] });
     expect(first.body.problems).toEqual(problems);
 
-    const entries = await system.http<EntryView[]>('GET', `${base}/gotapriset/entries`, { token: system.adminToken });
+    const entries = await system.http<EntryPage>('GET', `${base}/gotapriset/entries`, { token: system.adminToken });
     expect(entries.status).toBe(200);
-    expect(entries.body).toHaveLength(494);
-    const byRow = new Map(entries.body.map((e) => [e.sourceRow, e]));
+    expect(entries.body.total).toBe(494);
+    expect(entries.body.entries).toHaveLength(494);
+    const byRow = new Map(entries.body.entries.map((e) => [e.sourceRow, e]));
+    const page = await system.http<EntryPage>('GET', `${base}/gotapriset/entries?offset=490&limit=10`, { token: system.adminToken });
+    expect(page.body).toMatchObject({ total: 494, offset: 490 });
+    expect(page.body.entries.map((e) => e.sourceRow)).toEqual([498, 499, 500, 501]);
+    expect((await system.http('GET', `${base}/gotapriset/entries?limit=5000`, { token: system.adminToken })).status).toBe(400);
+    expect((await system.http('GET', `${base}/gotapriset/entries?offset=-1`, { token: system.adminToken })).status).toBe(400);
     expect(byRow.get(9)?.description).toBe('Flera rader:\nrad två, med komma');
     expect(byRow.get(2)).toMatchObject({ externalId: 'GP-0001', organisation: 'Organisation 0001, Göteborg', title: 'Utvecklingsprojekt "0001"', kind: 'kommun', source: 'csv' });
     expect(first.body.duplicateRows).toEqual(duplicates.map((d) => ({ row: d.row, entryId: byRow.get(d.of)!.id, reason: `repeats row ${d.of}: ${d.reason}` })));
@@ -187,8 +193,8 @@ describe('nominations: entries, eligibility and shortlist', () => {
   });
 
   it('keeps the shortlist within bounds, publishes it to jury and announcements, and freezes it', async () => {
-    const entries = (await system.http<EntryView[]>('GET', `${base}/gotapriset/entries`, { token: system.adminToken })).body;
-    const other = (await system.http<EntryView[]>('GET', `${base}/sveriges-kvalitetskommun/entries`, { token: system.adminToken })).body;
+    const entries = (await system.http<EntryPage>('GET', `${base}/gotapriset/entries`, { token: system.adminToken })).body.entries;
+    const other = (await system.http<EntryPage>('GET', `${base}/sveriges-kvalitetskommun/entries`, { token: system.adminToken })).body.entries;
     const ids = entries.slice(0, 7).map((e) => e.id);
 
     const tooMany = await system.http<{ details: unknown }>('PUT', `${base}/gotapriset/shortlist`, { token: system.adminToken, body: { entryIds: ids } });

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { ImportCeremonyResult } from '#contracts';
+import type { EntryPage, ImportCeremonyResult } from '#contracts';
 import { ceremony2017 } from './support/fixtures.js';
 import { startSystem, type TestSystem } from './support/system.js';
 
@@ -155,9 +155,9 @@ describe('nominations: ceremony file import, bad input', () => {
     const imported = await importFile(file);
     expect(imported.status).toBe(201);
     expect(imported.body.categories[0].entries).toBe(468);
-    const listed = await system.http<{ source: string }[]>('GET', '/api/v1/ceremonies/med-bidrag/categories/gotapriset/entries', { token: system.adminToken });
-    expect(listed.body).toHaveLength(468);
-    expect(listed.body.every((e) => e.source === 'file')).toBe(true);
+    const listed = await system.http<EntryPage>('GET', '/api/v1/ceremonies/med-bidrag/categories/gotapriset/entries', { token: system.adminToken });
+    expect(listed.body.total).toBe(468);
+    expect(listed.body.entries.every((e) => e.source === 'file')).toBe(true);
     // Contact details are kept once, in the entries table, not in the stored copy of the file.
     const stored = await sql<{ source_file: { categories: Record<string, unknown>[] } }>(system, "SELECT source_file FROM nominations.ceremonies WHERE slug = 'med-bidrag'", []);
     expect(stored[0].source_file.categories[0].entries).toBeUndefined();

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { LaurelError, type Actor, type EntryView, type ImportEntriesResult, type ShortlistView } from '#contracts';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { LaurelError, type Actor, type EntryPage, type EntryView, type ImportEntriesResult, type ShortlistView } from '#contracts';
 import { ServiceClient } from '#messaging';
 import { CallerActor, CeremonyId } from '../auth/principal.decorator.js';
 import { Roles } from '../auth/roles.js';
@@ -9,6 +9,12 @@ import { batches, parseEntriesCsv } from './entries-csv.js';
 function objectBody(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw LaurelError.badRequest('body must be a JSON object');
   return body as Record<string, unknown>;
+}
+
+function integerParam(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(value)) throw LaurelError.badRequest(`${name} must be a whole number`, [{ path: name, message: 'must be a whole number' }]);
+  return Number(value);
 }
 
 /** Entries (submissions) and the shortlist chosen from them: the organiser's calls only. */
@@ -60,9 +66,17 @@ export class EntriesController {
 
   @Get('entries')
   @Roles('admin')
-  @ApiOperation({ summary: "The category's entries (with contact details)" })
-  async list(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<EntryView[]> {
-    return this.services.request('nominations.entry.list', { ceremony, category, actor });
+  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..1000, default 1000' })
+  @ApiOperation({ summary: "The category's entries (with contact details), in the order they came in: { total, offset, entries }" })
+  async list(
+    @CeremonyId() ceremony: string,
+    @Param('cat') category: string,
+    @Query('offset') offset: string | undefined,
+    @Query('limit') limit: string | undefined,
+    @CallerActor() actor: Actor,
+  ): Promise<EntryPage> {
+    return this.services.request('nominations.entry.list', { ceremony, category, offset: integerParam('offset', offset), limit: integerParam('limit', limit), actor });
   }
 
   @Get('shortlist')

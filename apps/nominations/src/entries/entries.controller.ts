@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { LaurelError, type Actor, type EntryView, type ImportEntriesCommand, type ImportEntriesResult, type ListEntriesQuery, type SubmitEntryCommand } from '#contracts';
+import { LaurelError, type Actor, type EntryPage, type EntryView, type ImportEntriesCommand, type ImportEntriesResult, type ListEntriesQuery, type SubmitEntryCommand } from '#contracts';
 import { Command } from '#messaging';
 import { EntriesService } from './entries.service.js';
 
@@ -26,7 +26,7 @@ export class EntriesController {
   }
 
   @Command('nominations.entry.list')
-  async list(request: ListEntriesQuery): Promise<EntryView[]> {
+  async list(request: ListEntriesQuery): Promise<EntryPage> {
     requireAdmin(request.actor);
     return this.entries.list(request);
   }

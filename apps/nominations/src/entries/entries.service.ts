@@ -5,6 +5,7 @@ import {
   LaurelError,
   type EntryFields,
   type EntryRowDuplicate,
+  type EntryPage,
   type EntryRowProblem,
   type EntryView,
   type ImportEntriesCommand,
@@ -104,6 +105,8 @@ export class EntriesService {
         candidates.map((c) => c.key),
         candidates.flatMap((c) => (c.fields.externalId ? [c.fields.externalId] : [])),
       );
+      // One timestamp per batch, so a listing keeps the file's row order.
+      const at = new Date();
       const fresh: Entry[] = [];
       const inFile: Existing = { byKey: new Map(), byExternalId: new Map() };
       const firstRow = new Map<string, number>();
@@ -118,7 +121,7 @@ export class EntriesService {
           duplicateRows.push({ row: c.row, entryId: earlier.entryId, reason: `repeats row ${firstRow.get(earlier.entryId)}: ${earlier.reason}` });
           continue;
         }
-        const entry = this.build(category, c.fields, c.key, 'csv', c.row);
+        const entry = this.build(category, c.fields, c.key, 'csv', c.row, at);
         fresh.push(entry);
         inFile.byKey.set(c.key, entry.id);
         if (entry.externalId) inFile.byExternalId.set(entry.externalId, entry.id);
@@ -139,10 +142,16 @@ export class EntriesService {
     });
   }
 
-  async list(query: ListEntriesQuery): Promise<EntryView[]> {
+  async list(query: ListEntriesQuery): Promise<EntryPage> {
     const category = await this.ceremonies.findCategory(query.ceremony, query.category);
-    const rows = await this.dataSource.manager.find(Entry, { where: { categoryId: category.id }, order: { createdAt: 'ASC', sourceRow: 'ASC' } });
-    return rows.map(entryView);
+    const offset = query.offset ?? 0;
+    const [rows, total] = await this.dataSource.manager.findAndCount(Entry, {
+      where: { categoryId: category.id },
+      order: { createdAt: 'ASC', sourceRow: 'ASC', id: 'ASC' },
+      skip: offset,
+      take: query.limit ?? 1000,
+    });
+    return { total, offset, entries: rows.map(entryView) };
   }
 
   /** Entries of a category by id, for the shortlist. */
@@ -178,7 +187,7 @@ export class EntriesService {
     return null;
   }
 
-  private build(category: Category, fields: EntryFields, key: string, source: 'api' | 'csv', row: number | null): Entry {
+  private build(category: Category, fields: EntryFields, key: string, source: 'api' | 'csv', row: number | null, at = new Date()): Entry {
     return Object.assign(new Entry(), {
       id: randomUUID(),
       ceremonyId: category.ceremonyId,
@@ -194,7 +203,7 @@ export class EntriesService {
       contactPhone: fields.contactPhone ?? null,
       source,
       sourceRow: row,
-      createdAt: new Date(),
+      createdAt: at,
     });
   }
 }

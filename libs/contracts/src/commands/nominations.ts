@@ -145,7 +145,17 @@ export interface ImportEntriesResult {
   duplicateRows: EntryRowDuplicate[];
 }
 
-export class ListEntriesQuery extends CategoryScoped {}
+/** Entries in the order they came in, a page at a time (a NATS reply is at most 1 MB). */
+export class ListEntriesQuery extends CategoryScoped {
+  @IsOptional() @IsInt() @Min(0) offset?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(1000) limit?: number;
+}
+
+export interface EntryPage {
+  total: number;
+  offset: number;
+  entries: EntryView[];
+}
 
 /** Replaces the category's (unpublished) shortlist with these entries, in this order. */
 export class SetShortlistCommand extends CategoryScoped {
@@ -171,7 +181,7 @@ export const nominationsCommands = {
   'nominations.access.list': command(ListTokensQuery).returns<TokenInfo[]>(),
   'nominations.entry.submit': command(SubmitEntryCommand).returns<EntryView>(),
   'nominations.entry.import': command(ImportEntriesCommand).returns<ImportEntriesResult>(),
-  'nominations.entry.list': command(ListEntriesQuery).returns<EntryView[]>(),
+  'nominations.entry.list': command(ListEntriesQuery).returns<EntryPage>(),
   'nominations.shortlist.get': command(GetShortlistQuery).returns<ShortlistView>(),
   'nominations.shortlist.set': command(SetShortlistCommand).returns<ShortlistView>(),
   'nominations.shortlist.publish': command(PublishShortlistCommand).returns<ShortlistView>(),
