@@ -221,11 +221,13 @@ async function buildIfStale(skip, services) {
     return;
   }
   const stamp = fs.existsSync(BUILD_STAMP) ? fs.statSync(BUILD_STAMP).mtimeMs : 0;
-  const sources = newestMtime(['apps', 'libs', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']);
+  const sources = newestMtime(['apps', 'libs', 'tools', 'bench', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']);
   if (!missing.length && stamp >= sources) return;
   say(missing.length ? 'building (dist is missing)…' : 'building (sources changed since the last build)…');
   const { code, ms } = await runInherit('npm', ['run', 'build']);
-  if (code !== 0) throw new Error(`npm run build failed (exit ${code})`);
+  if (code !== 0) {
+    throw new Error(`npm run build failed (exit ${code})${missing.length ? '' : '; `./laurel run --no-build` starts the previous build'}`);
+  }
   const stillMissing = entries.filter((e) => !fs.existsSync(e));
   if (stillMissing.length) throw new Error(`the build did not produce ${stillMissing.map((e) => path.relative(ROOT, e)).join(', ')}`);
   fs.writeFileSync(BUILD_STAMP, new Date().toISOString());
