@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { ImportCeremonyResult } from '#contracts';
 import { migrate, schemaDrift } from '#persistence';
 import { announcementsDataSource, SCHEMA as ANNOUNCEMENTS } from '../apps/announcements/src/data-source.js';
+import { juryDataSource, SCHEMA as JURY } from '../apps/jury/src/data-source.js';
 import { nominationsDataSource, SCHEMA as NOMINATIONS } from '../apps/nominations/src/data-source.js';
 import { OutboxMessage } from '#messaging';
 import { eventually } from './support/eventually.js';
@@ -29,6 +30,7 @@ describe('foundation: persistence, health, errors across NATS', () => {
   it.each([
     [NOMINATIONS, nominationsDataSource],
     [ANNOUNCEMENTS, announcementsDataSource],
+    [JURY, juryDataSource],
   ])('schema %s: migrations and entities agree (no drift)', async (schema, options) => {
     const dataSource = await new DataSource(options(system.db.url)).initialize();
     try {

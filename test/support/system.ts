@@ -4,10 +4,11 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { domainConfig, startDomainService, type DomainServiceConfig } from '#messaging';
+import { domainConfig, startDomainService } from '#messaging';
 import { createTestDatabase, type TestDatabase } from '#persistence';
 import { AnnouncementsModule } from '../../apps/announcements/src/announcements.module.js';
 import { gatewayConfig, startGateway } from '../../apps/gateway/src/bootstrap.js';
+import { JuryModule } from '../../apps/jury/src/jury.module.js';
 import { NominationsModule } from '../../apps/nominations/src/nominations.module.js';
 import { startNatsServer, type TestNatsServer } from './nats-server.js';
 
@@ -20,16 +21,6 @@ export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 const webDist = join(dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 export const TEST_WEB_DIST = existsSync(join(webDist, 'index.html')) ? webDist : undefined;
 
-async function jurySupported(): Promise<unknown | null> {
-  try {
-    // The jury service lands in its own issue; the skeleton runs without it until then.
-    const path = '../../apps/jury/src/jury.module.js';
-    const mod = (await import(path)) as { JuryModule?: { forRoot(c: DomainServiceConfig): unknown } };
-    return mod.JuryModule ?? null;
-  } catch {
-    return null;
-  }
-}
 
 export interface TestSystem {
   nats: TestNatsServer;
@@ -67,9 +58,7 @@ export async function startSystem(options: { services?: ServiceName[]; label?: s
       gatewayUrl = `http://127.0.0.1:${portOf(app)}`;
     } else {
       const config = domainConfig(env, 0);
-      const module =
-        name === 'nominations' ? NominationsModule.forRoot(config) : name === 'announcements' ? AnnouncementsModule.forRoot(config) : ((await jurySupported()) as { forRoot(c: DomainServiceConfig): unknown } | null)?.forRoot(config);
-      if (!module) throw new Error(`${name} module is not available`);
+      const module = name === 'nominations' ? NominationsModule.forRoot(config) : name === 'announcements' ? AnnouncementsModule.forRoot(config) : JuryModule.forRoot(config);
       app = await startDomainService(name, module, config);
     }
     apps[name] = app;
@@ -111,9 +100,6 @@ export async function startSystem(options: { services?: ServiceName[]; label?: s
     },
   };
 
-  for (const name of options.services ?? ALL_SERVICES) {
-    if (name === 'jury' && !(await jurySupported())) continue;
-    await start(name);
-  }
+  for (const name of options.services ?? ALL_SERVICES) await start(name);
   return system;
 }
