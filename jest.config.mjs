@@ -25,6 +25,8 @@ const shared = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',
+  // Decorator metadata (class-transformer, Nest DI) needs the Reflect polyfill first, as main.ts loads it.
+  setupFiles: ['reflect-metadata'],
 };
 
 export default {
@@ -37,7 +39,7 @@ export default {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+      setupFiles: ['reflect-metadata', '<rootDir>/test/support/setup-env.ts'],
     },
   ],
 };
