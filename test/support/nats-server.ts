@@ -63,6 +63,8 @@ export async function startNatsServer(options: { extraArgs?: string[]; port?: nu
   let child: ChildProcess | null = null;
 
   const start = async () => {
+    const running = child as ChildProcess | null;
+    if (running && running.exitCode === null && running.signalCode === null) return; // already up
     child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, ...(options.extraArgs ?? [])], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
