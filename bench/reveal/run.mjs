@@ -253,11 +253,23 @@ async function startSystem() {
 // ---------------------------------------------------------------- REST
 function api(base) {
   return async function call(method, path, { token = ADMIN, body } = {}) {
-    const res = await fetch(`${base}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    let res;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await fetch(`${base}/api/v1${path}`, {
+          method,
+          headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        break;
+      } catch (error) {
+        // A kept-alive connection the server closed just as we sent (seen under heavy load): send again.
+        // Cues carry their idempotency key, so a repeat is one effect.
+        if (attempt >= 3) throw error;
+        log(`${method} ${path}: ${error.cause?.code ?? error.message}; retrying`);
+        await sleep(200);
+      }
+    }
     const text = await res.text();
     let json;
     try {
@@ -345,8 +357,9 @@ async function benchN(sys, N) {
   const show = await prepareCeremony(call);
   let seq = 0;
   async function cue(body) {
+    const idempotencyKey = randomUUID();
     for (let attempt = 0; ; attempt++) {
-      const r = await call('POST', `${show.c}/show/cues`, { token: show.producer, body: { ...body, rehearsal, idempotencyKey: randomUUID() } });
+      const r = await call('POST', `${show.c}/show/cues`, { token: show.producer, body: { ...body, rehearsal, idempotencyKey } });
       if (r.status < 300) {
         seq = r.body.seq;
         return r.body;
