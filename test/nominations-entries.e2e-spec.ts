@@ -177,6 +177,18 @@ describe('nominations: entries, eligibility and shortlist', () => {
     expect(again.status).toBe(409);
     expect(again.body.details.entryId).toBe(accepted.body.id);
 
+    const unknownField = await system.http<{ details: unknown }>('POST', `${base}/sveriges-kvalitetskommun/entries`, { token: system.adminToken, body: { organisation: 'Lerums kommun', kind: 'kommun', colour: 'guld', contactEmail: 'nej' } });
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.body.details).toEqual(
+      expect.arrayContaining([
+        { path: 'entry.colour', message: 'property colour should not exist' },
+        { path: 'entry.contactEmail', message: 'contactEmail must be an email' },
+      ]),
+    );
+    const noCategory = await system.http<{ message: string }>('POST', `${base}/finns-inte/entries`, { token: system.adminToken, body: { organisation: 'Lerums kommun' } });
+    expect(noCategory.status).toBe(404);
+    expect(noCategory.body.message).toBe('no category "finns-inte" in ceremony "entries-gala"');
+
     const row = await postCsv(`${base}/sveriges-kvalitetskommun/entries/import`, 'organisation,kind\nVästerås stad,kommun\nSocialstyrelsen,myndighet\nTyresö kommun,\n');
     expect(row.body).toMatchObject({ received: 3, imported: 1, rejected: 2 });
     expect(row.body.problems).toEqual([
