@@ -4,7 +4,7 @@ import { AuditLog } from '../audit/audit-log.service.js';
 import { Outbox } from '#messaging';
 import { callingChair } from '../panels/panel-state.js';
 import { PanelsService } from '../panels/panels.service.js';
-import { rankPanel } from '../verdicts/verdicts.service.js';
+import { rankingRows, rankPanel } from '../verdicts/verdicts.service.js';
 import { Verdict } from '../verdicts/verdict.entity.js';
 import { sealVerdict } from './commitment.js';
 
@@ -29,7 +29,8 @@ export class SealsService {
       if (verdict?.sealedAt && verdict.commitment) return { commitment: verdict.commitment, sealedAt: verdict.sealedAt.toISOString() };
       if (!verdict) throw LaurelError.conflict('compute the verdict (with the motivation) before sealing');
 
-      // Ballots may have been reopened or locked since the verdict was computed: seal only what still holds.
+      // Ballots may have been reopened or locked since the verdict was computed: seal only what still holds
+      // (same winner; the stored ranking is refreshed to the ballots as sealed).
       const current = rankPanel(state, verdict.tieBreakWinnerId ?? undefined);
       if (current.winnerId !== verdict.winnerId) throw LaurelError.conflict('the ballots changed since the verdict was computed: compute it again before sealing');
 
@@ -38,7 +39,7 @@ export class SealsService {
       const updated = await manager
         .createQueryBuilder()
         .update(Verdict)
-        .set({ salt: sealed.salt, commitment: sealed.commitment, sealedAt, motivation: sealed.motivation })
+        .set({ salt: sealed.salt, commitment: sealed.commitment, sealedAt, motivation: sealed.motivation, ranking: rankingRows(current) })
         .where('category_id = :id AND sealed_at IS NULL', { id: state.category.id })
         .execute();
       if (updated.affected !== 1) throw LaurelError.conflict('the verdict was sealed meanwhile');
