@@ -132,6 +132,8 @@ export interface LiveServerEvents {
   'jury-progress': (payload: JuryProgressEvent) => void;
   screens: (payload: { ceremonyId: string; screens: ScreenPresence[] }) => void;
   'gateway-status': (payload: GatewayStatusEvent) => void;
+  /** The socket's token was revoked or expired: the gateway disconnects it right after this. */
+  'session-ended': (payload: { reason: string }) => void;
 }
 
 /** Client → server events. */

@@ -21,6 +21,7 @@ export class AccessService implements OnApplicationBootstrap, OnModuleDestroy {
   private kv: KV | null = null;
   private stopWatch: (() => void) | null = null;
   private readonly adminHash: Buffer;
+  private readonly invalidatedListeners = new Set<(tokenId: string, reason: string) => void>();
 
   constructor(
     private readonly bus: NatsBus,
@@ -44,13 +45,37 @@ export class AccessService implements OnApplicationBootstrap, OnModuleDestroy {
         const watcher = await this.kv.watch();
         this.stopWatch = () => watcher.stop();
         for await (const entry of watcher) {
-          if (entry.operation !== 'PUT') this.grants.delete(entry.key);
-          else this.grants.set(entry.key, entry.json<AccessGrant>());
+          if (entry.operation !== 'PUT') {
+            const gone = this.grants.get(entry.key);
+            this.grants.delete(entry.key);
+            if (gone) this.invalidated(gone.tokenId, 'this token has been revoked');
+          } else {
+            const grant = entry.json<AccessGrant>();
+            this.grants.set(entry.key, grant);
+            if (grant.revoked) this.invalidated(grant.tokenId, 'this token has been revoked');
+            else if (Date.parse(grant.expiresAt) <= Date.now()) this.invalidated(grant.tokenId, 'this token has expired');
+          }
         }
         return;
       } catch (error) {
         if (attempt % 10 === 0) this.logger.warn(`access grants not available yet: ${(error as Error).message}`);
         await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  /** Called when a grant is revoked, deleted or moved into the past: open sockets holding it are dropped. */
+  onInvalidated(listener: (tokenId: string, reason: string) => void): () => void {
+    this.invalidatedListeners.add(listener);
+    return () => this.invalidatedListeners.delete(listener);
+  }
+
+  private invalidated(tokenId: string, reason: string): void {
+    for (const listener of this.invalidatedListeners) {
+      try {
+        listener(tokenId, reason);
+      } catch (error) {
+        this.logger.warn(`token invalidation listener failed: ${(error as Error).message}`);
       }
     }
   }
@@ -81,6 +106,6 @@ export class AccessService implements OnApplicationBootstrap, OnModuleDestroy {
     if (!grant) throw new LaurelError(401, 'unknown token');
     if (grant.revoked) throw new LaurelError(401, 'this token has been revoked');
     if (Date.parse(grant.expiresAt) <= Date.now()) throw new LaurelError(401, 'this token has expired');
-    return { role: grant.role, ceremonyId: grant.ceremonyId, jurorId: grant.jurorId, tokenId: grant.tokenId };
+    return { role: grant.role, ceremonyId: grant.ceremonyId, jurorId: grant.jurorId, tokenId: grant.tokenId, expiresAt: Date.parse(grant.expiresAt) };
   }
 }

@@ -6,6 +6,8 @@ export interface Principal {
   ceremonyId: string | null;
   jurorId: string | null;
   tokenId: string | null;
+  /** When the token stops being valid (ms since epoch); absent for admin and public. */
+  expiresAt?: number;
 }
 
 export const PUBLIC_PRINCIPAL: Principal = { role: 'public', ceremonyId: null, jurorId: null, tokenId: null };

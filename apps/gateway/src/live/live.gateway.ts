@@ -70,6 +70,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   /** Shows that had screens at the last tick: when the last screen goes, producers hear an empty list. */
   private showsWithScreens = new Set<string>();
   private stale = false;
+  private stopInvalidation: (() => void) | null = null;
 
   constructor(
     private readonly access: AccessService,
@@ -89,12 +90,28 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         },
       );
     });
-    this.presenceTimer = setInterval(() => this.broadcastPresence(), 2000);
+    // A token revoked or expired while its socket is open: the socket goes too, not just the next handshake.
+    this.stopInvalidation = this.access.onInvalidated((tokenId, reason) => this.endSessions((p) => p.tokenId === tokenId, reason));
+    this.presenceTimer = setInterval(() => {
+      const now = Date.now();
+      this.endSessions((p) => p.expiresAt !== undefined && p.expiresAt <= now, 'this token has expired');
+      this.broadcastPresence();
+    }, 2000);
     this.presenceTimer.unref();
   }
 
   onModuleDestroy(): void {
     if (this.presenceTimer) clearInterval(this.presenceTimer);
+    this.stopInvalidation?.();
+  }
+
+  private endSessions(matches: (principal: Principal) => boolean, reason: string): void {
+    for (const socket of this.server.sockets.values()) {
+      const principal = socket.data?.principal;
+      if (!principal || principal.tokenId === null || !matches(principal)) continue;
+      socket.emit('session-ended', { reason });
+      socket.disconnect(true);
+    }
   }
 
   private async authenticate(socket: LiveSocket): Promise<void> {
