@@ -366,6 +366,20 @@ describe('jury rules', () => {
     expect(audit.body.ok).toBe(true);
   });
 
+  it('appends concurrent actions of many jurors to one unbroken chain', async () => {
+    const jurors = [1, 2, 3, 6, 7].map((i) => kkJurors[i]);
+    const tokensOf = await Promise.all(jurors.map((j) => jurorToken(j.id)));
+    const saves = tokensOf.flatMap((token, j) =>
+      Array.from({ length: 4 }, (_, round) => as(token, 'PUT', `/categories/${kk.slug}/ballot`, { scores: fullScores(kk, KK_CRITERIA, (i) => 1 + ((i + j + round) % 10)) })),
+    );
+    expect((await Promise.all(saves)).map((r) => r.status)).toEqual(saves.map(() => 200));
+    const verified = await admin<AuditVerification>('GET', '/audit/verify');
+    expect(verified.body.ok).toBe(true);
+    const rows = await db.query<{ n: string; max: number }>('SELECT count(*) AS n, max(seq) AS max FROM jury.audit_log WHERE ceremony_id = $1', [imported.id]);
+    expect(Number(rows.rows[0].n)).toBe(rows.rows[0].max);
+    expect(verified.body.count).toBe(rows.rows[0].max);
+  });
+
   it('answers 404 for an unknown ceremony or category and 400 for a malformed command', async () => {
     const unknown = await jury('jury.panel.status', { ceremony: 'ingen-sadan', category: 'x', actor: { role: 'admin' } });
     expect(unknown.err?.statusCode).toBe(404);
