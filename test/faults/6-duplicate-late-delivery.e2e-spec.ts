@@ -85,8 +85,8 @@ describe('fault 6: duplicate and late delivery', () => {
     const info = await bus.jsm.streams.info(STREAMS.sealed.name);
     for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
       const m = await bus.jsm.streams.getMessage(STREAMS.sealed.name, { seq });
-      const env = m.json<{ id: string; data: { categoryId: string } }>();
-      if (env.data.categoryId === svea.id) sealedMsgs.push({ subject: m.subject, data: m.string(), id: env.id });
+      const env = m!.json<{ id: string; data: { categoryId: string } }>();
+      if (env.data.categoryId === svea.id) sealedMsgs.push({ subject: m!.subject, data: m!.string(), id: env.id });
     }
     expect(sealedMsgs).toHaveLength(1);
     const before = await metric('gala.sealed.jury.verdict', 'duplicate');
@@ -120,7 +120,7 @@ describe('fault 6: duplicate and late delivery', () => {
     expect(reveal).toHaveLength(1);
     for (const m of [...reveal, ...scenes, ...reveal]) {
       const raw = await bus.jsm.streams.getMessage(STREAMS.events.name, { seq: m.seq });
-      const ack = await bus.js.publish(m.subject, raw.data, { msgID: randomUUID() });
+      const ack = await bus.js.publish(m.subject, raw!.data, { msgID: randomUUID() });
       expect(ack.duplicate).toBe(false);
     }
     // Then a real cue: the gateway's feed is ordered, so once it arrives every redelivery before it was handled.

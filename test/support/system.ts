@@ -43,9 +43,22 @@ function portOf(app: INestApplication): number {
  * The whole system in this process for an e2e test: a real nats-server of its own, a fresh test
  * database on the real Postgres, and the four Nest apps on free ports.
  */
-export async function startSystem(options: { services?: ServiceName[]; label?: string; revealLeadMs?: number; publicRateLimitPerMinute?: number } = {}): Promise<TestSystem> {
+export interface StartSystemOptions {
+  services?: ServiceName[];
+  label?: string;
+  revealLeadMs?: number;
+  publicRateLimitPerMinute?: number;
+  /** A fixed gateway port, kept across `stop('gateway')`/`start('gateway')` so socket.io clients reconnect to the same URL (default: a free port each start). */
+  gatewayPort?: number;
+  /** The gateway's own NATS URL (e.g. through a proxy a fault test can cut); the services keep the server's. */
+  gatewayNatsUrl?: string;
+  /** The database URL to use instead of a fresh test database on the machine's Postgres (the caller owns it). */
+  databaseUrl?: string;
+}
+
+export async function startSystem(options: StartSystemOptions = {}): Promise<TestSystem> {
   const nats = await startNatsServer();
-  const db = await createTestDatabase(options.label ?? 'e2e');
+  const db: TestDatabase = options.databaseUrl ? { url: options.databaseUrl, name: new URL(options.databaseUrl).pathname.slice(1), drop: async () => undefined } : await createTestDatabase(options.label ?? 'e2e');
   const apps: Partial<Record<ServiceName, INestApplication>> = {};
   let gatewayUrl = '';
   const env = { NATS_URL: nats.url, DATABASE_URL: db.url, PORT: 0 };
@@ -53,7 +66,7 @@ export async function startSystem(options: { services?: ServiceName[]; label?: s
   const start = async (name: ServiceName): Promise<INestApplication> => {
     let app: INestApplication;
     if (name === 'gateway') {
-      const config = gatewayConfig({ NATS_URL: nats.url, PORT: 0, LAUREL_ADMIN_TOKEN: TEST_ADMIN_TOKEN, REVEAL_LEAD_MS: options.revealLeadMs ?? 250, WEB_DIST: TEST_WEB_DIST, PUBLIC_RATE_LIMIT_PER_MINUTE: options.publicRateLimitPerMinute ?? 100000 });
+      const config = gatewayConfig({ NATS_URL: options.gatewayNatsUrl ?? nats.url, PORT: options.gatewayPort ?? 0, LAUREL_ADMIN_TOKEN: TEST_ADMIN_TOKEN, REVEAL_LEAD_MS: options.revealLeadMs ?? 250, WEB_DIST: TEST_WEB_DIST, PUBLIC_RATE_LIMIT_PER_MINUTE: options.publicRateLimitPerMinute ?? 100000 });
       app = await startGateway(config);
       gatewayUrl = `http://127.0.0.1:${portOf(app)}`;
     } else {
