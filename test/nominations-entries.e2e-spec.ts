@@ -79,7 +79,7 @@ describe('nominations: entries, eligibility and shortlist', () => {
   let ceremony: ImportCeremonyResult;
   const base = '/api/v1/ceremonies/entries-gala/categories';
 
-  const postCsv = async (path: string, csv: string, contentType = 'text/csv; charset=utf-8') => {
+  const postCsv = async (path: string, csv: string | Buffer, contentType = 'text/csv; charset=utf-8') => {
     const response = await fetch(`${system.gatewayUrl}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${system.adminToken}`, 'content-type': contentType },
@@ -145,6 +145,12 @@ describe('nominations: entries, eligibility and shortlist', () => {
     const ok = await postCsv(`${base}/sveriges-kvalitetskommun/entries/import`, swedish);
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ received: 1, imported: 1, rejected: 0, duplicates: 0 });
+
+    // Excel on a Swedish Windows saves CSV as Windows-1252: å, ä, ö arrive as single bytes.
+    const latin1 = await postCsv(`${base}/sveriges-kvalitetskommun/entries/import`, Buffer.from('Organisation;Typ;Titel\r\nÖstersunds kommun;kommun;Bättre äldreomsorg\r\n', 'latin1'), 'text/csv');
+    expect(latin1.body).toMatchObject({ received: 1, imported: 1 });
+    const listed = await system.http<EntryPage>('GET', `${base}/sveriges-kvalitetskommun/entries`, { token: system.adminToken });
+    expect(listed.body.entries.map((e) => [e.organisation, e.title])).toContainEqual(['Östersunds kommun', 'Bättre äldreomsorg']);
 
     const bad = await postCsv(`${base}/sveriges-kvalitetskommun/entries/import`, 'name,email\nA,a@b.se\n');
     expect(bad.status).toBe(400);

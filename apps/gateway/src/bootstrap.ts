@@ -69,7 +69,7 @@ export async function startGateway(config: GatewayConfig): Promise<NestExpressAp
       next();
     });
   });
-  app.use(express.text({ type: ['text/csv', 'application/csv'], limit: '5mb' }));
+  app.use(express.raw({ type: ['text/csv', 'application/csv'], limit: '5mb' })); // entries CSV: bytes, decoded by the route (UTF-8 or Windows-1252)
   if (config.webDist) app.useStaticAssets(join(config.webDist, 'assets'), { prefix: '/assets', immutable: true, maxAge: '1y' });
   const openapi = new DocumentBuilder()
     .setTitle('Laurel API')

@@ -1,4 +1,4 @@
-import { batches, detectDelimiter, parseEntriesCsv } from './entries-csv.js';
+import { batches, decodeCsv, detectDelimiter, parseEntriesCsv } from './entries-csv.js';
 
 describe('entries CSV at the gateway', () => {
   it('detects the delimiter from the header line, outside quotes', () => {
@@ -16,6 +16,11 @@ describe('entries CSV at the gateway', () => {
       { row: 3, values: [''] },
       { row: 4, values: ['Lerum', 'Vård'] },
     ]);
+  });
+
+  it('reads UTF-8 and, failing that, Windows-1252 (Excel on Swedish Windows)', () => {
+    expect(decodeCsv(Buffer.from('organisation\nÅre kommun\n', 'utf8'))).toBe('organisation\nÅre kommun\n');
+    expect(decodeCsv(Buffer.from([0xc5, 0x72, 0x65, 0x3b, 0xf6]))).toBe('Åre;ö');
   });
 
   it('refuses an unreadable CSV with where it broke', () => {

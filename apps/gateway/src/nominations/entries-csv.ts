@@ -1,6 +1,18 @@
 import { parse } from 'csv-parse/sync';
 import { LaurelError } from '#contracts';
 
+/**
+ * The CSV's text: UTF-8 (with or without BOM) when it decodes as such, else Windows-1252, which is what
+ * Excel on a Swedish Windows saves as "CSV (semikolonavgränsad)" (å, ä, ö as single bytes).
+ */
+export function decodeCsv(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+
 export interface CsvRow {
   row: number;
   values: string[];

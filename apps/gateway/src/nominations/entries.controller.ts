@@ -4,7 +4,7 @@ import { LaurelError, type Actor, type EntryPage, type EntryView, type ImportEnt
 import { ServiceClient } from '#messaging';
 import { CallerActor, CeremonyId } from '../auth/principal.decorator.js';
 import { Roles } from '../auth/roles.js';
-import { batches, parseEntriesCsv } from './entries-csv.js';
+import { batches, decodeCsv, parseEntriesCsv } from './entries-csv.js';
 
 function objectBody(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw LaurelError.badRequest('body must be a JSON object');
@@ -41,13 +41,13 @@ export class EntriesController {
   @ApiConsumes('text/csv')
   @ApiBody({ schema: { type: 'string', example: 'external_id,organisation,kind,title,contact_name,contact_email\nGP-1,Åre kommun,kommun,Integrationsarbete,Anna,anna@are.se' } })
   @ApiOperation({
-    summary: 'Bulk import entries from CSV (text/csv, up to 5 MB; `,` `;` or tab separated, header row first)',
+    summary: 'Bulk import entries from CSV (text/csv, up to 5 MB, UTF-8 or Windows-1252; `,` `;` or tab separated, header row first)',
     description:
       'Reports counts and every rejected row as { row, field, reason } (row numbers as a spreadsheet shows them, header = 1). Sending the same file again imports nothing new: rows already entered are reported as duplicates.',
   })
   async import(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<ImportEntriesResult> {
-    if (typeof body !== 'string') throw LaurelError.badRequest('send the entries as CSV with Content-Type: text/csv');
-    const { columns, rows } = parseEntriesCsv(body);
+    if (!Buffer.isBuffer(body)) throw LaurelError.badRequest('send the entries as CSV with Content-Type: text/csv');
+    const { columns, rows } = parseEntriesCsv(decodeCsv(body));
     const total: ImportEntriesResult = { categoryId: '', received: 0, imported: 0, duplicates: 0, rejected: 0, ignoredColumns: [], problems: [], duplicateRows: [] };
     // Each batch is one transaction; a re-sent file (or a retried batch) stores nothing twice.
     for (const batch of batches(rows)) {
