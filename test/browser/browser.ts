@@ -92,6 +92,16 @@ export function pageText(page: Page): Promise<string> {
   });
 }
 
+/** pageText and the winner-context texts in one round trip. */
+export function pageTexts(page: Page): Promise<{ text: string; contexts: string[] }> {
+  return page.evaluate((sel) => {
+    const metas = [...document.querySelectorAll('meta[content]')].map((m) => m.getAttribute('content') ?? '');
+    const text = [document.title, ...metas, document.body.textContent ?? ''].join('\n').replace(/\s+/g, ' ');
+    const contexts = [...document.querySelectorAll(sel)].map((el) => (el.textContent ?? '').replace(/\s+/g, ' ').trim());
+    return { text, contexts };
+  }, WINNER_CONTEXTS);
+}
+
 /** Texts of the elements that name a winner (stage, presenter, press, public, closing list). */
 export const WINNER_CONTEXTS = '.winner-name, .motivation-winner, .press-winner, .pub-winner, .pm-winner-name, .cw-name, .motivation-text, .press-motivation, .pub-motivation, .pm-motivation';
 
