@@ -52,12 +52,14 @@ export interface StartSystemOptions {
   gatewayPort?: number;
   /** The gateway's own NATS URL (e.g. through a proxy a fault test can cut); the services keep the server's. */
   gatewayNatsUrl?: string;
+  /** A fixed port for the test's nats-server (e.g. to put a proxy in front of it before boot). */
+  natsPort?: number;
   /** The database URL to use instead of a fresh test database on the machine's Postgres (the caller owns it). */
   databaseUrl?: string;
 }
 
 export async function startSystem(options: StartSystemOptions = {}): Promise<TestSystem> {
-  const nats = await startNatsServer();
+  const nats = await startNatsServer({ port: options.natsPort });
   const db: TestDatabase = options.databaseUrl ? { url: options.databaseUrl, name: new URL(options.databaseUrl).pathname.slice(1), drop: async () => undefined } : await createTestDatabase(options.label ?? 'e2e');
   const apps: Partial<Record<ServiceName, INestApplication>> = {};
   let gatewayUrl = '';

@@ -3,6 +3,21 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import { Kvm } from '@nats-io/kv';
 import type { Logger } from 'pino';
 
+/** Credentials and the per-service inbox prefix the deployment's NATS permissions expect (deploy/nats). */
+export interface NatsAuth {
+  user?: string;
+  pass?: string;
+  /** Base service name: replies arrive on `_INBOX_<service>.>`, which only that user may read. */
+  service?: string;
+}
+
+export function natsAuthOptions(auth: NatsAuth): { user?: string; pass?: string; inboxPrefix?: string } {
+  return {
+    ...(auth.user ? { user: auth.user, pass: auth.pass } : {}),
+    ...(auth.service ? { inboxPrefix: `_INBOX_${auth.service}` } : {}),
+  };
+}
+
 /** One NATS connection per process for JetStream, KV and requests (Nest's transport keeps its own for @MessagePattern). */
 export class NatsBus {
   private constructor(
@@ -12,14 +27,17 @@ export class NatsBus {
     readonly kvm: Kvm,
   ) {}
 
-  static async connect(url: string, name: string, logger: Logger): Promise<NatsBus> {
+  static async connect(url: string, name: string, logger: Logger, auth: NatsAuth = {}): Promise<NatsBus> {
     const nc = await connect({
       servers: url.split(','),
       name,
+      ...natsAuthOptions(auth),
       // A gala does not give up on its broker: keep reconnecting for as long as the process lives.
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
-      pingInterval: 5000,
+      // A silent link loss (no RST) is noticed after at most ~3 × pingInterval: 2 unanswered pings, then
+      // stale at the third tick. 3 s keeps that under 10 s (the gateway tells its screens it is stale).
+      pingInterval: 3000,
       maxPingOut: 2,
     });
     void (async () => {

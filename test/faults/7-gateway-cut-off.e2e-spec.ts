@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import type { GatewayStatusEvent, RevealedEvent, SnapshotEvent } from '#contracts';
+import { ServiceClient, type NatsBus } from '#messaging';
+import { eventually } from '../support/eventually.js';
+import { GalaJury } from '../support/gala.js';
+import { connectLive, type LiveClient } from '../support/live-client.js';
+import { freePort } from '../support/nats-server.js';
+import { heldScene, observe, SLUG, startGala, testBus, type Gala } from './support.js';
+import { TcpProxy } from './tcp-proxy.js';
+
+/**
+ * Fault 7: the gateway loses NATS silently (its link through a TCP proxy goes dead, no RST) while its
+ * socket.io clients stay connected to it. The show goes on elsewhere (producer console on NATS). The
+ * gateway must notice within 10 s, tell its clients it is stale, and catch up when the link heals.
+ */
+describe('fault 7: gateway cut off from NATS, clients still connected', () => {
+  let gala: Gala;
+  let bus: NatsBus;
+  let proxy: TcpProxy;
+  const clients: LiveClient[] = [];
+
+  beforeAll(async () => {
+    // The proxy sits in front of the system's nats-server for the gateway only; the services connect directly.
+    const natsPort = await freePort();
+    proxy = new TcpProxy(natsPort);
+    await proxy.start();
+    gala = await startGala({ label: 'fault_gateway_cut', natsPort, gatewayNatsUrl: proxy.url });
+    bus = await testBus(gala.system.nats.url);
+  });
+
+  afterAll(async () => {
+    clients.forEach((c) => c.close());
+    proxy?.heal();
+    await bus?.drain().catch(() => undefined);
+    await gala?.system.dispose();
+    await proxy?.stop();
+  });
+
+  it('notices within 10 s, tells its clients it is stale, and catches up when healed', async () => {
+    const { system, imported } = gala;
+    const gota = imported.categories.find((c) => c.slug === 'gotapriset')!;
+    await new GalaJury(system, imported).deliberate('gotapriset');
+    const envelope = await gala.toEnvelope('gotapriset');
+    for (const token of [gala.tokens.screen, gala.tokens.press, undefined]) clients.push(await connectLive(system.gatewayUrl, { ceremony: SLUG, token }));
+    await eventually(() => clients.forEach((c) => expect(heldScene(c)?.seq).toBe(envelope.seq)));
+
+    const cutAt = Date.now();
+    proxy.cut();
+    const stale = await Promise.all(clients.map((c) => c.waitFor<GatewayStatusEvent>('gateway-status', (s) => s.stale, 20000).then(() => Date.now() - cutAt)));
+    const noticedMs = Math.max(...stale);
+    expect(noticedMs).toBeLessThanOrEqual(10_000);
+    clients.forEach((c) => expect(c.socket.connected).toBe(true));
+
+    // The show goes on without this gateway: reveal and the motivation, cued on NATS directly.
+    const services = new ServiceClient(bus);
+    const producer = { role: 'producer' } as const;
+    const winner = await services.request('announcements.show.cue', { ceremony: SLUG, action: 'reveal', categoryId: gota.id, idempotencyKey: randomUUID(), actor: producer } as never);
+    const motivation = await services.request('announcements.show.cue', { ceremony: SLUG, action: 'next', idempotencyKey: randomUUID(), actor: producer } as never);
+    expect(motivation.scene.kind).toBe('motivation');
+    await new Promise((r) => setTimeout(r, 1500));
+    clients.forEach((c) => {
+      expect(c.of('revealed')).toHaveLength(0); // nothing can reach it while cut off
+      expect(heldScene(c)?.seq).toBe(envelope.seq);
+    });
+
+    const framesAtHeal = clients.map((c) => c.frames.length);
+    const healedAt = Date.now();
+    proxy.heal();
+    await eventually(() => clients.forEach((c) => expect(c.of<GatewayStatusEvent>('gateway-status').at(-1)?.stale).toBe(false)), { timeoutMs: 20000 });
+    const freshMs = Date.now() - healedAt;
+    await eventually(
+      () =>
+        clients.forEach((c) => {
+          // The missed reveal is held once: as a late `revealed` frame or in the refreshed snapshot (whichever the
+          // gateway's feeds bring first; the KV snapshot usually wins, and the replayed event is then dropped).
+          const frames = c.of<RevealedEvent>('revealed').map((r) => r.categoryId);
+          expect(frames.length).toBeLessThanOrEqual(1);
+          const snapshot = c.of<SnapshotEvent>('snapshot').at(-1)!;
+          expect([...frames, ...snapshot.results.map((r) => r.categoryId)]).toContain(gota.id);
+          expect(heldScene(c)).toMatchObject({ seq: motivation.seq, kind: 'motivation' });
+        }),
+      { timeoutMs: 20000 },
+    );
+    const caughtUpMs = Date.now() - healedAt;
+    const caughtUpBy = clients.map((c) => c.frames.slice(framesAtHeal[clients.indexOf(c)]).map((f) => f.event).filter((e) => e !== 'gateway-status'));
+    await new Promise((r) => setTimeout(r, 1500));
+    clients.forEach((c) => expect(c.of('revealed').length).toBeLessThanOrEqual(1));
+    const late = await connectLive(system.gatewayUrl, { ceremony: SLUG });
+    clients.push(late);
+    expect(late.of<SnapshotEvent>('snapshot')[0]).toMatchObject({ scene: { seq: motivation.seq, kind: 'motivation' } });
+    expect(late.of<SnapshotEvent>('snapshot')[0].results.map((r) => r.categoryId)).toEqual([gota.id]);
+    observe('7', { staleNoticedAfterCutMs: noticedMs, perClientMs: stale, missedWhileCut: { reveal: winner.seq, scene: motivation.seq }, freshAfterHealMs: freshMs, caughtUpAfterHealMs: caughtUpMs, caughtUpBy });
+  });
+});
