@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { MessagingModule, NatsBus, type DomainServiceConfig } from '#messaging';
+import { MessagingModule, NatsBus, natsAuthOf, type DomainServiceConfig } from '#messaging';
 import { HealthModule, MetricsController } from '#observability';
 import { migrate } from '#persistence';
 import { CeremoniesHandler } from './ceremonies/ceremonies.handler.js';
@@ -9,6 +9,7 @@ import { CuesController } from './cues/cues.controller.js';
 import { CuesService } from './cues/cues.service.js';
 import { announcementsDataSource, SCHEMA } from './data-source.js';
 import { EnvelopesHandler } from './envelopes/envelopes.handler.js';
+import { SnapshotReconciler } from './show/snapshot-reconciler.js';
 
 @Module({})
 export class AnnouncementsModule {
@@ -24,7 +25,7 @@ export class AnnouncementsModule {
             return dataSource;
           },
         }),
-        MessagingModule.forService({ service: 'announcements', natsUrl: config.natsUrl, replicas: config.replicas }),
+        MessagingModule.forService({ service: 'announcements', natsUrl: config.natsUrl, replicas: config.replicas, natsAuth: natsAuthOf('announcements', config) }),
         HealthModule.register({
           inject: [NatsBus, DataSource],
           useFactory: (bus: NatsBus, ds: DataSource) => [
@@ -34,7 +35,7 @@ export class AnnouncementsModule {
         }),
       ],
       controllers: [CuesController, MetricsController],
-      providers: [CuesService, CeremoniesHandler, EnvelopesHandler],
+      providers: [CuesService, CeremoniesHandler, EnvelopesHandler, SnapshotReconciler],
     };
   }
 }

@@ -26,6 +26,8 @@ export function gatewayConfig(env: GatewayEnv): GatewayConfig {
     webDist,
     publicRateLimitPerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE ?? 600,
     trustProxy: env.TRUST_PROXY ?? 'loopback, linklocal, uniquelocal',
+    natsUser: env.NATS_USER,
+    natsPassword: env.NATS_PASSWORD,
     instance: `${hostname()}-${process.pid}`,
   };
 }

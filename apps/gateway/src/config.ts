@@ -28,6 +28,12 @@ export class GatewayEnv {
   /** Express "trust proxy": which proxies may set X-Forwarded-For (default: private networks only). */
   @IsOptional() @IsString()
   TRUST_PROXY?: string;
+
+  @IsOptional() @IsString()
+  NATS_USER?: string;
+
+  @IsOptional() @IsString()
+  NATS_PASSWORD?: string;
 }
 
 export interface GatewayConfig {
@@ -39,6 +45,8 @@ export interface GatewayConfig {
   webDist: string | null;
   publicRateLimitPerMinute: number;
   trustProxy: string;
+  natsUser?: string;
+  natsPassword?: string;
   /** Instance name, for NATS connection names and logs. */
   instance: string;
 }

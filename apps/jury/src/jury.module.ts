@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { MessagingModule, NatsBus, type DomainServiceConfig } from '#messaging';
+import { MessagingModule, NatsBus, natsAuthOf, type DomainServiceConfig } from '#messaging';
 import { HealthModule, MetricsController } from '#observability';
 import { migrate } from '#persistence';
 import { AuditController } from './audit/audit.controller.js';
@@ -32,7 +32,7 @@ export class JuryModule {
             return dataSource;
           },
         }),
-        MessagingModule.forService({ service: 'jury', natsUrl: config.natsUrl, replicas: config.replicas }),
+        MessagingModule.forService({ service: 'jury', natsUrl: config.natsUrl, replicas: config.replicas, natsAuth: natsAuthOf('jury', config) }),
         HealthModule.register({
           inject: [NatsBus, DataSource],
           useFactory: (bus: NatsBus, ds: DataSource) => [

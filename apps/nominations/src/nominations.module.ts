@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { MessagingModule, NatsBus, type DomainServiceConfig } from '#messaging';
+import { MessagingModule, NatsBus, natsAuthOf, type DomainServiceConfig } from '#messaging';
 import { HealthModule, MetricsController } from '#observability';
 import { migrate } from '#persistence';
 import { AccessController } from './access/access.controller.js';
@@ -28,7 +28,7 @@ export class NominationsModule {
             return dataSource;
           },
         }),
-        MessagingModule.forService({ service: 'nominations', natsUrl: config.natsUrl, replicas: config.replicas }),
+        MessagingModule.forService({ service: 'nominations', natsUrl: config.natsUrl, replicas: config.replicas, natsAuth: natsAuthOf('nominations', config) }),
         HealthModule.register({
           inject: [NatsBus, DataSource],
           useFactory: (bus: NatsBus, ds: DataSource) => [

@@ -4,6 +4,7 @@ import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import { createLogger, PinoNestLogger } from '#observability';
+import { natsAuthOptions, type NatsAuth } from './nats-bus.js';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -23,6 +24,12 @@ export class DomainServiceEnv {
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(5)
   JETSTREAM_REPLICAS?: number;
+
+  @IsOptional() @IsString()
+  NATS_USER?: string;
+
+  @IsOptional() @IsString()
+  NATS_PASSWORD?: string;
 }
 
 export interface DomainServiceConfig {
@@ -30,6 +37,8 @@ export interface DomainServiceConfig {
   databaseUrl: string;
   port: number;
   replicas: number;
+  natsUser?: string;
+  natsPassword?: string;
 }
 
 export function domainConfig(env: DomainServiceEnv, defaultPort: number): DomainServiceConfig {
@@ -38,7 +47,13 @@ export function domainConfig(env: DomainServiceEnv, defaultPort: number): Domain
     databaseUrl: env.DATABASE_URL,
     port: env.PORT ?? defaultPort,
     replicas: env.JETSTREAM_REPLICAS ?? 1,
+    natsUser: env.NATS_USER,
+    natsPassword: env.NATS_PASSWORD,
   };
+}
+
+export function natsAuthOf(service: string, config: Pick<DomainServiceConfig, 'natsUser' | 'natsPassword'>): NatsAuth {
+  return { user: config.natsUser, pass: config.natsPassword, service };
 }
 
 /**
@@ -49,7 +64,17 @@ export async function startDomainService(service: string, module: unknown, confi
   const logger = createLogger(service);
   const app = await NestFactory.create(module as never, { logger: new PinoNestLogger(logger), abortOnError: false });
   app.connectMicroservice<MicroserviceOptions>(
-    { transport: Transport.NATS, options: { servers: config.natsUrl.split(','), queue: service, name: `${service}-rpc`, maxReconnectAttempts: -1, reconnectTimeWait: 500 } },
+    {
+      transport: Transport.NATS,
+      options: {
+        servers: config.natsUrl.split(','),
+        queue: service,
+        name: `${service}-rpc`,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 500,
+        ...natsAuthOptions(natsAuthOf(service, config)),
+      },
+    },
     { inheritAppConfig: true },
   );
   app.enableShutdownHooks();

@@ -118,7 +118,8 @@ export class EventConsumer {
       } catch (error) {
         const deliveries = msg.info.deliveryCount;
         const max = this.options.maxDeliveries ?? 5;
-        const eventId = typeof raw === 'object' && raw !== null ? String((raw as { id?: unknown }).id ?? '') || null : null;
+        const rawId = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
+        const eventId = typeof rawId === 'string' && rawId.length > 0 ? rawId : null;
         if (error instanceof PoisonMessage || deliveries >= max) {
           await this.park(msg, eventId, (error as Error).message);
         } else {

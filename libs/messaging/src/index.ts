@@ -10,3 +10,4 @@ export * from './validation.js';
 export * from './service-client.js';
 export * from './messaging.module.js';
 export * from './bootstrap.js';
+export * from './jetstream-reconciler.js';

@@ -4,16 +4,20 @@ import { DataSource } from 'typeorm';
 import type { EventSubject } from '#contracts';
 import { createLogger } from '#observability';
 import { EventConsumer, type BoundHandler } from './event-consumer.js';
-import { NatsBus } from './nats-bus.js';
+import { NatsBus, type NatsAuth } from './nats-bus.js';
 import { ON_EVENT } from './on-event.js';
 import { Outbox } from './outbox.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { ServiceClient } from './service-client.js';
 import { ensureKvBuckets, ensureStreams } from './streams.js';
+import { JetStreamReconciler } from './jetstream-reconciler.js';
+import { OutboxMessage } from './entities.js';
 
 export interface MessagingOptions {
   service: string;
   natsUrl: string;
+  /** NATS user, password and inbox service name (all optional: local runs use an open server). */
+  natsAuth?: NatsAuth;
   /** JetStream replicas for streams and buckets (3 on a cluster). */
   replicas?: number;
   relayPollMs?: number;
@@ -34,6 +38,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     private readonly dataSource: DataSource,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
+    private readonly reconciler: JetStreamReconciler,
   ) {
     this.logger = createLogger(options.service);
   }
@@ -53,6 +58,15 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
         handlers.set(subject, (method as BoundHandler).bind(instance));
       }
     }
+    // A reset JetStream store lost every event this service published: publish its outbox again (same
+    // msgIDs; consumers are idempotent, screens drop what they hold). Registered first, so the events are
+    // queued before anything a service re-puts after them (e.g. announcements' show snapshots).
+    this.reconciler.onStoreReset(async () => {
+      const table = this.dataSource.getRepository(OutboxMessage).metadata.tablePath;
+      await this.dataSource.query(`UPDATE ${table} SET published_at = NULL WHERE kind = 'event' AND published_at IS NOT NULL`);
+      this.relay.kick();
+    });
+    await this.reconciler.start();
     this.relay.start();
     if (handlers.size) {
       this.consumer = new EventConsumer(this.bus, this.dataSource, this.logger, {
@@ -66,6 +80,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.reconciler.stop();
     await this.consumer?.stop();
     await this.relay.stop();
     await this.bus.drain();
@@ -95,7 +110,7 @@ export class MessagingModule {
         {
           provide: NatsBus,
           useFactory: async () => {
-            const bus = await NatsBus.connect(options.natsUrl, options.service, createLogger(options.service));
+            const bus = await NatsBus.connect(options.natsUrl, options.service, createLogger(options.service), options.natsAuth);
             await ensureStreams(bus.jsm, options.replicas ?? 1);
             await ensureKvBuckets(bus.kvm, options.replicas ?? 1);
             return bus;
@@ -106,11 +121,16 @@ export class MessagingModule {
           inject: [DataSource, NatsBus],
           useFactory: (ds: DataSource, bus: NatsBus) => new OutboxRelay(ds, bus, createLogger(options.service), { pollIntervalMs: options.relayPollMs }),
         },
+        {
+          provide: JetStreamReconciler,
+          inject: [NatsBus],
+          useFactory: (bus: NatsBus) => new JetStreamReconciler(bus, createLogger(options.service), options.replicas ?? 1),
+        },
         { provide: Outbox, inject: [DataSource, OutboxRelay], useFactory: (ds: DataSource, relay: OutboxRelay) => new Outbox(ds, relay) },
         { provide: ServiceClient, inject: [NatsBus], useFactory: (bus: NatsBus) => new ServiceClient(bus) },
         MessagingLifecycle,
       ],
-      exports: [NatsBus, Outbox, OutboxRelay, ServiceClient],
+      exports: [NatsBus, Outbox, OutboxRelay, ServiceClient, JetStreamReconciler],
     };
   }
 
@@ -121,7 +141,7 @@ export class MessagingModule {
       global: true,
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
-        { provide: NatsBus, useFactory: () => NatsBus.connect(options.natsUrl, options.service, createLogger(options.service)) },
+        { provide: NatsBus, useFactory: () => NatsBus.connect(options.natsUrl, options.service, createLogger(options.service), options.natsAuth) },
         { provide: ServiceClient, inject: [NatsBus], useFactory: (bus: NatsBus) => new ServiceClient(bus) },
         BusLifecycle,
       ],

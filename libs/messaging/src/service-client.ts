@@ -42,13 +42,18 @@ export class ServiceClient {
         observe('timeout');
         throw LaurelError.unavailable(`the ${service} service did not answer within ${timeout} ms`, { service });
       }
+      if (/max_payload|payload size/i.test((error as Error).message)) {
+        observe('too_large');
+        throw new LaurelError(413, `the request is too large to pass to the ${service} service (over the NATS message limit of ${this.bus.nc.info?.max_payload ?? 'unknown'} bytes)`);
+      }
       observe('error');
       throw LaurelError.unavailable(`cannot reach the ${service} service: ${(error as Error).message}`, { service });
     }
     if (reply.err !== undefined && reply.err !== null) {
       observe('rejected');
       if (isLaurelErrorBody(reply.err)) throw new LaurelError(reply.err.statusCode, reply.err.message, reply.err.details);
-      const message = typeof reply.err === 'object' && reply.err && 'message' in reply.err ? String((reply.err as { message: unknown }).message) : String(reply.err);
+      const inner = typeof reply.err === 'object' && reply.err !== null ? (reply.err as { message?: unknown }).message : reply.err;
+      const message = typeof inner === 'string' ? inner : JSON.stringify(inner);
       throw new LaurelError(500, `${service}: ${message}`);
     }
     observe('ok');

@@ -22,7 +22,8 @@ export function toBody(exception: unknown): LaurelErrorBody {
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const res = exception.getResponse();
-    const message = typeof res === 'string' ? res : Array.isArray((res as { message?: unknown }).message) ? ((res as { message: string[] }).message).join('; ') : String((res as { message?: unknown }).message ?? exception.message);
+    const raw = typeof res === 'string' ? res : (res as { message?: unknown }).message;
+    const message = typeof raw === 'string' ? raw : Array.isArray(raw) ? raw.map((m) => JSON.stringify(m)).join('; ') : exception.message;
     return { statusCode: status, error: errorName(status), message };
   }
   const err = exception as { type?: string; status?: number; message?: string };

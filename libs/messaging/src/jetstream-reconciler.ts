@@ -1,0 +1,78 @@
+import type { Logger } from 'pino';
+import { STREAMS } from '#contracts';
+import type { NatsBus } from './nats-bus.js';
+import { ensureKvBuckets, ensureStreams } from './streams.js';
+
+export type StoreResetListener = () => Promise<void>;
+
+/**
+ * Keeps the declared JetStream state (streams, KV buckets) in place for as long as the service runs,
+ * not only at boot: after every NATS reconnect and on a slow timer it re-declares what is missing. If
+ * the streams were created anew since it last looked (the JetStream store was lost or wiped), it tells
+ * its listeners, which rebuild what lived there from the service's own Postgres (outbox, snapshots).
+ */
+export class JetStreamReconciler {
+  private readonly listeners: StoreResetListener[] = [];
+  private created: string | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly bus: NatsBus,
+    private readonly logger: Logger,
+    private readonly replicas = 1,
+    private readonly intervalMs = 10_000,
+  ) {}
+
+  /** Called (in order) after the store was found reset and the streams and buckets declared again. */
+  onStoreReset(listener: StoreResetListener): void {
+    this.listeners.push(listener);
+  }
+
+  async start(): Promise<void> {
+    this.created = await this.streamsCreated();
+    void (async () => {
+      for await (const status of this.bus.nc.status()) {
+        if (this.stopped) return;
+        if (status.type === 'reconnect') void this.reconcile();
+      }
+    })();
+    this.timer = setInterval(() => void this.reconcile(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** One pass (never two at once): declare what is missing; on a reset store, run the listeners. */
+  reconcile(): Promise<void> {
+    if (this.stopped || this.bus.nc.isClosed()) return Promise.resolve();
+    this.running ??= this.pass().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    try {
+      await ensureStreams(this.bus.jsm, this.replicas);
+      await ensureKvBuckets(this.bus.kvm, this.replicas);
+      const created = await this.streamsCreated();
+      if (this.created !== null && created !== this.created) {
+        this.logger.warn({ was: this.created, now: created }, 'JetStream store was reset: rebuilding stream state from Postgres');
+        for (const listener of this.listeners) await listener();
+      }
+      this.created = created;
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'JetStream reconcile failed; will retry');
+    }
+  }
+
+  /** The creation times of the declared streams: they change only when a stream is created anew. */
+  private async streamsCreated(): Promise<string> {
+    const times: string[] = [];
+    for (const s of Object.values(STREAMS)) times.push((await this.bus.jsm.streams.info(s.name)).created);
+    return times.join('|');
+  }
+}
