@@ -2,6 +2,7 @@
 // Entry point behind ./laurel (which makes sure node_modules is installed first).
 import { run } from './lib/run.mjs';
 import { test } from './lib/test.mjs';
+import { rehearse } from './lib/rehearse.mjs';
 
 const USAGE = `usage:
   ./laurel run [--demo] [--infra-only] [--no-build] [--raw-logs] [--without svc,…]
@@ -14,7 +15,11 @@ const USAGE = `usage:
       --without a,b leave services out (e.g. to run one from an editor against the rest)
   ./laurel test [typecheck|lint|depcruise|deploy|nats-perms|build:web|jest …] [-- <jest args>]
       typecheck, lint, dependency rules, deployment files, NATS permissions, web build,
-      unit + e2e tests; stops at the first failure`;
+      unit + e2e tests; stops at the first failure
+  ./laurel rehearse [--url http://127.0.0.1:3000] [--slug <slug>]
+      against a running system (./laurel run in another terminal): the 2017 gala end to end, headless —
+      jurors score so the real winners win, chairs seal the real motivations, every scene and reveal is
+      cued; prints each step and how long each reveal took to reach a stage screen and the audience`;
 
 const [command, ...args] = process.argv.slice(2);
 switch (command) {
@@ -23,6 +28,9 @@ switch (command) {
     break;
   case 'test':
     process.exitCode = await test(args);
+    break;
+  case 'rehearse':
+    process.exitCode = await rehearse(args);
     break;
   case undefined:
   case 'help':
