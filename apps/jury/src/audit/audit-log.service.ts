@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor, AuditVerification } from '#contracts';
-import { appendEntry, verifyChain, type AuditEntry, type JsonValue } from './audit-chain.js';
+import { appendEntry, GENESIS_PREV_HASH, verifyChain, type AuditEntry, type JsonValue } from './audit-chain.js';
 import { AuditHead, AuditRow } from './audit.entities.js';
 
 /** Who did it, as recorded: `admin`, `juror:<id>` or `system` (event handlers). */
@@ -12,7 +12,7 @@ export function actorLabel(actor: Actor | 'system'): string {
 
 /**
  * Appends to a ceremony's hash-chained jury audit log inside the caller's transaction. Appends for one
- * ceremony are serialized by a transaction-scoped advisory lock, taken last in every transaction (after
+ * ceremony are serialized by a row lock on the ceremony's head row, taken last in every transaction (after
  * the panel row), so the chain never forks and lock order cannot deadlock.
  */
 @Injectable()
@@ -20,12 +20,25 @@ export class AuditLog {
   constructor(private readonly dataSource: DataSource) {}
 
   async append(manager: EntityManager, ceremonyId: string, actor: Actor | 'system', action: string, subject: string, data: JsonValue): Promise<AuditEntry> {
-    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`laurel-jury-audit:${ceremonyId}`]);
-    // The head row holds the last entry's seq and hash: all appending needs, without reading the entry.
-    const head = await manager.findOne(AuditHead, { where: { ceremonyId } });
-    const entry = appendEntry(head, { ceremonyId, actor: actorLabel(actor), action, subject, data, at: new Date().toISOString() });
-    await manager.insert(AuditRow, { ...entry, data: entry.data as object });
-    await manager.upsert(AuditHead, { ceremonyId, seq: entry.seq, hash: entry.hash }, ['ceremonyId']);
+    const heads = manager.getRepository(AuditHead).metadata.tablePath;
+    const log = manager.getRepository(AuditRow).metadata.tablePath;
+    // The head row (last seq and hash) is the chain's lock: held until commit, so appends never fork.
+    // Two round trips while it is held; callers append last in their transaction to keep that window short.
+    const lockHead = () => manager.query<{ seq: number; hash: string }[]>(`SELECT seq, hash FROM ${heads} WHERE ceremony_id = $1 FOR UPDATE`, [ceremonyId]);
+    let [head] = await lockHead();
+    if (!head) {
+      // A new chain: its head starts at the genesis (seq 0), created once even when two appends race for it.
+      await manager.query(`INSERT INTO ${heads} (ceremony_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING`, [ceremonyId, GENESIS_PREV_HASH]);
+      [head] = await lockHead();
+    }
+    const entry = appendEntry(head.seq === 0 ? null : head, { ceremonyId, actor: actorLabel(actor), action, subject, data, at: new Date().toISOString() });
+    await manager.query(
+      `WITH entry AS (
+         INSERT INTO ${log} (ceremony_id, seq, actor, action, subject, data, at, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)
+       )
+       UPDATE ${heads} SET seq = $2, hash = $9 WHERE ceremony_id = $1`,
+      [ceremonyId, entry.seq, entry.actor, entry.action, entry.subject, JSON.stringify(entry.data), entry.at, entry.prevHash, entry.hash],
+    );
     return entry;
   }
 

@@ -87,8 +87,8 @@ export class BallotsService {
         state.category.frozenAt = now;
         await manager.update(JuryCategory, { id: state.category.id }, { frozenAt: now });
       }
-      await this.audit.append(manager, state.ceremony.id, command.actor, 'ballot.locked', `ballot:${juror.id}`, { categoryId: state.category.id, scores });
       await this.panels.publishProgress(manager, state);
+      await this.audit.append(manager, state.ceremony.id, command.actor, 'ballot.locked', `ballot:${juror.id}`, { categoryId: state.category.id, scores });
       return view(ballot, juror.id, state.category.id, juror.createdAt);
     });
   }
@@ -108,8 +108,8 @@ export class BallotsService {
       ballot!.lockedAt = null;
       ballot!.updatedAt = now;
       await manager.update(Ballot, { jurorId: juror.id }, { lockedAt: null, updatedAt: now });
-      await this.audit.append(manager, state.ceremony.id, command.actor, 'ballot.reopened', `ballot:${juror.id}`, { categoryId: state.category.id, reason: command.reason.trim() });
       await this.panels.publishProgress(manager, state);
+      await this.audit.append(manager, state.ceremony.id, command.actor, 'ballot.reopened', `ballot:${juror.id}`, { categoryId: state.category.id, reason: command.reason.trim() });
       return view(ballot, juror.id, state.category.id, juror.createdAt);
     });
   }

@@ -52,6 +52,7 @@ export class JurorsService {
       });
       await manager.save(juror);
       const flagged = await this.panels.flagAffiliations(manager, state.category, [juror]);
+      await this.panels.publishProgress(manager, { ...state, jurors: [...state.jurors, juror], conflicts: [...state.conflicts, ...flagged] });
       await this.audit.append(manager, state.ceremony.id, by, 'juror.added', `juror:${juror.id}`, {
         categoryId: state.category.id,
         name: juror.name,
@@ -61,7 +62,6 @@ export class JurorsService {
         overrideReason: state.category.frozenAt ? command.overrideReason! : null,
         flaggedConflicts: flagged.map((c) => ({ nomineeId: c.nomineeId, reason: c.reason })),
       });
-      await this.panels.publishProgress(manager, { ...state, jurors: [...state.jurors, juror], conflicts: [...state.conflicts, ...flagged] });
       return { id: juror.id };
     });
   }
@@ -80,6 +80,12 @@ export class JurorsService {
       await manager.delete(Ballot, { jurorId: juror.id });
       await manager.delete(Conflict, { jurorId: juror.id });
       await manager.delete(Juror, { id: juror.id });
+      await this.panels.publishProgress(manager, {
+        ...state,
+        jurors: state.jurors.filter((j) => j.id !== juror.id),
+        ballots: state.ballots.filter((b) => b.jurorId !== juror.id),
+        conflicts: state.conflicts.filter((c) => c.jurorId !== juror.id),
+      });
       await this.audit.append(manager, state.ceremony.id, by, 'juror.removed', `juror:${juror.id}`, {
         categoryId: state.category.id,
         name: juror.name,
@@ -87,12 +93,6 @@ export class JurorsService {
         overrideReason: state.category.frozenAt ? command.overrideReason! : null,
         ballot: ballot ? { scores: ballot.scores, lockedAt: ballot.lockedAt?.toISOString() ?? null } : null,
         conflicts: conflicts.map((c) => ({ nomineeId: c.nomineeId, reason: c.reason, source: c.source })),
-      });
-      await this.panels.publishProgress(manager, {
-        ...state,
-        jurors: state.jurors.filter((j) => j.id !== juror.id),
-        ballots: state.ballots.filter((b) => b.jurorId !== juror.id),
-        conflicts: state.conflicts.filter((c) => c.jurorId !== juror.id),
       });
       return { removed: true };
     });
@@ -145,13 +145,13 @@ export class JurorsService {
         delete scores[command.nomineeId];
         await manager.update(Ballot, { jurorId: juror.id }, { scores, updatedAt: new Date() });
       }
+      const after = await this.panels.stateOf(manager, state.ceremony, state.category);
+      await this.panels.publishProgress(manager, after); // a juror conflicted with every nominee is recused: the total changes
       await this.audit.append(manager, state.ceremony.id, command.actor, 'conflict.declared', `juror:${juror.id}`, {
         categoryId: state.category.id,
         nomineeId: command.nomineeId,
         reason: command.reason,
       });
-      const after = await this.panels.stateOf(manager, state.ceremony, state.category);
-      await this.panels.publishProgress(manager, after); // a juror conflicted with every nominee is recused: the total changes
       return { declared: true };
     });
   }

@@ -85,12 +85,12 @@ export class PanelsHandler {
     await manager.save(category);
     const jurors = await manager.find(Juror, { where: { categoryId: category.id } });
     const flagged = await this.panels.flagAffiliations(manager, category, jurors);
+    const ceremony = await this.panels.ceremony(manager, category.ceremonyId);
+    await this.panels.publishProgress(manager, await this.panels.stateOf(manager, ceremony, category));
     await this.audit.append(manager, category.ceremonyId, 'system', 'shortlist.received', `category:${category.id}`, {
       eventId: event.id,
       nominees: category.nominees.map((n) => n.id),
       flaggedConflicts: flagged.map((c) => ({ jurorId: c.jurorId, nomineeId: c.nomineeId, reason: c.reason })),
     });
-    const ceremony = await this.panels.ceremony(manager, category.ceremonyId);
-    await this.panels.publishProgress(manager, await this.panels.stateOf(manager, ceremony, category));
   }
 }

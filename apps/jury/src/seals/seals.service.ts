@@ -56,8 +56,8 @@ export class SealsService {
         commitment: sealed.commitment,
         sealedAt: at,
       });
-      await this.audit.append(manager, ceremonyId, command.actor, 'verdict.sealed', `category:${state.category.id}`, { commitment: sealed.commitment, sealedAt: at });
       await this.panels.publishProgress(manager, { ...state, verdict: { ...verdict, sealedAt, commitment: sealed.commitment } });
+      await this.audit.append(manager, ceremonyId, command.actor, 'verdict.sealed', `category:${state.category.id}`, { commitment: sealed.commitment, sealedAt: at });
       return { commitment: sealed.commitment, sealedAt: at };
     });
   }
