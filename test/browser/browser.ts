@@ -13,7 +13,8 @@ import type { OutcomeResult } from '../support/fixtures.js';
 import type { TestSystem } from '../support/system.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** `./laurel test` finds (or installs) Debian's chromium and passes it as CHROMIUM_BIN. */
+export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 
 /** The pages are served from dist/web: the test command builds them first (`./laurel test`). */
 export function requireWebBuild(): void {
@@ -75,7 +76,7 @@ export async function waitForText(page: Page, selector: string, expected: string
     );
   } catch (error) {
     const seen = await page.evaluate((sel) => [...document.querySelectorAll(sel)].map((el) => (el.textContent ?? '').replace(/\s+/g, ' ').trim()), selector).catch(() => []);
-    throw new Error(`${page.url()}: no "${selector}" with text ${mode} ${String(expected)}; saw ${JSON.stringify(seen)} (${(error as Error).message.split('\n')[0]})`);
+    throw new Error(`${page.url()}: no "${selector}" with text ${mode} ${String(expected)}; saw ${JSON.stringify(seen)} (${(error as Error).message.split('\n')[0]})`, { cause: error });
   }
   return page.evaluate((sel) => (document.querySelector(sel)?.textContent ?? '').replace(/\s+/g, ' ').trim(), selector);
 }
@@ -103,7 +104,7 @@ export function pageTexts(page: Page): Promise<{ text: string; contexts: string[
 }
 
 /** Texts of the elements that name a winner (stage, presenter, press, public, closing list). */
-export const WINNER_CONTEXTS = '.winner-name, .motivation-winner, .press-winner, .pub-winner, .pm-winner-name, .cw-name, .motivation-text, .press-motivation, .pub-motivation, .pm-motivation';
+export const WINNER_CONTEXTS = '.press-release-text, .winner-name, .motivation-winner, .press-winner, .pub-winner, .pm-winner-name, .cw-name, .motivation-text, .press-motivation, .pub-motivation, .pm-motivation';
 
 export function winnerContextTexts(page: Page): Promise<string[]> {
   return page.evaluate((sel) => [...document.querySelectorAll(sel)].map((el) => (el.textContent ?? '').replace(/\s+/g, ' ').trim()), WINNER_CONTEXTS);

@@ -281,6 +281,8 @@ describe('the 2017 gala in a browser', () => {
       await waitForText(press, `${card} .press-motivation`, motivation);
       await press.waitForSelector(`${card} .verify.ok`);
       await waitForText(press, `${card} .verify code`, seals.get(categoryId)!.commitment);
+      // The press release came with the reveal, never before.
+      await waitForText(press, `${card} .press-release-text`, `${name} vinner ${categoryName}`, { mode: 'contains' });
       // Public: the live result and the archive card.
       await waitForText(publicPage, '.pub-live .pub-winner', name);
       await waitForText(publicPage, '.pub-live .pub-motivation', motivation);
@@ -293,6 +295,18 @@ describe('the 2017 gala in a browser', () => {
         await waitForText(stage, `${s} .welcome-title`, 'Kvalitetsmässan 2017');
         await waitForText(stage, `${s} .welcome-meta`, 'GöteborgsOperan', { mode: 'contains' });
       });
+      // A broadcast canvas: no scrollbars, no cursor, and the 1920×1080 stage fills the output.
+      expect(
+        await stage.evaluate(() => {
+          const root = document.documentElement;
+          const box = document.querySelector('.stage')!.getBoundingClientRect();
+          return {
+            scrolls: root.scrollWidth > root.clientWidth || root.scrollHeight > root.clientHeight,
+            cursor: getComputedStyle(document.body).cursor,
+            size: [Math.round(box.width), Math.round(box.height)],
+          };
+        }),
+      ).toEqual({ scrolls: false, cursor: 'none', size: [1920, 1080] });
       await expectNoSpoilers('welcome');
 
       const categories = [...gala.view.categories].sort((a, b) => a.order - b.order);
@@ -382,9 +396,10 @@ describe('the 2017 gala in a browser', () => {
       const control = await open(LAPTOP, `${system.gatewayUrl}/control/${gala.slug}?token=${encodeURIComponent(producer)}`);
       await stage.waitForSelector('.net-dot[data-state="connected"]');
 
+      // This producer works from the keyboard: → for next, R then Enter for a reveal.
       const next = async (kind: string) => {
         await control.waitForSelector('.cue-next:not(:disabled)');
-        await control.locator('.cue-next').click();
+        await control.keyboard.press('ArrowRight');
         await control.waitForSelector(`.ros-row.current[data-kind="${kind}"]`);
       };
       for (const kind of ['welcome', 'category', 'nominees', 'envelope']) await next(kind);
@@ -399,9 +414,9 @@ describe('the 2017 gala in a browser', () => {
       expect(await stage.locator('.stage-alert.show').count()).toBe(0);
 
       // Meanwhile the producer reveals (confirmed) and moves on to the motivation.
-      await control.locator('.cue-reveal').click();
+      await control.keyboard.press('r');
       await waitForText(control, 'dialog.reveal-dialog .reveal-cat', category.name);
-      await control.locator('dialog.reveal-dialog[open] .dialog-actions .btn-gold').click();
+      await control.keyboard.press('Enter');
       await control.waitForSelector('.ros-row.current[data-kind="winner"]');
       await next('motivation');
       // The stage has not seen any of it.

@@ -28,6 +28,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
   const results = new Map<string, Result>();
   const verified = new Map<string, boolean>();
   const fresh = new Set<string>();
+  /** Press releases the reader has opened stay open when the list re-renders. */
+  const openReleases = new Set<string>();
 
   const list = h('div', { class: 'press-list' });
   const csv = h('a', { class: 'btn btn-gold', href: csvUrl(ceremony), download: `${ceremony}-resultat.csv` }, `↓ ${t('downloadCsv')}`);
@@ -81,19 +83,39 @@ export function mount(root: HTMLElement, ceremony: string): void {
           ),
         );
         if (r) {
-          const copyBtn = h('button', { class: 'btn btn-sm copy-btn', type: 'button' }, t('copy'));
-          copyBtn.addEventListener('click', () => {
-            void (async () => {
-              if (await copyText(copyBlock(r))) {
-                copyBtn.textContent = t('copied');
-                copyBtn.classList.add('done');
-                setTimeout(() => {
-                  copyBtn.textContent = t('copy');
-                  copyBtn.classList.remove('done');
-                }, 2000);
-              }
-            })();
-  });
+          const copyButton = (label: string, text: () => string): HTMLButtonElement => {
+            const btn = h('button', { class: 'btn btn-sm copy-btn', type: 'button' }, label);
+            btn.addEventListener('click', () => {
+              void (async () => {
+                if (await copyText(text())) {
+                  btn.textContent = t('copied');
+                  btn.classList.add('done');
+                  setTimeout(() => {
+                    btn.textContent = label;
+                    btn.classList.remove('done');
+                  }, 2000);
+                }
+              })();
+            });
+            return btn;
+          };
+          const copyBtn = copyButton(t('copy'), () => copyBlock(r));
+          const release = r.pressRelease
+            ? h(
+                'details',
+                {
+                  class: 'press-release',
+                  open: openReleases.has(c.id),
+                  toggle: (e: Event) => {
+                    if ((e.currentTarget as HTMLDetailsElement).open) openReleases.add(c.id);
+                    else openReleases.delete(c.id);
+                  },
+                },
+                h('summary', null, t('pressRelease')),
+                h('div', { class: 'press-release-text', lang: 'sv' }, r.pressRelease),
+                copyButton(t('copyPressRelease'), () => r.pressRelease ?? ''),
+              )
+            : null;
           append(
             card,
             [h('div', { class: 'eyebrow-s' }, t('theWinner')),
@@ -102,6 +124,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
             h('div', { class: 'eyebrow-s' }, t('motivation')),
             h('blockquote', { class: 'serif press-motivation' }, r.motivation),
             h('div', { class: 'row' }, copyBtn, h('span', { class: 'muted small' }, t('revealedAt', { time: formatTime(r.revealedAt) }))),
+            release,
             h(
               'div',
               { class: `verify ${v === undefined ? 'pending' : v ? 'ok' : 'bad'}`, role: 'status' },
