@@ -70,7 +70,9 @@ export class EventConsumer {
     while (!this.stopping) {
       try {
         const consumer = await this.bus.js.consumers.get(stream, durable);
-        const messages = await consumer.consume({ max_messages: 100, expires: 5000 });
+        // Abort (and so recreate below) when the consumer or stream is gone, e.g. after the JetStream store was
+        // reset; without it the iterator keeps pulling from a consumer that no longer exists, silently.
+        const messages = await consumer.consume({ max_messages: 100, expires: 5000, abort_on_missing_resource: true });
         this.subscriptions.push(messages);
         // stop() may have run while the consumer was being fetched.
         if (this.stopping) {

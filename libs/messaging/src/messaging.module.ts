@@ -58,12 +58,13 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
         handlers.set(subject, (method as BoundHandler).bind(instance));
       }
     }
-    // A reset JetStream store lost every event this service published: publish its outbox again (same
-    // msgIDs; consumers are idempotent, screens drop what they hold). Registered first, so the events are
-    // queued before anything a service re-puts after them (e.g. announcements' show snapshots).
+    // A reset JetStream store lost every event and KV value this service published (events, show
+    // snapshots, access grants): publish its outbox again, in order (same msgIDs; consumers are
+    // idempotent, screens drop what they hold; the last put of each KV key is its latest value).
     this.reconciler.onStoreReset(async () => {
       const table = this.dataSource.getRepository(OutboxMessage).metadata.tablePath;
-      await this.dataSource.query(`UPDATE ${table} SET published_at = NULL WHERE kind = 'event' AND published_at IS NOT NULL`);
+      const rows: unknown[] = await this.dataSource.query(`UPDATE ${table} SET published_at = NULL WHERE published_at IS NOT NULL RETURNING position`);
+      this.logger.warn({ rows: rows.length }, 'outbox queued for publishing again');
       this.relay.kick();
     });
     await this.reconciler.start();

@@ -10,9 +10,33 @@ function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   });
 }
 
+/** Deeper than any contract payload (a ceremony file is ~6 levels); class-transformer recurses, so 10k levels overflowed the stack (500). */
+export const MAX_PAYLOAD_DEPTH = 32;
+/** Keys that class-transformer treats as the class machinery (a `constructor` string crashed it with a TypeError) or that pollute prototypes. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Refuses, before class-transformer sees it, what it cannot handle safely: nesting deeper than
+ * MAX_PAYLOAD_DEPTH and prototype keys anywhere. Iterative, so it cannot overflow the stack itself.
+ */
+export function checkPayloadShape(raw: unknown): void {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: raw, path: '', depth: 0 }];
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_PAYLOAD_DEPTH) throw LaurelError.badRequest(`payload is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`, [{ path: path || '$', message: 'nested too deep' }]);
+    for (const key of Object.keys(value)) {
+      const child = path ? `${path}.${key}` : key;
+      if (FORBIDDEN_KEYS.has(key)) throw LaurelError.badRequest(`the key "${key}" is not allowed`, [{ path: child, message: 'reserved key' }]);
+      stack.push({ value: (value as Record<string, unknown>)[key], path: child, depth: depth + 1 });
+    }
+  }
+}
+
 /** Validates a payload where it enters a service; 400 with each field's problem otherwise. */
 export async function validatePayload<T extends object>(cls: PayloadClass<T>, raw: unknown): Promise<T> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw LaurelError.badRequest('payload must be a JSON object');
+  checkPayloadShape(raw);
   const instance = plainToInstance(cls, raw);
   const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   if (errors.length) {

@@ -87,6 +87,26 @@ export class CuesService {
     return { ceremonyId: ceremony.id, scene, results: results.map((r) => r.view), seals: await this.seals(this.dataSource.manager, ceremony.id) };
   }
 
+  /**
+   * Puts every show's current snapshot into the KV bucket again, from the `shows`/`results` tables
+   * (after the JetStream store was lost). Through the outbox under the show's lock, so it is ordered
+   * after any cue still waiting to be published and never overwritten by an older one.
+   */
+  async reputSnapshots(): Promise<number> {
+    const shows = await this.dataSource.manager.find(Show, { select: { ceremonyId: true, mode: true } });
+    for (const { ceremonyId, mode } of shows) {
+      await this.outbox.transaction(async (manager) => {
+        await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`show:${ceremonyId}:${mode}`]);
+        const show = await manager.findOne(Show, { where: { ceremonyId, mode } });
+        if (!show?.scene) return;
+        const results = await manager.find(Result, { where: { ceremonyId, mode }, order: { seq: 'ASC' } });
+        const snapshot: ShowSnapshot = { ceremonyId, scene: show.scene, results: results.map((r) => r.view), seals: await this.seals(manager, ceremonyId) };
+        await this.outbox.putKv(manager, KV_BUCKETS.show, snapshotKey(ceremonyId, mode), snapshot, randomUUID(), ceremonyId);
+      });
+    }
+    return shows.length;
+  }
+
   async resultsCsv(ref: string): Promise<{ csv: string; filename: string }> {
     const ceremony = await this.findCeremony(ref);
     return { csv: resultsCsv(await this.results(ceremony.id)), filename: `${ceremony.slug}-results.csv` };

@@ -67,14 +67,35 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.state.applySnapshot(snapshot, rehearsal)) this.live.pushSnapshot(snapshot.ceremonyId, rehearsal);
   }
 
+  /**
+   * An ordered consumer resumes after the last stream seq it saw. If the stream was created anew (the
+   * JetStream store was lost and the services republished into an empty stream), that seq is far ahead
+   * and nothing new would come: restart from the beginning of the new stream (the state drops what it holds).
+   */
+  private watchStreamReset(created: string, messages: ConsumerMessages): () => void {
+    const check = async () => {
+      const now = await this.bus.jsm.streams.info(STREAMS.events.name).then((i) => i.created).catch(() => null);
+      if (now && now !== created) {
+        this.logger.warn('the event stream was created anew (JetStream store reset): replaying it from the start');
+        messages.stop();
+      }
+    };
+    const timer = setInterval(() => void check(), 2000);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   private async followEvents(): Promise<void> {
     while (!this.stopped) {
+      let unwatch = () => undefined as void;
       try {
+        const created = (await this.bus.jsm.streams.info(STREAMS.events.name)).created;
         const consumer = await this.bus.js.consumers.get(STREAMS.events.name, {
           filter_subjects: STREAMS.events.subjects[0],
           deliver_policy: DeliverPolicy.All,
         });
         this.messages = await consumer.consume({ max_messages: 500 });
+        unwatch = this.watchStreamReset(created, this.messages);
         for await (const msg of this.messages) {
           try {
             this.route(msg.subject as EventSubject, msg.json<EventEnvelope<never>>());
@@ -85,7 +106,10 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
       } catch (error) {
         if (this.stopped) return;
         this.logger.warn(`event stream unavailable: ${(error as Error).message}; retrying`);
+      } finally {
+        unwatch();
       }
+      if (this.stopped) return;
       await new Promise((r) => setTimeout(r, 1000));
     }
   }

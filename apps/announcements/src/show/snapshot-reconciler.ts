@@ -1,0 +1,21 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { JetStreamReconciler } from '#messaging';
+import { CuesService } from '../cues/cues.service.js';
+
+/** When the JetStream store is found reset, every show's snapshot is put back in KV from Postgres. */
+@Injectable()
+export class SnapshotReconciler implements OnApplicationBootstrap {
+  private readonly logger = new Logger('SnapshotReconciler');
+
+  constructor(
+    private readonly reconciler: JetStreamReconciler,
+    private readonly cues: CuesService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.reconciler.onStoreReset(async () => {
+      const shows = await this.cues.reputSnapshots();
+      this.logger.warn(`show snapshots put back in KV for ${shows} show(s)`);
+    });
+  }
+}
