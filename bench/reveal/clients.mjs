@@ -132,10 +132,19 @@ serveIpc({
   },
 
   /** Waits until every client of the armed round has the frame (or timeoutMs), returns the times. */
-  async collect({ timeoutMs = 30000 }) {
+  async collect({ timeoutMs = 30000, idleMs = 5000 }) {
     const a = armed;
-    if (a.got < a.times.length) {
-      await Promise.race([new Promise((r) => a.waiters.push(r)), sleep(timeoutMs)]);
+    // Every client, or — when some dropped off (reconnecting after a ping timeout on a starved machine) —
+    // nothing new for 5 s; never more than timeoutMs.
+    const until = now() + timeoutMs;
+    let lastGot = -1;
+    let lastChange = now();
+    while (a.got < a.times.length && now() < until) {
+      if (a.got !== lastGot) {
+        lastGot = a.got;
+        lastChange = now();
+      } else if (a.got > 0 && now() - lastChange > idleMs) break;
+      await sleep(50);
     }
     armed = null;
     return { times: Array.from(a.times).filter((t) => !Number.isNaN(t)), missing: a.times.length - a.got, bytes: a.bytes };

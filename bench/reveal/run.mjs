@@ -522,6 +522,7 @@ async function benchN(sys, N) {
       },
     };
     perRound.push(row);
+    saveProgress({ N, partial: true, rounds: perRound });
     log(
       `N=${N} round ${row.round}: pipeline ${fmt(row.pipelineMs)} | system p50 ${fmt(row.system.p50)} p99 ${fmt(row.system.p99)} last ${fmt(row.system.max)} | baseline p99 ${fmt(row.baseline.p99)} last ${fmt(row.baseline.max)} | ratio p99 ${fmt(row.ratioP99, 2)} last ${fmt(row.ratioLast, 2)} | screens p99 ${fmt(row.screens.latency.p99)} spread ${fmt(row.screens.flipSpreadMs, 2)} ms${row.systemMissing ? ` | MISSING ${row.systemMissing}` : ''}`,
     );
@@ -572,13 +573,25 @@ async function benchN(sys, N) {
 }
 
 // ---------------------------------------------------------------- main
+const finished = [];
+/** Writes what is measured so far (a long run on a busy machine may not get to its end). */
+function saveProgress(current) {
+  mkdirSync(dirname(outFile), { recursive: true });
+  const results = current ? [...finished, current] : finished;
+  writeFileSync(outFile, JSON.stringify({ label, startedAt: stamp, partial: current !== null, command: `node bench/reveal/run.mjs ${argv.join(' ')}`, results }, null, 2));
+}
+
 async function main() {
   // This driver times the cues: it runs with the load generators on their core.
   execFileSync('taskset', ['-pc', LOAD_CORE, String(process.pid)], { stdio: 'ignore' });
   if (niceness !== 0) setPriority(niceness);
   const sys = await startSystem();
   const results = [];
-  for (const N of clientCounts) results.push(await benchN(sys, N));
+  for (const N of clientCounts) {
+    results.push(await benchN(sys, N));
+    finished.push(results.at(-1));
+    saveProgress(null);
+  }
   const report = {
     label,
     startedAt: stamp,

@@ -18,7 +18,8 @@ async function syncClock(screen, samples) {
     const t0 = wall();
     let reply;
     try {
-      reply = await screen.socket.timeout(2000).emitWithAck('clock:ping', t0);
+      if (!screen.socket.connected) return;
+      reply = await screen.socket.timeout(500).emitWithAck('clock:ping', t0);
     } catch {
       continue; // a lost sample; keep the best so far
     }
