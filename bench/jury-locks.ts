@@ -132,11 +132,11 @@ interface BenchJuror {
 }
 
 /** A ceremony of PANELS categories with JURORS demo jurors each, every juror with a complete draft ballot. */
-async function prepare(target: Target, label: string): Promise<{ ceremony: ImportCeremonyResult; jurors: BenchJuror[] }> {
+async function prepare(target: Target, label: string, panels = PANELS, perPanel = JURORS): Promise<{ ceremony: ImportCeremonyResult; jurors: BenchJuror[] }> {
   const slug = `bench-jury-${label}-${Date.now().toString(36)}`;
   const file = {
     ceremony: { slug, name: `Bench ${label}` },
-    categories: Array.from({ length: PANELS }, (_, p) => ({
+    categories: Array.from({ length: panels }, (_, p) => ({
       slug: `panel-${p + 1}`,
       name: `Panel ${p + 1}`,
       criteria: CRITERIA.map((key) => ({ key, label: key })),
@@ -150,10 +150,10 @@ async function prepare(target: Target, label: string): Promise<{ ceremony: Impor
     if (i > 200) throw new Error('the jury never learnt the bench ceremony');
     await new Promise((r) => setTimeout(r, 50));
   }
-  const seats = Array.from({ length: JURORS }, (_, j) => ceremony.categories.map((category) => ({ category, j }))).flat();
+  const seats = Array.from({ length: perPanel }, (_, j) => ceremony.categories.map((category) => ({ category, j }))).flat();
   const jurors: BenchJuror[] = [];
   // Panels take one juror at a time each (the panel row is the lock), so add them panel-parallel.
-  await pool(seats, PANELS, async ({ category, j }) => {
+  await pool(seats, panels, async ({ category, j }) => {
     const { id } = await must<{ id: string }>(target, 'POST', `${base}/categories/${category.slug}/jurors`, target.token, { name: `Demojurymedlem ${j + 1}`, demo: true }, 201);
     const { token } = await must<IssuedToken>(target, 'POST', `${base}/tokens`, target.token, { role: 'juror', jurorId: id }, 201);
     jurors.push({ id, category: category.slug, categoryId: category.id, token });
@@ -181,6 +181,12 @@ try {
   // The number means little without the machine it ran on.
   const machine = () => `${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
   process.stdout.write(`  machine: ${machine()}\n`);
+
+  // Warm-up, not counted: JIT, connection pools and prepared paths of both routes.
+  const warm = await prepare(target, 'warm', 1, 2 * CONCURRENCY);
+  await pool(warm.jurors.slice(0, CONCURRENCY), CONCURRENCY, async (juror) => {
+    await must(target, 'POST', `/api/v1/ceremonies/${warm.ceremony.slug}/categories/${juror.category}/ballot/lock`, juror.token, undefined, 200);
+  });
 
   const viaGateway = await prepare(target, 'gw');
   const gwLatencies: number[] = [];
