@@ -48,7 +48,11 @@ describe('fault 4: gateway restarted under 1,000 connected clients', () => {
     await eventually(() => expect(clients.filter((c) => c.socket.connected)).toHaveLength(0), { timeoutMs: 15000 });
     // The show moves on while the gateway is down (producer console straight on NATS): clients can only learn it from the snapshot.
     const services = new ServiceClient(bus);
-    const moved = await services.request('announcements.show.cue', { ceremony: SLUG, action: 'next', idempotencyKey: randomUUID(), actor: { role: 'producer' } } as never);
+    // Same key on every try: the process is busy with 1,000 sockets dropping, a slow answer is retried, applied once.
+    const key = randomUUID();
+    const moved = await eventually(() => services.request('announcements.show.cue', { ceremony: SLUG, action: 'next', idempotencyKey: key, actor: { role: 'producer' } } as never, { timeoutMs: 15000 }), {
+      timeoutMs: 60000,
+    });
     expect(moved.scene.kind).toBe('category');
 
     const restartAt = Date.now();
