@@ -83,7 +83,7 @@ describe('nominations: entries, eligibility and shortlist', () => {
     const response = await fetch(`${system.gatewayUrl}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${system.adminToken}`, 'content-type': contentType },
-      body: csv,
+      body: typeof csv === 'string' ? csv : new Uint8Array(csv),
     });
     return { status: response.status, body: (await response.json()) as ImportEntriesResult & { message?: string; details?: unknown } };
   };

@@ -1,9 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { MessagingModule, NatsBus, natsAuthOf, type DomainServiceConfig } from '#messaging';
-import { HealthModule, MetricsController } from '#observability';
-import { migrate } from '#persistence';
+import { domainServiceBase, type DomainServiceConfig } from '#messaging';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditLog } from './audit/audit-log.service.js';
 import { BallotsController } from './ballots/ballots.controller.js';
@@ -21,27 +17,11 @@ import { VerdictsService } from './verdicts/verdicts.service.js';
 @Module({})
 export class JuryModule {
   static forRoot(config: DomainServiceConfig): DynamicModule {
+    const base = domainServiceBase('jury', SCHEMA, juryDataSource, config);
     return {
       module: JuryModule,
-      imports: [
-        TypeOrmModule.forRootAsync({
-          useFactory: () => juryDataSource(config.databaseUrl),
-          dataSourceFactory: async (options) => {
-            const dataSource = await new DataSource(options!).initialize();
-            await migrate(dataSource, SCHEMA);
-            return dataSource;
-          },
-        }),
-        MessagingModule.forService({ service: 'jury', natsUrl: config.natsUrl, replicas: config.replicas, natsAuth: natsAuthOf('jury', config) }),
-        HealthModule.register({
-          inject: [NatsBus, DataSource],
-          useFactory: (bus: NatsBus, ds: DataSource) => [
-            { name: 'nats', check: () => bus.ping() },
-            { name: 'database', check: async () => void (await ds.query('SELECT 1')) },
-          ],
-        }),
-      ],
-      controllers: [JurorsController, BallotsController, VerdictsController, SealsController, AuditController, MetricsController],
+      imports: base.imports,
+      controllers: [...base.controllers, JurorsController, BallotsController, VerdictsController, SealsController, AuditController],
       providers: [PanelsService, JurorsService, BallotsService, VerdictsService, SealsService, AuditLog, PanelsHandler],
     };
   }

@@ -1,9 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { MessagingModule, NatsBus, natsAuthOf, type DomainServiceConfig } from '#messaging';
-import { HealthModule, MetricsController } from '#observability';
-import { migrate } from '#persistence';
+import { domainServiceBase, type DomainServiceConfig } from '#messaging';
 import { AccessController } from './access/access.controller.js';
 import { AccessService } from './access/access.service.js';
 import { CeremoniesController } from './ceremonies/ceremonies.controller.js';
@@ -17,27 +13,11 @@ import { ShortlistsService } from './shortlists/shortlists.service.js';
 @Module({})
 export class NominationsModule {
   static forRoot(config: DomainServiceConfig): DynamicModule {
+    const base = domainServiceBase('nominations', SCHEMA, nominationsDataSource, config);
     return {
       module: NominationsModule,
-      imports: [
-        TypeOrmModule.forRootAsync({
-          useFactory: () => nominationsDataSource(config.databaseUrl),
-          dataSourceFactory: async (options) => {
-            const dataSource = await new DataSource(options!).initialize();
-            await migrate(dataSource, SCHEMA);
-            return dataSource;
-          },
-        }),
-        MessagingModule.forService({ service: 'nominations', natsUrl: config.natsUrl, replicas: config.replicas, natsAuth: natsAuthOf('nominations', config) }),
-        HealthModule.register({
-          inject: [NatsBus, DataSource],
-          useFactory: (bus: NatsBus, ds: DataSource) => [
-            { name: 'nats', check: () => bus.ping() },
-            { name: 'database', check: async () => void (await ds.query('SELECT 1')) },
-          ],
-        }),
-      ],
-      controllers: [CeremoniesController, AccessController, EntriesController, ShortlistsController, MetricsController],
+      imports: base.imports,
+      controllers: [...base.controllers, CeremoniesController, AccessController, EntriesController, ShortlistsController],
       providers: [CeremoniesService, AccessService, EntriesService, ShortlistsService],
     };
   }

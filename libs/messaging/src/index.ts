@@ -11,3 +11,4 @@ export * from './service-client.js';
 export * from './messaging.module.js';
 export * from './bootstrap.js';
 export * from './jetstream-reconciler.js';
+export * from './domain-service.module.js';
