@@ -192,6 +192,9 @@ run('screenshots for the README', () => {
         await shot(stage, 'stage-winner');
         await waitForText(press, `.press-card[aria-labelledby="h-${category.id}"] .press-winner`, /\S/);
         await press.waitForSelector(`.press-card[aria-labelledby="h-${category.id}"] .verify.ok`);
+        // The first card's press release opened, as a journalist would before copying it.
+        await press.locator('.press-card .press-release summary').first().click();
+        await press.waitForSelector('.press-card .press-release[open] .press-release-text');
         await press.evaluate(() => window.scrollTo(0, 0));
         await shot(press, 'press');
         await waitForText(publicPage, '.pub-live .pub-winner', /\S/);
@@ -213,13 +216,34 @@ run('screenshots for the README', () => {
     await scene('closing');
     await shot(stage, 'stage-closing');
     await shot(publicPage, 'public-results', { fullPage: true });
+    // The interlude the producer can put up at any time (goto).
+    await cue('goto', { scene: 'interlude' });
+    await scene('interlude');
+    await shot(stage, 'stage-interlude');
   }, 400_000);
+
+  it('the admin page: the ceremony, its jurors and a screen link with its QR code', async () => {
+    const admin = await open(LAPTOP, `/admin?c=${gala.slug}`);
+    await admin.locator('#admin-token').fill(system.adminToken);
+    await admin.locator('#admin-token').press('Enter');
+    await admin.waitForSelector('#tok-role');
+    await admin.locator('#tok-role').selectOption('screen');
+    await admin.locator('#tok-label').fill('LED-vägg vänster');
+    await admin.locator('.token-form button[type="submit"]').click();
+    await admin.waitForSelector('.link-row canvas');
+    await admin.evaluate(() => document.querySelector('.link-row')?.scrollIntoView({ block: 'center' }));
+    await shot(admin, 'admin');
+  }, 120_000);
 
   it('the rehearsal watermark on the stage', async () => {
     const stage = await open(STAGE, `/stage/${gala.slug}?rehearsal=1&label=LED-mitten&token=${encodeURIComponent(screen)}`);
-    await stage.waitForSelector('.stage[data-kind]');
-    await cue('goto', { rehearsal: true, categoryId: categoryOf(gala, KK).id, scene: 'nominees' });
-    await stage.waitForSelector('.stage.rehearsal[data-kind="nominees"] .scene.scene-nominees.in');
+    await stage.waitForSelector('.net-dot[data-state="connected"]');
+    const cued = await cue('goto', { rehearsal: true, categoryId: categoryOf(gala, KK).id, scene: 'nominees' });
+    expect(cued.scene).toMatchObject({ kind: 'nominees', rehearsal: true });
+    await stage.waitForSelector('.stage.rehearsal[data-kind="nominees"] .scene.scene-nominees.in', { timeout: 30_000 }).catch(async (error: unknown) => {
+      const state = await stage.evaluate(() => ({ kind: document.querySelector('.stage')?.getAttribute('data-kind'), cls: document.querySelector('.stage')?.className }));
+      throw new Error(`rehearsal stage: ${JSON.stringify(state)}`, { cause: error });
+    });
     await stage.waitForFunction(() => document.querySelectorAll('.scene').length === 1);
     await shot(stage, 'stage-rehearsal');
   }, 120_000);
