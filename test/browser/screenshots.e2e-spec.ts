@@ -231,8 +231,7 @@ run('screenshots for the README', () => {
     await admin.locator('#tok-label').fill('LED-vägg vänster');
     await admin.locator('.token-form button[type="submit"]').click();
     await admin.waitForSelector('.link-row canvas');
-    await admin.evaluate(() => document.querySelector('.link-row')?.scrollIntoView({ block: 'center' }));
-    await shot(admin, 'admin');
+    await shot(admin, 'admin', { fullPage: true });
   }, 120_000);
 
   it('the rehearsal watermark on the stage', async () => {
