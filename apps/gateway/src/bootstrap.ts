@@ -10,7 +10,9 @@ import express from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { CORRELATION_HEADER, createLogger, currentCorrelationId, PinoNestLogger, runWithCorrelation } from '#observability';
 import type { GatewayConfig, GatewayEnv } from './config.js';
+import { checkPayloadShape } from '#messaging';
 import { AccessService } from './auth/access.service.js';
+import { toBody } from './http/error.filter.js';
 import { GatewayModule } from './gateway.module.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -62,6 +64,20 @@ export async function startGateway(config: GatewayConfig): Promise<NestExpressAp
     }),
   );
   app.use(express.json({ limit: '2mb', strict: true }));
+  // The edge refuses what no service could take (10k-level nesting, prototype keys, NUL) before it
+  // travels over NATS: deep JSON reached the services and timed out as a 503 (test/security/fuzz).
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (req.body !== null && typeof req.body === 'object') {
+      try {
+        checkPayloadShape(req.body);
+      } catch (error) {
+        const body = toBody(error);
+        res.status(body.statusCode).json(body);
+        return;
+      }
+    }
+    next();
+  });
   // After body parsing (its stream callbacks would lose the context): each request runs under a correlation id (the caller's, or a new one) that logs and NATS hops carry.
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
     const given = req.header(CORRELATION_HEADER);

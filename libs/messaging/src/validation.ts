@@ -12,21 +12,29 @@ function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
 
 /** Deeper than any contract payload (a ceremony file is ~6 levels); class-transformer recurses, so 10k levels overflowed the stack (500). */
 export const MAX_PAYLOAD_DEPTH = 32;
-/** Keys that class-transformer treats as the class machinery (a `constructor` string crashed it with a TypeError) or that pollute prototypes. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Keys that name Object.prototype members (`__proto__`, `constructor`, `toString`, `hasOwnProperty`…)
+ * and `prototype`: class-transformer crashed on a `constructor` that is not a function (TypeError →
+ * 500) and silently dropped `hasOwnProperty`-like keys (a score under one vanished instead of being
+ * refused); `__proto__` is the prototype-pollution key. No contract payload uses them.
+ */
+const FORBIDDEN_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
 /**
  * Refuses, before class-transformer sees it, what it cannot handle safely: nesting deeper than
- * MAX_PAYLOAD_DEPTH and prototype keys anywhere. Iterative, so it cannot overflow the stack itself.
+ * MAX_PAYLOAD_DEPTH, prototype keys anywhere, and NUL characters (Postgres text cannot store them). Iterative, so it cannot overflow the stack itself.
  */
 export function checkPayloadShape(raw: unknown): void {
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: raw, path: '', depth: 0 }];
   while (stack.length > 0) {
     const { value, path, depth } = stack.pop()!;
+    // Postgres text cannot hold NUL: a query with one failed with a 500 (found by test/security/fuzz).
+    if (typeof value === 'string' && value.includes('\u0000')) throw LaurelError.badRequest(`${path || 'payload'} contains a NUL character`, [{ path: path || '$', message: 'contains a NUL character' }]);
     if (typeof value !== 'object' || value === null) continue;
     if (depth >= MAX_PAYLOAD_DEPTH) throw LaurelError.badRequest(`payload is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`, [{ path: path || '$', message: 'nested too deep' }]);
     for (const key of Object.keys(value)) {
       const child = path ? `${path}.${key}` : key;
+      if (key.includes('\u0000')) throw LaurelError.badRequest('a key contains a NUL character', [{ path: path || '$', message: 'key contains a NUL character' }]);
       if (FORBIDDEN_KEYS.has(key)) throw LaurelError.badRequest(`the key "${key}" is not allowed`, [{ path: child, message: 'reserved key' }]);
       stack.push({ value: (value as Record<string, unknown>)[key], path: child, depth: depth + 1 });
     }

@@ -137,13 +137,16 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const { principal, ceremonyId, rehearsal } = socket.data;
     if (!principal) return;
     await socket.join([room(ceremonyId, rehearsal), room(ceremonyId, rehearsal, principal.role)]);
+    // Client payloads are untrusted: read numbers only as numbers. Number(x) on a client's
+    // `[{ "toString": 1 }]` throws, and a throw in a socket handler is an uncaught exception that
+    // took the whole gateway down (found by test/security/fuzz).
     socket.on('clock:ping', (clientSentAt, ack) => {
-      if (typeof ack === 'function') ack({ clientSentAt: Number(clientSentAt) || 0, serverTime: Date.now() });
+      if (typeof ack === 'function') ack({ clientSentAt: typeof clientSentAt === 'number' && Number.isFinite(clientSentAt) ? clientSentAt : 0, serverTime: Date.now() });
     });
     socket.on('presence', (report) => {
       if (typeof report !== 'object' || report === null) return;
-      const seq = Number((report as { lastSeq?: unknown }).lastSeq);
-      if (Number.isFinite(seq) && seq >= 0) socket.data.lastSeq = seq;
+      const seq = (report as { lastSeq?: unknown }).lastSeq;
+      if (typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0) socket.data.lastSeq = seq;
       const label = (report as { label?: unknown }).label;
       if (typeof label === 'string' && label.length > 0) socket.data.label = label.slice(0, 60);
       socket.data.lastSeenAt = Date.now();
