@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
-import { STREAMS, type RevealedEvent, type SceneEvent, type SnapshotEvent } from '#contracts';
-import type { NatsBus } from '#messaging';
+import { STREAMS, type EventSubject, type RevealedEvent, type SceneEvent, type SnapshotEvent } from '#contracts';
+import { EventConsumer, type BoundHandler, type NatsBus } from '#messaging';
+import { EnvelopesHandler } from '../../apps/announcements/src/envelopes/envelopes.handler.js';
 import { eventually } from '../support/eventually.js';
 import { GalaJury } from '../support/gala.js';
 import { connectLive, type LiveClient } from '../support/live-client.js';
-import { heldScene, observe, REVEALED, SCENE, sleep, SLUG, startGala, streamMessages, testBus, type Gala } from './support.js';
+import { heldScene, observe, quiet, REVEALED, SCENE, sleep, SLUG, startGala, streamMessages, testBus, type Gala } from './support.js';
 
 const DURABLE = 'announcements-gala_sealed';
 
@@ -20,6 +21,7 @@ describe('fault 6: duplicate and late delivery', () => {
   let gala: Gala;
   let bus: NatsBus;
   const clients: LiveClient[] = [];
+  let replica: EventConsumer | null = null;
 
   beforeAll(async () => {
     gala = await startGala({ label: 'fault_duplicates' });
@@ -28,6 +30,7 @@ describe('fault 6: duplicate and late delivery', () => {
 
   afterAll(async () => {
     clients.forEach((c) => c.close());
+    await replica?.stop();
     await bus?.drain().catch(() => undefined);
     await gala?.system.dispose();
   });
@@ -46,9 +49,23 @@ describe('fault 6: duplicate and late delivery', () => {
     const envelopesOf = async () => Number((await ds.query('SELECT count(*)::int AS n FROM announcements.sealed_envelopes WHERE category_id = $1', [svea.id]))[0].n);
     const duplicatesBefore = await metric('gala.sealed.jury.verdict', 'duplicate');
 
-    // A 1 s ack-wait, and announcements' handler held up for 4 s by a lock on its table: JetStream
-    // gives up waiting for the ack and redelivers while the first delivery is still in its transaction.
-    await bus.jsm.consumers.update(STREAMS.sealed.name, DURABLE, { ack_wait: 1e9 });
+    // A second announcements replica on the same durable (its real handler, its own NATS connection),
+    // a 1 s ack-wait, and the handler held up by a lock on its table: JetStream gives up waiting for
+    // the ack and redelivers to the replica that is still pulling, while the first delivery is inside
+    // its transaction. (A single blocked consumer has no pull waiting, so nothing would be redelivered.)
+    const deliveriesOver = async () => {
+      const i = await bus.jsm.consumers.info(STREAMS.sealed.name, DURABLE);
+      return i.delivered.consumer_seq - i.delivered.stream_seq;
+    };
+    const overBefore = await deliveriesOver();
+    const handler = system.apps.announcements!.get(EnvelopesHandler);
+    replica = new EventConsumer(bus, ds, quiet, {
+      consumer: 'announcements',
+      ackWaitMs: 1000,
+      handlers: new Map<EventSubject, BoundHandler>([['gala.sealed.jury.verdict', handler.onSealed.bind(handler) as BoundHandler]]),
+    });
+    await replica.start();
+    expect((await bus.jsm.consumers.info(STREAMS.sealed.name, DURABLE)).config.ack_wait).toBe(1e9);
     const blocker = ds.createQueryRunner();
     await blocker.connect();
     await blocker.startTransaction();
@@ -56,27 +73,22 @@ describe('fault 6: duplicate and late delivery', () => {
     let released = false;
     try {
       await new GalaJury(system, imported).deliberate('sveapriset');
-      // Delivered more often than there are messages: JetStream redelivered while the first delivery was held.
-      await eventually(async () => {
-        const i = await bus.jsm.consumers.info(STREAMS.sealed.name, DURABLE);
-        expect(i.num_ack_pending).toBeGreaterThan(0);
-        expect(i.delivered.consumer_seq).toBeGreaterThan(i.delivered.stream_seq + 1);
-        // Usually within 1-2 s; nats-server 2.9 may keep the old 30 s ack-wait for a delivery already being timed.
-      }, { timeoutMs: 45000, intervalMs: 200 });
+      await eventually(async () => expect(await deliveriesOver()).toBeGreaterThan(overBefore), { timeoutMs: 20000, intervalMs: 200 });
       await sleep(2000);
       await blocker.commitTransaction();
       released = true;
     } finally {
       if (!released) await blocker.rollbackTransaction().catch(() => undefined);
       await blocker.release();
-      await bus.jsm.consumers.update(STREAMS.sealed.name, DURABLE, { ack_wait: 30e9 });
     }
     await eventually(async () => {
       const info = await bus.jsm.consumers.info(STREAMS.sealed.name, DURABLE);
       expect(info.num_ack_pending + info.num_pending).toBe(0);
     });
-    const after = await bus.jsm.consumers.info(STREAMS.sealed.name, DURABLE);
-    const redelivered = after.delivered.consumer_seq - after.delivered.stream_seq;
+    const redelivered = (await deliveriesOver()) - overBefore;
+    await replica.stop();
+    replica = null;
+    await bus.jsm.consumers.update(STREAMS.sealed.name, DURABLE, { ack_wait: 30e9 });
     await eventually(async () => expect(await metric('gala.sealed.jury.verdict', 'duplicate')).toBeGreaterThan(duplicatesBefore));
     const ackWaitDuplicates = (await metric('gala.sealed.jury.verdict', 'duplicate')) - duplicatesBefore;
     expect(await envelopesOf()).toBe(1);
@@ -94,7 +106,7 @@ describe('fault 6: duplicate and late delivery', () => {
     await bus.js.publish(sealedMsgs[0].subject, sealedMsgs[0].data, { msgID: randomUUID() });
     await eventually(async () => expect(await metric('gala.sealed.jury.verdict', 'duplicate')).toBe(before + 1));
     expect(await envelopesOf()).toBe(1);
-    observe('6a', { ackWaitMs: 1000, handlerHeldMs: '≈4000', redeliveries: redelivered, duplicatesSkippedAfterAckWait: ackWaitDuplicates, republishedAfterDedupWindowSkipped: 1, sealedEnvelopeRows: 1 });
+    observe('6a', { ackWaitMs: 1000, replicas: 2, redeliveries: redelivered, duplicatesSkippedAfterAckWait: ackWaitDuplicates, republishedAfterDedupWindowSkipped: 1, sealedEnvelopeRows: 1 });
   });
 
   it('screens never take a reveal twice nor a stale seq: republished and out-of-order events are dropped', async () => {
