@@ -22,19 +22,22 @@ const FORBIDDEN_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype),
 
 /**
  * Refuses, before class-transformer sees it, what it cannot handle safely: nesting deeper than
- * MAX_PAYLOAD_DEPTH, prototype keys anywhere, and NUL characters (Postgres text cannot store them). Iterative, so it cannot overflow the stack itself.
+ * MAX_PAYLOAD_DEPTH, prototype keys anywhere, and NUL characters down to `nulDepth` (Postgres text cannot store them). Iterative, so it cannot overflow the stack itself.
  */
-export function checkPayloadShape(raw: unknown): void {
+export function checkPayloadShape(raw: unknown, options: { nulDepth?: number } = {}): void {
+  const nulDepth = options.nulDepth ?? -1;
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: raw, path: '', depth: 0 }];
   while (stack.length > 0) {
     const { value, path, depth } = stack.pop()!;
-    // Postgres text cannot hold NUL: a query with one failed with a 500 (found by test/security/fuzz).
-    if (typeof value === 'string' && value.includes('\u0000')) throw LaurelError.badRequest(`${path || 'payload'} contains a NUL character`, [{ path: path || '$', message: 'contains a NUL character' }]);
+    // Postgres text cannot hold NUL: an id or name with one failed in a query with a 500 (found by
+    // test/security/fuzz). Only the command's own fields (depth ≤ nulDepth) are checked here; free-form
+    // content deeper down (a ceremony file) is checked by its handler with JSON pointers.
+    if (typeof value === 'string' && depth <= nulDepth && value.includes('\u0000')) throw LaurelError.badRequest(`${path || 'payload'} contains a NUL character (U+0000)`, [{ path: path || '$', message: 'contains a NUL character (U+0000)' }]);
     if (typeof value !== 'object' || value === null) continue;
     if (depth >= MAX_PAYLOAD_DEPTH) throw LaurelError.badRequest(`payload is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`, [{ path: path || '$', message: 'nested too deep' }]);
     for (const key of Object.keys(value)) {
       const child = path ? `${path}.${key}` : key;
-      if (key.includes('\u0000')) throw LaurelError.badRequest('a key contains a NUL character', [{ path: path || '$', message: 'key contains a NUL character' }]);
+      if (depth < nulDepth && key.includes('\u0000')) throw LaurelError.badRequest('a key contains a NUL character', [{ path: path || '$', message: 'key contains a NUL character' }]);
       if (FORBIDDEN_KEYS.has(key)) throw LaurelError.badRequest(`the key "${key}" is not allowed`, [{ path: child, message: 'reserved key' }]);
       stack.push({ value: (value as Record<string, unknown>)[key], path: child, depth: depth + 1 });
     }
@@ -44,7 +47,7 @@ export function checkPayloadShape(raw: unknown): void {
 /** Validates a payload where it enters a service; 400 with each field's problem otherwise. */
 export async function validatePayload<T extends object>(cls: PayloadClass<T>, raw: unknown): Promise<T> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw LaurelError.badRequest('payload must be a JSON object');
-  checkPayloadShape(raw);
+  checkPayloadShape(raw, { nulDepth: 2 });
   const instance = plainToInstance(cls, raw);
   const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   if (errors.length) {
