@@ -8,6 +8,9 @@ import { CeremonyDirectory } from './ceremony-directory.service.js';
 import { LiveGateway } from './live.gateway.js';
 import { LiveState } from './live-state.service.js';
 
+/** How long a KV snapshot ahead of the event feed waits for the events before it is pushed itself. */
+const SNAPSHOT_GRACE_MS = 1000;
+
 type Envelope<S extends EventSubject> = EventEnvelope<EventData<S>>;
 
 /**
@@ -21,6 +24,8 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
   private messages: ConsumerMessages | null = null;
   private stopKv: (() => void) | null = null;
+  /** Snapshots ahead of the events, waiting for the events to catch up (by ceremony and show). */
+  private readonly pendingSnapshots = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly bus: NatsBus,
@@ -37,6 +42,8 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.stopped = true;
+    for (const timer of this.pendingSnapshots.values()) clearTimeout(timer);
+    this.pendingSnapshots.clear();
     this.messages?.stop();
     this.stopKv?.();
   }
@@ -63,7 +70,23 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
     const rehearsal = entry.key.endsWith('.rehearsal');
     const slug = snapshot.scene?.data.ceremony.slug;
     if (slug) this.directory.learn(snapshot.ceremonyId, slug);
-    // A snapshot newer than the events seen (e.g. events lost while cut off): push it as the truth.
+    const key = `${snapshot.ceremonyId}:${rehearsal}`;
+    clearTimeout(this.pendingSnapshots.get(key));
+    this.pendingSnapshots.delete(key);
+    const held = this.state.show(snapshot.ceremonyId, rehearsal).scene;
+    if (held && snapshot.scene && snapshot.scene.seq > held.seq) {
+      // Ahead of the events seen. Usually the scene/reveal events are a moment behind on the other feed:
+      // give them SNAPSHOT_GRACE_MS to arrive as `scene`/`revealed` frames (screens animate a reveal, not
+      // a snapshot); if they do not (events lost while cut off), push the snapshot as the truth.
+      this.pendingSnapshots.set(
+        key,
+        setTimeout(() => {
+          this.pendingSnapshots.delete(key);
+          if (!this.stopped && this.state.applySnapshot(snapshot, rehearsal)) this.live.pushSnapshot(snapshot.ceremonyId, rehearsal);
+        }, SNAPSHOT_GRACE_MS),
+      );
+      return;
+    }
     if (this.state.applySnapshot(snapshot, rehearsal)) this.live.pushSnapshot(snapshot.ceremonyId, rehearsal);
   }
 
