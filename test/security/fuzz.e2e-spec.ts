@@ -97,7 +97,7 @@ describe('security: fuzzing every REST route, the /live socket and every NATS co
   });
 
   afterAll(async () => {
-    // eslint-disable-next-line no-console
+     
     console.log(`fuzz seed ${SEED}: ${JSON.stringify(report)} in ${Date.now() - startedAt} ms`);
     await system?.dispose();
   });
@@ -276,8 +276,8 @@ describe('security: fuzzing every REST route, the /live socket and every NATS co
     // A presence label is kept as text, cut to 60 characters.
     const screen = await connectLive(system.gatewayUrl, { ceremony: cast.imported.slug, token: cast.tokens.screen });
     const producer = await connectLive(system.gatewayUrl, { ceremony: cast.imported.slug, token: cast.tokens.producer });
-    screen.socket.emit('presence', { lastSeq: 1, label: `<img src=x onerror=alert(1)>${'x'.repeat(100)}` } as never);
-    const list = await producer.waitFor<{ screens: { label: string }[] }>('screens' as never, (s) => s.screens.some((x) => x.label.startsWith('<img')), 8000);
+    screen.socket.emit('presence', { lastSeq: 1, label: `<img src=x onerror=alert(1)>${'x'.repeat(100)}` });
+    const list = await producer.waitFor<{ screens: { label: string }[] }>('screens', (s) => s.screens.some((x) => x.label.startsWith('<img')), 8000);
     expect(list.screens.find((x) => x.label.startsWith('<img'))!.label.length).toBe(60);
     screen.close();
     producer.close();

@@ -100,8 +100,8 @@ describeBrowser('security: stage, presenter, press and public pages render names
           (window as unknown as { __alerts: number }).__alerts++;
         };
         window.alert = count as typeof window.alert;
-        window.confirm = (() => (count(), false)) as typeof window.confirm;
-        window.prompt = (() => (count(), null)) as typeof window.prompt;
+        window.confirm = (() => (count(), false));
+        window.prompt = (() => (count(), null));
       });
       const page = await context.newPage();
       page.on('dialog', (d) => {

@@ -190,9 +190,9 @@ describe('security: role × endpoint matrix from the route table, and the socket
       const watchers: Partial<Record<Caller, LiveClient>> = {};
       for (const caller of ['admin', 'producer', 'press', 'screen', 'public', 'juror', 'chair'] as Caller[]) {
         watchers[caller] = await connectLive(system.gatewayUrl, { ceremony: slug(), token: cast.tokens[caller] });
-        clients.push(watchers[caller]!);
+        clients.push(watchers[caller]);
       }
-      const snapshots = Object.fromEntries(Object.entries(watchers).map(([c, w]) => [c, w!.frames.find((f) => f.event === 'snapshot')!.payload as Record<string, unknown>]));
+      const snapshots = Object.fromEntries(Object.entries(watchers).map(([c, w]) => [c, w.frames.find((f) => f.event === 'snapshot')!.payload as Record<string, unknown>]));
       for (const caller of ['screen', 'public', 'juror', 'chair']) {
         expect(snapshots[caller].seals).toBeUndefined();
         expect(snapshots[caller].juryProgress).toBeUndefined();
@@ -236,14 +236,14 @@ describe('security: role × endpoint matrix from the route table, and the socket
       }
       const producer = await connectLive(system.gatewayUrl, { ceremony: slug(), token: cast.tokens.producer });
       clients.push(producer);
-      watchers[0].socket.emit('presence', { lastSeq: 1, label: 'not-a-screen-public' } as never);
-      watchers[1].socket.emit('presence', { lastSeq: 1, label: 'not-a-screen-press' } as never);
-      watchers[2].socket.emit('presence', { lastSeq: 1, label: 'real-screen' } as never);
-      const list = await producer.waitFor<{ screens: { label: string }[] }>('screens' as never, (s) => s.screens.some((x) => x.label === 'real-screen'), 8000);
+      watchers[0].socket.emit('presence', { lastSeq: 1, label: 'not-a-screen-public' });
+      watchers[1].socket.emit('presence', { lastSeq: 1, label: 'not-a-screen-press' });
+      watchers[2].socket.emit('presence', { lastSeq: 1, label: 'real-screen' });
+      const list = await producer.waitFor<{ screens: { label: string }[] }>('screens', (s) => s.screens.some((x) => x.label === 'real-screen'), 8000);
       const labels = list.screens.map((s) => s.label);
       expect(labels).toContain('real-screen');
       expect(labels.filter((l) => l.startsWith('not-a-screen'))).toEqual([]);
-      await eventually(() => expect(watchers[0].of('screens' as never)).toEqual([]));
+      await eventually(() => expect(watchers[0].of('screens')).toEqual([]));
     });
   });
 });
