@@ -54,10 +54,19 @@ describe('the 2017 gala in a browser', () => {
   const outcome = outcome2017();
   const lap = stopwatch();
 
+  /** Any call a page makes that the server refuses: the pages and the server disagree on the contract. */
+  const refused: string[] = [];
+  function watch(page: Page): void {
+    page.on('response', (r) => {
+      if (r.status() >= 400) refused.push(`${r.request().method()} ${new URL(r.url()).pathname} → ${r.status()}`);
+    });
+  }
+
   async function open(viewport: { width: number; height: number }, url: string, options: { isMobile?: boolean } = {}): Promise<Page> {
     const opened = await openPage(browser, viewport, options);
     contexts.push(opened.context);
     opened.page.on('pageerror', (e) => errors.push(e.message));
+    watch(opened.page);
     await opened.page.goto(url);
     return opened.page;
   }
@@ -161,6 +170,7 @@ describe('the 2017 gala in a browser', () => {
         const opened = await openPage(browser, PHONE, { isMobile: true });
         contexts.push(opened.context);
         opened.page.on('pageerror', (e) => errors.push(e.message));
+        watch(opened.page);
         phones.push(opened.page);
       }
       phone = phones[0];
@@ -365,6 +375,7 @@ describe('the 2017 gala in a browser', () => {
       expect(results.body).toHaveLength(5);
       for (const r of results.body) expect(r.commitment).toBe(seals.get(r.categoryId)!.commitment);
       expect(errors).toEqual([]);
+      expect(refused).toEqual([]);
     }, SLOW);
   });
 
