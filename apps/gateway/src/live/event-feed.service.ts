@@ -82,7 +82,15 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
         key,
         setTimeout(() => {
           this.pendingSnapshots.delete(key);
-          if (!this.stopped && this.state.applySnapshot(snapshot, rehearsal)) this.live.pushSnapshot(snapshot.ceremonyId, rehearsal);
+          if (this.stopped) return;
+          // Reveals the events never brought still go out as `revealed` (with a fresh showAt), so
+          // screens animate them in sync instead of jumping to a snapshot.
+          const view = this.state.show(snapshot.ceremonyId, rehearsal);
+          const missed = snapshot.results.filter((r) => !view.results.has(r.categoryId));
+          const showAt = new Date(Date.now() + this.config.revealLeadMs).toISOString();
+          const revealed = missed.map((r) => this.state.applyReveal(r, showAt)).filter((r) => r !== null);
+          revealed.forEach((r) => this.live.pushRevealed(r));
+          if (this.state.applySnapshot(snapshot, rehearsal) || revealed.length) this.live.pushSnapshot(snapshot.ceremonyId, rehearsal);
         }, SNAPSHOT_GRACE_MS),
       );
       return;

@@ -68,7 +68,8 @@ export class LiveState {
       }
     }
     if (snapshot.scene && (!view.scene || snapshot.scene.seq > view.scene.seq)) {
-      view.scene = snapshot.scene;
+      const showAt = this.get(snapshot.ceremonyId).showAt.get(snapshot.scene.seq);
+      view.scene = showAt ? { ...snapshot.scene, showAt } : snapshot.scene;
       changed = true;
     }
     for (const seal of snapshot.seals ?? []) this.applySeal(seal);
