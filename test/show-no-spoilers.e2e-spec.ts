@@ -161,12 +161,15 @@ describe('the live show: no spoilers, envelope guard, each reveal once', () => {
 
       assertNoSpoiler(result.category, Date.now());
       const key = randomUUID();
+      let pressed = Date.now();
       const reveal = await eventually(async () => {
+        // The moment of the press that succeeds: its `revealed` frame may arrive before the HTTP reply.
+        pressed = Date.now();
         const res = await cue({ action: 'reveal', categoryId: category.id }, key);
         expect(res.status).toBe(200);
         return res;
       });
-      revealedAt.set(category.id, Date.now());
+      revealedAt.set(category.id, pressed);
       expect(reveal.body.scene).toMatchObject({ kind: 'winner', categoryId: category.id });
       expect(reveal.body.scene.data.result).toMatchObject({ winnerId, motivation: motivation.normalize('NFC').trim() });
 
