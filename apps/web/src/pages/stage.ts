@@ -60,7 +60,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
   const viewport = h('div', { class: 'stage-viewport' }, stage);
   replace(root, viewport);
 
-  const fit = (): void => {
+  const scaleToViewport = (): void => {
     const vw = window.innerWidth;
     const vh = window.innerHeight;
     const s = Math.min(vw / W, vh / H);
@@ -68,8 +68,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
     const y = (vh - H * s) / 2;
     stage.style.transform = `translate(${x}px, ${y}px) scale(${s})`;
   };
-  fit();
-  window.addEventListener('resize', fit);
+  scaleToViewport();
+  window.addEventListener('resize', scaleToViewport);
 
   // ---- state ----
   let displayed: SceneEvent | null = null;
