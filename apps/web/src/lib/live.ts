@@ -141,6 +141,7 @@ export class LiveClient {
   stale = false;
   private socket: Socket<LiveServerEvents, LiveClientEvents>;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private sessionEnded = false;
   private presenceTimer: ReturnType<typeof setInterval> | null = null;
   private seenReveals = new Set<string>();
 
@@ -190,9 +191,16 @@ export class LiveClient {
     s.on('disconnect', (reason) => {
       if (this.pingTimer) clearInterval(this.pingTimer);
       this.pingTimer = null;
+      // Ended by the gateway (token revoked or expired): the auth error stays on screen, no retry.
+      if (this.sessionEnded) return;
       this.setState('reconnecting', reason);
-      // The server closed us (e.g. token revoked): try again; a rejected handshake then says why.
+      // The server closed us otherwise: try again; a rejected handshake then says why.
       if (reason === 'io server disconnect') setTimeout(() => s.connect(), 1000);
+    });
+    s.on('session-ended', ({ reason }) => {
+      // Token revoked or expired: say so at once instead of looking like a network drop.
+      this.sessionEnded = true;
+      this.setState('auth-error', reason);
     });
     s.on('connect_error', (err: Error & { data?: { message?: string } }) => {
       if (!s.active) {
