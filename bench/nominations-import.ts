@@ -10,45 +10,17 @@
  * BENCH_ROWS (default 500) and BENCH_RUNS (default 7) change the size and the number of runs.
  */
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { ImportEntriesResult } from '#contracts';
 import { domainConfig, startDomainService } from '#messaging';
 import { createTestDatabase, type TestDatabase } from '#persistence';
 import { gatewayConfig, startGateway } from '../apps/gateway/src/bootstrap.js';
+import { startNatsServer } from '../tools/local-nats.js';
 import { NominationsModule } from '../apps/nominations/src/nominations.module.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 500);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const BENCH_TOKEN = 'bench-admin-token-0123456789abcdef';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nats-server did not listen on ${port}`);
-}
 
 interface Target {
   url: string;
@@ -57,13 +29,8 @@ interface Target {
 }
 
 async function bootLocal(): Promise<Target> {
-  const bin = [process.env.NATS_SERVER_BIN, '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find((p) => p && existsSync(p));
-  if (!bin) throw new Error('nats-server not found: set NATS_SERVER_BIN, or GATEWAY_URL to bench a running system');
-  const port = await freePort();
-  const store = mkdtempSync(join(tmpdir(), 'laurel-bench-nats-'));
-  const nats: ChildProcess = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { stdio: 'ignore' });
-  await waitForPort(port);
-  const natsUrl = `nats://127.0.0.1:${port}`;
+  const nats = await startNatsServer();
+  const natsUrl = nats.url;
   const db: TestDatabase = await createTestDatabase('bench');
   const apps: INestApplication[] = [];
   apps.push(await startDomainService('nominations', NominationsModule.forRoot(domainConfig({ NATS_URL: natsUrl, DATABASE_URL: db.url, PORT: 0 }, 0)), domainConfig({ NATS_URL: natsUrl, DATABASE_URL: db.url, PORT: 0 }, 0)));
@@ -75,9 +42,8 @@ async function bootLocal(): Promise<Target> {
     token: BENCH_TOKEN,
     async close() {
       for (const app of apps.reverse()) await app.close().catch(() => undefined);
-      nats.kill('SIGKILL');
+      await nats.dispose();
       await db.drop();
-      rmSync(store, { recursive: true, force: true });
     },
   };
 }
