@@ -89,6 +89,83 @@ describe('transactional outbox and idempotent consumers (real NATS + Postgres)',
     expect((await messagesOn(bus, 'gala.events.jury.progress')).filter((m) => m.id === envelope.id)).toHaveLength(1);
   });
 
+  describe('fast path: rows a transaction of this process commits', () => {
+    type Published = { id: string; fromMemory: boolean };
+    /** A relay that records each published row, and whether it came from memory (no `position`: never read back). */
+    function recordingRelay(options: { failFirstFast?: boolean } = {}) {
+      const published: Published[] = [];
+      let failed = false;
+      const relay = new OutboxRelay(dataSource, bus, logger, {
+        pollIntervalMs: 60_000, // only kicks move it: a row published here was not found by a timed poll
+        afterPublish: async (rows) => {
+          const fromMemory = !('position' in rows[0]);
+          published.push(...rows.map((r) => ({ id: r.id, fromMemory })));
+          if (fromMemory && options.failFirstFast && !failed) {
+            failed = true;
+            throw new Error('simulated crash after the fast publish, before marking sent');
+          }
+        },
+      });
+      return { relay, outbox: new Outbox(dataSource, relay), published };
+    }
+    /** Starts the relay and waits for its first poll to find the outbox drained (a row committed elsewhere, kicked without rows). */
+    async function drained(relay: OutboxRelay, outbox: Outbox, published: Published[]): Promise<void> {
+      const ceremonyId = randomUUID();
+      const other = await dataSource.transaction((m) => outbox.add(m, 'gala.events.jury.progress', ceremonyId, progress(ceremonyId, 0)));
+      relay.start();
+      relay.kick();
+      await eventually(() => expect(published.map((p) => p.id)).toContain(other.id));
+    }
+    const sentAt = async (id: string) => (await dataSource.getRepository(OutboxMessage).findOneByOrFail({ id })).publishedAt;
+
+    it('are published straight from memory, in commit order, and marked sent', async () => {
+      const { relay, outbox, published } = recordingRelay();
+      await drained(relay, outbox, published);
+      const ceremonyId = randomUUID();
+      const [a, b] = await outbox.transaction(async (m) => [
+        await outbox.add(m, 'gala.events.jury.progress', ceremonyId, progress(ceremonyId, 4)),
+        await outbox.add(m, 'gala.events.jury.progress', ceremonyId, progress(ceremonyId, 5)),
+      ]);
+      await eventually(async () => expect(await sentAt(b.id)).not.toBeNull());
+      await relay.stop();
+      expect(published.filter((p) => p.id === a.id || p.id === b.id)).toEqual([
+        { id: a.id, fromMemory: true },
+        { id: b.id, fromMemory: true },
+      ]);
+      const stream = (await messagesOn(bus, 'gala.events.jury.progress')).filter((m) => m.id === a.id || m.id === b.id);
+      expect(stream.map((m) => m.id)).toEqual([a.id, b.id]);
+    });
+
+    it('wait behind older rows: after a kick without rows they go through the ordered poll, after those', async () => {
+      const { relay, outbox, published } = recordingRelay();
+      await drained(relay, outbox, published);
+      const ceremonyId = randomUUID();
+      await relay.stop(); // hold the relay so both commits are pending together
+      const older = await dataSource.transaction((m) => outbox.add(m, 'gala.events.jury.progress', ceremonyId, progress(ceremonyId, 6)));
+      relay.kick(); // a writer that does not hand over its rows: nothing newer may overtake them
+      const newer = await outbox.transaction((m) => outbox.add(m, 'gala.events.jury.progress', ceremonyId, progress(ceremonyId, 7)));
+      relay.start();
+      await eventually(async () => expect(await sentAt(newer.id)).not.toBeNull());
+      await relay.stop();
+      const ours = published.filter((p) => p.id === older.id || p.id === newer.id);
+      expect(ours.map((p) => p.id).slice(0, 2)).toEqual([older.id, newer.id]);
+      expect(ours[0].fromMemory).toBe(false);
+      const stream = (await messagesOn(bus, 'gala.events.jury.progress')).filter((m) => m.id === older.id || m.id === newer.id);
+      expect(stream.map((m) => m.id)).toEqual([older.id, newer.id]);
+    });
+
+    it('a crash between the fast publish and marking sent: the poll republishes the same ids, the stream keeps one copy', async () => {
+      const { relay, outbox, published } = recordingRelay({ failFirstFast: true });
+      await drained(relay, outbox, published);
+      const ceremonyId = randomUUID();
+      const event = await outbox.transaction((m) => outbox.add(m, 'gala.events.jury.progress', ceremonyId, progress(ceremonyId, 8)));
+      await eventually(async () => expect(await sentAt(event.id)).not.toBeNull(), { timeoutMs: 15000 });
+      await relay.stop();
+      expect(published.filter((p) => p.id === event.id).map((p) => p.fromMemory)).toEqual([true, false]);
+      expect((await messagesOn(bus, 'gala.events.jury.progress')).filter((m) => m.id === event.id)).toHaveLength(1);
+    });
+  });
+
   describe('consumer', () => {
     let consumer: EventConsumer | null = null;
     afterEach(async () => {

@@ -4,24 +4,37 @@ import type { DataSource } from 'typeorm';
 import { CORRELATION_HEADER, outboxPublished } from '#observability';
 import { OutboxMessage } from './entities.js';
 import type { NatsBus } from './nats-bus.js';
+import type { OutboxRow } from './outbox.js';
 
 export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   batchSize?: number;
   /** Fault injection for tests: runs after publishing a batch and before marking it sent. */
-  afterPublish?: (rows: OutboxMessage[]) => Promise<void>;
+  afterPublish?: (rows: Pick<OutboxMessage, 'id' | 'subject' | 'kind' | 'payload'>[]) => Promise<void>;
 }
 
 /**
  * Publishes outbox rows to JetStream in order, with the event id as msgID (the stream dedups a
  * republish after a crash), then marks them sent. Rows are claimed FOR UPDATE SKIP LOCKED so several
  * replicas of a service can run a relay each.
+ *
+ * Fast path: rows that a transaction of this process has just committed (`kick(rows)`) are published
+ * straight from memory, without reading them back, when nothing older is known to be pending (the last
+ * poll found the outbox drained and every kick since carried its rows). That takes a round trip and a
+ * lock off every cue's way to the screens. Anything else (an error, a kick without rows, rows of other
+ * replicas) goes through the ordered poll, which also republishes whatever the fast path could not mark.
  */
 export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private pending = false;
+  /** Committed rows waiting for the fast path, in commit order. */
+  private fresh: OutboxRow[] = [];
+  /** True while every row this process knows of is published (so fresh rows may go out first). */
+  private drained = false;
+  /** Kicks without rows so far: rows committed somewhere we do not know, to be found by a poll. */
+  private blindKicks = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -44,7 +57,14 @@ export class OutboxRelay {
     this.loop = null;
   }
 
-  kick(): void {
+  /** Wakes the relay; `committed` are the rows of a transaction that has just committed (in order). */
+  kick(committed?: OutboxRow[]): void {
+    if (committed === undefined) {
+      this.blindKicks++;
+      this.drained = false;
+    }
+    else if (committed.length === 0) return;
+    else this.fresh.push(...committed);
     this.pending = true;
     this.wake?.();
   }
@@ -55,29 +75,69 @@ export class OutboxRelay {
     while (this.running) {
       this.pending = false;
       try {
+        if (this.fresh.length > 0 && this.drained && (await this.publishFresh())) {
+          backoff = 0;
+          if (!this.pending) await this.sleep(poll);
+          continue;
+        }
         const published = await this.publishBatch();
         backoff = 0;
         if (published > 0) continue;
       } catch (error) {
+        this.drained = false;
         backoff = Math.min(backoff ? backoff * 2 : 200, 5000);
         this.logger.warn({ err: (error as Error).message, retryInMs: backoff }, 'outbox relay could not publish; will retry');
       }
       if (!this.running) break;
       if (this.pending && backoff === 0) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, backoff || poll);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = null;
+      await this.sleep(backoff || poll);
     }
+  }
+
+  /** Waits `ms` or until the next kick. */
+  private async sleep(ms: number): Promise<void> {
+    if (!this.running) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = null;
+  }
+
+  /**
+   * The fast path: publishes the rows just committed, then marks them sent (rows another relay marked
+   * meanwhile are left alone). Returns false, leaving them to the ordered poll, if publishing fails.
+   */
+  private async publishFresh(): Promise<boolean> {
+    const rows = this.fresh.splice(0);
+    try {
+      for (const row of rows) await this.publishOne(row);
+    } catch (error) {
+      this.drained = false;
+      this.logger.warn({ err: (error as Error).message }, 'outbox relay could not publish committed rows at once; the poll retries them in order');
+      return false;
+    }
+    await this.options.afterPublish?.(rows);
+    await this.dataSource
+      .createQueryBuilder()
+      .update(OutboxMessage)
+      .set({ publishedAt: () => 'now()' })
+      .where('id IN (:...ids) AND published_at IS NULL', { ids: rows.map((r) => r.id) })
+      .execute();
+    outboxPublished.inc(rows.length);
+    return true;
   }
 
   /** Publishes one batch; returns how many rows were sent. */
   async publishBatch(): Promise<number> {
     const batch = this.options.batchSize ?? 100;
+    // Rows committed from now on and kicked with their contents may take the fast path once this batch
+    // shows the outbox drained; the ones already waiting are in this batch or the next.
+    this.fresh = [];
+    const blindKicks = this.blindKicks;
     return this.dataSource.transaction(async (manager) => {
       const rows = await manager
         .getRepository(OutboxMessage)
@@ -88,7 +148,10 @@ export class OutboxRelay {
         .setLock('pessimistic_write')
         .setOnLocked('skip_locked')
         .getMany();
-      if (rows.length === 0) return 0;
+      if (rows.length === 0) {
+        this.drained = this.blindKicks === blindKicks;
+        return 0;
+      }
       try {
         for (const row of rows) await this.publishOne(row);
       } catch (error) {
@@ -108,11 +171,12 @@ export class OutboxRelay {
         .whereInIds(rows.map((r) => r.position))
         .execute();
       outboxPublished.inc(rows.length);
+      this.drained = rows.length < batch && this.blindKicks === blindKicks;
       return rows.length;
     });
   }
 
-  private async publishOne(row: OutboxMessage): Promise<void> {
+  private async publishOne(row: Pick<OutboxMessage, 'id' | 'subject' | 'kind' | 'payload'>): Promise<void> {
     const h = headers();
     if (row.kind === 'event') {
       const correlationId = (JSON.parse(row.payload) as { correlationId?: string }).correlationId;

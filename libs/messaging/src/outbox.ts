@@ -4,31 +4,71 @@ import { currentCorrelationId } from '#observability';
 import { OutboxMessage } from './entities.js';
 import type { OutboxRelay } from './outbox-relay.js';
 
+/** One outbox row as written: exactly what the relay publishes, with the event id as the msgID. */
+export interface OutboxRow {
+  id: string;
+  subject: string;
+  kind: 'event' | 'kv';
+  ceremonyId: string | null;
+  payload: string;
+}
+
 /**
  * Writes events to the outbox inside the caller's transaction. Typed by the subject map: an event
  * with the wrong payload for its subject does not compile.
  */
 export class Outbox {
+  /** Rows written inside each open `transaction()`, handed to the relay once it commits. */
+  private readonly written = new WeakMap<EntityManager, OutboxRow[]>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly relay: OutboxRelay,
   ) {}
 
-  async add<S extends EventSubject>(manager: EntityManager, subject: S, ceremonyId: string, data: EventData<S>): Promise<EventEnvelope<EventData<S>>> {
+  /** The row of an event (envelope with a new id and the current correlation id), not yet written. */
+  event<S extends EventSubject>(subject: S, ceremonyId: string, data: EventData<S>): OutboxRow & { envelope: EventEnvelope<EventData<S>> } {
     const envelope = createEnvelope(subject.replace(/^gala\.(events|sealed)\./, ''), eventContracts[subject].version, ceremonyId, data, currentCorrelationId() ?? 'none');
-    await manager.insert(OutboxMessage, { id: envelope.id, subject, kind: 'event', ceremonyId, payload: JSON.stringify(envelope) });
-    return envelope;
+    return { id: envelope.id, subject, kind: 'event', ceremonyId, payload: JSON.stringify(envelope), envelope };
+  }
+
+  /** The row of a KV put (e.g. the show snapshot), as durable and ordered as the events. */
+  kv(bucket: string, key: string, value: unknown, id: string, ceremonyId: string | null = null): OutboxRow {
+    return { id, subject: `$KV.${bucket}.${key}`, kind: 'kv', ceremonyId, payload: JSON.stringify(value) };
+  }
+
+  /** Writes rows in one statement, in the given order (their `position`s follow it). */
+  async write(manager: EntityManager, rows: OutboxRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await manager.insert(
+      OutboxMessage,
+      rows.map(({ id, subject, kind, ceremonyId, payload }) => ({ id, subject, kind, ceremonyId, payload })),
+    );
+    this.written.get(manager)?.push(...rows);
+  }
+
+  async add<S extends EventSubject>(manager: EntityManager, subject: S, ceremonyId: string, data: EventData<S>): Promise<EventEnvelope<EventData<S>>> {
+    const row = this.event(subject, ceremonyId, data);
+    await this.write(manager, [row]);
+    return row.envelope;
   }
 
   /** A KV put through the outbox (e.g. the show snapshot), so it is as durable and ordered as the events. */
   async putKv(manager: EntityManager, bucket: string, key: string, value: unknown, id: string, ceremonyId: string | null = null): Promise<void> {
-    await manager.insert(OutboxMessage, { id, subject: `$KV.${bucket}.${key}`, kind: 'kv', ceremonyId, payload: JSON.stringify(value) });
+    await this.write(manager, [this.kv(bucket, key, value, id, ceremonyId)]);
   }
 
-  /** Runs `work` in one transaction; after commit the relay publishes at once. */
+  /**
+   * Runs `work` in one transaction; after commit the relay publishes what it wrote at once (without
+   * reading it back), or, if older rows are still pending, in order after them.
+   */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const result = await this.dataSource.transaction(work);
-    this.relay.kick();
+    const rows: OutboxRow[] = [];
+    const result = await this.dataSource.transaction((manager) => {
+      this.written.set(manager, rows);
+      return work(manager);
+    });
+    this.relay.kick(rows);
     return result;
   }
 }
