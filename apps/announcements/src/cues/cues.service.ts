@@ -1,20 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { KV_BUCKETS, LaurelError, nomineeName, verifyCommitment, type CueCommand, type CueResult, type RevealedEvent, type ShowSnapshot } from '#contracts';
-import { Outbox } from '#messaging';
+import {
+  KV_BUCKETS,
+  LaurelError,
+  nomineeName,
+  verifyCommitment,
+  type CueCommand,
+  type CueResult,
+  type RevealedEvent,
+  type SceneEvent,
+  type SealContents,
+  type SealedEvent,
+  type ShowSnapshot,
+} from '#contracts';
+import { Outbox, type OutboxRow } from '#messaging';
 import { CeremonyReadModel } from '../ceremonies/ceremony-read-model.entity.js';
 import { PublicSeal, SealedEnvelope } from '../envelopes/sealed-envelope.entity.js';
 import { Result } from '../results/result.entity.js';
 import { buildRunOfShow } from '../show/run-of-show.js';
 import { renderScene } from '../show/scene-view.js';
-import { applyCue, currentScene, initialShowState } from '../show/show-machine.js';
+import { applyCue, currentScene, initialShowState, type ShowState } from '../show/show-machine.js';
 import { CueRecord, Show, type ShowMode } from '../show/show.entity.js';
 import { pressRelease, resultsCsv } from '../press/press-release.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type ResultView = Omit<RevealedEvent, 'showAt'>;
+
+/** `schema.table` of an entity, for the hand-written statements of the cue path. */
+function tableOf(manager: EntityManager, entity: new () => object): string {
+  return manager.getRepository(entity).metadata.tablePath;
+}
 
 /** KV key of a show's snapshot: the ceremony id, suffixed for the rehearsal. */
 export function snapshotKey(ceremonyId: string, mode: ShowMode): string {
@@ -35,47 +52,98 @@ export class CuesService {
   }
 
   /**
-   * One cue, one transaction: the show row is locked, the state machine decides, and the scene change
+   * One cue, one transaction: the show's lock is taken, the state machine decides, and the scene change
    * (plus the reveal) goes out through the outbox with the next seq. The idempotency key makes a
    * repeated press return the first answer and emit nothing.
+   *
+   * This is the producer's path to every screen, so it costs five round trips to Postgres, whatever the
+   * cue: BEGIN, the lock (with the ceremony), one read of everything the cue decides on, one write of
+   * the show/result/cue rows, one write of the outbox rows, COMMIT.
    */
   async cue(command: CueCommand): Promise<CueResult> {
     const mode: ShowMode = command.rehearsal ? 'rehearsal' : 'live';
     return this.outbox.transaction(async (manager) => {
-      const ceremony = await this.findCeremony(command.ceremony, manager);
+      const ceremony = await this.lockShow(manager, command.ceremony, mode);
       const ceremonyId = ceremony.id;
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`show:${ceremonyId}:${mode}`]);
-      const previous = await manager.findOne(CueRecord, { where: { ceremonyId, mode, idempotencyKey: command.idempotencyKey } });
-      if (previous) return previous.result;
+      const held = await this.readShow(manager, ceremonyId, mode, command.idempotencyKey);
+      if (held.previous) return held.previous;
 
-      let show = await manager.findOne(Show, { where: { ceremonyId, mode }, lock: { mode: 'pessimistic_write' } });
-      if (!show) {
-        show = Object.assign(new Show(), { ceremonyId, mode, state: initialShowState(), scene: null });
-        await manager.insert(Show, show);
-      }
+      const state = held.show?.state ?? initialShowState();
       const runOfShow = buildRunOfShow(ceremony.view);
-      const sealed = await this.sealedCategories(manager, ceremonyId, mode, ceremony);
+      // A rehearsal never opens a real envelope: every category counts as sealed with rehearsal contents.
+      const sealed = mode === 'rehearsal' ? new Set(ceremony.view.categories.map((c) => c.id)) : new Set(held.envelopes.map((e) => e.categoryId));
       const now = new Date();
-      const outcome = applyCue(show.state, { action: command.action, categoryId: command.categoryId, scene: command.scene }, { ceremony: ceremony.view, runOfShow, sealed, now });
+      const outcome = applyCue(state, { action: command.action, categoryId: command.categoryId, scene: command.scene }, { ceremony: ceremony.view, runOfShow, sealed, now });
       if (!outcome.ok) throw new LaurelError(outcome.status, outcome.reason);
 
-      const results = await manager.find(Result, { where: { ceremonyId, mode }, order: { seq: 'ASC' } });
+      const results = held.results;
       const seq = outcome.state.seq;
+      const rows: OutboxRow[] = [];
+      let revealed: ResultView | null = null;
       if (outcome.reveal) {
-        const view = await this.openEnvelope(manager, ceremony, outcome.reveal.categoryId, seq, now, mode);
-        await manager.insert(Result, { categoryId: view.categoryId, mode, ceremonyId, seq, view, revealedAt: now });
-        results.push(Object.assign(new Result(), { categoryId: view.categoryId, mode, ceremonyId, seq, view, revealedAt: now }));
-        await this.outbox.add(manager, 'gala.events.announcements.winner.revealed', ceremonyId, view);
+        revealed = this.openEnvelope(ceremony, held.envelopes, outcome.reveal.categoryId, seq, now, mode);
+        results.push(revealed);
+        rows.push(this.outbox.event('gala.events.announcements.winner.revealed', ceremonyId, revealed));
       }
-      const scene = renderScene(ceremony.view, outcome.scene, results.map((r) => r.view), seq, now, mode === 'rehearsal');
-      await manager.update(Show, { ceremonyId, mode }, { state: outcome.state, scene });
-      await this.outbox.add(manager, 'gala.events.announcements.scene.changed', ceremonyId, scene);
-      const snapshot: ShowSnapshot = { ceremonyId, scene, results: results.map((r) => r.view), seals: await this.seals(manager, ceremonyId) };
-      await this.outbox.putKv(manager, KV_BUCKETS.show, snapshotKey(ceremonyId, mode), snapshot, randomUUID(), ceremonyId);
+      const scene = renderScene(ceremony.view, outcome.scene, results, seq, now, mode === 'rehearsal');
       const result: CueResult = { seq, scene };
-      await manager.insert(CueRecord, { ceremonyId, mode, idempotencyKey: command.idempotencyKey, action: command.action, result });
+      await this.writeCue(manager, { ceremonyId, mode, state: outcome.state, scene, revealed, now, idempotencyKey: command.idempotencyKey, action: command.action, result });
+      rows.push(this.outbox.event('gala.events.announcements.scene.changed', ceremonyId, scene));
+      const snapshot: ShowSnapshot = { ceremonyId, scene, results, seals: held.seals };
+      rows.push(this.outbox.kv(KV_BUCKETS.show, snapshotKey(ceremonyId, mode), snapshot, randomUUID(), ceremonyId));
+      await this.outbox.write(manager, rows);
       return result;
     });
+  }
+
+  /** Resolves the ceremony and takes its show's lock (the one every writer of the show takes), in one statement. */
+  private async lockShow(manager: EntityManager, ref: string, mode: ShowMode): Promise<Pick<CeremonyReadModel, 'id' | 'slug' | 'view'>> {
+    const rows: Pick<CeremonyReadModel, 'id' | 'slug' | 'view'>[] = await manager.query(
+      `SELECT c.id, c.slug, c.view, pg_advisory_xact_lock(hashtext('show:' || c.id::text || ':' || $2::text)) AS locked
+         FROM ${tableOf(manager, CeremonyReadModel)} c WHERE ${UUID.test(ref) ? 'c.id = $1::uuid' : 'c.slug = $1'}`,
+      [ref, mode],
+    );
+    if (rows.length === 0) throw LaurelError.notFound(`no ceremony "${ref}" in the run of show (not imported yet?)`);
+    return rows[0];
+  }
+
+  /**
+   * Everything a cue decides on, read in one statement after the lock (so it sees every cue committed
+   * before): the first answer to this idempotency key, the show, the results so far (in reveal order),
+   * the sealed envelopes and the public seals.
+   */
+  private async readShow(manager: EntityManager, ceremonyId: string, mode: ShowMode, idempotencyKey: string) {
+    const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+    const [row]: [{ previous: CueResult | null; show: { state: ShowState; scene: SceneEvent | null } | null; results: ResultView[]; envelopes: SealContents[]; seals: SealedEvent[] }] = await manager.query(
+      `SELECT
+         (SELECT result FROM ${tableOf(manager, CueRecord)} WHERE ceremony_id = $1 AND mode = $2 AND idempotency_key = $3) AS previous,
+         (SELECT json_build_object('state', state, 'scene', scene) FROM ${tableOf(manager, Show)} WHERE ceremony_id = $1 AND mode = $2) AS show,
+         (SELECT coalesce(json_agg(view ORDER BY seq), '[]'::json) FROM ${tableOf(manager, Result)} WHERE ceremony_id = $1 AND mode = $2) AS results,
+         (SELECT coalesce(json_agg(json_build_object('categoryId', category_id, 'winnerId', winner_id, 'motivation', motivation, 'salt', salt, 'commitment', commitment)), '[]'::json)
+            FROM ${tableOf(manager, SealedEnvelope)} WHERE ceremony_id = $1 AND $2 = 'live') AS envelopes,
+         (SELECT coalesce(json_agg(json_build_object('ceremonyId', ceremony_id, 'categoryId', category_id, 'commitment', commitment, 'sealedAt', ${iso('sealed_at')}) ORDER BY sealed_at), '[]'::json)
+            FROM ${tableOf(manager, PublicSeal)} WHERE ceremony_id = $1) AS seals`,
+      [ceremonyId, mode, idempotencyKey],
+    );
+    return { ...row, envelopes: row.envelopes as (SealContents & { commitment: string })[] };
+  }
+
+  /** The show's new state and scene, the result of a reveal and the cue's first answer, in one statement. */
+  private async writeCue(
+    manager: EntityManager,
+    c: { ceremonyId: string; mode: ShowMode; state: ShowState; scene: SceneEvent; revealed: ResultView | null; now: Date; idempotencyKey: string; action: string; result: CueResult },
+  ): Promise<void> {
+    const params: unknown[] = [c.ceremonyId, c.mode, JSON.stringify(c.state), JSON.stringify(c.scene), c.idempotencyKey, c.action, JSON.stringify(c.result)];
+    const parts = [
+      `show AS (INSERT INTO ${tableOf(manager, Show)} (ceremony_id, mode, state, scene, updated_at) VALUES ($1, $2, $3::jsonb, $4::jsonb, now())
+         ON CONFLICT (ceremony_id, mode) DO UPDATE SET state = EXCLUDED.state, scene = EXCLUDED.scene, updated_at = now())`,
+      `cue AS (INSERT INTO ${tableOf(manager, CueRecord)} (ceremony_id, mode, idempotency_key, action, result) VALUES ($1, $2, $5, $6, $7::jsonb))`,
+    ];
+    if (c.revealed) {
+      params.push(c.revealed.categoryId, c.revealed.seq, JSON.stringify(c.revealed), c.now);
+      parts.push(`result AS (INSERT INTO ${tableOf(manager, Result)} (category_id, mode, ceremony_id, seq, view, revealed_at) VALUES ($8, $2, $1, $9, $10::jsonb, $11))`);
+    }
+    await manager.query(`WITH ${parts.join(',\n')} SELECT 1`, params);
   }
 
   async snapshot(ref: string, mode: ShowMode = 'live'): Promise<ShowSnapshot> {
@@ -148,14 +216,16 @@ export class CuesService {
     return rows.map((r) => ({ ceremonyId, categoryId: r.categoryId, commitment: r.commitment, sealedAt: r.sealedAt.toISOString() }));
   }
 
-  private async sealedCategories(manager: EntityManager, ceremonyId: string, mode: ShowMode, ceremony: CeremonyReadModel): Promise<Set<string>> {
-    // A rehearsal never opens a real envelope: every category counts as sealed with rehearsal contents.
-    if (mode === 'rehearsal') return new Set(ceremony.view.categories.map((c) => c.id));
-    const rows = await manager.find(SealedEnvelope, { where: { ceremonyId }, select: { categoryId: true } });
-    return new Set(rows.map((r) => r.categoryId));
-  }
 
-  private async openEnvelope(manager: EntityManager, ceremony: CeremonyReadModel, categoryId: string, seq: number, now: Date, mode: ShowMode): Promise<ResultView> {
+
+  private openEnvelope(
+    ceremony: Pick<CeremonyReadModel, 'id' | 'view'>,
+    envelopes: (SealContents & { commitment: string })[],
+    categoryId: string,
+    seq: number,
+    now: Date,
+    mode: ShowMode,
+  ): ResultView {
     const category = ceremony.view.categories.find((c) => c.id === categoryId);
     if (!category) throw LaurelError.notFound(`no category ${categoryId}`);
     const base = { ceremonyId: ceremony.id, seq, categoryId, category: { id: category.id, slug: category.slug, name: category.name }, revealedAt: now.toISOString() };
@@ -166,7 +236,7 @@ export class CuesService {
         : { id: randomUUID(), slug: 'repetition', organisation: 'Repetition', title: null, name: 'Repetition' };
       return { ...base, winnerId: winner.id, winner, motivation: 'REPETITION – här visas juryns motivering under galan.', salt: '', commitment: '', rehearsal: true };
     }
-    const envelope = await manager.findOne(SealedEnvelope, { where: { categoryId } });
+    const envelope = envelopes.find((e) => e.categoryId === categoryId);
     if (!envelope) throw LaurelError.conflict(`${category.name}: the verdict is not sealed yet`);
     if (!verifyCommitment(envelope, envelope.commitment)) throw LaurelError.conflict(`${category.name}: the envelope does not match its commitment; not revealed`);
     const nominee = category.nominees.find((n) => n.id === envelope.winnerId);
@@ -182,4 +252,5 @@ export class CuesService {
       rehearsal: false,
     };
   }
+
 }
