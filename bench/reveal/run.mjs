@@ -18,6 +18,7 @@
 //   --two-frame-baseline (also a baseline sending revealed + winner-scene sized frames, as the system does)
 //   --nice -10 (priority of everything the bench starts, for a shared machine; default 0)
 //   --quiet-wait 5000 --quiet-runnable 2 (before each timed phase wait up to 5 s for ≤ 2 runnable tasks)
+//   --profile <dir> (each system process writes <name>.cpuprofile there when it exits)
 import { spawn, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,6 +53,8 @@ const label = String(opt('label', 'default'));
 const niceness = Number(opt('nice', 0));
 // --two-frame-baseline: also time a baseline of two frames per client (revealed + winner scene sizes).
 const twoFrameBaseline = opt('two-frame-baseline', false) === true;
+// --profile <dir>: every system process (services, gateways) writes a V8 CPU profile there on exit.
+const profileDir = opt('profile', null);
 const quietWaitMs = Number(opt('quiet-wait', 5000));
 const quietRunnable = Number(opt('quiet-runnable', 2));
 const gatewayEnv = Object.fromEntries(
@@ -75,6 +78,7 @@ let dbName = null;
 let cleaning = null;
 
 function pinned(core, args, { env = {}, name, ipc = false } = {}) {
+  if (profileDir && core === SYSTEM_CORE && args[0] === process.execPath) args = [args[0], '--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`, ...args.slice(1)];
   const child = spawn('taskset', ['-c', core, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
