@@ -186,7 +186,10 @@ describe('the live show: no spoilers, envelope guard, each reveal once', () => {
         const revealed = await spy.live.waitFor<RevealedEvent>('revealed', (r) => r.categoryId === category.id);
         expect(revealed).toMatchObject({ winnerId, seq: reveal.body.seq, rehearsal: false });
         expect(Date.parse(revealed.showAt)).toBeGreaterThan(Date.parse(revealed.revealedAt));
-        await spy.live.waitFor<SceneEvent>('scene', (s) => s.seq === reveal.body.seq && s.kind === 'winner');
+        // The press release comes with the reveal to the press and the crew; screens and phones get the lean frame.
+        expect({ role: spy.role, pressRelease: typeof revealed.pressRelease }).toEqual({ role: spy.role, pressRelease: ['press', 'producer'].includes(spy.role) ? 'string' : 'undefined' });
+        const winnerScene = await spy.live.waitFor<SceneEvent>('scene', (s) => s.seq === reveal.body.seq && s.kind === 'winner');
+        expect(winnerScene.data.result).not.toHaveProperty('pressRelease');
       }
       expect((await cue({ action: 'next' })).body.scene).toMatchObject({ kind: 'motivation', categoryId: category.id });
     }

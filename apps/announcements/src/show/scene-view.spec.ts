@@ -83,6 +83,14 @@ describe('renderScene', () => {
     expect(renderScene(ceremony, { kind: 'winner', categoryId: sveapriset.id }, [result('gotapriset'), revealed], 11, at, false).data.result).toEqual(revealed);
   });
 
+  it('leaves the press release out of the scene (it goes to the press with their revealed frame)', () => {
+    const revealed = { ...result('sveapriset'), pressRelease: 'PRESSMEDDELANDE …' };
+    const event = renderScene(ceremony, { kind: 'winner', categoryId: sveapriset.id }, { [sveapriset.id]: revealed }, 11, at, false);
+    expect(event.data.result).not.toHaveProperty('pressRelease');
+    const { pressRelease: _omitted, ...rest } = revealed;
+    expect(event.data.result).toEqual(rest);
+  });
+
   it('covers a scene with a blackout and says what is underneath, nothing else', () => {
     const event = renderScene(ceremony, { kind: 'blackout', covered: 'winner' }, { [sveapriset.id]: result('sveapriset') }, 12, at, false);
     expect(event.data).toEqual({ ceremony: event.data.ceremony, covered: 'winner' });

@@ -13,7 +13,8 @@ const ENVELOPE_LINE: Record<string, string> = { sv: 'Och priset går till…', e
 /**
  * The `scene` event for what is on stage: everything a screen needs, without another request.
  * A result is included only on the winner and motivation scenes of a category in `results`
- * (i.e. revealed); nothing else ever carries a winner, so a scene cannot spoil a reveal.
+ * (i.e. revealed); nothing else ever carries a winner, so a scene cannot spoil a reveal. Scenes go
+ * to every screen and phone, so they carry no press release.
  */
 export function renderScene(
   ceremony: CeremonyView,
@@ -35,7 +36,11 @@ export function renderScene(
   if (category && (scene.kind === 'nominees' || scene.kind === 'envelope')) data.nominees = category.nominees.map((n) => ({ ...n }));
   if (category && (scene.kind === 'winner' || scene.kind === 'motivation')) {
     const result = findResult(results, category.id);
-    if (result) data.result = { ...result, category: { ...result.category }, winner: { ...result.winner } };
+    if (result) {
+      // The press release is for the press (it comes with their `revealed` frame), not for the stage.
+      const { pressRelease: _forPress, ...shown } = result;
+      data.result = { ...shown, category: { ...result.category }, winner: { ...result.winner } };
+    }
   }
   if (scene.kind === 'envelope') data.message = ENVELOPE_LINE[locale.split('-')[0] ?? ''] ?? ENVELOPE_LINE.en;
   if (scene.kind === 'blackout' && scene.covered) data.covered = scene.covered;

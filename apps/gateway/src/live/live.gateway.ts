@@ -40,15 +40,24 @@ export function room(ceremonyId: string, rehearsal: boolean, role?: Role): strin
 const REHEARSAL_ROLES: Role[] = ['admin', 'producer', 'screen'];
 
 /**
- * Roles served first in a show-wide broadcast. A room is walked in join order, so with thousands of
- * public sockets a stage screen that joined late would get a reveal only at the end of the fan-out
- * (bench/reveal: ~100+ ms at 10,000 sockets); sending to these rooms first, then to the rest, puts the
- * stage and the crew ahead of the public without sending anything twice.
+ * Roles served first in a show-wide broadcast, stage screens first of all. A room is walked in join
+ * order, so with thousands of public sockets a stage screen that joined late would get a reveal only at
+ * the end of the fan-out (bench/reveal: ~100+ ms at 10,000 sockets); sending to these rooms first, then
+ * to the rest, puts the stage and the crew ahead of the public without sending anything twice.
  */
 const FIRST_ROLES: Role[] = ['screen', 'producer', 'admin', 'press'];
+/** Roles that get the press release with a reveal (and in their snapshot's results). */
+const PRESS_RELEASE_ROLES: Role[] = ['press', 'producer', 'admin'];
 
 function firstRooms(ceremonyId: string, rehearsal: boolean): string[] {
   return FIRST_ROLES.map((role) => room(ceremonyId, rehearsal, role));
+}
+
+/** A result as screens and the public get it: without the press release (a third of the frame, for the press only). */
+function withoutPressRelease<T extends { pressRelease?: string }>(result: T): Omit<T, 'pressRelease'> {
+  if (result.pressRelease === undefined) return result;
+  const { pressRelease: _forPress, ...rest } = result;
+  return rest;
 }
 
 /**
@@ -178,7 +187,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       ceremonyId,
       role,
       scene: view.scene,
-      results: [...view.results.values()],
+      results: PRESS_RELEASE_ROLES.includes(role) ? [...view.results.values()] : [...view.results.values()].map(withoutPressRelease),
       serverTime: Date.now(),
       stale: this.stale,
     };
@@ -201,10 +210,13 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.server.to(room(scene.ceremonyId, scene.rehearsal)).except(first).emit('scene', scene);
   }
 
+  /** Stage screens first, then the crew (with the press release), then everyone else; each frame encoded once. */
   pushRevealed(revealed: RevealedEvent): void {
-    const first = firstRooms(revealed.ceremonyId, revealed.rehearsal);
-    this.server.to(first).emit('revealed', revealed);
-    this.server.to(room(revealed.ceremonyId, revealed.rehearsal)).except(first).emit('revealed', revealed);
+    const { ceremonyId, rehearsal } = revealed;
+    const lean = withoutPressRelease(revealed);
+    this.server.to(room(ceremonyId, rehearsal, 'screen')).emit('revealed', lean);
+    this.server.to(PRESS_RELEASE_ROLES.map((role) => room(ceremonyId, rehearsal, role))).emit('revealed', revealed);
+    this.server.to(room(ceremonyId, rehearsal)).except(firstRooms(ceremonyId, rehearsal)).emit('revealed', lean);
   }
 
   pushSealed(sealed: SealedEvent): void {
