@@ -12,8 +12,9 @@ const STEPS = [
   { name: 'typecheck', script: 'typecheck' },
   { name: 'lint', script: 'lint' },
   { name: 'depcruise', script: 'depcruise' },
-  // Deployment files and the NATS permissions that keep sealed verdicts away from the gateway.
-  { name: 'deploy', node: 'scripts/check-deploy.mjs' },
+  // Deployment files (schemas, cross-checks; then the test that broken copies are caught) and the
+  // NATS permissions that keep sealed verdicts away from the gateway.
+  { name: 'deploy', node: ['scripts/check-deploy.mjs', '--test scripts/check-deploy.test.mjs'] },
   { name: 'nats-perms', node: 'scripts/check-nats-permissions.mjs', needsNats: true },
   { name: 'build:web', script: 'build:web', skip: webBuildSkipReason },
   { name: 'jest', script: 'jest', args: ['--', '--ci'], captureSummary: true },
@@ -81,11 +82,17 @@ export async function test(args) {
         continue;
       }
       console.log();
-      const [command, args] = step.node
-        ? [process.execPath, [step.node]]
-        : ['npm', ['run', step.script, ...(step.args ?? []), ...(step.name === 'jest' ? jestArgs : [])]];
-      say(c.bold(`${step.name}: ${step.node ? `node ${step.node}` : args.join(' ').replace(/^run/, 'npm run')}`));
-      const outcome = await runStep(command, args, env, step.captureSummary, (proc) => (current = proc));
+      // A node step is one or more `node …` runs in order, stopping at the first failure.
+      const runs = step.node
+        ? [step.node].flat().map((line) => [process.execPath, line.split(' ')])
+        : [['npm', ['run', step.script, ...(step.args ?? []), ...(step.name === 'jest' ? jestArgs : [])]]];
+      let outcome = { code: 0, ms: 0, summary: [] };
+      for (const [command, args] of runs) {
+        say(c.bold(`${step.name}: ${step.node ? `node ${args.join(' ')}` : args.join(' ').replace(/^run/, 'npm run')}`));
+        const run = await runStep(command, args, env, step.captureSummary, (proc) => (current = proc));
+        outcome = { ...run, ms: outcome.ms + run.ms };
+        if (run.code !== 0) break;
+      }
       current = null;
       results.push({ step, status: outcome.code === 0 ? 'passed' : 'failed', ms: outcome.ms, summary: outcome.summary, note: outcome.note });
       if (outcome.code !== 0) {
