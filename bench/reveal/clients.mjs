@@ -7,6 +7,9 @@ import { now, serveIpc, sleep } from './lib.mjs';
 
 const sockets = [];
 const bare = [];
+const floor = [];
+// The last `revealed` and winner `scene` payloads client 0 got from the system (replayed by the socket.io floor).
+let lastFrames = { revealed: null, scene: null };
 let lastSeq = new Int32Array(0);
 let disconnects = 0;
 let reconnects = 0;
@@ -75,8 +78,12 @@ serveIpc({
         });
         socket.on('scene', (s) => {
           if (s.seq > lastSeq[i]) lastSeq[i] = s.seq;
+          if (i === 0 && s.kind === 'winner') lastFrames.scene = s;
         });
-        socket.on('revealed', (r) => record('system', r.seq, i, 0));
+        socket.on('revealed', (r) => {
+          record('system', r.seq, i, 0);
+          if (i === 0) lastFrames.revealed = r;
+        });
         socket.on('connect_error', (e) => {
           if (Number.isNaN(snapshotAt[i])) {
             socket.io.reconnection(false);
@@ -115,6 +122,27 @@ serveIpc({
     return { start, end: now(), errorCount: errors.length, errors: errors.slice(0, 5) };
   },
 
+  /** Opens `count` socket.io clients to the socket.io floor server (same client options as the public ones). */
+  async connectFloor({ url, count, concurrency = 100 }) {
+    const start = now();
+    const errors = await pool(count, concurrency, (i) =>
+      new Promise((resolve, reject) => {
+        const socket = io(`${url}/live`, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 60000 });
+        floor[i] = socket;
+        socket.on('connect', () => resolve());
+        socket.on('connect_error', (e) => reject(e));
+        socket.on('scene', () => undefined);
+        socket.on('revealed', (r) => record('floor', r.seq, i, 0));
+      }),
+    );
+    return { start, end: now(), errorCount: errors.length, errors: errors.slice(0, 5) };
+  },
+
+  /** The frames client 0 last got from the system (for the floor to replay). */
+  frames() {
+    return lastFrames;
+  },
+
   /** Resolves once every client has seen scene `seq` (or after timeoutMs). */
   async waitScene({ seq, timeoutMs = 30000 }) {
     const until = now() + timeoutMs;
@@ -127,7 +155,7 @@ serveIpc({
   },
 
   arm({ kind, key }) {
-    arm(kind, key, kind === 'system' ? sockets.length : bare.length);
+    arm(kind, key, kind === 'system' ? sockets.length : kind === 'floor' ? floor.length : bare.length);
     return { armedAt: now() };
   },
 
@@ -160,6 +188,7 @@ serveIpc({
       s?.close();
     }
     for (const b of bare) b?.terminate();
+    for (const f of floor) f?.close();
     await sleep(200);
     return { closed: sockets.length + bare.length };
   },

@@ -19,6 +19,7 @@
 //   --nice -10 (priority of everything the bench starts, for a shared machine; default 0)
 //   --quiet-wait 5000 --quiet-runnable 2 (before each timed phase wait up to 5 s for ≤ 2 runnable tasks)
 //   --profile <dir> (each system process writes <name>.cpuprofile there when it exits)
+//   --socketio-floor (also N socket.io clients of a bare socket.io server replaying the round's frames: socket.io's own cost)
 import { spawn, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -53,6 +54,9 @@ const label = String(opt('label', 'default'));
 const niceness = Number(opt('nice', 0));
 // --two-frame-baseline: also time a baseline of two frames per client (revealed + winner scene sizes).
 const twoFrameBaseline = opt('two-frame-baseline', false) === true;
+// --socketio-floor: also time a bare socket.io server (the gateway's engine and options, nothing of
+// Laurel) broadcasting the same two frames to N socket.io clients: what socket.io itself costs here.
+const socketioFloor = opt('socketio-floor', false) === true;
 // --profile <dir>: every system process (services, gateways) writes a V8 CPU profile there on exit.
 const profileDir = opt('profile', null);
 const quietWaitMs = Number(opt('quiet-wait', 5000));
@@ -251,7 +255,14 @@ async function startSystem() {
   const basePort = await freePort();
   const baseline = pinned(SYSTEM_CORE, [process.execPath, join(here, 'baseline-server.mjs')], { env: { PORT: String(basePort) }, name: 'baseline' });
   await waitFor('baseline server', () => baseline.output.includes('LISTENING'));
-  return { gateways, services, baseline: { child: baseline, url: `http://127.0.0.1:${basePort}`, wsUrl: `ws://127.0.0.1:${basePort}` } };
+  let floor = null;
+  if (socketioFloor) {
+    const floorPort = await freePort();
+    const child = pinned(SYSTEM_CORE, [process.execPath, join(here, 'socketio-floor-server.mjs')], { env: { PORT: String(floorPort) }, name: 'socketio-floor' });
+    await waitFor('socket.io floor server', () => child.output.includes('LISTENING'));
+    floor = { child, url: `http://127.0.0.1:${floorPort}` };
+  }
+  return { gateways, services, floor, baseline: { child: baseline, url: `http://127.0.0.1:${basePort}`, wsUrl: `ws://127.0.0.1:${basePort}` } };
 }
 
 // ---------------------------------------------------------------- REST
@@ -411,6 +422,12 @@ async function benchN(sys, N) {
   await sleep(1000);
   const baseRssAfter = rssOf(sys.baseline.child.pid);
   log(`N=${N}: baseline clients connected; baseline server RSS +${fmt((baseRssAfter - baseRssBefore) / N / 1024)} KiB/connection`);
+  if (sys.floor) {
+    const fconn = await all('connectFloor', (w) => ({ url: sys.floor.url, count: w.share }));
+    if (fconn.some((f) => f.errorCount)) log(`socket.io floor connect errors: ${fconn.flatMap((f) => f.errors).join(' | ')}`);
+    await sleep(1000);
+    log(`N=${N}: socket.io floor clients connected`);
+  }
 
   const perRound = [];
   const nRounds = Math.min(rounds, show.order.length);
@@ -457,6 +474,24 @@ async function benchN(sys, N) {
       const cpu = { serverMs: cpuMsOf([sys.baseline.child.pid]) - cpu0.server, loadMs: cpuMsOf(loadPids) - cpu0.load };
       return { stats: summarize(times), missing: got.reduce((s, g) => s + g.missing, 0), bytes: got.find((g) => g.bytes)?.bytes, runnable, cpu };
     };
+    // The socket.io floor: the frames the public got from the gateway in this round, replayed by a bare
+    // socket.io server to its own N socket.io clients (same processes, same client options).
+    const doFloor = async () => {
+      const frames = await workers[0].call('frames', {});
+      if (!frames.revealed) return null;
+      const key = -(r + 1);
+      await all('arm', { kind: 'floor', key });
+      await sleep(100);
+      const runnable = await calmMoment();
+      const cpu0 = { server: cpuMsOf([sys.floor.child.pid]), load: cpuMsOf(loadPids) };
+      const body = JSON.stringify({ revealed: { ...frames.revealed, seq: key }, scene: frames.scene });
+      const t0 = now();
+      await fetch(`${sys.floor.url}/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((x) => x.text());
+      const got = await all('collect', { timeoutMs: 60000 });
+      const times = got.flatMap((g) => g.times).map((t) => t - t0);
+      const cpu = { serverMs: cpuMsOf([sys.floor.child.pid]) - cpu0.server, loadMs: cpuMsOf(loadPids) - cpu0.load };
+      return { stats: summarize(times), missing: got.reduce((s, g) => s + g.missing, 0), runnable, cpu };
+    };
     let system;
     let baseline;
     const baselines = [];
@@ -476,6 +511,11 @@ async function benchN(sys, N) {
     if (twoFrameBaseline && sceneBytes > 0) {
       await sleep(1000);
       twoFrame = await doBaseline(sceneBytes);
+    }
+    let floorRun = null;
+    if (sys.floor) {
+      await sleep(1000);
+      floorRun = await doFloor();
     }
     const mean = (f) => baselines.reduce((acc, b) => acc + f(b), 0) / baselines.length;
     baseline = {
@@ -512,6 +552,7 @@ async function benchN(sys, N) {
       baselineBytes: baseline.bytes,
       revealedFrameBytes: system.screens.frameBytes,
       winnerSceneFrameBytes: system.screens.sceneBytes,
+      socketioFloor: floorRun && { ...floorRun.stats, missing: floorRun.missing, cpu: floorRun.cpu, ratioP99: system.stats.p99 / floorRun.stats.p99, ratioLast: system.stats.max / floorRun.stats.max },
       twoFrameBaseline: twoFrame && { ...twoFrame.stats, cpu: twoFrame.cpu, ratioP99: system.stats.p99 / twoFrame.stats.p99, ratioLast: system.stats.max / twoFrame.stats.max },
       ratioP99: system.stats.p99 / baseline.stats.p99,
       ratioLast: system.stats.max / baseline.stats.max,
@@ -572,6 +613,14 @@ async function benchN(sys, N) {
       screenMax: Math.max(...perRound.map((x) => x.screens.latency.max)),
       flipSpread: median(perRound.map((x) => x.screens.flipSpreadMs)),
       flipSpreadMax: Math.max(...perRound.map((x) => x.screens.flipSpreadMs)),
+      ...(perRound.some((x) => x.socketioFloor)
+        ? {
+            floorP99: median(perRound.filter((x) => x.socketioFloor).map((x) => x.socketioFloor.p99)),
+            floorMax: median(perRound.filter((x) => x.socketioFloor).map((x) => x.socketioFloor.max)),
+            floorRatioP99: median(perRound.filter((x) => x.socketioFloor).map((x) => x.socketioFloor.ratioP99)),
+            floorRatioLast: median(perRound.filter((x) => x.socketioFloor).map((x) => x.socketioFloor.ratioLast)),
+          }
+        : {}),
     },
   };
 }
@@ -601,7 +650,7 @@ async function main() {
     startedAt: stamp,
     command: `node bench/reveal/run.mjs ${argv.join(' ')}`,
     machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: totalmem() / 2 ** 30, node: process.version, systemCore: SYSTEM_CORE, loadCore: LOAD_CORE, loadavgAtEnd: readFileSync('/proc/loadavg', 'utf8').trim() },
-    options: { twoFrameBaseline, niceness, quietWaitMs, quietRunnable, rounds, perWorker, screens: screenCount, leadMs, gateways: gatewayCount, gatewayEnv, rehearsal },
+    options: { twoFrameBaseline, socketioFloor, niceness, quietWaitMs, quietRunnable, rounds, perWorker, screens: screenCount, leadMs, gateways: gatewayCount, gatewayEnv, rehearsal },
     results,
   };
   mkdirSync(dirname(outFile), { recursive: true });
@@ -623,6 +672,12 @@ function renderMarkdown(report) {
     }
     const m = r.medians;
     lines.push(`| **median** | ${fmt(m.pipeline)} | ${fmt(m.systemP50)} | ${fmt(m.systemP95)} | ${fmt(m.systemP99)} | ${fmt(m.systemMax)} | ${fmt(m.baselineP99)} | ${fmt(m.baselineMax)} | **${fmt(m.ratioP99, 2)}** | **${fmt(m.ratioLast, 2)}** | ${fmt(m.screenP99)} | ${fmt(m.flipSpread, 2)} |`, '');
+    if (m.floorP99 !== undefined) {
+      lines.push('socket.io floor (bare socket.io server → the same socket.io clients, the round\'s two frames, no cue pipeline):', '');
+      lines.push('| round | floor p99 | floor last | system / floor p99 | system / floor last | two-frame ws baseline last |', '|---|---|---|---|---|---|');
+      for (const x of r.rounds.filter((y) => y.socketioFloor)) lines.push(`| ${x.round} | ${fmt(x.socketioFloor.p99)} | ${fmt(x.socketioFloor.max)} | ${fmt(x.socketioFloor.ratioP99, 2)} | ${fmt(x.socketioFloor.ratioLast, 2)} | ${x.twoFrameBaseline ? fmt(x.twoFrameBaseline.max) : '–'} |`);
+      lines.push(`| **median** | ${fmt(m.floorP99)} | ${fmt(m.floorMax)} | **${fmt(m.floorRatioP99, 2)}** | **${fmt(m.floorRatioLast, 2)}** | |`, '');
+    }
   }
   lines.push('pipeline = cue sent → event at the gateway (from showAt − lead, 1 ms resolution); the rest of a client\'s latency is the fan-out.');
   lines.push('All times in ms from the moment the cue was sent (system) or the send was requested (baseline), on CLOCK_MONOTONIC.');
