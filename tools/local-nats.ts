@@ -1,6 +1,6 @@
-/** A real nats-server with JetStream of its own, for e2e tests and local benches (no shared streams). */
+/** Real nats-servers with JetStream of their own (one, or an n-node cluster), for e2e tests and local benches (no shared streams). */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,4 +95,194 @@ export async function startNatsServer(options: { extraArgs?: string[]; port?: nu
       rmSync(storeDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface TestNatsNode {
+  /** `server_name` of this node (n0, n1, …): what JetStream reports as a leader or peer. */
+  name: string;
+  url: string;
+  port: number;
+  /** HTTP monitoring port (/healthz, /jsz). */
+  monitorPort: number;
+  storeDir: string;
+  running(): boolean;
+  /** kill -9, as a crash. */
+  kill(): Promise<void>;
+  /** Starts again on the same ports with the same store, and waits until it is healthy (caught up). */
+  start(): Promise<void>;
+}
+
+export interface TestNatsCluster {
+  nodes: TestNatsNode[];
+  /** Client URLs of every node, in node order. */
+  urls: string[];
+  /** The node called `name` (as JetStream names leaders). */
+  node(name: string): TestNatsNode;
+  /** The JetStream meta leader's name, as a running node reports it (null while there is none). */
+  metaLeader(): Promise<string | null>;
+  /**
+   * Credentials of the system account, for operator requests such as `$JS.API.META.LEADER.STEPDOWN`.
+   * Clients without credentials are in the application account (JetStream enabled), as on one server.
+   */
+  systemUser: { user: string; pass: string };
+  dispose(): Promise<void>;
+}
+
+async function monitor<T>(port: number, path: string): Promise<{ status: number; body: T | null }> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(2000) });
+    const text = await res.text();
+    let body: T | null = null;
+    try {
+      body = JSON.parse(text) as T;
+    } catch {
+      // not JSON
+    }
+    return { status: res.status, body };
+  } catch {
+    return { status: 0, body: null };
+  }
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} within ${timeoutMs} ms`);
+}
+
+/**
+ * A real JetStream cluster of `n` nats-servers on 127.0.0.1 for one test file: each node has its own
+ * client, route and monitoring ports, its own store, a distinct `server_name`, and routes to every
+ * other node (cluster `laurel-test`). Returns once every node is healthy and JetStream has a meta leader.
+ */
+const SYSTEM_USER = { user: 'sys', pass: 'sys-local-test' };
+
+export async function startNatsCluster(n = 3): Promise<TestNatsCluster> {
+  const bin = natsServerBinary();
+  const randomSuffix = Math.random().toString(36).slice(2, 10);
+  const dir = mkdtempSync(join(tmpdir(), 'laurel-nats-cluster-'));
+  const ports: { client: number; route: number; monitor: number }[] = [];
+  const taken = new Set<number>();
+  const port = async () => {
+    for (;;) {
+      const p = await freePort();
+      if (!taken.has(p)) {
+        taken.add(p);
+        return p;
+      }
+    }
+  };
+  for (let i = 0; i < n; i++) ports.push({ client: await port(), route: await port(), monitor: await port() });
+
+  const nodes: TestNatsNode[] = ports.map((p, i) => {
+    const name = `n${i}`;
+    const storeDir = join(dir, name);
+    mkdirSync(storeDir, { recursive: true });
+    const configFile = join(dir, `${name}.conf`);
+    const routes = ports.filter((_, j) => j !== i).map((o) => `    nats-route://127.0.0.1:${o.route}`);
+    writeFileSync(
+      configFile,
+      [
+        `server_name: ${name}`,
+        `listen: 127.0.0.1:${p.client}`,
+        // An application account for every client that brings no credentials, and a system account the
+        // test can use to move the meta leader (a system-account-only API).
+        `accounts {`,
+        `  APP { jetstream: enabled, users: [ { user: app, password: app-${randomSuffix} } ] }`,
+        `  SYS { users: [ { user: ${SYSTEM_USER.user}, password: ${SYSTEM_USER.pass} } ] }`,
+        `}`,
+        `system_account: SYS`,
+        `no_auth_user: app`,
+        `http: 127.0.0.1:${p.monitor}`,
+        `jetstream {`,
+        `  store_dir: ${JSON.stringify(storeDir)}`,
+        `}`,
+        `cluster {`,
+        `  name: laurel-test`,
+        `  listen: 127.0.0.1:${p.route}`,
+        `  routes: [`,
+        ...routes,
+        `  ]`,
+        `}`,
+        '',
+      ].join('\n'),
+    );
+    let child: ChildProcess | null = null;
+    const running = () => {
+      const c = child;
+      return !!c && c.exitCode === null && c.signalCode === null;
+    };
+    return {
+      name,
+      url: `nats://127.0.0.1:${p.client}`,
+      port: p.client,
+      monitorPort: p.monitor,
+      storeDir,
+      running,
+      async start() {
+        if (running()) return;
+        const c = spawn(bin, ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+        child = c;
+        let stderr = '';
+        c.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+        const exited = new Promise<never>((_, reject) => c.once('exit', (code) => reject(new Error(`nats-server ${name} exited with ${code}: ${stderr}`))));
+        exited.catch(() => undefined);
+        await Promise.race([waitForPort(p.client, 10000), exited]);
+        // Healthy: JetStream enabled and, after a restart, caught up with its peers.
+        await Promise.race([until(`nats-server ${name} was not healthy`, async () => (await monitor(p.monitor, '/healthz')).status === 200, 30000), exited]);
+      },
+      async kill() {
+        const c = child;
+        if (!c || !running()) return;
+        const gone = new Promise((r) => c.once('exit', r));
+        c.kill('SIGKILL');
+        await gone;
+        child = null;
+      },
+    };
+  });
+
+  const metaLeader = async (): Promise<string | null> => {
+    for (const node of nodes.filter((x) => x.running())) {
+      const { body } = await monitor<{ meta_cluster?: { leader?: string } }>(node.monitorPort, '/jsz');
+      if (body?.meta_cluster?.leader) return body.meta_cluster.leader;
+    }
+    return null;
+  };
+
+  const cluster: TestNatsCluster = {
+    nodes,
+    urls: nodes.map((x) => x.url),
+    node: (name) => {
+      const found = nodes.find((x) => x.name === name);
+      if (!found) throw new Error(`no node ${name} in the cluster`);
+      return found;
+    },
+    metaLeader,
+    systemUser: { ...SYSTEM_USER },
+    async dispose() {
+      await Promise.all(nodes.map((x) => x.kill()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    // All at once: a node waits for its peers (and a meta leader) before it reports healthy.
+    await Promise.all(nodes.map((x) => x.start()));
+    // Every node agrees on one meta leader (JetStream API calls work from any of them).
+    await until(
+      'the JetStream cluster elected no meta leader',
+      async () => {
+        const seen = await Promise.all(nodes.map(async (x) => (await monitor<{ meta_cluster?: { leader?: string } }>(x.monitorPort, '/jsz')).body?.meta_cluster?.leader));
+        return seen.every((l) => !!l && l === seen[0]);
+      },
+      30000,
+    );
+  } catch (error) {
+    await cluster.dispose();
+    throw error;
+  }
+  return cluster;
 }
