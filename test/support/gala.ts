@@ -9,7 +9,7 @@ export { DEMO_JURORS_PER_PANEL } from '../../tools/rehearse/gala-driver.js';
 export class GalaJury {
   private readonly driver: GalaDriver;
 
-  constructor(system: TestSystem, imported: ImportCeremonyResult) {
+  constructor(system: Pick<TestSystem, 'http' | 'adminToken'>, imported: ImportCeremonyResult) {
     this.driver = new GalaDriver((method, path, options) => system.http(method, path, options), system.adminToken, imported, ceremony2017() as { categories: unknown[] });
   }
 
