@@ -11,6 +11,16 @@ import { LiveState } from './live-state.service.js';
 /** How long a KV snapshot ahead of the event feed waits for the events before it is pushed itself. */
 const SNAPSHOT_GRACE_MS = 1000;
 
+/**
+ * Pull expiry of the event feed's consumer; its idle heartbeat is half of it, so a consumer that went
+ * silent (it lived on a NATS node that died) is noticed after two missed heartbeats, ~5 s. nats.js's
+ * default (30 s, heartbeats every 15 s) left a gateway's screens without events for up to a minute.
+ */
+const FEED_EXPIRES_MS = 5000;
+/** Pause before a feed is followed again: short after a deliberate restart, longer after an error. */
+const RESTART_MS = 200;
+const RETRY_MS = 1000;
+
 type Envelope<S extends EventSubject> = EventEnvelope<EventData<S>>;
 
 /**
@@ -24,6 +34,10 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
   private messages: ConsumerMessages | null = null;
   private stopKv: (() => void) | null = null;
+  /** The GALA_EVENTS stream being followed (its creation time) and the last stream seq routed from it. */
+  private followed: { created: string; lastSeq: number } | null = null;
+  /** Called once on the next NATS reconnect (each feed restarts its consumer). */
+  private readonly reconnectListeners = new Set<() => void>();
   /** Snapshots ahead of the events, waiting for the events to catch up (by ceremony and show). */
   private readonly pendingSnapshots = new Map<string, NodeJS.Timeout>();
 
@@ -36,6 +50,7 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
+    void this.watchConnection();
     void this.followSnapshots();
     void this.followEvents();
   }
@@ -50,18 +65,64 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async followSnapshots(): Promise<void> {
     while (!this.stopped) {
+      let pause = RESTART_MS;
+      let unwatch = () => undefined as void;
       try {
         const kv = await this.bus.kvm.open(KV_BUCKETS.show);
         const watcher = await kv.watch();
         this.stopKv = () => watcher.stop();
+        // Its consumer may have lived on the NATS node this gateway lost: watch anew (the latest value of each key again; held ones are dropped).
+        unwatch = this.onReconnect(() => watcher.stop());
         for await (const entry of watcher) this.onSnapshot(entry);
         if (this.stopped) return;
       } catch (error) {
         if (this.stopped) return;
+        pause = RETRY_MS;
         this.logger.warn(`show snapshots unavailable: ${(error as Error).message}; retrying`);
+      } finally {
+        unwatch();
       }
-      await new Promise((r) => setTimeout(r, 1000));
+      await new Promise((r) => setTimeout(r, pause));
     }
+  }
+
+  /** Runs `restart` once when this gateway's NATS connection comes back (possibly on another node of the cluster). */
+  private onReconnect(restart: () => void): () => void {
+    this.reconnectListeners.add(restart);
+    return () => this.reconnectListeners.delete(restart);
+  }
+
+  private async watchConnection(): Promise<void> {
+    for await (const status of this.bus.nc.status()) {
+      if (this.stopped) return;
+      if (status.type !== 'reconnect') continue;
+      const listeners = [...this.reconnectListeners];
+      this.reconnectListeners.clear();
+      listeners.forEach((restart) => restart());
+    }
+  }
+
+  /**
+   * Stops the event feed's consumer when it is gone or has gone silent (deleted, or missed heartbeats:
+   * it lived on a NATS node that died) or when this gateway reconnected to NATS (maybe to another node
+   * of the cluster), so followEvents creates a new one right after the last seq seen. nats.js alone
+   * would wait for the old consumer: up to two 15 s heartbeats, then info retries backing off up to
+   * 45 s while the JetStream cluster elects leaders; the gateway's screens got no events meanwhile.
+   */
+  private restartWhenStuck(messages: ConsumerMessages): () => void {
+    const stopOnReconnect = this.onReconnect(() => {
+      this.logger.warn('NATS reconnected: following the event stream with a new consumer');
+      messages.stop();
+    });
+    void (async () => {
+      for await (const status of messages.status()) {
+        if (status.type !== 'heartbeats_missed' && status.type !== 'consumer_deleted') continue;
+        this.logger.warn(`the event feed's consumer is ${status.type === 'consumer_deleted' ? 'gone' : `silent (${status.count} heartbeats missed)`}: following the event stream with a new consumer`);
+        messages.stop();
+        return;
+      }
+    })();
+    return stopOnReconnect;
   }
 
   private onSnapshot(entry: KvWatchEntry): void {
@@ -118,16 +179,27 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async followEvents(): Promise<void> {
     while (!this.stopped) {
+      let pause = RESTART_MS;
       let unwatch = () => undefined as void;
+      let unwatchHealth = () => undefined as void;
       try {
         const created = (await this.bus.jsm.streams.info(STREAMS.events.name)).created;
+        // The same stream again: resume right after the last event routed. A new stream (or the first
+        // time): from its beginning, without pushing what the state already holds.
+        if (this.followed?.created !== created) this.followed = { created, lastSeq: 0 };
+        const followed = this.followed;
         const consumer = await this.bus.js.consumers.get(STREAMS.events.name, {
           filter_subjects: STREAMS.events.subjects[0],
-          deliver_policy: DeliverPolicy.All,
+          ...(followed.lastSeq > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: followed.lastSeq + 1 } : { deliver_policy: DeliverPolicy.All }),
         });
-        this.messages = await consumer.consume({ max_messages: 500 });
-        unwatch = this.watchStreamReset(created, this.messages);
-        for await (const msg of this.messages) {
+        const messages = await consumer.consume({ max_messages: 500, expires: FEED_EXPIRES_MS });
+        this.messages = messages;
+        unwatch = this.watchStreamReset(created, messages);
+        unwatchHealth = this.restartWhenStuck(messages);
+        // stop() may have run while the consumer was being created.
+        if (this.stopped) messages.stop();
+        for await (const msg of messages) {
+          followed.lastSeq = msg.seq;
           try {
             this.route(msg.subject as EventSubject, msg.json<EventEnvelope<never>>());
           } catch (error) {
@@ -136,12 +208,14 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
         }
       } catch (error) {
         if (this.stopped) return;
+        pause = RETRY_MS;
         this.logger.warn(`event stream unavailable: ${(error as Error).message}; retrying`);
       } finally {
         unwatch();
+        unwatchHealth();
       }
       if (this.stopped) return;
-      await new Promise((r) => setTimeout(r, 1000));
+      await new Promise((r) => setTimeout(r, pause));
     }
   }
 
