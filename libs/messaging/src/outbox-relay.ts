@@ -85,7 +85,10 @@ export class OutboxRelay {
         if (published > 0) continue;
       } catch (error) {
         this.drained = false;
-        backoff = Math.min(backoff ? backoff * 2 : 200, 5000);
+        // At most a second between tries: a JetStream cluster electing a new stream leader answers
+        // "not enabled" for a few seconds, and what was committed meanwhile (a reveal) should go out
+        // within a second of the new leader, not after a 5 s back-off. A try costs one small query.
+        backoff = Math.min(backoff ? backoff * 2 : 200, 1000);
         this.logger.warn({ err: (error as Error).message, retryInMs: backoff }, 'outbox relay could not publish; will retry');
       }
       if (!this.running) break;
