@@ -19,6 +19,15 @@ export class OutboxMessage {
   @Column({ name: 'last_error', type: 'text', nullable: true }) lastError!: string | null;
 }
 
+/** One outbox row as written: exactly what the relay publishes, with the event id as the msgID. */
+export interface OutboxRow {
+  id: string;
+  subject: string;
+  kind: 'event' | 'kv';
+  ceremonyId: string | null;
+  payload: string;
+}
+
 /** Idempotent consumers: an event id stored in the same transaction as its effect. */
 @Entity({ name: 'processed_events' })
 export class ProcessedEvent {

@@ -2,9 +2,8 @@ import { headers } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { CORRELATION_HEADER, outboxPublished } from '#observability';
-import { OutboxMessage } from './entities.js';
+import { OutboxMessage, type OutboxRow } from './entities.js';
 import type { NatsBus } from './nats-bus.js';
-import type { OutboxRow } from './outbox.js';
 
 export interface OutboxRelayOptions {
   pollIntervalMs?: number;

@@ -1,17 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { createEnvelope, eventContracts, type EventData, type EventEnvelope, type EventSubject } from '#contracts';
 import { currentCorrelationId } from '#observability';
-import { OutboxMessage } from './entities.js';
+import { OutboxMessage, type OutboxRow } from './entities.js';
 import type { OutboxRelay } from './outbox-relay.js';
-
-/** One outbox row as written: exactly what the relay publishes, with the event id as the msgID. */
-export interface OutboxRow {
-  id: string;
-  subject: string;
-  kind: 'event' | 'kv';
-  ceremonyId: string | null;
-  payload: string;
-}
 
 /**
  * Writes events to the outbox inside the caller's transaction. Typed by the subject map: an event
