@@ -530,9 +530,12 @@ async function benchN(sys, N) {
     const sc = system.screens;
     const screenLat = sc.recv.filter((x) => x !== undefined).map((t) => t - system.t0);
     const flips = sc.flip.filter((x) => x !== undefined);
-    // showAt = the gateway's Date.now() when the event reached it + the lead (ms resolution): splits the
-    // latency into the cue pipeline (REST → announcements → Postgres → outbox → JetStream → gateway) and the fan-out.
-    const gatewayGotItMs = sc.showAtTrue - leadMs - system.t0;
+    // Pipeline: cue sent → the first stage screen has the reveal (screens are served first, so this is the
+    // cue's way through REST → announcements → Postgres → outbox → JetStream → gateway, plus one socket).
+    // Commit: cue sent → the reveal committed, from showAt − lead (showAt = the commit time + the lead,
+    // 1 ms resolution). The rest of a client's latency is the fan-out.
+    const gatewayGotItMs = screenLat.length ? Math.min(...screenLat) : NaN;
+    const commitMs = sc.showAtTrue - leadMs - system.t0;
     const row = {
       round: r + 1,
       category: category.slug,
@@ -543,6 +546,7 @@ async function benchN(sys, N) {
       cueHttpMs: system.cueMs,
       systemCpu: system.cpu,
       pipelineMs: gatewayGotItMs,
+      commitMs,
       fanoutLastMs: system.stats.max - gatewayGotItMs,
       fanoutP99Ms: system.stats.p99 - gatewayGotItMs,
       system: system.stats,
@@ -602,6 +606,7 @@ async function benchN(sys, N) {
       systemP99: median(perRound.map((x) => x.system.p99)),
       systemMax: median(perRound.map((x) => x.system.max)),
       pipeline: median(perRound.map((x) => x.pipelineMs)),
+      commit: median(perRound.map((x) => x.commitMs)),
       fanoutP99: median(perRound.map((x) => x.fanoutP99Ms)),
       fanoutLast: median(perRound.map((x) => x.fanoutLastMs)),
       cueHttp: median(perRound.map((x) => x.cueHttpMs)),
@@ -665,13 +670,13 @@ function renderMarkdown(report) {
   for (const r of report.results) {
     lines.push(`**N = ${r.N}** (${r.processes} load processes): ${r.connected} connected + snapshot in ${fmt(r.connectMs, 0)} ms; gateway RSS ${fmt(r.gatewayRss.beforeMiB)} → ${fmt(r.gatewayRss.afterMiB)} MiB = ${fmt(r.gatewayRss.perConnectionKiB)} KiB/connection (bare ws: ${fmt(r.baselineRssPerConnectionKiB)} KiB)`, '');
     lines.push(`disconnects during the run: ${r.disconnectsDuringRun} ${JSON.stringify(r.disconnectReasons)}; clients missing a reveal per round: ${r.rounds.map((x) => x.systemMissing).join(', ')}; 1-min load average per round: ${r.rounds.map((x) => x.loadavg1).join(', ')}`, '');
-    lines.push('| round | pipeline | system p50 | p95 | p99 | last | baseline p99 | baseline last | ratio p99 | ratio last | screens p99 | flip spread |');
-    lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+    lines.push('| round | commit | pipeline | system p50 | p95 | p99 | last | baseline p99 | baseline last | ratio p99 | ratio last | screens p99 | flip spread |');
+    lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const x of r.rounds) {
-      lines.push(`| ${x.round} | ${fmt(x.pipelineMs)} | ${fmt(x.system.p50)} | ${fmt(x.system.p95)} | ${fmt(x.system.p99)} | ${fmt(x.system.max)} | ${fmt(x.baseline.p99)} | ${fmt(x.baseline.max)} | ${fmt(x.ratioP99, 2)} | ${fmt(x.ratioLast, 2)} | ${fmt(x.screens.latency.p99)} | ${fmt(x.screens.flipSpreadMs, 2)} |`);
+      lines.push(`| ${x.round} | ${fmt(x.commitMs)} | ${fmt(x.pipelineMs)} | ${fmt(x.system.p50)} | ${fmt(x.system.p95)} | ${fmt(x.system.p99)} | ${fmt(x.system.max)} | ${fmt(x.baseline.p99)} | ${fmt(x.baseline.max)} | ${fmt(x.ratioP99, 2)} | ${fmt(x.ratioLast, 2)} | ${fmt(x.screens.latency.p99)} | ${fmt(x.screens.flipSpreadMs, 2)} |`);
     }
     const m = r.medians;
-    lines.push(`| **median** | ${fmt(m.pipeline)} | ${fmt(m.systemP50)} | ${fmt(m.systemP95)} | ${fmt(m.systemP99)} | ${fmt(m.systemMax)} | ${fmt(m.baselineP99)} | ${fmt(m.baselineMax)} | **${fmt(m.ratioP99, 2)}** | **${fmt(m.ratioLast, 2)}** | ${fmt(m.screenP99)} | ${fmt(m.flipSpread, 2)} |`, '');
+    lines.push(`| **median** | ${fmt(m.commit)} | ${fmt(m.pipeline)} | ${fmt(m.systemP50)} | ${fmt(m.systemP95)} | ${fmt(m.systemP99)} | ${fmt(m.systemMax)} | ${fmt(m.baselineP99)} | ${fmt(m.baselineMax)} | **${fmt(m.ratioP99, 2)}** | **${fmt(m.ratioLast, 2)}** | ${fmt(m.screenP99)} | ${fmt(m.flipSpread, 2)} |`, '');
     if (m.floorP99 !== undefined) {
       lines.push('socket.io floor (bare socket.io server → the same socket.io clients, the round\'s two frames, no cue pipeline):', '');
       lines.push('| round | floor p99 | floor last | system / floor p99 | system / floor last | two-frame ws baseline last |', '|---|---|---|---|---|---|');
@@ -679,7 +684,7 @@ function renderMarkdown(report) {
       lines.push(`| **median** | ${fmt(m.floorP99)} | ${fmt(m.floorMax)} | **${fmt(m.floorRatioP99, 2)}** | **${fmt(m.floorRatioLast, 2)}** | |`, '');
     }
   }
-  lines.push('pipeline = cue sent → event at the gateway (from showAt − lead, 1 ms resolution); the rest of a client\'s latency is the fan-out.');
+  lines.push('commit = cue sent → reveal committed (showAt − lead, 1 ms resolution); pipeline = cue sent → first stage screen has it (screens are served first); the rest of a client\'s latency is the fan-out.');
   lines.push('All times in ms from the moment the cue was sent (system) or the send was requested (baseline), on CLOCK_MONOTONIC.');
   return lines.join('\n');
 }

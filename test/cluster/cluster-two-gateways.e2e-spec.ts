@@ -75,6 +75,9 @@ async function placeLeader(what: string, target: string, leader: () => Promise<s
  * reveal exactly once and ends on the last scene, once the cluster is whole both gateways serve from
  * their event feeds again, the stream holds every scene seq once, the results list all five winners.
  */
+/** The reveal lead here: long enough that both gateways get each reveal in time on a loaded CI machine. */
+const LEAD_MS = 2000;
+
 describe('NATS cluster: two gateways, one NATS node killed mid-show', () => {
   let cluster: TestNatsCluster;
   let system: TestSystem<TestNatsCluster>;
@@ -90,7 +93,7 @@ describe('NATS cluster: two gateways, one NATS node killed mid-show', () => {
   beforeAll(async () => {
     const bootStarted = Date.now();
     cluster = await startNatsCluster(3);
-    system = await startSystem({ label: 'cluster_two_gw', natsCluster: cluster, jetstreamReplicas: 3, services: ['nominations', 'jury', 'announcements'] });
+    system = await startSystem({ label: 'cluster_two_gw', natsCluster: cluster, jetstreamReplicas: 3, services: ['nominations', 'jury', 'announcements'], revealLeadMs: LEAD_MS });
     bus = await NatsBus.connect(cluster.urls.join(','), `cluster-test-${randomUUID().slice(0, 6)}`, quiet);
 
     // Gateway A gets every node; gateway B the two A is not on. nats.js shuffles a server list (the
@@ -257,6 +260,16 @@ describe('NATS cluster: two gateways, one NATS node killed mid-show', () => {
     const closing = await next('closing');
     const finalSeq = closing.seq;
     const showMs = Date.now() - started;
+
+    // Screens on both gateways flip at one instant: each gateway stamps a reveal it got in time with the
+    // same showAt (the commit time plus the lead), whichever NATS node it came through.
+    for (const [index, result] of outcome.entries()) {
+      if (outageReveals.includes(index + 1)) continue;
+      const categoryId = imported.categories.find((c) => c.slug === result.category)!.id;
+      const frames = clients.map((c) => c.live.of<RevealedEvent>('revealed').find((r) => r.categoryId === categoryId)!);
+      const showAts = [...new Set(frames.map((r) => r.showAt))];
+      expect({ category: result.category, showAts }).toEqual({ category: result.category, showAts: [new Date(Date.parse(frames[0].revealedAt) + LEAD_MS).toISOString()] });
+    }
 
     // Every client, on both gateways, ends on the closing scene with the right seq …
     await eventually(() => clients.forEach((c) => expect(heldScene(c.live)).toMatchObject({ seq: finalSeq, kind: 'closing' })), { timeoutMs: 30000 });

@@ -28,6 +28,22 @@ type Envelope<S extends EventSubject> = EventEnvelope<EventData<S>>;
  * on GALA_EVENTS (never GALA_SEALED). At boot the stream is replayed into the state without pushing
  * anything already held, so a restarted gateway knows seals and jury progress too.
  */
+/** The least lead a gateway gives its screens when the shared flip instant is (nearly) past. */
+export const MIN_FLIP_LEAD_MS = 50;
+
+/**
+ * When every screen shows a winner: the reveal's commit time (announcements' clock) plus the lead. Every
+ * gateway computes the same instant from the same event, so screens on different gateways flip together
+ * (gateway hosts keep NTP time); the lead covers the way to the gateways and their fan-out. A gateway
+ * that gets the reveal too late for that (catching up after an outage) gives its screens a short lead of
+ * their own instead of an instant already past.
+ */
+export function flipInstant(revealedAt: string, now: number, leadMs: number): string {
+  const shared = Date.parse(revealedAt) + leadMs;
+  const earliest = now + Math.min(MIN_FLIP_LEAD_MS, leadMs);
+  return new Date(Number.isFinite(shared) ? Math.max(shared, earliest) : now + leadMs).toISOString();
+}
+
 @Injectable()
 export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('EventFeed');
@@ -228,8 +244,7 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
       }
       case 'gala.events.announcements.winner.revealed': {
         const e = envelope as Envelope<typeof subject>;
-        const showAt = new Date(Date.now() + this.config.revealLeadMs).toISOString();
-        const revealed = this.state.applyReveal(e.data, showAt);
+        const revealed = this.state.applyReveal(e.data, flipInstant(e.data.revealedAt, Date.now(), this.config.revealLeadMs));
         if (revealed) this.live.pushRevealed(revealed);
         return;
       }
