@@ -10,7 +10,7 @@ import type { OutboxRelay } from './outbox-relay.js';
  */
 export class Outbox {
   /** Rows written inside each open `transaction()`, handed to the relay once it commits. */
-  private readonly written = new WeakMap<EntityManager, OutboxRow[]>();
+  private readonly rowsOf = new WeakMap<EntityManager, OutboxRow[]>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -35,7 +35,27 @@ export class Outbox {
       OutboxMessage,
       rows.map(({ id, subject, kind, ceremonyId, payload }) => ({ id, subject, kind, ceremonyId, payload })),
     );
-    this.written.get(manager)?.push(...rows);
+    this.written(manager, rows);
+  }
+
+  /**
+   * The rows as one `INSERT` statement for the caller's own statement (e.g. a data-modifying CTE that
+   * writes its change and its events in one round trip); its parameters are appended to `params`. Once
+   * that statement has run, hand the rows to `written()` so the relay publishes them at commit.
+   */
+  insertStatement(manager: EntityManager, rows: OutboxRow[], params: unknown[]): string {
+    const table = manager.getRepository(OutboxMessage).metadata.tablePath;
+    const values = rows.map((r) => {
+      params.push(r.id, r.subject, r.kind, r.ceremonyId, r.payload);
+      const n = params.length;
+      return `($${n - 4}::uuid, $${n - 3}, $${n - 2}, $${n - 1}::uuid, $${n})`;
+    });
+    return `INSERT INTO ${table} (id, subject, kind, ceremony_id, payload) VALUES ${values.join(', ')}`;
+  }
+
+  /** Rows the caller inserted itself (see `insertStatement`), for the relay to publish at commit. */
+  written(manager: EntityManager, rows: OutboxRow[]): void {
+    this.rowsOf.get(manager)?.push(...rows);
   }
 
   async add<S extends EventSubject>(manager: EntityManager, subject: S, ceremonyId: string, data: EventData<S>): Promise<EventEnvelope<EventData<S>>> {
@@ -56,7 +76,7 @@ export class Outbox {
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const rows: OutboxRow[] = [];
     const result = await this.dataSource.transaction((manager) => {
-      this.written.set(manager, rows);
+      this.rowsOf.set(manager, rows);
       return work(manager);
     });
     this.relay.kick(rows);

@@ -56,9 +56,9 @@ export class CuesService {
    * (plus the reveal) goes out through the outbox with the next seq. The idempotency key makes a
    * repeated press return the first answer and emit nothing.
    *
-   * This is the producer's path to every screen, so it costs five round trips to Postgres, whatever the
+   * This is the producer's path to every screen, so it costs four round trips to Postgres, whatever the
    * cue: BEGIN, the lock (with the ceremony), one read of everything the cue decides on, one write of
-   * the show/result/cue rows, one write of the outbox rows, COMMIT.
+   * the show/result/cue rows and the outbox rows, COMMIT.
    */
   async cue(command: CueCommand): Promise<CueResult> {
     const mode: ShowMode = command.rehearsal ? 'rehearsal' : 'live';
@@ -87,11 +87,10 @@ export class CuesService {
       }
       const scene = renderScene(ceremony.view, outcome.scene, results, seq, now, mode === 'rehearsal');
       const result: CueResult = { seq, scene };
-      await this.writeCue(manager, { ceremonyId, mode, state: outcome.state, scene, revealed, now, idempotencyKey: command.idempotencyKey, action: command.action, result });
       rows.push(this.outbox.event('gala.events.announcements.scene.changed', ceremonyId, scene));
       const snapshot: ShowSnapshot = { ceremonyId, scene, results, seals: held.seals };
       rows.push(this.outbox.kv(KV_BUCKETS.show, snapshotKey(ceremonyId, mode), snapshot, randomUUID(), ceremonyId));
-      await this.outbox.write(manager, rows);
+      await this.writeCue(manager, { ceremonyId, mode, state: outcome.state, scene, revealed, now, idempotencyKey: command.idempotencyKey, action: command.action, result, rows });
       return result;
     });
   }
@@ -128,10 +127,10 @@ export class CuesService {
     return { ...row, envelopes: row.envelopes as (SealContents & { commitment: string })[] };
   }
 
-  /** The show's new state and scene, the result of a reveal and the cue's first answer, in one statement. */
+  /** The show's new state and scene, the result of a reveal, the cue's first answer and its outbox rows (in order), in one statement. */
   private async writeCue(
     manager: EntityManager,
-    c: { ceremonyId: string; mode: ShowMode; state: ShowState; scene: SceneEvent; revealed: ResultView | null; now: Date; idempotencyKey: string; action: string; result: CueResult },
+    c: { ceremonyId: string; mode: ShowMode; state: ShowState; scene: SceneEvent; revealed: ResultView | null; now: Date; idempotencyKey: string; action: string; result: CueResult; rows: OutboxRow[] },
   ): Promise<void> {
     const params: unknown[] = [c.ceremonyId, c.mode, JSON.stringify(c.state), JSON.stringify(c.scene), c.idempotencyKey, c.action, JSON.stringify(c.result)];
     const parts = [
@@ -143,7 +142,9 @@ export class CuesService {
       params.push(c.revealed.categoryId, c.revealed.seq, JSON.stringify(c.revealed), c.now);
       parts.push(`result AS (INSERT INTO ${tableOf(manager, Result)} (category_id, mode, ceremony_id, seq, view, revealed_at) VALUES ($8, $2, $1, $9, $10::jsonb, $11))`);
     }
+    parts.push(`outbox AS (${this.outbox.insertStatement(manager, c.rows, params)})`);
     await manager.query(`WITH ${parts.join(',\n')} SELECT 1`, params);
+    this.outbox.written(manager, c.rows);
   }
 
   async snapshot(ref: string, mode: ShowMode = 'live'): Promise<ShowSnapshot> {
