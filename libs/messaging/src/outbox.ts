@@ -31,10 +31,8 @@ export class Outbox {
   /** Writes rows in one statement, in the given order (their `position`s follow it). */
   async write(manager: EntityManager, rows: OutboxRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await manager.insert(
-      OutboxMessage,
-      rows.map(({ id, subject, kind, ceremonyId, payload }) => ({ id, subject, kind, ceremonyId, payload })),
-    );
+    const params: unknown[] = [];
+    await manager.query(this.insertStatement(manager, rows, params), params);
     this.written(manager, rows);
   }
 

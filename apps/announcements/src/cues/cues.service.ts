@@ -28,6 +28,22 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type ResultView = Omit<RevealedEvent, 'showAt'>;
 
+/** What a cue decides on, as `readShow` reads it. */
+interface HeldShow {
+  /** The first answer to this idempotency key, if it was pressed before. */
+  previous: CueResult | null;
+  show: { state: ShowState; scene: SceneEvent | null } | null;
+  /** Revealed so far, in reveal order. */
+  results: ResultView[];
+  /** The sealed verdicts (live show only). */
+  envelopes: (SealContents & { commitment: string })[];
+  seals: SealedEvent[];
+}
+
+function noCeremony(ref: string): LaurelError {
+  return LaurelError.notFound(`no ceremony "${ref}" in the run of show (not imported yet?)`);
+}
+
 /** `schema.table` of an entity, for the hand-written statements of the cue path. */
 function tableOf(manager: EntityManager, entity: new () => object): string {
   return manager.getRepository(entity).metadata.tablePath;
@@ -45,9 +61,9 @@ export class CuesService {
     private readonly outbox: Outbox,
   ) {}
 
-  async findCeremony(ref: string, manager: EntityManager = this.dataSource.manager): Promise<CeremonyReadModel> {
-    const row = await manager.findOne(CeremonyReadModel, { where: UUID.test(ref) ? { id: ref } : { slug: ref } });
-    if (!row) throw LaurelError.notFound(`no ceremony "${ref}" in the run of show (not imported yet?)`);
+  async findCeremony(ref: string): Promise<CeremonyReadModel> {
+    const row = await this.dataSource.manager.findOne(CeremonyReadModel, { where: UUID.test(ref) ? { id: ref } : { slug: ref } });
+    if (!row) throw noCeremony(ref);
     return row;
   }
 
@@ -102,7 +118,7 @@ export class CuesService {
          FROM ${tableOf(manager, CeremonyReadModel)} c WHERE ${UUID.test(ref) ? 'c.id = $1::uuid' : 'c.slug = $1'}`,
       [ref, mode],
     );
-    if (rows.length === 0) throw LaurelError.notFound(`no ceremony "${ref}" in the run of show (not imported yet?)`);
+    if (rows.length === 0) throw noCeremony(ref);
     return rows[0];
   }
 
@@ -111,9 +127,9 @@ export class CuesService {
    * before): the first answer to this idempotency key, the show, the results so far (in reveal order),
    * the sealed envelopes and the public seals.
    */
-  private async readShow(manager: EntityManager, ceremonyId: string, mode: ShowMode, idempotencyKey: string) {
+  private async readShow(manager: EntityManager, ceremonyId: string, mode: ShowMode, idempotencyKey = ''): Promise<HeldShow> {
     const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-    const [row]: [{ previous: CueResult | null; show: { state: ShowState; scene: SceneEvent | null } | null; results: ResultView[]; envelopes: SealContents[]; seals: SealedEvent[] }] = await manager.query(
+    const [row]: [HeldShow] = await manager.query(
       `SELECT
          (SELECT result FROM ${tableOf(manager, CueRecord)} WHERE ceremony_id = $1 AND mode = $2 AND idempotency_key = $3) AS previous,
          (SELECT json_build_object('state', state, 'scene', scene) FROM ${tableOf(manager, Show)} WHERE ceremony_id = $1 AND mode = $2) AS show,
@@ -124,7 +140,7 @@ export class CuesService {
             FROM ${tableOf(manager, PublicSeal)} WHERE ceremony_id = $1) AS seals`,
       [ceremonyId, mode, idempotencyKey],
     );
-    return { ...row, envelopes: row.envelopes as (SealContents & { commitment: string })[] };
+    return row;
   }
 
   /** The show's new state and scene, the result of a reveal, the cue's first answer and its outbox rows (in order), in one statement. */
@@ -149,11 +165,10 @@ export class CuesService {
 
   async snapshot(ref: string, mode: ShowMode = 'live'): Promise<ShowSnapshot> {
     const ceremony = await this.findCeremony(ref);
-    const show = await this.dataSource.manager.findOne(Show, { where: { ceremonyId: ceremony.id, mode } });
-    const results = await this.dataSource.manager.find(Result, { where: { ceremonyId: ceremony.id, mode }, order: { seq: 'ASC' } });
+    const { show, results, seals } = await this.readShow(this.dataSource.manager, ceremony.id, mode);
     const scene =
       show?.scene ?? renderScene(ceremony.view, currentScene(initialShowState(), buildRunOfShow(ceremony.view)), [], 0, ceremony.updatedAt, mode === 'rehearsal');
-    return { ceremonyId: ceremony.id, scene, results: results.map((r) => r.view), seals: await this.seals(this.dataSource.manager, ceremony.id) };
+    return { ceremonyId: ceremony.id, scene, results, seals };
   }
 
   /**
@@ -165,11 +180,10 @@ export class CuesService {
     const shows = await this.dataSource.manager.find(Show, { select: { ceremonyId: true, mode: true } });
     for (const { ceremonyId, mode } of shows) {
       await this.outbox.transaction(async (manager) => {
-        await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`show:${ceremonyId}:${mode}`]);
-        const show = await manager.findOne(Show, { where: { ceremonyId, mode } });
+        await this.lockShow(manager, ceremonyId, mode);
+        const { show, results, seals } = await this.readShow(manager, ceremonyId, mode);
         if (!show?.scene) return;
-        const results = await manager.find(Result, { where: { ceremonyId, mode }, order: { seq: 'ASC' } });
-        const snapshot: ShowSnapshot = { ceremonyId, scene: show.scene, results: results.map((r) => r.view), seals: await this.seals(manager, ceremonyId) };
+        const snapshot: ShowSnapshot = { ceremonyId, scene: show.scene, results, seals };
         await this.outbox.putKv(manager, KV_BUCKETS.show, snapshotKey(ceremonyId, mode), snapshot, randomUUID(), ceremonyId);
       });
     }
@@ -187,11 +201,10 @@ export class CuesService {
    */
   async resetRehearsal(ref: string): Promise<{ reset: true; seq: number }> {
     return this.outbox.transaction(async (manager) => {
-      const ceremony = await this.findCeremony(ref, manager);
-      const ceremonyId = ceremony.id;
       const mode: ShowMode = 'rehearsal';
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`show:${ceremonyId}:${mode}`]);
-      const show = await manager.findOne(Show, { where: { ceremonyId, mode }, lock: { mode: 'pessimistic_write' } });
+      const ceremony = await this.lockShow(manager, ref, mode);
+      const ceremonyId = ceremony.id;
+      const show = await manager.findOne(Show, { where: { ceremonyId, mode } });
       const seq = (show?.state.seq ?? 0) + 1;
       const state = { ...initialShowState(), seq };
       const scene = renderScene(ceremony.view, currentScene(state, buildRunOfShow(ceremony.view)), [], seq, new Date(), true);
@@ -212,10 +225,7 @@ export class CuesService {
     return rows.map((r) => r.view);
   }
 
-  private async seals(manager: EntityManager, ceremonyId: string) {
-    const rows = await manager.find(PublicSeal, { where: { ceremonyId }, order: { sealedAt: 'ASC' } });
-    return rows.map((r) => ({ ceremonyId, categoryId: r.categoryId, commitment: r.commitment, sealedAt: r.sealedAt.toISOString() }));
-  }
+
 
 
 
