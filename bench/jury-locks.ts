@@ -15,22 +15,15 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import type { INestApplication } from '@nestjs/common';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { ImportCeremonyResult, IssuedToken } from '#contracts';
-import { domainConfig, startDomainService } from '#messaging';
-import { createTestDatabase, type TestDatabase } from '#persistence';
-import { gatewayConfig, startGateway } from '../apps/gateway/src/bootstrap.js';
-import { startNatsServer } from '../tools/local-nats.js';
-import { JuryModule } from '../apps/jury/src/jury.module.js';
-import { NominationsModule } from '../apps/nominations/src/nominations.module.js';
+import { startSystem } from '../tools/local-system.js';
 
 const PANELS = Number(process.env.BENCH_PANELS ?? 4);
 const JURORS = Number(process.env.BENCH_JURORS ?? 50);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const NOMINEES = 6;
 const CRITERIA = ['kvalitet', 'medarbetare', 'fornyelse', 'hallbarhet'];
-const BENCH_TOKEN = 'bench-admin-token-0123456789abcdef';
 
 interface Target {
   url: string;
@@ -40,26 +33,8 @@ interface Target {
 }
 
 async function bootLocal(): Promise<Target> {
-  const nats = await startNatsServer();
-  const natsUrl = nats.url;
-  const db: TestDatabase = await createTestDatabase('bench_jury');
-  const config = domainConfig({ NATS_URL: natsUrl, DATABASE_URL: db.url, PORT: 0 }, 0);
-  const apps: INestApplication[] = [];
-  apps.push(await startDomainService('nominations', NominationsModule.forRoot(config), config));
-  apps.push(await startDomainService('jury', JuryModule.forRoot(config), config));
-  const gateway = await startGateway(gatewayConfig({ NATS_URL: natsUrl, PORT: 0, LAUREL_ADMIN_TOKEN: BENCH_TOKEN }));
-  apps.push(gateway);
-  const address = gateway.getHttpServer().address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    token: BENCH_TOKEN,
-    natsUrl,
-    async close() {
-      for (const app of apps.reverse()) await app.close().catch(() => undefined);
-      await nats.dispose();
-      await db.drop();
-    },
-  };
+  const system = await startSystem({ label: 'bench_jury', services: ['nominations', 'jury', 'gateway'] });
+  return { url: system.gatewayUrl, token: system.adminToken, natsUrl: system.nats.url, close: () => system.dispose() };
 }
 
 async function call<T>(target: Target, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: T }> {

@@ -10,17 +10,11 @@
  * BENCH_ROWS (default 500) and BENCH_RUNS (default 7) change the size and the number of runs.
  */
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
 import type { ImportEntriesResult } from '#contracts';
-import { domainConfig, startDomainService } from '#messaging';
-import { createTestDatabase, type TestDatabase } from '#persistence';
-import { gatewayConfig, startGateway } from '../apps/gateway/src/bootstrap.js';
-import { startNatsServer } from '../tools/local-nats.js';
-import { NominationsModule } from '../apps/nominations/src/nominations.module.js';
+import { startSystem } from '../tools/local-system.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 500);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const BENCH_TOKEN = 'bench-admin-token-0123456789abcdef';
 
 interface Target {
   url: string;
@@ -29,23 +23,8 @@ interface Target {
 }
 
 async function bootLocal(): Promise<Target> {
-  const nats = await startNatsServer();
-  const natsUrl = nats.url;
-  const db: TestDatabase = await createTestDatabase('bench');
-  const apps: INestApplication[] = [];
-  apps.push(await startDomainService('nominations', NominationsModule.forRoot(domainConfig({ NATS_URL: natsUrl, DATABASE_URL: db.url, PORT: 0 }, 0)), domainConfig({ NATS_URL: natsUrl, DATABASE_URL: db.url, PORT: 0 }, 0)));
-  const gateway = await startGateway(gatewayConfig({ NATS_URL: natsUrl, PORT: 0, LAUREL_ADMIN_TOKEN: BENCH_TOKEN }));
-  apps.push(gateway);
-  const address = gateway.getHttpServer().address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    token: BENCH_TOKEN,
-    async close() {
-      for (const app of apps.reverse()) await app.close().catch(() => undefined);
-      await nats.dispose();
-      await db.drop();
-    },
-  };
+  const system = await startSystem({ label: 'bench', services: ['nominations', 'gateway'] });
+  return { url: system.gatewayUrl, token: system.adminToken, close: () => system.dispose() };
 }
 
 function csv(rows: number, run: number): string {

@@ -1,0 +1,175 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { domainConfig, DomainServiceEnv, startDomainService } from '#messaging';
+import { loadEnv } from '#observability';
+import { createTestDatabase, type TestDatabase } from '#persistence';
+import { AnnouncementsModule } from '../apps/announcements/src/announcements.module.js';
+import { gatewayConfig, startGateway } from '../apps/gateway/src/bootstrap.js';
+import { GatewayEnv } from '../apps/gateway/src/config.js';
+import { JuryModule } from '../apps/jury/src/jury.module.js';
+import { NominationsModule } from '../apps/nominations/src/nominations.module.js';
+import { startNatsServer, type TestNatsCluster, type TestNatsServer } from './local-nats.js';
+
+export type ServiceName = 'nominations' | 'jury' | 'announcements' | 'gateway';
+export const ALL_SERVICES: ServiceName[] = ['nominations', 'jury', 'announcements', 'gateway'];
+
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+/** The built pages (`npm run build:web`): gatewayConfig looks beside the compiled gateway, not the sources jest runs. */
+const webDist = join(dirname(fileURLToPath(import.meta.url)), '../dist/web');
+export const TEST_WEB_DIST = existsSync(join(webDist, 'index.html')) ? webDist : undefined;
+
+
+/** A gateway started beside the system's own (gateways are stateless and run N-wide). */
+export interface ExtraGateway {
+  url: string;
+  app: INestApplication;
+  stop(): Promise<void>;
+}
+
+export interface TestSystem<Nats = TestNatsServer> {
+  /** The test's nats-server (or the cluster the caller passed as `natsCluster`). */
+  nats: Nats;
+  /** NATS_URL the domain services were given (comma-separated on a cluster). */
+  natsUrl: string;
+  db: TestDatabase;
+  gatewayUrl: string;
+  adminToken: string;
+  apps: Partial<Record<ServiceName, INestApplication>>;
+  start(name: ServiceName): Promise<INestApplication>;
+  stop(name: ServiceName): Promise<void>;
+  /** Another gateway on a free port, on the given NATS_URL (default the services'); stopped by dispose(). */
+  startExtraGateway(options?: { natsUrl?: string }): Promise<ExtraGateway>;
+  /** GET/POST/PUT/DELETE against the gateway (or `gatewayUrl`, e.g. an extra one) with a token; returns status and parsed body. */
+  http<T = unknown>(method: string, path: string, options?: { token?: string; body?: unknown; raw?: string; gatewayUrl?: string }): Promise<{ status: number; body: T; text: string; headers: Headers }>;
+  dispose(): Promise<void>;
+}
+
+function portOf(app: INestApplication): number {
+  return (app.getHttpServer().address() as AddressInfo).port;
+}
+
+/**
+ * The whole system in this process for an e2e test or a bench: a real nats-server of its own, a fresh
+ * test database on the real Postgres, and the four Nest apps (or those named) on free ports.
+ */
+export interface StartSystemOptions {
+  services?: ServiceName[];
+  label?: string;
+  revealLeadMs?: number;
+  publicRateLimitPerMinute?: number;
+  /** A fixed gateway port, kept across `stop('gateway')`/`start('gateway')` so socket.io clients reconnect to the same URL (default: a free port each start). */
+  gatewayPort?: number;
+  /** The gateway's own NATS URL (e.g. through a proxy a fault test can cut); the services keep the server's. */
+  gatewayNatsUrl?: string;
+  /** A fixed port for the test's nats-server (e.g. to put a proxy in front of it before boot). */
+  natsPort?: number;
+  /** The database URL to use instead of a fresh test database on the machine's Postgres (the caller owns it). */
+  databaseUrl?: string;
+  /**
+   * A running NATS cluster (startNatsCluster) instead of a nats-server of the system's own: every
+   * service and gateway gets all its URLs as a comma-separated NATS_URL. The caller owns (disposes) it.
+   */
+  natsCluster?: TestNatsCluster;
+  /** JETSTREAM_REPLICAS for the domain services (default 1; 3 on a 3-node cluster). */
+  jetstreamReplicas?: number;
+}
+
+/** Environment values as the process would see them: strings, undefined ones left out. */
+function envOf(values: Record<string, string | number | undefined>): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+}
+
+export function startSystem(options: StartSystemOptions & { natsCluster: TestNatsCluster }): Promise<TestSystem<TestNatsCluster>>;
+export function startSystem(options?: StartSystemOptions): Promise<TestSystem>;
+export async function startSystem(options: StartSystemOptions = {}): Promise<TestSystem<TestNatsServer | TestNatsCluster>> {
+  const nats = options.natsCluster ?? (await startNatsServer({ port: options.natsPort }));
+  const natsUrl = 'urls' in nats ? nats.urls.join(',') : nats.url;
+  const db: TestDatabase = options.databaseUrl ? { url: options.databaseUrl, name: new URL(options.databaseUrl).pathname.slice(1), drop: async () => undefined } : await createTestDatabase(options.label ?? 'e2e');
+  const apps: Partial<Record<ServiceName, INestApplication>> = {};
+  const extraGateways = new Set<ExtraGateway>();
+  let extraStarted = 0;
+  let gatewayUrl = '';
+  // Through the services' own environment validation, as their main.ts does (a comma-separated cluster list included).
+  const env = loadEnv(DomainServiceEnv, envOf({ NATS_URL: natsUrl, DATABASE_URL: db.url, PORT: 0, JETSTREAM_REPLICAS: options.jetstreamReplicas }));
+  const gatewayEnv = (natsUrlOfGateway: string, port: number) =>
+    loadEnv(
+      GatewayEnv,
+      envOf({ NATS_URL: natsUrlOfGateway, PORT: port, LAUREL_ADMIN_TOKEN: TEST_ADMIN_TOKEN, REVEAL_LEAD_MS: options.revealLeadMs ?? 250, WEB_DIST: TEST_WEB_DIST, PUBLIC_RATE_LIMIT_PER_MINUTE: options.publicRateLimitPerMinute ?? 100000 }),
+    );
+
+  const start = async (name: ServiceName): Promise<INestApplication> => {
+    let app: INestApplication;
+    if (name === 'gateway') {
+      const config = gatewayConfig(gatewayEnv(options.gatewayNatsUrl ?? natsUrl, options.gatewayPort ?? 0));
+      app = await startGateway(config);
+      gatewayUrl = `http://127.0.0.1:${portOf(app)}`;
+    } else {
+      const config = domainConfig(env, 0);
+      const module = name === 'nominations' ? NominationsModule.forRoot(config) : name === 'announcements' ? AnnouncementsModule.forRoot(config) : JuryModule.forRoot(config);
+      app = await startDomainService(name, module, config);
+    }
+    apps[name] = app;
+    return app;
+  };
+
+  const system: TestSystem<TestNatsServer | TestNatsCluster> = {
+    nats,
+    natsUrl,
+    db,
+    get gatewayUrl() {
+      return gatewayUrl;
+    },
+    adminToken: TEST_ADMIN_TOKEN,
+    apps,
+    start,
+    async stop(name) {
+      const app = apps[name];
+      delete apps[name];
+      await app?.close();
+    },
+    async startExtraGateway({ natsUrl: natsUrlOfGateway = natsUrl } = {}) {
+      const config = gatewayConfig(gatewayEnv(natsUrlOfGateway, 0));
+      // Its own NATS connection name (the instance is host-pid, shared by every gateway in this process).
+      config.instance = `${config.instance}-${++extraStarted + 1}`;
+      const app = await startGateway(config);
+      const extra: ExtraGateway = {
+        url: `http://127.0.0.1:${portOf(app)}`,
+        app,
+        async stop() {
+          extraGateways.delete(extra);
+          await app.close();
+        },
+      };
+      extraGateways.add(extra);
+      return extra;
+    },
+    async http(method, path, { token, body, raw, gatewayUrl: base = gatewayUrl } = {}) {
+      const headers: Record<string, string> = {};
+      if (token) headers.authorization = `Bearer ${token}`;
+      if (body !== undefined || raw !== undefined) headers['content-type'] = 'application/json';
+      const response = await fetch(`${base}${path}`, { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON (CSV, HTML)
+      }
+      return { status: response.status, body: parsed as never, text, headers: response.headers };
+    },
+    async dispose() {
+      for (const extra of [...extraGateways]) await extra.stop().catch(() => undefined);
+      for (const name of ['gateway', 'announcements', 'jury', 'nominations'] as ServiceName[]) await system.stop(name).catch(() => undefined);
+      if (!options.natsCluster) await nats.dispose();
+      await db.drop();
+    },
+  };
+
+  for (const name of options.services ?? ALL_SERVICES) await start(name);
+  return system;
+}
