@@ -20,6 +20,29 @@ const FEED_EXPIRES_MS = 5000;
 /** Pause before a feed is followed again: short after a deliberate restart, longer after an error. */
 const RESTART_MS = 200;
 const RETRY_MS = 1000;
+/**
+ * How long a feed waits for the JetStream API before it asks again. The API answers in milliseconds
+ * when the cluster has its leaders; while it elects them a request hangs until nats.js's 5 s timeout,
+ * so a feed asking at the wrong moment came back up to 6 s after the cluster (test/cluster).
+ */
+const API_DEADLINE_MS = 1500;
+
+/**
+ * `call`, or a timeout after API_DEADLINE_MS. An answer that comes later is dropped, and what it
+ * opened (a consumer, a watcher) is closed by `late`.
+ */
+function soon<T>(call: Promise<T>, late?: (value: T) => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let expired = false;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      expired = true;
+      reject(new Error(`no answer from JetStream within ${API_DEADLINE_MS} ms`));
+    }, API_DEADLINE_MS);
+  });
+  if (late) void call.then((value) => expired && late(value), () => undefined);
+  return Promise.race([call, deadline]).finally(() => clearTimeout(timer));
+}
 
 type Envelope<S extends EventSubject> = EventEnvelope<EventData<S>>;
 
@@ -84,8 +107,8 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
       let pause = RESTART_MS;
       let unwatch = () => undefined as void;
       try {
-        const kv = await this.bus.kvm.open(KV_BUCKETS.show);
-        const watcher = await kv.watch();
+        const kv = await soon(this.bus.kvm.open(KV_BUCKETS.show));
+        const watcher = await soon(kv.watch(), (w) => w.stop());
         this.stopKv = () => watcher.stop();
         // Its consumer may have lived on the NATS node this gateway lost: watch anew (the latest value of each key again; held ones are dropped).
         unwatch = this.onReconnect(() => watcher.stop());
@@ -160,12 +183,12 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
         setTimeout(() => {
           this.pendingSnapshots.delete(key);
           if (this.stopped) return;
-          // Reveals the events never brought still go out as `revealed` (with a fresh showAt), so
-          // screens animate them in sync instead of jumping to a snapshot.
+          // Reveals the events never brought still go out as `revealed`, with the flip instant every
+          // gateway gives them, so screens animate them in sync instead of jumping to a snapshot.
           const view = this.state.show(snapshot.ceremonyId, rehearsal);
           const missed = snapshot.results.filter((r) => !view.results.has(r.categoryId));
-          const showAt = new Date(Date.now() + this.config.revealLeadMs).toISOString();
-          const revealed = missed.map((r) => this.state.applyReveal(r, showAt)).filter((r) => r !== null);
+          const now = Date.now();
+          const revealed = missed.map((r) => this.state.applyReveal(r, flipInstant(r.revealedAt, now, this.config.revealLeadMs))).filter((r) => r !== null);
           revealed.forEach((r) => this.live.pushRevealed(r));
           if (this.state.applySnapshot(snapshot, rehearsal) || revealed.length) this.live.pushSnapshot(snapshot.ceremonyId, rehearsal);
         }, SNAPSHOT_GRACE_MS),
@@ -199,16 +222,16 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
       let unwatch = () => undefined as void;
       let unwatchHealth = () => undefined as void;
       try {
-        const created = (await this.bus.jsm.streams.info(STREAMS.events.name)).created;
+        const created = (await soon(this.bus.jsm.streams.info(STREAMS.events.name))).created;
         // The same stream again: resume right after the last event routed. A new stream (or the first
         // time): from its beginning, without pushing what the state already holds.
         if (this.followed?.created !== created) this.followed = { created, lastSeq: 0 };
         const followed = this.followed;
-        const consumer = await this.bus.js.consumers.get(STREAMS.events.name, {
+        const consumer = await soon(this.bus.js.consumers.get(STREAMS.events.name, {
           filter_subjects: STREAMS.events.subjects[0],
           ...(followed.lastSeq > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: followed.lastSeq + 1 } : { deliver_policy: DeliverPolicy.All }),
-        });
-        const messages = await consumer.consume({ max_messages: 500, expires: FEED_EXPIRES_MS });
+        }));
+        const messages = await soon(consumer.consume({ max_messages: 500, expires: FEED_EXPIRES_MS }), (m) => m.stop());
         this.messages = messages;
         unwatch = this.watchStreamReset(created, messages);
         unwatchHealth = this.restartWhenStuck(messages);
