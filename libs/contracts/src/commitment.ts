@@ -1,9 +1,14 @@
 /**
  * Sealed verdict commitment (DESIGN.md integrity rule 1), part of the public contract:
  * `commitment = sha256hex(JCS({ categoryId, winnerId, motivation, salt }))` (JCS = RFC 8785).
- * Jury computes it at sealing; announcements checks a sealed envelope against it; anyone can check a reveal.
+ * Jury computes it at sealing; announcements checks a sealed envelope against it; browsers check a reveal.
+ *
+ * Browser-safe (no node: imports): the pages use this same module. SHA-256 comes from @noble/hashes
+ * rather than Web Crypto because `crypto.subtle` exists only in secure contexts, and a venue LAN page
+ * served over plain http must still verify a reveal; it is synchronous, too.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import canonicalize from 'canonicalize';
 
 export const SALT_BYTES = 32;
@@ -17,9 +22,14 @@ export interface SealContents {
   salt: string;
 }
 
-/** 32 random bytes, lowercase hex (64 characters). */
+/** SHA-256 of a UTF-8 string, lowercase hex. */
+export function sha256Hex(text: string): string {
+  return bytesToHex(sha256(utf8ToBytes(text)));
+}
+
+/** 32 random bytes, lowercase hex (64 characters). getRandomValues is there in Node and in every browser context. */
 export function generateSalt(): string {
-  return randomBytes(SALT_BYTES).toString('hex');
+  return bytesToHex(globalThis.crypto.getRandomValues(new Uint8Array(SALT_BYTES)));
 }
 
 /** Hashes exactly the four sealed fields; any other property on `contents` is ignored. */
@@ -31,7 +41,15 @@ export function computeCommitment(contents: SealContents): string {
   if (!HEX_64.test(salt)) throw new TypeError('seal salt must be 32 bytes as lowercase hex');
   const canonical = canonicalize({ categoryId, winnerId, motivation, salt });
   if (canonical === undefined) throw new TypeError('seal contents are not canonicalizable');
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  return sha256Hex(canonical);
+}
+
+/** Constant-time equality of two equal-length lowercase hex strings. */
+function sameHex(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
 
 /** True when `contents` hash to `commitment`. Compared in constant time; malformed input is simply false. */
@@ -43,6 +61,5 @@ export function verifyCommitment(contents: SealContents, commitment: string): bo
   } catch {
     return false; // malformed contents cannot match any commitment we issued
   }
-  return timingSafeEqual(Buffer.from(actual, 'hex'), Buffer.from(commitment, 'hex'));
+  return sameHex(actual, commitment);
 }
-

@@ -1,6 +1,5 @@
 /** Typed REST client for `/api/v1` (contract v1). Errors surface the server's `message`. */
-import type { CeremonyView } from '../../../../libs/contracts/src/ceremony.js';
-import type { RevealedEvent, SceneEvent, SceneKind } from '../../../../libs/contracts/src/live.js';
+import type { CeremonyView, RevealedEvent, SceneEvent, SceneKind } from '@laurel/contracts';
 
 export const API_BASE = '/api/v1';
 

@@ -1,4 +1,4 @@
-import type { NomineeView, Prize } from '../../../../libs/contracts/src/ceremony.js';
+import type { NomineeView, Prize } from '@laurel/contracts';
 import { locale } from './i18n.js';
 
 /** "150 000 kr" in Swedish. */

@@ -1,6 +1,10 @@
 /** All user-facing text. Swedish by default, English with `?lang=en`. */
 export type Lang = 'sv' | 'en';
 
+/** A message that depends on a count `{n}`: one text per plural category (Intl.PluralRules), `other` required. */
+export type Plural = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+type Message = string | Plural;
+
 const sv = {
   appName: 'Laurel',
   // shared
@@ -130,7 +134,7 @@ const sv = {
   tieConfirm: 'Avgör med vald vinnare',
   verdictTitle: 'Utslag',
   ranking: 'Rangordning',
-  jurorsN: '{n} jurymedlemmar',
+  jurorsN: { one: '{n} jurymedlem', other: '{n} jurymedlemmar' },
   seal: 'Försegla utslaget',
   sealTitle: 'Försegla utslaget?',
   sealBody: 'Ett förseglat utslag kan aldrig ändras. Vinnare och motivering hålls hemliga tills producenten avslöjar dem på scen.',
@@ -173,7 +177,7 @@ const sv = {
   importHelp: 'Klistra in JSON eller välj en fil.',
   chooseFile: 'Välj fil',
   importButton: 'Importera',
-  imported: 'Importerad: {slug} ({n} kategorier)',
+  imported: { one: 'Importerad: {slug} ({n} kategori)', other: 'Importerad: {slug} ({n} kategorier)' },
   invalidJson: 'Ogiltig JSON: {msg}',
   ceremony: 'Ceremoni',
   ceremonyHelp: 'Id eller slug',
@@ -212,8 +216,10 @@ const sv = {
 } as const;
 
 export type MsgKey = keyof typeof sv;
+/** A plural message stays plural in every language (and a plain one plain), so `t` always knows what to pick. */
+type Shaped = { [K in MsgKey]: (typeof sv)[K] extends string ? string : Plural };
 
-const en: Record<MsgKey, string> = {
+const en: Shaped = {
   appName: 'Laurel',
   loading: 'Loading…',
   connecting: 'Connecting…',
@@ -339,7 +345,7 @@ const en: Record<MsgKey, string> = {
   tieConfirm: 'Decide with the chosen winner',
   verdictTitle: 'Verdict',
   ranking: 'Ranking',
-  jurorsN: '{n} jurors',
+  jurorsN: { one: '{n} juror', other: '{n} jurors' },
   seal: 'Seal the verdict',
   sealTitle: 'Seal the verdict?',
   sealBody: 'A sealed verdict can never change. Winner and citation stay secret until the producer reveals them on stage.',
@@ -378,7 +384,7 @@ const en: Record<MsgKey, string> = {
   importHelp: 'Paste JSON or choose a file.',
   chooseFile: 'Choose file',
   importButton: 'Import',
-  imported: 'Imported: {slug} ({n} categories)',
+  imported: { one: 'Imported: {slug} ({n} category)', other: 'Imported: {slug} ({n} categories)' },
   invalidJson: 'Invalid JSON: {msg}',
   ceremony: 'Ceremony',
   ceremonyHelp: 'Id or slug',
@@ -416,15 +422,41 @@ const en: Record<MsgKey, string> = {
   notFoundBody: 'Check the address.',
 };
 
-const dicts: Record<Lang, Record<MsgKey, string>> = { sv, en };
+const dicts: Record<Lang, Record<MsgKey, Message>> = { sv, en };
+const LOCALES: Record<Lang, string> = { sv: 'sv-SE', en: 'en-GB' };
+const pluralRules = new Map<Lang, Intl.PluralRules>();
 
-export const lang: Lang = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'sv';
-export const locale = lang === 'en' ? 'en-GB' : 'sv-SE';
-
-export function t(key: MsgKey, vars?: Record<string, string | number>): string {
-  let s = dicts[lang][key];
+/** The text of `key` in `language`, with `{var}`s filled in; a plural message picks its form by `vars.n`. */
+export function translate(language: Lang, key: MsgKey, vars?: Record<string, string | number>): string {
+  const message = dicts[language][key];
+  let s: string;
+  if (typeof message === 'string') s = message;
+  else {
+    let rules = pluralRules.get(language);
+    if (!rules) pluralRules.set(language, (rules = new Intl.PluralRules(LOCALES[language])));
+    const n = Number(vars?.n);
+    s = (Number.isFinite(n) ? message[rules.select(n)] : undefined) ?? message.other;
+  }
   if (vars) for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
   return s;
+}
+
+/** Every message key (the Swedish dictionary is the reference). */
+export function messageKeys(): MsgKey[] {
+  return Object.keys(sv) as MsgKey[];
+}
+
+/** `?lang=en` for English; Swedish (the reference event's language) otherwise. */
+export function langFrom(search: string): Lang {
+  return new URLSearchParams(search).get('lang') === 'en' ? 'en' : 'sv';
+}
+
+// No `location` outside a browser (unit tests): Swedish.
+export const lang: Lang = typeof location === 'undefined' ? 'sv' : langFrom(location.search);
+export const locale = LOCALES[lang];
+
+export function t(key: MsgKey, vars?: Record<string, string | number>): string {
+  return translate(lang, key, vars);
 }
 
 export function applyLang(): void {

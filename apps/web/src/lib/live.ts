@@ -13,7 +13,7 @@ import type {
   ScreenPresence,
   SealedEvent,
   SnapshotEvent,
-} from '../../../../libs/contracts/src/live.js';
+} from '@laurel/contracts';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'auth-error';
 

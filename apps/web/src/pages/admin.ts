@@ -5,9 +5,7 @@
 import '../styles/app.css';
 import '../styles/admin.css';
 import QRCode from 'qrcode';
-import type { CeremonyView } from '../../../../libs/contracts/src/ceremony.js';
-import type { ImportCeremonyResult, IssuedToken, TokenInfo, TokenRole } from '../../../../libs/contracts/src/commands/nominations.js';
-import type { JurorView } from '../../../../libs/contracts/src/commands/jury.js';
+import type { CeremonyView, ImportCeremonyResult, IssuedToken, TokenInfo, TokenRole, JurorView } from '@laurel/contracts';
 import { Api, ApiError, enc } from '../lib/api.js';
 import { chrome } from '../lib/chrome.js';
 import { confirmDialog, copyText, h, replace } from '../lib/dom.js';

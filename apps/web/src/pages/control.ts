@@ -5,8 +5,7 @@
  */
 import '../styles/app.css';
 import '../styles/control.css';
-import type { CategoryView, CeremonyView } from '../../../../libs/contracts/src/ceremony.js';
-import type { JuryProgressEvent, RevealedEvent, SceneEvent, SceneKind, ScreenPresence, SealedEvent } from '../../../../libs/contracts/src/live.js';
+import type { CategoryView, CeremonyView, JuryProgressEvent, RevealedEvent, SceneEvent, SceneKind, ScreenPresence, SealedEvent } from '@laurel/contracts';
 import { Api, ApiError, type CueAction, type CueBody } from '../lib/api.js';
 import { chrome } from '../lib/chrome.js';
 import { confirmDialog, h, replace } from '../lib/dom.js';

@@ -5,8 +5,7 @@
  */
 import '../styles/app.css';
 import '../styles/jury.css';
-import type { CategoryView, Criterion, NomineeView } from '../../../../libs/contracts/src/ceremony.js';
-import type { BallotView, JurorView, PanelStatus, SealResult, VerdictResult } from '../../../../libs/contracts/src/commands/jury.js';
+import type { CategoryView, Criterion, NomineeView, BallotView, JurorView, PanelStatus, SealResult, VerdictResult } from '@laurel/contracts';
 import { Api, ApiError, enc } from '../lib/api.js';
 import { chrome } from '../lib/chrome.js';
 import { confirmDialog, debounce, h, replace } from '../lib/dom.js';

@@ -4,7 +4,7 @@
  */
 import '../styles/app.css';
 import '../styles/presenter.css';
-import type { RevealedEvent, SceneEvent, SceneData } from '../../../../libs/contracts/src/live.js';
+import type { RevealedEvent, SceneEvent, SceneData } from '@laurel/contracts';
 import { chrome } from '../lib/chrome.js';
 import { h, replace } from '../lib/dom.js';
 import { formatPrize, formatTime, nomineeName, nomineeSub } from '../lib/format.js';

@@ -4,8 +4,7 @@
  */
 import '../styles/app.css';
 import '../styles/press.css';
-import type { CategoryView, CeremonyView } from '../../../../libs/contracts/src/ceremony.js';
-import type { RevealedEvent, SealedEvent } from '../../../../libs/contracts/src/live.js';
+import { verifyCommitment, type CategoryView, type CeremonyView, type RevealedEvent, type SealedEvent } from '@laurel/contracts';
 import { Api, csvUrl } from '../lib/api.js';
 import { chrome } from '../lib/chrome.js';
 import { append, copyText, h, replace } from '../lib/dom.js';
@@ -13,7 +12,6 @@ import { formatDateTime, formatTime } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
 import { atServerTime, LiveClient } from '../lib/live.js';
 import { takeToken } from '../lib/session.js';
-import { verifyCommitment } from '../lib/jcs.js';
 
 type Result = Omit<RevealedEvent, 'showAt'>;
 
@@ -161,10 +159,9 @@ export function mount(root: HTMLElement, ceremony: string): void {
     }
     const seal = seals.get(r.categoryId);
     const commitment = seal?.commitment ?? r.commitment;
-    void verifyCommitment({ ...r, commitment })
-      .then((ok) => verified.set(r.categoryId, ok && (!seal || seal.commitment === r.commitment)))
-      .catch(() => verified.set(r.categoryId, false))
-      .finally(render);
+    // The revealed contents against the commitment published at sealing (or carried by the reveal).
+    verified.set(r.categoryId, verifyCommitment(r, commitment) && (!seal || seal.commitment === r.commitment));
+    render();
   }
 
   const live = new LiveClient({

@@ -4,8 +4,7 @@
  */
 import '../styles/app.css';
 import '../styles/public.css';
-import type { CategoryView, CeremonyView } from '../../../../libs/contracts/src/ceremony.js';
-import type { RevealedEvent, SceneEvent } from '../../../../libs/contracts/src/live.js';
+import type { CategoryView, CeremonyView, RevealedEvent, SceneEvent } from '@laurel/contracts';
 import { Api } from '../lib/api.js';
 import { copyText, h, replace, svg } from '../lib/dom.js';
 import { formatDate, formatPrize, nomineeName, nomineeSub } from '../lib/format.js';

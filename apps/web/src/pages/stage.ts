@@ -6,8 +6,7 @@
  */
 import '../styles/base.css';
 import '../styles/stage.css';
-import type { RevealedEvent, SceneData, SceneEvent, SceneKind } from '../../../../libs/contracts/src/live.js';
-import type { NomineeView } from '../../../../libs/contracts/src/ceremony.js';
+import type { RevealedEvent, SceneData, SceneEvent, SceneKind, NomineeView } from '@laurel/contracts';
 import { h, svg, replace } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { atServerTime, LiveClient, type ConnectionState } from '../lib/live.js';

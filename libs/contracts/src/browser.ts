@@ -1,0 +1,13 @@
+/**
+ * The browser-safe face of the contracts, for apps/web (alias `@laurel/contracts`): the socket and
+ * REST payload types and the pure helpers the pages share with the services (the commitment check).
+ * Nothing here may import node: modules, class-validator or reflect-metadata: dependency-cruiser
+ * (`web-contracts-browser-safe`) checks that this file's imports stay so.
+ */
+export * from './live.js';
+export * from './ceremony.js';
+export * from './errors.js';
+export * from './commitment.js';
+export type { ImportCeremonyResult, IssuedToken, TokenInfo, TokenRole } from './commands/nominations.js';
+export type { BallotView, JurorView, PanelStatus, SealResult, VerdictResult, RankingRow, AuditVerification } from './commands/jury.js';
+export type { CueAction, CueResult, ShowSnapshot } from './commands/announcements.js';
