@@ -7,13 +7,14 @@ import '../styles/admin.css';
 import QRCode from 'qrcode';
 import type { CeremonyView } from '../../../../libs/contracts/src/ceremony.js';
 import type { ImportCeremonyResult, IssuedToken, TokenInfo, TokenRole } from '../../../../libs/contracts/src/commands/nominations.js';
-import type { JurorView } from '../../../../libs/contracts/src/commands/jury.js';
+import type { AuditVerification, JurorView } from '../../../../libs/contracts/src/commands/jury.js';
 import { Api, ApiError, enc } from '../lib/api.js';
 import { chrome } from '../lib/chrome.js';
 import { confirmDialog, copyText, h, replace } from '../lib/dom.js';
 import { formatDateTime } from '../lib/format.js';
 import { t, type MsgKey } from '../lib/i18n.js';
 import { getStored, param, setStored } from '../lib/session.js';
+import { formatAnchor, parseAnchor } from '../lib/tally.js';
 
 const TOKEN_KEY = 'laurel.adminToken';
 const CEREMONY_KEY = 'laurel.admin.ceremony';
@@ -161,6 +162,7 @@ export function mount(root: HTMLElement): void {
         linkRow(t('publicPage'), pub),
       ),
       renderTokens(),
+      renderAudit(),
       h(
         'section',
         { class: 'panel stack', 'aria-labelledby': 'cat-h' },
@@ -168,6 +170,54 @@ export function mount(root: HTMLElement): void {
         [...v.categories].sort((a, b) => a.order - b.order).map((c) => categoryBlock(c.id, c.name, c.nominees.length, c.nominees.map((n) => ({ id: n.id, name: n.organisation ?? n.title ?? n.slug })))),
       ),
     );
+  }
+
+  /** The organiser checks the jury's audit chain against a head published outside the database. */
+  function renderAudit(): HTMLElement {
+    const input = h('input', { type: 'text', id: 'audit-anchor', class: 'mono', autocomplete: 'off', spellcheck: 'false', placeholder: '<hash>@<count>' });
+    const latest = h('button', { class: 'btn btn-ghost', type: 'button' }, t('auditLatest'));
+    const verify = h('button', { class: 'btn btn-gold', type: 'submit' }, t('auditVerify'));
+    const out = h('div', { class: 'audit-result', role: 'status' });
+    const form = h(
+      'form',
+      { class: 'stack' },
+      h('label', { class: 'field', for: 'audit-anchor' }, t('auditHead'), input, h('span', { class: 'muted small' }, t('auditHelp'))),
+      h('div', { class: 'row' }, latest, verify),
+      out,
+    );
+    latest.addEventListener('click', () => {
+      void (async () => {
+        // The newest head anyone can read: the one the latest reveal carried (results are public).
+        const results = await api.results(slug()).catch(() => []);
+        const newest = results.map((r) => r.auditHead).filter((a): a is NonNullable<typeof a> => !!a).sort((a, b) => b.count - a.count)[0];
+        if (newest) input.value = formatAnchor(newest);
+        else replace(out, h('p', { class: 'muted' }, t('auditNoneYet')));
+      })();
+    });
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      void (async () => {
+        const text = input.value.trim();
+        const anchor = text ? parseAnchor(text) : null;
+        if (text && !anchor) {
+          replace(out, h('p', { class: 'bad' }, t('auditBadAnchor')));
+          return;
+        }
+        try {
+          const q = anchor ? `?anchor=${enc(formatAnchor(anchor))}` : '';
+          const v = await api.request<AuditVerification>('GET', `/ceremonies/${enc(slug())}/audit/verify${q}`);
+          replace(
+            out,
+            v.ok
+              ? h('p', { class: 'ok' }, anchor ? t('auditOk', { count: v.count }) : t('auditOkNoAnchor', { count: v.count }))
+              : h('p', { class: 'bad' }, t('auditBroken', { at: v.brokenAt ?? '?', reason: v.reason ?? '?' }), v.reason === 'head mismatch' ? ` ${t('auditHeadMismatch')}` : ''),
+          );
+        } catch (err) {
+          replace(out, errorBox(err));
+        }
+      })();
+    });
+    return h('section', { class: 'panel stack', 'aria-labelledby': 'audit-h' }, h('h2', { id: 'audit-h' }, t('auditTitle')), form);
   }
 
   function categoryBlock(catId: string, name: string, nomineeCount: number, nominees: { id: string; name: string }[]): HTMLElement {
