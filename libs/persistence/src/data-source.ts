@@ -41,8 +41,8 @@ export async function migrate(dataSource: DataSource, schema: string): Promise<s
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`laurel-migrate-${schema}`]);
     // Each service's role owns its schema (created for it by the launcher, compose or the test helpers) and
     // has no CREATE on the database, which even CREATE SCHEMA IF NOT EXISTS checks first: create only if missing.
-    const [found] = await runner.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
-    if (!found) await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    const found = (await runner.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])) as unknown[];
+    if (found.length === 0) await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     const ran = await dataSource.runMigrations({ transaction: 'all' });
     return ran.map((m) => m.name);
   } finally {

@@ -70,7 +70,7 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
       await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await dropRoles(client, roles.map((r) => r.role));
     });
-    throw new Error(`cannot give the test database its per-service roles (the test admin connection needs CREATEROLE): ${(error as Error).message}`);
+    throw new Error(`cannot give the test database its per-service roles (the test admin connection needs CREATEROLE): ${(error as Error).message}`, { cause: error });
   }
   return {
     url: url.toString(),
