@@ -19,6 +19,8 @@ import { Roles } from '../auth/roles.js';
 
 function objectBody(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw LaurelError.badRequest('body must be a JSON object');
+  // Who is calling comes from the token, never from the body: a body that names an actor is refused, not overridden.
+  if (Object.hasOwn(body, 'actor')) throw LaurelError.badRequest('actor is not a field of this body: the caller is who the token says', [{ path: 'actor', message: 'not allowed' }]);
   return body as Record<string, unknown>;
 }
 
