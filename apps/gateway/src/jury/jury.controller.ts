@@ -19,8 +19,6 @@ import { Roles } from '../auth/roles.js';
 
 function objectBody(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw LaurelError.badRequest('body must be a JSON object');
-  // Who is calling comes from the token, never from the body: a body that names an actor is refused, not overridden.
-  if (Object.hasOwn(body, 'actor')) throw LaurelError.badRequest('actor is not a field of this body: the caller is who the token says', [{ path: 'actor', message: 'not allowed' }]);
   return body as Record<string, unknown>;
 }
 
@@ -101,28 +99,6 @@ export class JuryController {
     return this.services.request('jury.ballot.lock', { ceremony, category, actor });
   }
 
-  @Get('categories/:cat/ballot/proof')
-  @Roles('juror')
-  @ApiOperation({
-    summary: "After the reveal: the inclusion proof of the caller's own ballot receipt in the sealed ballot root",
-    description:
-      '→ { receipt, leafIndex, treeSize, path[], root, sealedRoot, sealedCount, scores, receiptSalt, … }. RFC 6962 audit path (leaf = sha256(0x00‖receipt), node = sha256(0x01‖left‖right)); ' +
-      'check it against the ballotRoot/ballotCount published with the seal and the results, not the root in this answer. 409 before the reveal (and nothing else is said then).',
-  })
-  async ballotProof(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<BallotProof> {
-    return this.services.request('jury.ballot.proof', { ceremony, category, actor });
-  }
-
-  @Get('categories/:cat/ballots')
-  @Roles('admin')
-  @ApiOperation({
-    summary: 'After the reveal: every locked ballot of the category, with salts and receipts, and the sealed verdict (for `./laurel audit tally`)',
-    description: '409 before the category is revealed: the scores would be spoilers.',
-  })
-  async exportBallots(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<BallotExport> {
-    return this.services.request('jury.ballots.export', { ceremony, category, actor });
-  }
-
   @Post('categories/:cat/ballots/:jurorId/reopen')
   @HttpCode(200)
   @Roles('juror')
@@ -166,5 +142,27 @@ export class JuryController {
       throw LaurelError.badRequest('anchor must be <64 hex>@<count>', [{ path: 'anchor', message: 'must be <64 hex>@<count>' }]);
     }
     return this.services.request('jury.audit.verify', { ceremony, actor, ...(anchor !== undefined ? { anchor } : {}) });
+  }
+
+  @Get('categories/:cat/ballot/proof')
+  @Roles('juror')
+  @ApiOperation({
+    summary: "After the reveal: the inclusion proof of the caller's own ballot receipt in the sealed ballot root",
+    description:
+      '→ { receipt, leafIndex, treeSize, path[], root, sealedRoot, sealedCount, scores, receiptSalt, … }. RFC 6962 audit path (leaf = sha256(0x00‖receipt), node = sha256(0x01‖left‖right)); ' +
+      'check it against the ballotRoot/ballotCount published with the seal and the results, not the root in this answer. 409 before the reveal (and nothing else is said then).',
+  })
+  async ballotProof(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<BallotProof> {
+    return this.services.request('jury.ballot.proof', { ceremony, category, actor });
+  }
+
+  @Get('categories/:cat/ballots')
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'After the reveal: every locked ballot of the category, with salts and receipts, and the sealed verdict (for `./laurel audit tally`)',
+    description: '409 before the category is revealed: the scores would be spoilers.',
+  })
+  async exportBallots(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<BallotExport> {
+    return this.services.request('jury.ballots.export', { ceremony, category, actor });
   }
 }
