@@ -70,7 +70,7 @@ module.exports = {
         'class-validator/class-transformer/reflect-metadata. Command and event files (decorated DTOs) may be ' +
         're-exported as types only.',
       severity: 'error',
-      from: { path: '^libs/contracts/src/(browser|live|ceremony|errors|commitment)[.]ts$' },
+      from: { path: '^libs/contracts/src/(browser|live|ceremony|errors|commitment|merkle|ballot-receipt|audit-anchor)[.]ts$' },
       to: {
         dependencyTypesNot: ['type-only'],
         path: '(^libs/contracts/src/(commands|events)/)|(^|/)node_modules/(class-validator|class-transformer|reflect-metadata)/',
@@ -80,7 +80,7 @@ module.exports = {
       name: 'browser-contracts-no-node',
       comment: 'See browser-contracts-stay-browser-safe.',
       severity: 'error',
-      from: { path: '^libs/contracts/src/(browser|live|ceremony|errors|commitment)[.]ts$' },
+      from: { path: '^libs/contracts/src/(browser|live|ceremony|errors|commitment|merkle|ballot-receipt|audit-anchor)[.]ts$' },
       to: { dependencyTypes: ['core'] },
     },
     {

@@ -161,7 +161,7 @@ test('environment: a variable no service reads, a missing secret key, JetStream 
 test('the gateway without its shared admin token, a domain service without DATABASE_URL', async () => {
   const problems = await check({
     'deploy/k8s/gateway.yaml': replace('            - secretRef:\n                name: laurel-admin\n', ''),
-    'deploy/k8s/jury.yaml': replace('            - secretRef:\n                name: laurel-database\n', ''),
+    'deploy/k8s/jury.yaml': replace('            - secretRef:\n                name: laurel-database-jury\n', ''),
   });
   expectProblem(problems, /Deployment\/gateway .*LAUREL_ADMIN_TOKEN is not set/);
   expectProblem(problems, /Deployment\/jury .*DATABASE_URL is required by DomainServiceEnv and not provided/);
@@ -211,4 +211,25 @@ test('docker-compose.yml and the Dockerfile disagree', async () => {
   const problems = await check({ Dockerfile: replace('FROM runtime AS jury\n', 'FROM runtime AS juryy\n') });
   expectProblem(problems, /^Dockerfile: no target "jury"$/);
   expectProblem(problems, /^docker-compose\.yml: jury: Dockerfile has no target jury$/);
+});
+
+test('database roles: two services sharing a database Secret (one role) in Kubernetes', async () => {
+  const problems = await check({ 'deploy/k8s/announcements.yaml': replace('name: laurel-database-announcements', 'name: laurel-database-jury') });
+  expectProblem(problems, /announcements\.yaml #1 Deployment\/announcements .*env: DATABASE_URL comes from Secret laurel-database-jury, which jury uses too/);
+});
+
+test('database roles: a Secret the example does not define', async () => {
+  const problems = await check({ 'deploy/k8s/jury.yaml': replace('name: laurel-database-jury', 'name: laurel-database') });
+  expectProblem(problems, /jury\.yaml #1 Deployment\/jury .*Secret laurel-database is defined nowhere/);
+});
+
+test('database roles in compose: the superuser, a shared role, a role no init script creates, no init script', async () => {
+  const superuser = await check({ 'docker-compose.yml': replace('postgres://laurel_jury:', 'postgres://laurel:') });
+  expectProblem(superuser, /docker-compose\.yml: jury: DATABASE_URL connects as the superuser laurel/);
+  const shared = await check({ 'docker-compose.yml': replace('postgres://laurel_announcements:', 'postgres://laurel_jury:') });
+  expectProblem(shared, /docker-compose\.yml: announcements: DATABASE_URL user laurel_jury is also jury's/);
+  const unknown = await check({ 'docker-compose.yml': replace('postgres://laurel_nominations:', 'postgres://laurel_nomination:') });
+  expectProblem(unknown, /docker-compose\.yml: nominations: DATABASE_URL user laurel_nomination is not created by deploy\/postgres\/10-laurel-roles\.sh/);
+  const noScript = await check({ 'docker-compose.yml': replace('      - ./deploy/postgres/10-laurel-roles.sh:/docker-entrypoint-initdb.d/10-laurel-roles.sh:ro\n', '') });
+  expectProblem(noScript, /docker-compose\.yml: postgres mounts no init script/);
 });

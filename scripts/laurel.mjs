@@ -3,6 +3,7 @@
 import { run } from './lib/run.mjs';
 import { test } from './lib/test.mjs';
 import { rehearse } from './lib/rehearse.mjs';
+import { audit, AUDIT_USAGE } from './lib/audit.mjs';
 
 const USAGE = `usage:
   ./laurel run [--demo] [--infra-only] [--no-build] [--raw-logs] [--without svc,…]
@@ -19,7 +20,8 @@ const USAGE = `usage:
   ./laurel rehearse [--url http://127.0.0.1:3000] [--slug <slug>]
       against a running system (./laurel run in another terminal): the 2017 gala end to end, headless —
       jurors score so the real winners win, chairs seal the real motivations, every scene and reveal is
-      cued; prints each step and how long each reveal took to reach a stage screen and the audience`;
+      cued; prints each step and how long each reveal took to reach a stage screen and the audience
+${AUDIT_USAGE}`;
 
 const [command, ...args] = process.argv.slice(2);
 switch (command) {
@@ -31,6 +33,9 @@ switch (command) {
     break;
   case 'rehearse':
     process.exitCode = await rehearse(args);
+    break;
+  case 'audit':
+    process.exitCode = await audit(args);
     break;
   case undefined:
   case 'help':

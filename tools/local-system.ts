@@ -89,13 +89,23 @@ export function startSystem(options?: StartSystemOptions): Promise<TestSystem>;
 export async function startSystem(options: StartSystemOptions = {}): Promise<TestSystem<TestNatsServer | TestNatsCluster>> {
   const nats = options.natsCluster ?? (await startNatsServer({ port: options.natsPort }));
   const natsUrl = 'urls' in nats ? nats.urls.join(',') : nats.url;
-  const db: TestDatabase = options.databaseUrl ? { url: options.databaseUrl, name: new URL(options.databaseUrl).pathname.slice(1), drop: async () => undefined } : await createTestDatabase(options.label ?? 'e2e');
+  // A caller's own database (e.g. an embedded one a fault test stops) is used as is, by every service.
+  const db: TestDatabase = options.databaseUrl
+    ? {
+        url: options.databaseUrl,
+        name: new URL(options.databaseUrl).pathname.slice(1),
+        serviceUrls: { nominations: options.databaseUrl, jury: options.databaseUrl, announcements: options.databaseUrl },
+        drop: async () => undefined,
+      }
+    : await createTestDatabase(options.label ?? 'e2e');
   const apps: Partial<Record<ServiceName, INestApplication>> = {};
   const extraGateways = new Set<ExtraGateway>();
   let extraStarted = 0;
   let gatewayUrl = '';
   // Through the services' own environment validation, as their main.ts does (a comma-separated cluster list included).
-  const env = loadEnv(DomainServiceEnv, envOf({ NATS_URL: natsUrl, DATABASE_URL: db.url, PORT: 0, JETSTREAM_REPLICAS: options.jetstreamReplicas }));
+  // Each domain service connects as its own role (owner of its schema only), as in every deployment.
+  const serviceEnv = (name: Exclude<ServiceName, 'gateway'>) =>
+    loadEnv(DomainServiceEnv, envOf({ NATS_URL: natsUrl, DATABASE_URL: db.serviceUrls[name], PORT: 0, JETSTREAM_REPLICAS: options.jetstreamReplicas }));
   const gatewayEnv = (natsUrlOfGateway: string, port: number) =>
     loadEnv(
       GatewayEnv,
@@ -109,7 +119,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Tes
       app = await startGateway(config);
       gatewayUrl = `http://127.0.0.1:${portOf(app)}`;
     } else {
-      const config = domainConfig(env, 0);
+      const config = domainConfig(serviceEnv(name), 0);
       const module = name === 'nominations' ? NominationsModule.forRoot(config) : name === 'announcements' ? AnnouncementsModule.forRoot(config) : JuryModule.forRoot(config);
       app = await startDomainService(name, module, config);
     }

@@ -34,6 +34,8 @@ const METRIC_TARGET_TYPES = ['Utilization', 'Value', 'AverageValue'];
 const KUSTOMIZATION_IMAGE_FIELDS = new Set(['name', 'newName', 'newTag', 'digest']);
 
 const isMap = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** The user of a postgres:// URL (compose interpolation left as written), or null. */
+const dbUser = (url) => /^postgres(?:ql)?:\/\/([^:@/]+)[:@]/.exec(String(url))?.[1] ?? null;
 /** The list at a place a schema error may have left something else (reported already). */
 const list = (v) => (Array.isArray(v) ? v : []);
 
@@ -158,6 +160,13 @@ export async function checkDeploy({ root = ROOT, codeRoot = ROOT, natsServer = n
     if (!services.postgres?.healthcheck) problem('docker-compose.yml', 'postgres has no healthcheck');
     if (!services.nats?.healthcheck) problem('docker-compose.yml', 'nats has no healthcheck');
     const natsPasswordVars = Object.keys(services.nats?.environment ?? {});
+    // The per-service roles come from an init script mounted into the postgres container.
+    const initMount = (services.postgres?.volumes ?? []).map(String).find((v) => v.includes(':/docker-entrypoint-initdb.d/'));
+    const rolesScriptFile = initMount ? initMount.split(':')[0].replace(/^\.\//, '') : null;
+    const rolesScript = (rolesScriptFile && read(root, rolesScriptFile)) ?? '';
+    if (!rolesScriptFile) problem('docker-compose.yml', 'postgres mounts no init script into /docker-entrypoint-initdb.d: the per-service roles would not exist');
+    else if (!rolesScript) problem('docker-compose.yml', `postgres init script ${rolesScriptFile} does not exist`);
+    const composeDbUsers = new Map();
     for (const { passwordVar } of facts.natsUsers) {
       if (!natsPasswordVars.includes(passwordVar)) problem('docker-compose.yml', `nats gets no ${passwordVar} (deploy/nats/auth.conf uses it)`);
     }
@@ -173,6 +182,15 @@ export async function checkDeploy({ root = ROOT, codeRoot = ROOT, natsServer = n
       if (!natsPasswordVars.includes(`NATS_${app.toUpperCase()}_PASSWORD`)) problem('docker-compose.yml', `nats gets no NATS_${app.toUpperCase()}_PASSWORD`);
       const needsDb = app !== 'gateway';
       if (needsDb !== Boolean(env.DATABASE_URL)) problem('docker-compose.yml', `${app}: DATABASE_URL ${needsDb ? 'missing' : 'should not be set'}`);
+      if (needsDb && env.DATABASE_URL) {
+        // Each domain service connects as its own role (owner of its schema only), never as the superuser.
+        const user = dbUser(env.DATABASE_URL);
+        if (user === null) problem('docker-compose.yml', `${app}: DATABASE_URL ${env.DATABASE_URL} names no user`);
+        else if (user === String(services.postgres?.environment?.POSTGRES_USER ?? 'postgres')) problem('docker-compose.yml', `${app}: DATABASE_URL connects as the superuser ${user}; each service needs its own role`);
+        else if (composeDbUsers.has(user)) problem('docker-compose.yml', `${app}: DATABASE_URL user ${user} is also ${composeDbUsers.get(user)}'s: each service needs its own role`);
+        else if (!new RegExp(`(^|[^\\w])${user.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w])`).test(rolesScript)) problem('docker-compose.yml', `${app}: DATABASE_URL user ${user} is not created by ${rolesScriptFile ?? 'a postgres init script'}`);
+        if (user !== null) composeDbUsers.set(user, app);
+      }
       for (const name of Object.keys(env)) {
         const known = facts.envClasses[app]?.fields;
         if (known && !known.has(name)) problem('docker-compose.yml', `${app}: environment ${name} is not read by ${facts.envClasses[app].name}${suggest(name, known.keys())}`);
@@ -315,6 +333,7 @@ export async function checkDeploy({ root = ROOT, codeRoot = ROOT, natsServer = n
   const natsUserVar = new Map(facts.natsUsers.map((u) => [u.user, u.passwordVar]));
   const natsServerEnv = isMap(natsValues?.doc?.container?.env) ? natsValues.doc.container.env : {};
 
+  const databaseSecrets = new Map();
   for (const [app, port] of Object.entries(APPS)) {
     const dep = find('Deployment', app);
     if (!dep) {
@@ -429,6 +448,12 @@ export async function checkDeploy({ root = ROOT, codeRoot = ROOT, natsServer = n
     } else {
       const db = need('DATABASE_URL', 'external Postgres');
       if (db && !db.secret) at(dep, [...cpath, 'env'], 'DATABASE_URL should come from a Secret');
+      if (db?.secret) {
+        // One database Secret per service: its own role, so no pod holds another service's credentials.
+        const other = databaseSecrets.get(db.secret.name);
+        if (other) at(dep, [...cpath, 'env'], `DATABASE_URL comes from Secret ${db.secret.name}, which ${other} uses too: each service needs its own database Secret (its own role)`);
+        else databaseSecrets.set(db.secret.name, app);
+      }
       const replicas = need('JETSTREAM_REPLICAS', `streams and KV buckets need ${NATS_REPLICAS} replicas on the ${NATS_REPLICAS}-node cluster`);
       if (replicas && String(replicas.value) !== String(natsCluster.replicas ?? NATS_REPLICAS)) {
         at(dep, [...cpath, 'env'], `JETSTREAM_REPLICAS is ${replicas.value} (${replicas.from}), the NATS cluster has ${natsCluster.replicas} nodes`);

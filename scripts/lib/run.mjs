@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { serviceDatabaseUrls, serviceUrlVariable } from './db-roles.mjs';
 import { describeUrl, ensureNatsServer, startEmbeddedPostgres, startNats } from './infra.mjs';
 import {
   Child,
@@ -130,11 +131,17 @@ export async function run(args) {
     }
     writeRunFile(owned);
 
+    // Each domain service connects as its own role that owns only its schema (see README, "Database roles").
+    const databases = await serviceDatabaseUrls(databaseUrl, { exclusive: Boolean(owned.postgres) });
+    if (databases.roles) say(`Postgres: each service connects as its own role (${databases.roles.join(', ')}), owner of its schema only`);
+    writeRunFile(owned, { databases: databases.urls });
+
     if (infraOnly) {
       console.log();
       say(`infrastructure is up (${seconds(Date.now() - started)}):`);
       console.log(`  NATS_URL=${natsUrl}`);
-      console.log(`  DATABASE_URL=${databaseUrl}`);
+      console.log(`  DATABASE_URL=${databaseUrl}   ${c.dim('(admin)')}`);
+      for (const [service, url] of Object.entries(databases.urls)) console.log(`  ${serviceUrlVariable(service)}=${url}   ${c.dim(`(${service}: its DATABASE_URL)`)}`);
       say('Ctrl-C stops it.');
       return;
     }
@@ -147,8 +154,9 @@ export async function run(args) {
     for (const service of services) {
       const entry = path.join(ROOT, 'dist', 'apps', service.name, 'src', 'main.js');
       const env = { ...process.env, NATS_URL: natsUrl, PORT: String(ports[service.name]), LOG_LEVEL: logLevel };
-      if (service.database) env.DATABASE_URL = databaseUrl;
+      if (service.database) env.DATABASE_URL = databases.urls[service.name];
       else delete env.DATABASE_URL;
+      for (const other of Object.keys(databases.urls)) delete env[serviceUrlVariable(other)];
       if (service.name === 'gateway') env.LAUREL_ADMIN_TOKEN = adminToken;
       const prefix = service.color(`${service.name.padEnd(width)} │`);
       const child = new Child(service.name, process.execPath, ['--enable-source-maps', entry], {
@@ -162,14 +170,17 @@ export async function run(args) {
         if (!stopping && allReady) warn(`${service.name} exited (${signal ?? `code ${code}`}); see .laurel/logs/${service.name}.log`);
       });
     }
-    writeRunFile(owned);
-
     const gateway = `http://localhost:${ports.gateway}`;
+    writeRunFile(owned, { databases: databases.urls, gateway });
+
     const ok = await waitUntilReady(owned.services, ports);
     if (!ok) return shutdown('services not ready', 1);
     allReady = true;
 
-    if (without.length) say(`left out: ${without.join(', ')} (start them yourself with NATS_URL=${natsUrl}${without.some((n) => n !== 'gateway') ? ` DATABASE_URL=${databaseUrl}` : ''})`);
+    if (without.length) {
+      say(`left out: ${without.join(', ')}; start them yourself with NATS_URL=${natsUrl}`);
+      for (const name of without.filter((n) => databases.urls[n])) console.log(`  ${name}: DATABASE_URL=${databases.urls[name]}`);
+    }
     let demoLinks = null;
     if (demo && without.includes('gateway')) warn('--demo needs the gateway; skipping the import');
     else if (demo) demoLinks = await importDemo(gateway, adminToken);
@@ -204,16 +215,30 @@ function guardAgainstSecondLauncher() {
   }
 }
 
-function writeRunFile(owned) {
+let runInfo = {};
+/** `.laurel/run.json`: what a hard-killed launcher left running, and what `laurel audit` needs (0600: it holds the services' URLs). */
+function writeRunFile(owned, info = {}) {
+  runInfo = { ...runInfo, ...info };
   const children = [
     ...owned.services.map((child) => ({ pid: child.pid, match: `dist/apps/${child.name}/` })),
     owned.nats && { pid: owned.nats.child.pid, match: 'nats-server' },
   ].filter(Boolean);
   // Postgres is found again through its own postmaster.pid.
-  fs.writeFileSync(RUN_FILE, JSON.stringify({ launcher: process.pid, children }, null, 2));
+  fs.writeFileSync(RUN_FILE, JSON.stringify({ launcher: process.pid, children, ...runInfo }, null, 2), { mode: 0o600 });
+  fs.chmodSync(RUN_FILE, 0o600);
 }
 
-async function buildIfStale(skip, services) {
+/** What the running launcher wrote to `.laurel/run.json` (null when none is running). */
+export function runningLauncher() {
+  try {
+    const info = JSON.parse(fs.readFileSync(RUN_FILE, 'utf8'));
+    return pidAlive(info.launcher) && cmdlineOf(info.launcher).includes('laurel.mjs') ? info : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function buildIfStale(skip, services) {
   const entries = services.map((s) => path.join(ROOT, 'dist', 'apps', s.name, 'src', 'main.js'));
   const missing = entries.filter((e) => !fs.existsSync(e));
   if (skip) {

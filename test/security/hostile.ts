@@ -152,7 +152,8 @@ export function rawBodies(gen: Gen): string[] {
     '{"scores":{"__proto__":{"overall":5}}}',
     '{"action":"next","idempotencyKey":"k","__proto__":{"rehearsal":true}}',
     '{"role":"producer","__proto__":{"role":"admin"}}',
-    '{"name":"x","actor":{"role":"admin"}}',
+    // An admin actor smuggled in a body no route accepts: with a valid name this is a real juror for an admin caller of POST …/jurors.
+    '{"name":"","actor":{"role":"admin"}}',
     '',
     ' ',
     'null',

@@ -48,6 +48,8 @@ const EXPECTED: Record<string, Spec> = {
   'GET /api/v1/ceremonies/:c/categories/:cat/ballot': { allow: JURORS, refuse: { otherPanelJuror: 403 } },
   'PUT /api/v1/ceremonies/:c/categories/:cat/ballot': { allow: JURORS, refuse: { otherPanelJuror: 403 }, body: () => ({ scores: {} }) },
   'POST /api/v1/ceremonies/:c/categories/:cat/ballot/lock': { allow: JURORS, refuse: { otherPanelJuror: 403 } },
+  'GET /api/v1/ceremonies/:c/categories/:cat/ballot/proof': { allow: JURORS, refuse: { otherPanelJuror: 403 } },
+  'GET /api/v1/ceremonies/:c/categories/:cat/ballots': { allow: ['admin'] },
   'POST /api/v1/ceremonies/:c/categories/:cat/ballots/:jurorId/reopen': { allow: JURORS, refuse: { juror: 403, otherPanelJuror: 403 }, body: () => ({ reason: 'matrix probe' }) },
   'GET /api/v1/ceremonies/:c/categories/:cat/panel': { allow: ['admin', ...JURORS], refuse: { otherPanelJuror: 403 } },
   'POST /api/v1/ceremonies/:c/categories/:cat/verdict': { allow: JURORS, refuse: { juror: 403, otherPanelJuror: 403 }, body: () => ({ motivation: 'matrix probe' }) },

@@ -1,4 +1,4 @@
-import type { ImportCeremonyResult } from '#contracts';
+import type { BallotView, ImportCeremonyResult, SealResult } from '#contracts';
 import { GalaDriver } from '../../tools/rehearse/gala-driver.js';
 import { ceremony2017, outcome2017 } from './fixtures.js';
 import type { TestSystem } from './system.js';
@@ -17,9 +17,9 @@ export class GalaJury {
     return this.driver.jurorToken(jurorId);
   }
 
-  async deliberate(categorySlug: string): Promise<{ commitment: string; winnerId: string; motivation: string }> {
+  async deliberate(categorySlug: string): Promise<{ commitment: string; winnerId: string; motivation: string; seal: SealResult; ballots: (BallotView & { token: string })[] }> {
     const result = outcome2017().find((r) => r.category === categorySlug)!;
     const sealed = await this.driver.deliberate(result);
-    return { commitment: sealed.commitment, winnerId: sealed.winnerId, motivation: result.motivation };
+    return { commitment: sealed.commitment, winnerId: sealed.winnerId, motivation: result.motivation, seal: sealed.seal, ballots: sealed.ballots };
   }
 }

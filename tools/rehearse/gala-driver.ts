@@ -88,20 +88,21 @@ export class GalaDriver {
     return withTokens;
   }
 
-  /** Deliberates one category so `result.winner` wins with `result.motivation`; returns the seal. */
-  async deliberate(result: OutcomeResult): Promise<{ commitment: string; winnerId: string; jurors: number }> {
+  /** Deliberates one category so `result.winner` wins with `result.motivation`; returns the seal and each locked ballot (with its receipt). */
+  async deliberate(result: OutcomeResult): Promise<{ commitment: string; winnerId: string; jurors: number; seal: SealResult; ballots: (BallotView & { token: string })[] }> {
     const category = this.imported.categories.find((c) => c.slug === result.category)!;
     const criteria = (this.file.categories as FileCategory[]).find((c) => c.slug === result.category)?.criteria?.map((c) => c.key) ?? ['overall'];
     const winner = category.nominees.find((n) => n.slug === result.winner);
     if (!winner) throw new Error(`${result.winner} is not a nominee of ${result.category}`);
     const panel = await this.panel(result.category);
+    const ballots: (BallotView & { token: string })[] = [];
     for (const [j, juror] of panel.entries()) {
       const scores = Object.fromEntries(
         category.nominees.map((n, k) => [n.id, Object.fromEntries(criteria.map((c, ci) => [c, n.id === winner.id ? 9 - (j % 2) : 2 + ((j + k + ci) % 6)]))]),
       );
       const path = `${this.base}/categories/${result.category}/ballot`;
       must(await this.http<BallotView>('PUT', path, { token: juror.token, body: { scores } }), 200, `${juror.name}: save ballot`);
-      must(await this.http<BallotView>('POST', `${path}/lock`, { token: juror.token }), 200, `${juror.name}: lock ballot`);
+      ballots.push({ ...must(await this.http<BallotView>('POST', `${path}/lock`, { token: juror.token }), 200, `${juror.name}: lock ballot`), token: juror.token });
     }
     const chair = panel.find((j) => j.chair)!;
     const verdict = must(
@@ -111,7 +112,7 @@ export class GalaDriver {
     );
     if (verdict.winnerId !== winner.id) throw new Error(`verdict names ${verdict.winnerId}, expected ${winner.id}`);
     const sealed = must(await this.http<SealResult>('POST', `${this.base}/categories/${result.category}/verdict/seal`, { token: chair.token }), 200, 'seal');
-    return { commitment: sealed.commitment, winnerId: winner.id, jurors: panel.length };
+    return { commitment: sealed.commitment, winnerId: winner.id, jurors: panel.length, seal: sealed, ballots };
   }
 }
 

@@ -11,6 +11,9 @@ import { PanelsHandler } from './panels/panels.handler.js';
 import { PanelsService } from './panels/panels.service.js';
 import { SealsController } from './seals/seals.controller.js';
 import { SealsService } from './seals/seals.service.js';
+import { RevealsHandler } from './tally/reveals.handler.js';
+import { TallyController } from './tally/tally.controller.js';
+import { TallyService } from './tally/tally.service.js';
 import { VerdictsController } from './verdicts/verdicts.controller.js';
 import { VerdictsService } from './verdicts/verdicts.service.js';
 
@@ -21,8 +24,8 @@ export class JuryModule {
     return {
       module: JuryModule,
       imports: base.imports,
-      controllers: [...base.controllers, JurorsController, BallotsController, VerdictsController, SealsController, AuditController],
-      providers: [PanelsService, JurorsService, BallotsService, VerdictsService, SealsService, AuditLog, PanelsHandler],
+      controllers: [...base.controllers, JurorsController, BallotsController, VerdictsController, SealsController, AuditController, TallyController],
+      providers: [PanelsService, JurorsService, BallotsService, VerdictsService, SealsService, AuditLog, PanelsHandler, TallyService, RevealsHandler],
     };
   }
 }

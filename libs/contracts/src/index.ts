@@ -14,3 +14,6 @@ export * from './events/nominations.js';
 export * from './events/jury.js';
 export * from './events/announcements.js';
 export * from './commitment.js';
+export * from './merkle.js';
+export * from './ballot-receipt.js';
+export * from './audit-anchor.js';

@@ -1,3 +1,4 @@
+import type { AuditAnchor } from './audit-anchor.js';
 import type { CeremonyHeader, Criterion, NomineeView, Prize } from './ceremony.js';
 
 /**
@@ -52,6 +53,14 @@ export interface RevealedEvent {
   rehearsal: boolean;
   /** Swedish press release, copy-ready (sent with the reveal, never before). */
   pressRelease?: string;
+  /**
+   * The newest jury audit head announcements held when it opened the envelope: the one published with
+   * the ceremony's latest seal that reached announcements before this cue (absent in rehearsals).
+   */
+  auditHead?: AuditAnchor;
+  /** The ballot root and count published at the seal (absent in rehearsals and for older seals). */
+  ballotRoot?: string;
+  ballotCount?: number;
 }
 
 export interface SceneData {
@@ -84,6 +93,11 @@ export interface SealedEvent {
   categoryId: string;
   commitment: string;
   sealedAt: string;
+  /** The jury audit head right after the seal's own audit entry. */
+  auditHead?: AuditAnchor;
+  /** RFC 6962 root of the panel's locked ballots' receipts at the seal, and their number. */
+  ballotRoot?: string;
+  ballotCount?: number;
 }
 
 export interface JuryProgressEvent {

@@ -31,15 +31,18 @@ export function serviceDataSourceOptions(config: ServiceDataSourceConfig): DataS
 }
 
 /**
- * Creates the schema and runs pending migrations under a Postgres advisory lock, so two replicas
- * booting together do not migrate twice.
+ * Creates the schema when it is missing and runs pending migrations under a Postgres advisory lock, so two
+ * replicas booting together do not migrate twice.
  */
 export async function migrate(dataSource: DataSource, schema: string): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`laurel-migrate-${schema}`]);
-    await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    // Each service's role owns its schema (created for it by the launcher, compose or the test helpers) and
+    // has no CREATE on the database, which even CREATE SCHEMA IF NOT EXISTS checks first: create only if missing.
+    const found = (await runner.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])) as unknown[];
+    if (found.length === 0) await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     const ran = await dataSource.runMigrations({ transaction: 'all' });
     return ran.map((m) => m.name);
   } finally {

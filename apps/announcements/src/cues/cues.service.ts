@@ -97,7 +97,7 @@ export class CuesService {
       const rows: OutboxRow[] = [];
       let revealed: ResultView | null = null;
       if (outcome.reveal) {
-        revealed = this.openEnvelope(ceremony, held.envelopes, outcome.reveal.categoryId, seq, now, mode);
+        revealed = this.openEnvelope(ceremony, held.envelopes, held.seals, outcome.reveal.categoryId, seq, now, mode);
         results.push(revealed);
         rows.push(this.outbox.event('gala.events.announcements.winner.revealed', ceremonyId, revealed));
       }
@@ -136,7 +136,9 @@ export class CuesService {
          (SELECT coalesce(json_agg(view ORDER BY seq), '[]'::json) FROM ${tableOf(manager, Result)} WHERE ceremony_id = $1 AND mode = $2) AS results,
          (SELECT coalesce(json_agg(json_build_object('categoryId', category_id, 'winnerId', winner_id, 'motivation', motivation, 'salt', salt, 'commitment', commitment)), '[]'::json)
             FROM ${tableOf(manager, SealedEnvelope)} WHERE ceremony_id = $1 AND $2 = 'live') AS envelopes,
-         (SELECT coalesce(json_agg(json_build_object('ceremonyId', ceremony_id, 'categoryId', category_id, 'commitment', commitment, 'sealedAt', ${iso('sealed_at')}) ORDER BY sealed_at), '[]'::json)
+         (SELECT coalesce(json_agg(json_strip_nulls(json_build_object('ceremonyId', ceremony_id, 'categoryId', category_id, 'commitment', commitment, 'sealedAt', ${iso('sealed_at')},
+                   'auditHead', CASE WHEN audit_hash IS NULL THEN NULL ELSE json_build_object('hash', audit_hash, 'count', audit_count) END,
+                   'ballotRoot', ballot_root, 'ballotCount', ballot_count)) ORDER BY sealed_at), '[]'::json)
             FROM ${tableOf(manager, PublicSeal)} WHERE ceremony_id = $1) AS seals`,
       [ceremonyId, mode, idempotencyKey],
     );
@@ -232,6 +234,7 @@ export class CuesService {
   private openEnvelope(
     ceremony: Pick<CeremonyReadModel, 'id' | 'view'>,
     envelopes: (SealContents & { commitment: string })[],
+    seals: SealedEvent[],
     categoryId: string,
     seq: number,
     now: Date,
@@ -252,7 +255,13 @@ export class CuesService {
     if (!verifyCommitment(envelope, envelope.commitment)) throw LaurelError.conflict(`${category.name}: the envelope does not match its commitment; not revealed`);
     const nominee = category.nominees.find((n) => n.id === envelope.winnerId);
     if (!nominee) throw LaurelError.conflict(`${category.name}: the sealed winner is not among the nominees the show knows`);
+    // The anchor the reveal carries: the newest jury audit head of this ceremony's seals as read under the
+    // show's lock (so: the head after the latest seal that reached announcements before this cue).
+    const auditHead = seals.reduce<SealedEvent['auditHead']>((newest, s) => (s.auditHead && (!newest || s.auditHead.count > newest.count) ? s.auditHead : newest), undefined);
+    const seal = seals.find((s) => s.categoryId === categoryId);
     return {
+      ...(auditHead ? { auditHead: { hash: auditHead.hash, count: auditHead.count } } : {}),
+      ...(seal?.ballotRoot && seal.ballotCount ? { ballotRoot: seal.ballotRoot, ballotCount: seal.ballotCount } : {}),
       pressRelease: pressRelease(ceremony.view, category, nominee, envelope.motivation, now),
       ...base,
       winnerId: nominee.id,

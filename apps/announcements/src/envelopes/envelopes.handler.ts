@@ -36,6 +36,19 @@ export class EnvelopesHandler {
   @OnEvent('gala.events.jury.verdict.sealed')
   async onPublicSeal(event: EventEnvelope<EventData<'gala.events.jury.verdict.sealed'>>, { manager }: EventContext): Promise<void> {
     const s = event.data;
-    await manager.upsert(PublicSeal, { categoryId: s.categoryId, ceremonyId: s.ceremonyId, commitment: s.commitment, sealedAt: new Date(s.sealedAt) }, ['categoryId']);
+    await manager.upsert(
+      PublicSeal,
+      {
+        categoryId: s.categoryId,
+        ceremonyId: s.ceremonyId,
+        commitment: s.commitment,
+        sealedAt: new Date(s.sealedAt),
+        auditHash: s.auditHead?.hash ?? null,
+        auditCount: s.auditHead?.count ?? null,
+        ballotRoot: s.ballotRoot ?? null,
+        ballotCount: s.ballotCount ?? null,
+      },
+      ['categoryId'],
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { Initial1795854881355 } from './1795854881355-Initial.js';
+import { SealAnchors1795900000001 } from './1795900000001-SealAnchors.js';
 
 // Listed explicitly: ESM has no glob loading, and the order is the history.
-export const migrations: (new () => object)[] = [Initial1795854881355];
+export const migrations: (new () => object)[] = [Initial1795854881355, SealAnchors1795900000001];

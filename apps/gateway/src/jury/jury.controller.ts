@@ -1,6 +1,18 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Put, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { LaurelError, type Actor, type AuditVerification, type BallotView, type JurorView, type PanelStatus, type SealResult, type VerdictResult } from '#contracts';
+import { Body, Controller, Delete, Get, HttpCode, Post, Put, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  LaurelError,
+  parseAnchor,
+  type Actor,
+  type AuditVerification,
+  type BallotExport,
+  type BallotProof,
+  type BallotView,
+  type JurorView,
+  type PanelStatus,
+  type SealResult,
+  type VerdictResult,
+} from '#contracts';
 import { ServiceClient } from '#messaging';
 import { CallerActor, CeremonyId } from '../auth/principal.decorator.js';
 import { Roles } from '../auth/roles.js';
@@ -79,7 +91,10 @@ export class JuryController {
   @Post('categories/:cat/ballot/lock')
   @HttpCode(200)
   @Roles('juror')
-  @ApiOperation({ summary: 'Lock own ballot (irrevocable)' })
+  @ApiOperation({
+    summary: 'Lock own ballot (irrevocable) → the ballot with its receipt',
+    description: '`receipt` = sha256hex(JCS({ categoryId, jurorId, scores, salt: receiptSalt })); keep it: after the reveal it is proved to be in the sealed ballot root (GET …/ballot/proof).',
+  })
   async lock(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<BallotView> {
     return this.services.request('jury.ballot.lock', { ceremony, category, actor });
   }
@@ -117,8 +132,37 @@ export class JuryController {
 
   @Get('audit/verify')
   @Roles('admin')
-  @ApiOperation({ summary: "Verify the jury audit log's hash chain; names the first broken entry" })
-  async verifyAudit(@CeremonyId() ceremony: string, @CallerActor() actor: Actor): Promise<AuditVerification> {
-    return this.services.request('jury.audit.verify', { ceremony, actor });
+  @ApiOperation({
+    summary: "Verify the jury audit log's hash chain; names the first broken entry",
+    description: 'With ?anchor=<hash>@<count> (an audit head published with a seal, a reveal or the results) the chain must still pass through it: `reason: "head mismatch"` when it was rewritten after that.',
+  })
+  @ApiQuery({ name: 'anchor', required: false, description: '<64 hex>@<count>' })
+  async verifyAudit(@CeremonyId() ceremony: string, @Query('anchor') anchor: string | undefined, @CallerActor() actor: Actor): Promise<AuditVerification> {
+    if (anchor !== undefined && (typeof anchor !== 'string' || parseAnchor(anchor) === null)) {
+      throw LaurelError.badRequest('anchor must be <64 hex>@<count>', [{ path: 'anchor', message: 'must be <64 hex>@<count>' }]);
+    }
+    return this.services.request('jury.audit.verify', { ceremony, actor, ...(anchor !== undefined ? { anchor } : {}) });
+  }
+
+  @Get('categories/:cat/ballot/proof')
+  @Roles('juror')
+  @ApiOperation({
+    summary: "After the reveal: the inclusion proof of the caller's own ballot receipt in the sealed ballot root",
+    description:
+      '→ { receipt, leafIndex, treeSize, path[], root, sealedRoot, sealedCount, scores, receiptSalt, … }. RFC 6962 audit path (leaf = sha256(0x00‖receipt), node = sha256(0x01‖left‖right)); ' +
+      'check it against the ballotRoot/ballotCount published with the seal and the results, not the root in this answer. 409 before the reveal (and nothing else is said then).',
+  })
+  async ballotProof(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<BallotProof> {
+    return this.services.request('jury.ballot.proof', { ceremony, category, actor });
+  }
+
+  @Get('categories/:cat/ballots')
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'After the reveal: every locked ballot of the category, with salts and receipts, and the sealed verdict (for `./laurel audit tally`)',
+    description: '409 before the category is revealed: the scores would be spoilers.',
+  })
+  async exportBallots(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<BallotExport> {
+    return this.services.request('jury.ballots.export', { ceremony, category, actor });
   }
 }

@@ -157,3 +157,38 @@ describe('verifyChain', () => {
     expect(verifyChain(chain)).toEqual({ ok: false, brokenAt: 2, reason: 'hash mismatch' });
   });
 });
+
+describe('verifyChain against a published anchor', () => {
+  it('accepts a chain that passes through the anchor and has grown since', () => {
+    const chain = buildChain(30);
+    expect(verifyChain(chain, { anchor: { hash: chain[19].hash, count: 20 } })).toEqual({ ok: true, count: 30, headHash: chain[29].hash });
+    expect(verifyChain(chain, { anchor: { hash: chain[29].hash, count: 30 } }).ok).toBe(true);
+    expect(verifyChain(chain, { anchor: { hash: GENESIS_PREV_HASH, count: 0 } }).ok).toBe(true);
+  });
+
+  it('catches a chain rewritten and re-hashed from an earlier entry on (the chain alone still verifies)', () => {
+    const chain = buildChain(30);
+    const anchor = { hash: chain[24].hash, count: 25 };
+    // The rewrite a superuser could do: change entry 10, recompute every hash after it, and the head.
+    const rewritten: AuditEntry[] = chain.slice(0, 9);
+    for (let i = 9; i < chain.length; i++) {
+      const fields = i === 9 ? { ...fieldsAt(i), data: { i, reason: null, scores: [10, 10] } } : fieldsAt(i);
+      rewritten.push(appendEntry(rewritten.at(-1)!, fields));
+    }
+    expect(verifyChain(rewritten)).toEqual({ ok: true, count: 30, headHash: rewritten[29].hash });
+    expect(verifyChain(rewritten, { expectedHead: rewritten[29].hash }).ok).toBe(true);
+    expect(verifyChain(rewritten, { anchor })).toEqual({ ok: false, brokenAt: 25, reason: 'head mismatch' });
+  });
+
+  it('catches a chain cut below the anchor, and a wrong count', () => {
+    const chain = buildChain(30);
+    expect(verifyChain(chain.slice(0, 20), { anchor: { hash: chain[24].hash, count: 25 } })).toEqual({ ok: false, brokenAt: 20, reason: 'head mismatch' });
+    expect(verifyChain(chain, { anchor: { hash: chain[24].hash, count: 24 } })).toEqual({ ok: false, brokenAt: 24, reason: 'head mismatch' });
+  });
+
+  it('reports a broken link before an anchor check', () => {
+    const chain = buildChain(10);
+    chain[3] = { ...chain[3], actor: 'x' };
+    expect(verifyChain(chain, { anchor: { hash: chain[9].hash, count: 10 } })).toEqual({ ok: false, brokenAt: 4, reason: 'hash mismatch' });
+  });
+});

@@ -56,9 +56,11 @@ export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
 /**
  * Verifies entries in stored order (seq ascending), starting at the genesis entry.
  * Reports the FIRST broken entry by the seq it carries. With `expectedHead`, the last hash must equal it,
- * which also catches rows cut off the end.
+ * which also catches rows cut off the end. With `anchor` (a head published outside the database), entry
+ * number `anchor.count` must carry `anchor.hash` (count 0: the genesis hash): a chain rewritten and
+ * re-hashed from an earlier entry on verifies by itself, but no longer passes through the anchor.
  */
-export function verifyChain(entries: readonly AuditEntry[], options: { expectedHead?: string } = {}): ChainVerification {
+export function verifyChain(entries: readonly AuditEntry[], options: { expectedHead?: string; anchor?: { hash: string; count: number } } = {}): ChainVerification {
   let prevHash = GENESIS_PREV_HASH;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
@@ -75,6 +77,11 @@ export function verifyChain(entries: readonly AuditEntry[], options: { expectedH
   }
   if (options.expectedHead !== undefined && options.expectedHead !== prevHash) {
     return { ok: false, brokenAt: FIRST_SEQ + entries.length - 1, reason: 'head mismatch' };
+  }
+  const { anchor } = options;
+  if (anchor !== undefined) {
+    const at = anchor.count === 0 ? GENESIS_PREV_HASH : entries[anchor.count - 1]?.hash;
+    if (at !== anchor.hash) return { ok: false, brokenAt: Math.min(anchor.count, entries.length), reason: 'head mismatch' };
   }
   return { ok: true, count: entries.length, headHash: prevHash };
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Actor, AuditVerification } from '#contracts';
+import type { Actor, AuditAnchor, AuditVerification } from '#contracts';
+import { Outbox, type OutboxRow } from '#messaging';
 import { appendEntry, GENESIS_PREV_HASH, verifyChain, type AuditEntry, type JsonValue } from './audit-chain.js';
 import { AuditHead, AuditRow } from './audit.entities.js';
 
@@ -17,9 +18,24 @@ export function actorLabel(actor: Actor | 'system'): string {
  */
 @Injectable()
 export class AuditLog {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox?: Outbox,
+  ) {}
 
-  async append(manager: EntityManager, ceremonyId: string, actor: Actor | 'system', action: string, subject: string, data: JsonValue): Promise<AuditEntry> {
+  /**
+   * `events`, when given, builds outbox rows from the new entry (e.g. a sealed event carrying the head
+   * right after this append) and writes them in the same statement: no extra round trip under the head lock.
+   */
+  async append(
+    manager: EntityManager,
+    ceremonyId: string,
+    actor: Actor | 'system',
+    action: string,
+    subject: string,
+    data: JsonValue,
+    events?: (entry: AuditEntry) => OutboxRow[],
+  ): Promise<AuditEntry> {
     const heads = manager.getRepository(AuditHead).metadata.tablePath;
     const log = manager.getRepository(AuditRow).metadata.tablePath;
     // The head row (last seq and hash) is the chain's lock: held until commit, so appends never fork.
@@ -32,26 +48,39 @@ export class AuditLog {
       [head] = await lockHead();
     }
     const entry = appendEntry(head.seq === 0 ? null : head, { ceremonyId, actor: actorLabel(actor), action, subject, data, at: new Date().toISOString() });
+    const params: unknown[] = [ceremonyId, entry.seq, entry.actor, entry.action, entry.subject, JSON.stringify(entry.data), entry.at, entry.prevHash, entry.hash];
+    const rows = events?.(entry) ?? [];
+    if (rows.length && !this.outbox) throw new Error('AuditLog.append: events need the outbox');
     await manager.query(
       `WITH entry AS (
          INSERT INTO ${log} (ceremony_id, seq, actor, action, subject, data, at, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)
-       )
+       )${rows.length ? `, events AS (${this.outbox!.insertStatement(manager, rows, params)})` : ''}
        UPDATE ${heads} SET seq = $2, hash = $9 WHERE ceremony_id = $1`,
-      [ceremonyId, entry.seq, entry.actor, entry.action, entry.subject, JSON.stringify(entry.data), entry.at, entry.prevHash, entry.hash],
+      params,
     );
+    if (rows.length) this.outbox!.written(manager, rows);
     return entry;
   }
 
-  /** Checks the whole chain against the stored head; names the first broken entry by its seq. */
-  async verify(ceremonyId: string): Promise<AuditVerification> {
+  /**
+   * Checks the whole chain against the stored head and, when given, an anchor published outside the
+   * database; names the first broken entry by its seq.
+   */
+  async verify(ceremonyId: string, anchor?: AuditAnchor): Promise<AuditVerification> {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const rows = await manager.find(AuditRow, { where: { ceremonyId }, order: { seq: 'ASC' } });
       const head = await manager.findOne(AuditHead, { where: { ceremonyId } });
-      const result = verifyChain(rows.map(toEntry), head ? { expectedHead: head.hash } : {});
-      if (result.ok) return { ok: true, count: result.count };
-      return { ok: false, count: rows.length, brokenAt: result.brokenAt, reason: result.reason };
+      const result = verifyChain(rows.map(toEntry), { ...(head ? { expectedHead: head.hash } : {}), ...(anchor ? { anchor } : {}) });
+      const checked = anchor ? { anchor } : {};
+      if (result.ok) return { ok: true, count: result.count, head: { hash: result.headHash, count: result.count }, ...checked };
+      return { ok: false, count: rows.length, brokenAt: result.brokenAt, reason: result.reason, ...checked };
     });
   }
+}
+
+/** An audit entry as the anchor it makes: its hash and its seq (= the number of entries up to it). */
+export function anchorOf(entry: Pick<AuditEntry, 'hash' | 'seq'>): AuditAnchor {
+  return { hash: entry.hash, count: entry.seq };
 }
 
 function toEntry(row: AuditRow): AuditEntry {

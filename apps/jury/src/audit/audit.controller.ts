@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { LaurelError, type AuditVerification, type VerifyAuditQuery } from '#contracts';
+import { LaurelError, parseAnchor, type AuditVerification, type VerifyAuditQuery } from '#contracts';
 import { Command } from '#messaging';
 import { PanelsService } from '../panels/panels.service.js';
 import { assertJuryRole } from '../panels/panel-state.js';
@@ -16,7 +16,9 @@ export class AuditController {
   async verify(query: VerifyAuditQuery): Promise<AuditVerification> {
     assertJuryRole(query.actor);
     if (query.actor.role !== 'admin') throw LaurelError.forbidden('only the organiser verifies the audit log');
+    const anchor = query.anchor === undefined ? undefined : parseAnchor(query.anchor);
+    if (anchor === null) throw LaurelError.badRequest('anchor must be <64 hex>@<count>', [{ path: 'anchor', message: 'must be <64 hex>@<count>' }]);
     const ceremony = await this.panels.ceremony(this.panels.dataSource.manager, query.ceremony);
-    return this.audit.verify(ceremony.id);
+    return this.audit.verify(ceremony.id, anchor);
   }
 }

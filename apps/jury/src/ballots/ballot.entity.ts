@@ -10,4 +10,8 @@ export class Ballot {
   @Column({ type: 'jsonb' }) scores!: BallotScores;
   @Column({ name: 'locked_at', type: 'timestamptz', nullable: true }) lockedAt!: Date | null;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+  /** Drawn at the lock (32 random bytes, hex): what makes the receipt unguessable from the scores. Null while a draft. */
+  @Column({ type: 'char', length: 64, nullable: true }) salt!: string | null;
+  /** sha256hex(JCS({ categoryId, jurorId, scores, salt })) of the locked ballot; null while a draft. */
+  @Column({ type: 'char', length: 64, nullable: true }) receipt!: string | null;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { LaurelError, type BallotQuery, type BallotView, type FieldProblem, type LockBallotCommand, type ReopenBallotCommand, type SaveBallotCommand } from '#contracts';
+import { computeReceipt, generateSalt, LaurelError, type BallotQuery, type BallotView, type FieldProblem, type LockBallotCommand, type ReopenBallotCommand, type SaveBallotCommand } from '#contracts';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { JuryCategory } from '../panels/panel.entities.js';
 import { callingChair, callingJuror, conflictsOf, isSealed } from '../panels/panel-state.js';
@@ -54,7 +54,7 @@ export class BallotsService {
       }
 
       const scores = command.scores as BallotScores;
-      const ballot = manager.create(Ballot, { jurorId: juror.id, categoryId: state.category.id, ceremonyId: state.ceremony.id, scores, lockedAt: null, updatedAt: new Date() });
+      const ballot = manager.create(Ballot, { jurorId: juror.id, categoryId: state.category.id, ceremonyId: state.ceremony.id, scores, lockedAt: null, updatedAt: new Date(), salt: null, receipt: null });
       await manager.save(ballot);
       await this.audit.append(manager, state.ceremony.id, command.actor, 'ballot.saved', `ballot:${juror.id}`, { categoryId: state.category.id, scores });
       return view(ballot, juror.id, state.category.id, juror.createdAt);
@@ -80,15 +80,17 @@ export class BallotsService {
       }
 
       const now = new Date();
-      ballot.lockedAt = now;
-      ballot.updatedAt = now;
-      await manager.update(Ballot, { jurorId: juror.id }, { lockedAt: now, updatedAt: now });
+      // The receipt: what the juror can later prove is in the sealed ballot root (formats in docs/architecture.md).
+      const salt = generateSalt();
+      const receipt = computeReceipt({ categoryId: state.category.id, jurorId: juror.id, scores, salt });
+      Object.assign(ballot, { lockedAt: now, updatedAt: now, salt, receipt });
+      await manager.update(Ballot, { jurorId: juror.id }, { lockedAt: now, updatedAt: now, salt, receipt });
       if (!state.category.frozenAt) {
         state.category.frozenAt = now;
         await manager.update(JuryCategory, { id: state.category.id }, { frozenAt: now });
       }
       await this.panels.publishProgress(manager, state);
-      await this.audit.append(manager, state.ceremony.id, command.actor, 'ballot.locked', `ballot:${juror.id}`, { categoryId: state.category.id, scores });
+      await this.audit.append(manager, state.ceremony.id, command.actor, 'ballot.locked', `ballot:${juror.id}`, { categoryId: state.category.id, scores, receipt });
       return view(ballot, juror.id, state.category.id, juror.createdAt);
     });
   }
@@ -105,9 +107,9 @@ export class BallotsService {
       if (refusal) throw LaurelError.conflict(refusal === 'verdict sealed' ? 'the verdict of this category is sealed: ballots can no longer be reopened' : 'that ballot is not locked');
 
       const now = new Date();
-      ballot!.lockedAt = null;
-      ballot!.updatedAt = now;
-      await manager.update(Ballot, { jurorId: juror.id }, { lockedAt: null, updatedAt: now });
+      // The old receipt dies with the lock: a new lock draws a new salt and receipt.
+      Object.assign(ballot!, { lockedAt: null, updatedAt: now, salt: null, receipt: null });
+      await manager.update(Ballot, { jurorId: juror.id }, { lockedAt: null, updatedAt: now, salt: null, receipt: null });
       await this.panels.publishProgress(manager, state);
       await this.audit.append(manager, state.ceremony.id, command.actor, 'ballot.reopened', `ballot:${juror.id}`, { categoryId: state.category.id, reason: command.reason.trim() });
       return view(ballot, juror.id, state.category.id, juror.createdAt);
@@ -122,5 +124,7 @@ function view(ballot: Ballot | undefined, jurorId: string, categoryId: string, s
     scores: ballot?.scores ?? {},
     lockedAt: ballot?.lockedAt ? ballot.lockedAt.toISOString() : null,
     updatedAt: (ballot?.updatedAt ?? since).toISOString(),
+    receipt: ballot?.lockedAt ? ballot.receipt : null,
+    receiptSalt: ballot?.lockedAt ? ballot.salt : null,
   };
 }

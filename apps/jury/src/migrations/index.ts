@@ -1,4 +1,5 @@
 import { Initial1795856442526 } from './1795856442526-Initial.js';
+import { RecordsAndReceipts1795900000000 } from './1795900000000-RecordsAndReceipts.js';
 
 // Listed explicitly: ESM has no glob loading, and the order is the history.
-export const migrations: (new () => object)[] = [Initial1795856442526];
+export const migrations: (new () => object)[] = [Initial1795856442526, RecordsAndReceipts1795900000000];

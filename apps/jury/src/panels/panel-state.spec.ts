@@ -4,7 +4,7 @@ import { assertJuryRole, callingChair, callingJuror, progressOf, recusedIds, sco
 
 const juror = (id: string, chair = false): Juror => ({ id, ceremonyId: 'c', categoryId: 'k', name: id, affiliation: null, title: null, chair, demo: false, source: 'api', position: 0, createdAt: new Date(0) });
 const conflict = (jurorId: string, nomineeId: string): Conflict => ({ jurorId, nomineeId, categoryId: 'k', ceremonyId: 'c', reason: 'r', source: 'declared', declaredAt: new Date(0) });
-const ballot = (jurorId: string, locked: boolean): Ballot => ({ jurorId, categoryId: 'k', ceremonyId: 'c', scores: { n1: { overall: 5 }, n2: { overall: 6 } }, lockedAt: locked ? new Date(0) : null, updatedAt: new Date(0) });
+const ballot = (jurorId: string, locked: boolean): Ballot => ({ jurorId, categoryId: 'k', ceremonyId: 'c', scores: { n1: { overall: 5 }, n2: { overall: 6 } }, lockedAt: locked ? new Date(0) : null, updatedAt: new Date(0), salt: null, receipt: null });
 
 function panel(overrides: Partial<PanelState> = {}): PanelState {
   const category: JuryCategory = {
@@ -16,6 +16,7 @@ function panel(overrides: Partial<PanelState> = {}): PanelState {
     nominees: ['n1', 'n2'].map((id) => ({ id, slug: id, organisation: null, kind: null, title: null, pronunciation: null })),
     quorum: null,
     frozenAt: null,
+    revealedAt: null,
   };
   return { ceremony: { id: 'c', slug: 'c' }, category, jurors: [juror('a', true), juror('b'), juror('r')], conflicts: [], ballots: [], verdict: null, ...overrides };
 }

@@ -1,7 +1,7 @@
 import type { Actor, JurorView, JuryProgressData } from '#contracts';
 import { LaurelError } from '#contracts';
 import type { Ballot } from '../ballots/ballot.entity.js';
-import type { PanelInput } from '../verdicts/scoring.js';
+import { recusedJurors, type PanelInput } from '../verdicts/scoring.js';
 import type { Verdict } from '../verdicts/verdict.entity.js';
 import type { Conflict, JuryCategory, JuryCeremony, Juror } from './panel.entities.js';
 
@@ -45,14 +45,11 @@ export function conflictsOf(state: PanelState, jurorId: string): Conflict[] {
 
 /** A juror conflicted with every nominee cannot score anything: recused, not counted for quorum. */
 export function recusedIds(state: PanelState): Set<string> {
-  const nominees = state.category.nominees.map((n) => n.id);
-  const recused = new Set<string>();
-  if (nominees.length === 0) return recused;
-  for (const juror of state.jurors) {
-    const conflicted = new Set(conflictsOf(state, juror.id).map((c) => c.nomineeId));
-    if (nominees.every((n) => conflicted.has(n))) recused.add(juror.id);
-  }
-  return recused;
+  return recusedJurors(
+    state.jurors.map((j) => j.id),
+    state.category.nominees.map((n) => n.id),
+    state.conflicts,
+  );
 }
 
 export function isSealed(state: PanelState): boolean {

@@ -25,6 +25,8 @@ export class JuryCategory {
   @Column({ type: 'int', nullable: true }) quorum!: number | null;
   /** Set at the first lock: from then on the panel changes only with an audited override. */
   @Column({ name: 'frozen_at', type: 'timestamptz', nullable: true }) frozenAt!: Date | null;
+  /** When announcements revealed it (from its public event): from then on proofs and the ballot export are served. */
+  @Column({ name: 'revealed_at', type: 'timestamptz', nullable: true }) revealedAt!: Date | null;
 }
 
 @Entity({ name: 'jurors' })

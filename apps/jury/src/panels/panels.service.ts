@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { LaurelError, type Actor } from '#contracts';
-import { Outbox } from '#messaging';
+import { Outbox, type OutboxRow } from '#messaging';
 import { Ballot } from '../ballots/ballot.entity.js';
 import { Verdict } from '../verdicts/verdict.entity.js';
 import { affiliationConflicts } from './affiliation.js';
@@ -53,7 +53,12 @@ export class PanelsService {
 
   /** Emits the panel's progress (counts only) through the outbox, in the caller's transaction. */
   async publishProgress(manager: EntityManager, state: PanelState): Promise<void> {
-    await this.outbox.add(manager, 'gala.events.jury.progress', state.ceremony.id, progressOf(state));
+    await this.outbox.write(manager, [this.progressRow(state)]);
+  }
+
+  /** The progress event as an outbox row, for a caller that writes it in its own statement. */
+  progressRow(state: PanelState): OutboxRow {
+    return this.outbox.event('gala.events.jury.progress', state.ceremony.id, progressOf(state));
   }
 
   /** Flags (idempotently) every juror–nominee pair of the panel whose affiliation is the nominee's organisation. */

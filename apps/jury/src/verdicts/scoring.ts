@@ -82,6 +82,20 @@ export class ScoringError extends Error {
   }
 }
 
+/**
+ * Jurors conflicted with every nominee: they cannot score anything, so they are recused and not counted
+ * for quorum (DESIGN.md rule 5). None when the category has no nominees.
+ */
+export function recusedJurors(jurorIds: readonly string[], nomineeIds: readonly string[], conflicts: readonly Conflict[]): Set<string> {
+  const recused = new Set<string>();
+  if (nomineeIds.length === 0) return recused;
+  for (const jurorId of jurorIds) {
+    const conflicted = new Set(conflicts.filter((c) => c.jurorId === jurorId).map((c) => c.nomineeId));
+    if (nomineeIds.every((n) => conflicted.has(n))) recused.add(jurorId);
+  }
+  return recused;
+}
+
 export function quorumStatus(panel: PanelInput): QuorumStatus {
   if (panel.quorum !== undefined && (!Number.isInteger(panel.quorum) || panel.quorum < 1)) {
     throw new ScoringError('invalid panel', `quorum must be a positive integer, got ${panel.quorum}`);

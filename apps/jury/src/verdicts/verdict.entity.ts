@@ -19,4 +19,7 @@ export class Verdict {
   @Column({ type: 'char', length: 64, nullable: true }) salt!: string | null;
   @Index({ unique: true, where: 'commitment IS NOT NULL' }) @Column({ type: 'char', length: 64, nullable: true }) commitment!: string | null;
   @Column({ name: 'sealed_at', type: 'timestamptz', nullable: true }) sealedAt!: Date | null;
+  /** RFC 6962 root over the receipts of the ballots the seal counted, and their number (null before the seal). */
+  @Column({ name: 'ballot_root', type: 'char', length: 64, nullable: true }) ballotRoot!: string | null;
+  @Column({ name: 'ballot_count', type: 'int', nullable: true }) ballotCount!: number | null;
 }

@@ -5,7 +5,7 @@
 import '../styles/app.css';
 import '../styles/admin.css';
 import QRCode from 'qrcode';
-import type { CeremonyView, ImportCeremonyResult, IssuedToken, TokenInfo, TokenRole, JurorView } from '@laurel/contracts';
+import { formatAnchor, parseAnchor, type AuditVerification, type CeremonyView, type ImportCeremonyResult, type IssuedToken, type JurorView, type TokenInfo, type TokenRole } from '@laurel/contracts';
 import { Api, ApiError, enc } from '../lib/api.js';
 import { chrome } from '../lib/chrome.js';
 import { confirmDialog, copyText, h, replace } from '../lib/dom.js';
@@ -159,6 +159,7 @@ export function mount(root: HTMLElement): void {
         linkRow(t('publicPage'), pub),
       ),
       renderTokens(),
+      renderAudit(),
       h(
         'section',
         { class: 'panel stack', 'aria-labelledby': 'cat-h' },
@@ -166,6 +167,54 @@ export function mount(root: HTMLElement): void {
         [...v.categories].sort((a, b) => a.order - b.order).map((c) => categoryBlock(c.id, c.name, c.nominees.length, c.nominees.map((n) => ({ id: n.id, name: n.organisation ?? n.title ?? n.slug })))),
       ),
     );
+  }
+
+  /** The organiser checks the jury's audit chain against a head published outside the database. */
+  function renderAudit(): HTMLElement {
+    const input = h('input', { type: 'text', id: 'audit-anchor', class: 'mono', autocomplete: 'off', spellcheck: 'false', placeholder: '<hash>@<count>' });
+    const latest = h('button', { class: 'btn btn-ghost', type: 'button' }, t('auditLatest'));
+    const verify = h('button', { class: 'btn btn-gold', type: 'submit' }, t('auditVerify'));
+    const out = h('div', { class: 'audit-result', role: 'status' });
+    const form = h(
+      'form',
+      { class: 'stack' },
+      h('label', { class: 'field', for: 'audit-anchor' }, t('auditHead'), input, h('span', { class: 'muted small' }, t('auditHelp'))),
+      h('div', { class: 'row' }, latest, verify),
+      out,
+    );
+    latest.addEventListener('click', () => {
+      void (async () => {
+        // The newest head anyone can read: the one the latest reveal carried (results are public).
+        const results = await api.results(slug()).catch(() => []);
+        const newest = results.map((r) => r.auditHead).filter((a): a is NonNullable<typeof a> => !!a).sort((a, b) => b.count - a.count)[0];
+        if (newest) input.value = formatAnchor(newest);
+        else replace(out, h('p', { class: 'muted' }, t('auditNoneYet')));
+      })();
+    });
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      void (async () => {
+        const text = input.value.trim();
+        const anchor = text ? parseAnchor(text) : null;
+        if (text && !anchor) {
+          replace(out, h('p', { class: 'bad' }, t('auditBadAnchor')));
+          return;
+        }
+        try {
+          const q = anchor ? `?anchor=${enc(formatAnchor(anchor))}` : '';
+          const v = await api.request<AuditVerification>('GET', `/ceremonies/${enc(slug())}/audit/verify${q}`);
+          replace(
+            out,
+            v.ok
+              ? h('p', { class: 'ok' }, anchor ? t('auditOk', { count: v.count }) : t('auditOkNoAnchor', { count: v.count }))
+              : h('p', { class: 'bad' }, t('auditBroken', { at: v.brokenAt ?? '?', reason: v.reason ?? '?' }), v.reason === 'head mismatch' ? ` ${t('auditHeadMismatch')}` : ''),
+          );
+        } catch (err) {
+          replace(out, errorBox(err));
+        }
+      })();
+    });
+    return h('section', { class: 'panel stack', 'aria-labelledby': 'audit-h' }, h('h2', { id: 'audit-h' }, t('auditTitle')), form);
   }
 
   function categoryBlock(catId: string, name: string, nomineeCount: number, nominees: { id: string; name: string }[]): HTMLElement {

@@ -5,7 +5,19 @@
  */
 import '../styles/app.css';
 import '../styles/jury.css';
-import type { CategoryView, Criterion, NomineeView, BallotView, JurorView, PanelStatus, SealResult, VerdictResult } from '@laurel/contracts';
+import {
+  computeReceipt,
+  verifyReceiptProof,
+  type BallotProof,
+  type BallotView,
+  type CategoryView,
+  type Criterion,
+  type JurorView,
+  type NomineeView,
+  type PanelStatus,
+  type SealResult,
+  type VerdictResult,
+} from '@laurel/contracts';
 import { Api, ApiError, enc } from '../lib/api.js';
 import { chrome } from '../lib/chrome.js';
 import { confirmDialog, debounce, h, replace } from '../lib/dom.js';
@@ -20,6 +32,22 @@ interface Me {
 }
 
 const MAX_MOTIVATION = 4000;
+
+/** The receipt outlives the tab (localStorage): it is a salted hash, nothing secret, and the juror checks it after the show. */
+function keepReceipt(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    /* private mode: the receipt is still shown */
+  }
+}
+function keptReceipt(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
 
 export async function mount(root: HTMLElement, ceremony: string): Promise<void> {
   const token = takeToken('jury');
@@ -77,6 +105,53 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
   }
   const scores: Scores = structuredClone(ballot?.scores ?? {});
   let lockedAt: string | null = ballot?.lockedAt ?? null;
+
+  // ---- receipt: kept on this device at the lock, checked against the published ballot root after the reveal ----
+  const receiptKey = `laurel.receipt.${category.id}.${juror.id}`;
+  let receipt: string | null = ballot?.receipt ?? null;
+  if (receipt && !keptReceipt(receiptKey)) keepReceipt(receiptKey, receipt);
+  const receiptBox = h('section', { class: 'panel receipt hidden', 'aria-labelledby': 'receipt-h' });
+  const receiptResult = h('p', { class: 'receipt-result', role: 'status' });
+  const receiptBtn = h('button', { class: 'btn btn-ghost', type: 'button' }, t('receiptCheck'));
+  function renderReceipt(): void {
+    receiptBox.classList.toggle('hidden', !lockedAt || !receipt);
+    if (!receipt) return;
+    replace(
+      receiptBox,
+      h('h2', { id: 'receipt-h', class: 'small-h' }, t('receiptTitle')),
+      h('code', { class: 'mono receipt-hash' }, receipt),
+      h('p', { class: 'muted small' }, t('receiptHelp')),
+      h('div', { class: 'row' }, receiptBtn),
+      receiptResult,
+    );
+  }
+  receiptBtn.addEventListener('click', () => {
+    void (async () => {
+      // The receipt this device kept at the lock is the one to prove; the jury's answer is only checked against it.
+      const kept = keptReceipt(receiptKey) ?? receipt;
+      replace(receiptResult, t('verifying'));
+      receiptResult.className = 'receipt-result';
+      let proof: BallotProof;
+      try {
+        proof = await api.request<BallotProof>('GET', `${base}/ballot/proof`);
+      } catch (err) {
+        replace(receiptResult, err instanceof ApiError && err.status === 409 ? t('receiptBeforeReveal') : (err as Error).message);
+        return;
+      }
+      // The root to check against is the published one (results), never the one in the proof.
+      const published = (await api.results(ceremony).catch(() => [])).find((r) => r.categoryId === category.id);
+      const bad = (why: string) => {
+        receiptResult.className = 'receipt-result bad';
+        replace(receiptResult, t('receiptBad', { why }));
+      };
+      if (!published?.ballotRoot || !published.ballotCount) return bad(t('receiptWhyNoRoot'));
+      const recomputed = computeReceipt({ categoryId: proof.categoryId, jurorId: proof.jurorId, scores: proof.scores, salt: proof.receiptSalt });
+      if (!kept || recomputed !== proof.receipt || proof.receipt !== kept) return bad(t('receiptWhyChanged'));
+      if (!(verifyReceiptProof(kept, proof, { root: published.ballotRoot, count: published.ballotCount }))) return bad(t('receiptWhyNotIn'));
+      receiptResult.className = 'receipt-result ok';
+      replace(receiptResult, t('receiptOk', { count: published.ballotCount }));
+    })();
+  });
 
   // ---- save indicator + lock bar ----
   const saveState = h('span', { class: 'save-state', role: 'status', 'aria-live': 'polite' }, ballot?.updatedAt && Object.keys(scores).length ? t('savedAt', { time: formatTime(ballot.updatedAt) }) : '');
@@ -182,6 +257,9 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
       try {
         const res = await api.request<BallotView>('POST', `${base}/ballot/lock`);
         lockedAt = res?.lockedAt ?? new Date().toISOString();
+        receipt = res?.receipt ?? null;
+        if (receipt) keepReceipt(receiptKey, receipt);
+        renderReceipt();
         for (const i of main.querySelectorAll<HTMLInputElement>('.seg input')) i.disabled = true;
         ui.clearError();
       } catch (err) {
@@ -367,12 +445,14 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
       h('p', { class: 'hint' }, t('scoreHint')),
     ),
     lockedBanner,
+    receiptBox,
     h('div', { class: 'nominees' }, cards),
     juror.chair ? chairBox : null,
     lockBar,
   );
   if (lockedAt) for (const i of main.querySelectorAll<HTMLInputElement>('.seg input')) i.disabled = true;
   renderProgress();
+  renderReceipt();
   if (juror.chair) {
     renderChair();
     void refreshPanel();

@@ -4,7 +4,7 @@
  */
 import '../styles/app.css';
 import '../styles/press.css';
-import { verifyCommitment, type CategoryView, type CeremonyView, type RevealedEvent, type SealedEvent } from '@laurel/contracts';
+import { formatAnchor, verifyCommitment, type CategoryView, type CeremonyView, type RevealedEvent, type SealedEvent } from '@laurel/contracts';
 import { Api, csvUrl } from '../lib/api.js';
 import { chrome } from '../lib/chrome.js';
 import { append, copyText, h, replace } from '../lib/dom.js';
@@ -130,6 +130,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
               h('span', { class: 'muted small' }, t('verifyHelp')),
               h('div', { class: 'small' }, `${t('commitment')}: `, h('code', { class: 'mono' }, r.commitment)),
               h('div', { class: 'small' }, `${t('salt')}: `, h('code', { class: 'mono' }, r.salt)),
+              ...anchors(r),
             )],
           );
         } else if (seal) {
@@ -138,6 +139,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
             h('div', { class: 'small' }, t('sealedAt', { time: formatDateTime(seal.sealedAt) })),
             h('div', { class: 'small muted' }, t('commitment')),
             h('code', { class: 'mono commitment' }, seal.commitment),
+            ...anchors(seal),
           );
         } else {
           card.append(h('p', { class: 'muted' }, t('awaitingSeal')));
@@ -145,6 +147,14 @@ export function mount(root: HTMLElement, ceremony: string): void {
         return card;
       }),
     );
+  }
+
+  /** The audit head and ballot root published with the seal (and carried by the reveal): what anyone can check later. */
+  function anchors(x: { auditHead?: { hash: string; count: number }; ballotRoot?: string; ballotCount?: number }): HTMLElement[] {
+    const lines: HTMLElement[] = [];
+    if (x.auditHead) lines.push(h('div', { class: 'small' }, `${t('auditHead')}: `, h('code', { class: 'mono anchor' }, formatAnchor(x.auditHead))));
+    if (x.ballotRoot && x.ballotCount) lines.push(h('div', { class: 'small' }, `${t('ballotRootLabel', { count: x.ballotCount })}: `, h('code', { class: 'mono' }, x.ballotRoot)));
+    return lines;
   }
 
   function addResult(r: Result, isFresh: boolean): void {

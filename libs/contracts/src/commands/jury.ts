@@ -1,4 +1,7 @@
-import { IsBoolean, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsBoolean, IsObject, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import type { AuditAnchor } from '../audit-anchor.js';
+import type { ReceiptProof } from '../ballot-receipt.js';
+import type { Criterion } from '../ceremony.js';
 import { command } from '../contract.js';
 import { CategoryScoped, CeremonyScoped } from './common.js';
 
@@ -57,6 +60,12 @@ export interface BallotView {
   scores: Record<string, Record<string, number>>;
   lockedAt: string | null;
   updatedAt: string;
+  /**
+   * Once locked: the receipt `sha256hex(JCS({ categoryId, jurorId, scores, salt: receiptSalt }))` and its
+   * salt (32 random bytes, hex, drawn at the lock), so the juror can recompute it; null while a draft.
+   */
+  receipt?: string | null;
+  receiptSalt?: string | null;
 }
 
 export class LockBallotCommand extends CategoryScoped {}
@@ -89,6 +98,11 @@ export class SealCommand extends CategoryScoped {}
 export interface SealResult {
   commitment: string;
   sealedAt: string;
+  /** RFC 6962 root over the receipts of the ballots the seal counted, and their number. */
+  ballotRoot?: string;
+  ballotCount?: number;
+  /** The jury audit head right after the seal's own entry (first seal only; a repeated seal omits it). */
+  auditHead?: AuditAnchor;
 }
 
 /** Organiser or chair: take a juror off a panel; once the panel is frozen only with an override reason (audited). */
@@ -116,13 +130,66 @@ export interface PanelStatus {
   sealed: SealResult | null;
 }
 
-export class VerifyAuditQuery extends CeremonyScoped {}
+export class VerifyAuditQuery extends CeremonyScoped {
+  /** A head published outside the database, `<64 hex>@<count>`: the chain must still pass through it. */
+  @IsOptional() @IsString() @Matches(/^[0-9a-fA-F]{64}@\d{1,9}$/, { message: 'must be <64 hex>@<count>' }) anchor?: string;
+}
 
 export interface AuditVerification {
   ok: boolean;
   count: number;
   brokenAt?: number;
+  /** `hash mismatch`, `prev link mismatch`, `sequence gap` or `head mismatch` (the stored head or the anchor). */
   reason?: string;
+  /** The chain's head as stored now (when the chain verifies). */
+  head?: AuditAnchor;
+  /** The anchor checked, as given. */
+  anchor?: AuditAnchor;
+}
+
+/** A juror: the inclusion proof of their own locked ballot's receipt in the sealed ballot root, after the reveal. */
+export class BallotProofQuery extends CategoryScoped {}
+
+export interface BallotProof extends ReceiptProof {
+  categoryId: string;
+  jurorId: string;
+  /** The ballot as locked, with its receipt salt, so the receipt can be recomputed (the caller's own ballot only). */
+  scores: Record<string, Record<string, number>>;
+  receiptSalt: string;
+  /** What the seal published (`ballotRoot`, `ballotCount`): compare with the sealed event or the results. */
+  sealedRoot: string;
+  sealedCount: number;
+  revealedAt: string;
+}
+
+/** The organiser: every locked ballot of a revealed category, to recompute the tally independently. */
+export class BallotExportQuery extends CategoryScoped {}
+
+export interface BallotExport {
+  ceremonyId: string;
+  categoryId: string;
+  categorySlug: string;
+  revealedAt: string;
+  /** As the jury scores them (an empty list means one criterion `overall`, weight 1). */
+  criteria: Pick<Criterion, 'key' | 'weight'>[];
+  /** In the category's order (the tie order of the ranking). */
+  nomineeIds: string[];
+  /** Locked ballots required; null = every non-recused juror. */
+  quorum: number | null;
+  jurors: { id: string; chair: boolean }[];
+  /** Declared and flagged conflicts; a juror conflicted with every nominee is recused. */
+  conflicts: { jurorId: string; nomineeId: string }[];
+  /** The locked ballots the seal counted, with the salt and receipt of each. */
+  ballots: { jurorId: string; scores: Record<string, Record<string, number>>; salt: string; receipt: string; lockedAt: string }[];
+  verdict: {
+    winnerId: string;
+    tieBreakWinnerId: string | null;
+    ranking: RankingRow[];
+    commitment: string;
+    sealedAt: string;
+    ballotRoot: string;
+    ballotCount: number;
+  };
 }
 
 export const juryCommands = {
@@ -140,4 +207,6 @@ export const juryCommands = {
   'jury.panel.status': command(PanelStatusQuery).returns<PanelStatus>(),
   'jury.panel.chair': command(AppointChairCommand).returns<JurorView>(),
   'jury.audit.verify': command(VerifyAuditQuery).returns<AuditVerification>(),
+  'jury.ballot.proof': command(BallotProofQuery).returns<BallotProof>(),
+  'jury.ballots.export': command(BallotExportQuery).returns<BallotExport>(),
 } as const;

@@ -1,5 +1,7 @@
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Min } from 'class-validator';
+import { IsBoolean, IsHexadecimal, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Min, ValidateNested } from 'class-validator';
+import { Type } from 'class-transformer';
 import { event } from '../contract.js';
+import { AuditAnchorData } from './jury.js';
 import { SCENE_KINDS, type RevealedEvent, type SceneData, type SceneEvent, type SceneKind, type WinnerView } from '../live.js';
 
 export class SceneChangedData implements SceneEvent {
@@ -25,6 +27,9 @@ export class WinnerRevealedData implements Omit<RevealedEvent, 'showAt'> {
   @IsISO8601() revealedAt!: string;
   @IsBoolean() rehearsal!: boolean;
   @IsOptional() @IsString() pressRelease?: string;
+  @IsOptional() @ValidateNested() @Type(() => AuditAnchorData) auditHead?: AuditAnchorData;
+  @IsOptional() @IsHexadecimal() @Length(64, 64) ballotRoot?: string;
+  @IsOptional() @IsInt() @Min(1) ballotCount?: number;
 }
 
 export const announcementsEvents = {

@@ -1,6 +1,14 @@
-import { IsBoolean, IsHexadecimal, IsInt, IsISO8601, IsString, IsUUID, Length, Min } from 'class-validator';
+import { IsBoolean, IsHexadecimal, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Min, ValidateNested } from 'class-validator';
+import { Type } from 'class-transformer';
+import type { AuditAnchor } from '../audit-anchor.js';
 import { event } from '../contract.js';
 import type { JuryProgressEvent, SealedEvent } from '../live.js';
+
+/** The jury audit chain's head right after the change the event reports (see audit-anchor.ts). */
+export class AuditAnchorData implements AuditAnchor {
+  @IsHexadecimal() @Length(64, 64) hash!: string;
+  @IsInt() @Min(0) count!: number;
+}
 
 /** Public: progress without any score or winner (integrity rule 2). */
 export class JuryProgressData implements JuryProgressEvent {
@@ -11,12 +19,17 @@ export class JuryProgressData implements JuryProgressEvent {
   @IsBoolean() sealed!: boolean;
 }
 
-/** Public: only the commitment. */
+/** Public: the commitment, the ballot root and the audit head; never a score or the winner. */
 export class VerdictSealedData implements SealedEvent {
   @IsUUID() ceremonyId!: string;
   @IsUUID() categoryId!: string;
   @IsHexadecimal() @Length(64, 64) commitment!: string;
   @IsISO8601() sealedAt!: string;
+  /** The audit head after the seal's own `verdict.sealed` entry (optional: older events lack it). */
+  @IsOptional() @ValidateNested() @Type(() => AuditAnchorData) auditHead?: AuditAnchorData;
+  /** RFC 6962 root over the panel's locked ballots' receipts (ballot-receipt.ts), and their number. */
+  @IsOptional() @IsHexadecimal() @Length(64, 64) ballotRoot?: string;
+  @IsOptional() @IsInt() @Min(1) ballotCount?: number;
 }
 
 /** SEALED: the verdict's contents, jury → announcements only, on `gala.sealed.>` (gateway cannot read it). */
