@@ -25,6 +25,7 @@ export function gatewayConfig(env: GatewayEnv): GatewayConfig {
     adminToken: env.LAUREL_ADMIN_TOKEN ?? `lrl_admin_${randomBytes(24).toString('base64url')}`,
     adminTokenGenerated: env.LAUREL_ADMIN_TOKEN === undefined,
     revealLeadMs: env.REVEAL_LEAD_MS ?? 250,
+    writesWaitMs: env.WRITES_WAIT_MS ?? 5000,
     webDist,
     publicRateLimitPerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE ?? 600,
     trustProxy: env.TRUST_PROXY ?? 'loopback, linklocal, uniquelocal',
