@@ -96,7 +96,8 @@ describe('first run: ./laurel run --demo from a clone in a 0700 folder', () => {
     const outcome = await Promise.race([
       new Promise<'up'>((resolve) => {
         onOutput = () => {
-          if (/Laurel is up/.test(output)) resolve('up');
+          // The banner ends with the logs line; its rows may come in later chunks than its title.
+          if (/Laurel is up[\s\S]*Ctrl-C stops everything/.test(output)) resolve('up');
         };
       }),
       exited.then((code) => `exited (${code})`),
