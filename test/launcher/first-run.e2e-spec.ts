@@ -72,6 +72,7 @@ describe('first run: ./laurel run --demo from a clone in a 0700 folder', () => {
       }
     }
     rmSync(folder, { recursive: true, force: true });
+    dataDir ??= /embedded database lives in (\S+)/.exec(output)?.[1] ?? null;
     if (dataDir && !dataDir.startsWith(folder)) rmSync(dirname(dataDir), { recursive: true, force: true });
   });
 
