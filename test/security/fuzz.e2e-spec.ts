@@ -7,7 +7,7 @@ import { eventually } from '../support/eventually.js';
 import { connectLive } from '../support/live-client.js';
 import { startSystem, type ServiceName, type TestSystem } from '../support/system.js';
 import { Gen, rawBodies } from './hostile.js';
-import { databaseFingerprint, discoverRoutes, routeKey, setUpCast, type Cast, type Route } from './support.js';
+import { databaseFingerprint, discoverRoutes, expectQuiescent, routeKey, setUpCast, type Cast, type Route } from './support.js';
 
 /**
  * Hostile input to every REST route (from the route table), the /live socket and every NATS command
@@ -77,11 +77,13 @@ describe('security: fuzzing every REST route, the /live socket and every NATS co
   const startedAt = Date.now();
   const report: Record<string, number> = {};
 
+  // The database once nothing is in flight (outboxes sent, consumers caught up), and still the same after.
   const settledFingerprint = async () =>
     eventually(
       async () => {
+        await expectQuiescent(system);
         const a = await databaseFingerprint(system.db.url);
-        await new Promise((r) => setTimeout(r, 700));
+        await expectQuiescent(system);
         const b = await databaseFingerprint(system.db.url);
         expect(b).toEqual(a);
         return b;
