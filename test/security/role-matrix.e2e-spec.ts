@@ -33,6 +33,7 @@ const EXPECTED: Record<string, Spec> = {
   // ceremonies
   'POST /api/v1/ceremonies': { allow: ['admin'], body: () => ({}) },
   'GET /api/v1/ceremonies/:c': { allow: ANYONE },
+  'GET /api/v1/ceremonies/:c/writes/:token': { allow: ['admin', 'producer', 'press', 'screen', ...JURORS] },
   // jury
   'POST /api/v1/ceremonies/:c/categories/:cat/jurors': { allow: ['admin'], body: () => ({}), cat: 'missing' },
   'DELETE /api/v1/ceremonies/:c/categories/:cat/jurors/:jurorId': { allow: ['admin'], cat: 'missing' },
@@ -135,7 +136,8 @@ describe('security: role × endpoint matrix from the route table, and the socket
         .replace(':c', cast.imported.slug)
         .replace(':cat', spec.cat === 'missing' ? 'no-such-category' : cast.catA)
         .replace(':jurorId', spec.cat === 'missing' ? randomUUID() : cast.jurors.juror)
-        .replace(':tokenId', randomUUID());
+        .replace(':tokenId', randomUUID())
+        .replace(':token', Buffer.from(JSON.stringify([[randomUUID()]])).toString('base64url'));
     for (const route of routes) {
       const spec = EXPECTED[routeKey(route)];
       for (const caller of CALLERS) {
