@@ -33,7 +33,8 @@ interface Target {
 }
 
 async function bootLocal(): Promise<Target> {
-  const system = await startSystem({ label: 'bench_jury', services: ['nominations', 'jury', 'gateway'] });
+  // All four: an import answers 201 once jury and announcements hold the ceremony (read-your-writes).
+  const system = await startSystem({ label: 'bench_jury' });
   return { url: system.gatewayUrl, token: system.adminToken, natsUrl: system.nats.url, close: () => system.dispose() };
 }
 

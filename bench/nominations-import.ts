@@ -23,7 +23,8 @@ interface Target {
 }
 
 async function bootLocal(): Promise<Target> {
-  const system = await startSystem({ label: 'bench', services: ['nominations', 'gateway'] });
+  // All four: an import answers 201 once jury and announcements hold the ceremony (read-your-writes).
+  const system = await startSystem({ label: 'bench' });
   return { url: system.gatewayUrl, token: system.adminToken, close: () => system.dispose() };
 }
 

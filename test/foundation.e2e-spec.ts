@@ -20,7 +20,7 @@ describe('foundation: persistence, health, errors across NATS', () => {
   let system: TestSystem;
 
   beforeAll(async () => {
-    system = await startSystem({ label: 'foundation', services: ['nominations', 'announcements', 'gateway'], publicRateLimitPerMinute: 20 });
+    system = await startSystem({ label: 'foundation', publicRateLimitPerMinute: 20 });
   });
 
   afterAll(async () => {

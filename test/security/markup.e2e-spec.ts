@@ -159,8 +159,9 @@ describeBrowser('security: stage, presenter, press and public pages render names
     expect(texts.press).toContain('&#60;script&#62;');
     // The winner's name (markup) is text on the press and public pages too.
     expect(texts.press).toContain(`Åre kommun ${IMG}`);
-    // Give any late handler a moment to fire.
-    await new Promise((r) => setTimeout(r, 500));
+    // The handlers that fire late have fired: the stage's scene swap (the old scene removed after its fade)
+    // and the motivation's page fade are done. Then once more, nothing may be markup.
+    await pages.stage.waitForFunction(() => document.querySelectorAll('.scene').length === 1 && document.querySelector('.scene.in') !== null && document.querySelector('.motivation-text.leaving') === null);
     await expectTextOnly('settled');
   });
 });

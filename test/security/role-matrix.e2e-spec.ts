@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { JuryProgressEvent, SealedEvent } from '#contracts';
+import type { JuryProgressEvent, SceneEvent, SealedEvent } from '#contracts';
 import { eventually } from '../support/eventually.js';
 import { GalaJury } from '../support/gala.js';
 import { connectLive, type LiveClient } from '../support/live-client.js';
@@ -33,6 +33,7 @@ const EXPECTED: Record<string, Spec> = {
   // ceremonies
   'POST /api/v1/ceremonies': { allow: ['admin'], body: () => ({}) },
   'GET /api/v1/ceremonies/:c': { allow: ANYONE },
+  'GET /api/v1/ceremonies/:c/writes/:token': { allow: ['admin', 'producer', 'press', 'screen', ...JURORS] },
   // jury
   'POST /api/v1/ceremonies/:c/categories/:cat/jurors': { allow: ['admin'], body: () => ({}), cat: 'missing' },
   'DELETE /api/v1/ceremonies/:c/categories/:cat/jurors/:jurorId': { allow: ['admin'], cat: 'missing' },
@@ -137,7 +138,8 @@ describe('security: role × endpoint matrix from the route table, and the socket
         .replace(':c', cast.imported.slug)
         .replace(':cat', spec.cat === 'missing' ? 'no-such-category' : cast.catA)
         .replace(':jurorId', spec.cat === 'missing' ? randomUUID() : cast.jurors.juror)
-        .replace(':tokenId', randomUUID());
+        .replace(':tokenId', randomUUID())
+        .replace(':token', Buffer.from(JSON.stringify([[randomUUID()]])).toString('base64url'));
     for (const route of routes) {
       const spec = EXPECTED[routeKey(route)];
       for (const caller of CALLERS) {
@@ -210,8 +212,11 @@ describe('security: role × endpoint matrix from the route table, and the socket
         expect(got.commitment).toBe(sealed.commitment);
       }
       await watchers.producer!.waitFor<JuryProgressEvent>('jury-progress', (p) => p.categoryId === gota.id && p.sealed);
-      // Give stray frames time to arrive, then check nobody else heard anything of the jury.
-      await new Promise((r) => setTimeout(r, 500));
+      // Barrier: a cue after the seal. Every socket gets its scene, after anything the gateway pushed it from
+      // the events before (one ordered feed): once all have it, a stray jury frame would be among theirs.
+      const barrier = await system.http<{ seq: number }>('POST', `/api/v1/ceremonies/${slug()}/show/cues`, { token: cast.tokens.producer, body: { action: 'next', idempotencyKey: randomUUID() } });
+      expect(barrier.status).toBe(200);
+      for (const watcher of Object.values(watchers)) await watcher.waitFor<SceneEvent>('scene', (s) => s.seq === barrier.body.seq);
       for (const caller of ['screen', 'public', 'juror', 'chair'] as Caller[]) {
         const events = watchers[caller]!.frames.map((f) => f.event);
         expect({ caller, sealed: events.includes('sealed'), progress: events.includes('jury-progress') }).toEqual({ caller, sealed: false, progress: false });
@@ -228,7 +233,11 @@ describe('security: role × endpoint matrix from the route table, and the socket
       const res = await system.http<{ seq: number }>('POST', `/api/v1/ceremonies/${slug()}/show/cues`, { token: cast.tokens.producer, body: { action: 'next', rehearsal: true, idempotencyKey: randomUUID() } });
       expect(res.status).toBe(200);
       await crew.waitFor<{ rehearsal: boolean }>('scene', (s) => s.rehearsal);
-      await new Promise((r) => setTimeout(r, 300));
+      // Barrier: a live cue after it. The gateway routes both from one ordered feed, so once every watcher has
+      // the live scene, the rehearsal one would already be among their frames had it leaked.
+      const live = await system.http<{ seq: number }>('POST', `/api/v1/ceremonies/${slug()}/show/cues`, { token: cast.tokens.producer, body: { action: 'next', idempotencyKey: randomUUID() } });
+      expect(live.status).toBe(200);
+      for (const w of watchers) await w.waitFor<SceneEvent>('scene', (s) => !s.rehearsal && s.seq === live.body.seq);
       for (const w of watchers) expect(w.of<{ rehearsal: boolean }>('scene').filter((s) => s.rehearsal)).toEqual([]);
 
       for (const w of [crew, ...watchers]) {

@@ -8,7 +8,8 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import pg from 'pg';
-import type { ImportCeremonyResult, IssuedToken, JurorView } from '#contracts';
+import { STREAMS, type ImportCeremonyResult, type IssuedToken, type JurorView } from '#contracts';
+import { NatsBus } from '#messaging';
 import { OPS_ROUTE } from '#observability';
 import { ROLES_KEY } from '../../apps/gateway/src/auth/roles.js';
 import { eventually } from '../support/eventually.js';
@@ -156,6 +157,24 @@ export async function databaseFingerprint(url: string): Promise<Record<string, s
     return out;
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Throws unless nothing is in flight: every service's outbox is sent and every durable consumer has
+ * nothing pending or unacknowledged. Then no event can still change a table: the fact a fingerprint waits for.
+ */
+export async function expectQuiescent(system: TestSystem): Promise<void> {
+  for (const schema of ['nominations', 'jury', 'announcements']) {
+    const [{ n }] = await sql<{ n: number }>(system.db.url, `SELECT count(*)::int AS n FROM "${schema}".outbox WHERE published_at IS NULL`);
+    if (n !== 0) throw new Error(`${schema}: ${n} outbox rows not sent yet`);
+  }
+  const jsm = system.apps.nominations!.get(NatsBus).jsm;
+  for (const stream of Object.values(STREAMS)) {
+    for await (const info of jsm.consumers.list(stream.name)) {
+      if (!info.config.durable_name) continue;
+      if (info.num_pending + info.num_ack_pending !== 0) throw new Error(`${stream.name}/${info.name}: ${info.num_pending} pending, ${info.num_ack_pending} unacknowledged`);
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import type { BallotView, ImportCeremonyResult, IssuedToken, JurorView, SealResult, VerdictResult } from '#contracts';
+import type { BallotView, ImportCeremonyResult, IssuedToken, JurorView, SealResult, VerdictResult, WritesState } from '#contracts';
 
 /** One HTTP call against the gateway: status, parsed body and raw text. */
 export type Http = <T = unknown>(method: string, path: string, options?: { token?: string; body?: unknown }) => Promise<{ status: number; body: T; text: string }>;
@@ -34,6 +34,24 @@ function must<T>(res: { status: number; body: T; text: string }, expected: numbe
 }
 
 /**
+ * A command whose effect other services serve answers 202 (with `writes.href`) when they did not confirm
+ * it in time: follow the status link until it is complete, as a careful client does, then go on.
+ */
+async function settled<T>(http: Http, token: string, res: { status: number; body: T; text: string }, expected: number, what: string, timeoutMs = 60_000): Promise<T> {
+  if (res.status !== 202) return must(res, expected, what);
+  const href = (res.body as { writes?: WritesState }).writes?.href;
+  if (!href) throw new Error(`${what}: HTTP 202 without a status link`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = must(await http<WritesState>('GET', href, { token }), 200, `${what}: status`);
+    if (state.status === 'complete') return res.body;
+    if (state.status === 'failed') throw new Error(`${what}: ${state.failed.join(', ')} could not apply it`);
+    if (Date.now() > deadline) throw new Error(`${what}: still pending at ${state.pending.join(', ')} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
  * Drives the jury of a ceremony over REST as jurors and chairs would on their phones: the real panel
  * where the file names one (its first juror appointed chair), else clearly labelled demo jurors;
  * everyone scores so the given winner wins and locks; the chair enters the motivation and seals.
@@ -51,7 +69,8 @@ export class GalaDriver {
   }
 
   async token(role: 'producer' | 'press' | 'screen' | 'juror', jurorId?: string): Promise<string> {
-    return must(await this.http<IssuedToken>('POST', `${this.base}/tokens`, { token: this.adminToken, body: { role, jurorId } }), 201, `issue ${role} token`).token;
+    const issued = await this.http<IssuedToken>('POST', `${this.base}/tokens`, { token: this.adminToken, body: { role, jurorId } });
+    return (await settled(this.http, this.adminToken, issued, 201, `issue ${role} token`)).token;
   }
 
   async jurorToken(jurorId: string): Promise<string> {
@@ -111,7 +130,8 @@ export class GalaDriver {
       'verdict',
     );
     if (verdict.winnerId !== winner.id) throw new Error(`verdict names ${verdict.winnerId}, expected ${winner.id}`);
-    const sealed = must(await this.http<SealResult>('POST', `${this.base}/categories/${result.category}/verdict/seal`, { token: chair.token }), 200, 'seal');
+    const seal = await this.http<SealResult>('POST', `${this.base}/categories/${result.category}/verdict/seal`, { token: chair.token });
+    const sealed = await settled(this.http, chair.token, seal, 200, 'seal');
     return { commitment: sealed.commitment, winnerId: winner.id, jurors: panel.length, seal: sealed, ballots };
   }
 }

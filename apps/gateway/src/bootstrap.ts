@@ -25,6 +25,7 @@ export function gatewayConfig(env: GatewayEnv): GatewayConfig {
     adminToken: env.LAUREL_ADMIN_TOKEN ?? `lrl_admin_${randomBytes(24).toString('base64url')}`,
     adminTokenGenerated: env.LAUREL_ADMIN_TOKEN === undefined,
     revealLeadMs: env.REVEAL_LEAD_MS ?? 250,
+    writesWaitMs: env.WRITES_WAIT_MS ?? 5000,
     webDist,
     publicRateLimitPerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE ?? 600,
     trustProxy: env.TRUST_PROXY ?? 'loopback, linklocal, uniquelocal',
@@ -87,7 +88,8 @@ export async function startGateway(config: GatewayConfig): Promise<NestExpressAp
       next();
     });
   });
-  app.use(express.raw({ type: ['text/csv', 'application/csv'], limit: '5mb' })); // entries CSV: bytes, decoded by the route (UTF-8 or Windows-1252)
+  // Entries CSV: bytes, decoded by the route (UTF-8 or Windows-1252). Only there: elsewhere a CSV body stays unparsed (400), never a Buffer spread into a command.
+  app.use('/api/v1/ceremonies/:c/categories/:cat/entries/import', express.raw({ type: ['text/csv', 'application/csv'], limit: '5mb' }));
   if (config.webDist) app.useStaticAssets(join(config.webDist, 'assets'), { prefix: '/assets', immutable: true, maxAge: '1y' });
   const openapi = new DocumentBuilder()
     .setTitle('Laurel API')

@@ -29,6 +29,10 @@ export class GatewayEnv {
   @IsOptional() @IsString()
   TRUST_PROXY?: string;
 
+  /** Read-your-writes: how long a command waits for the services that serve its effect before it answers 202. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(60000)
+  WRITES_WAIT_MS?: number;
+
   @IsOptional() @IsString()
   NATS_USER?: string;
 
@@ -42,6 +46,7 @@ export interface GatewayConfig {
   adminToken: string;
   adminTokenGenerated: boolean;
   revealLeadMs: number;
+  writesWaitMs: number;
   webDist: string | null;
   publicRateLimitPerMinute: number;
   trustProxy: string;

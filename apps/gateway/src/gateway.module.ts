@@ -17,6 +17,8 @@ import { NatsStatusWatcher } from './live/nats-status.service.js';
 import { ShowController } from './show/show.controller.js';
 import { TokensController } from './tokens/tokens.controller.js';
 import { WebController } from './web/web.controller.js';
+import { ReadYourWrites } from './writes/read-your-writes.service.js';
+import { WritesController } from './writes/writes.controller.js';
 
 @Module({})
 export class GatewayModule {
@@ -27,7 +29,7 @@ export class GatewayModule {
         MessagingModule.forGateway({ service: `gateway-${config.instance}`, natsUrl: config.natsUrl, natsAuth: { user: config.natsUser, pass: config.natsPassword, service: 'gateway' } }),
         HealthModule.register({ inject: [NatsBus], useFactory: (bus: NatsBus) => [{ name: 'nats', check: () => bus.ping() }] }),
       ],
-      controllers: [CeremoniesController, TokensController, ShowController, JuryController, EntriesController, MetricsController, WebController],
+      controllers: [CeremoniesController, TokensController, ShowController, JuryController, EntriesController, WritesController, MetricsController, WebController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -38,6 +40,7 @@ export class GatewayModule {
         LiveGateway,
         EventFeed,
         NatsStatusWatcher,
+        ReadYourWrites,
       ],
     };
   }

@@ -10,6 +10,7 @@ export * from './commands/common.js';
 export * from './commands/nominations.js';
 export * from './commands/jury.js';
 export * from './commands/announcements.js';
+export * from './commands/writes.js';
 export * from './events/nominations.js';
 export * from './events/jury.js';
 export * from './events/announcements.js';

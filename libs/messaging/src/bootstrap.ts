@@ -5,6 +5,7 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-vali
 import { Type } from 'class-transformer';
 import { createLogger, PinoNestLogger } from '#observability';
 import { natsAuthOptions, type NatsAuth } from './nats-bus.js';
+import { WritesReplySerializer } from './writes.js';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -73,6 +74,8 @@ export async function startDomainService(service: string, module: unknown, confi
         maxReconnectAttempts: -1,
         reconnectTimeWait: 500,
         ...natsAuthOptions(natsAuthOf(service, config)),
+        // Replies carry what the command wrote (laurel-writes header), for read-your-writes at the gateway.
+        serializer: new WritesReplySerializer(),
       },
     },
     { inheritAppConfig: true },

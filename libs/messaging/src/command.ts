@@ -3,6 +3,7 @@ import { Ctx, MessagePattern, Payload, RpcException, type NatsContext } from '@n
 import { commandContracts, LaurelError, type CommandRequest, type CommandResponse, type CommandSubject } from '#contracts';
 import { CORRELATION_HEADER, currentCorrelationId, runWithCorrelation } from '#observability';
 import { validatePayload } from './validation.js';
+import { collectWrites, ReplyWithWrites } from './writes.js';
 
 export interface CommandContext {
   correlationId: string;
@@ -53,7 +54,9 @@ export function Command<S extends CommandSubject>(subject: S) {
       return runWithCorrelation(headerId, async () => {
         try {
           const request = await validatePayload(requestClass, raw);
-          return await handler.call(this, request, { correlationId: currentCorrelationId()! });
+          // What it committed to the outbox goes back in the reply's header (read-your-writes at the gateway).
+          const { value, writes } = await collectWrites(() => handler.call(this, request, { correlationId: currentCorrelationId()! }));
+          return (writes.length > 0 ? new ReplyWithWrites(value, writes) : value) as CommandResponse<S>;
         } catch (error) {
           throw toRpcException(error, subject);
         }

@@ -6,6 +6,7 @@ import { migrate } from '#persistence';
 import { natsAuthOf, type DomainServiceConfig } from './bootstrap.js';
 import { MessagingModule } from './messaging.module.js';
 import { NatsBus } from './nats-bus.js';
+import { writesStatusController } from './writes-status.js';
 
 /**
  * What every domain service is built on: its data source (migrated at boot, in its own schema), the
@@ -37,6 +38,6 @@ export function domainServiceBase(
         ],
       }),
     ],
-    controllers: [MetricsController],
+    controllers: [MetricsController, writesStatusController(service)],
   };
 }

@@ -24,6 +24,16 @@ export interface EventConsumerOptions {
 class PoisonMessage extends Error {}
 
 /**
+ * Thrown by a handler for an event that can never succeed, however often it is delivered (an integrity
+ * failure such as a sealed envelope that does not match its commitment): the consumer parks it at its
+ * first delivery instead of retrying it `maxDeliveries` times. Anything else a handler throws is
+ * treated as transient (a database hiccup, an event that arrived before the one it depends on) and retried.
+ */
+export class PermanentEventError extends Error {
+  override readonly name = 'PermanentEventError';
+}
+
+/**
  * Durable, idempotent JetStream consumer: one durable pull consumer per stream the service handles,
  * processed in stream order; effect + processed-event id in one transaction; bounded redelivery, then parked.
  */
@@ -122,7 +132,7 @@ export class EventConsumer {
         const max = this.options.maxDeliveries ?? 5;
         const rawId = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
         const eventId = typeof rawId === 'string' && rawId.length > 0 ? rawId : null;
-        if (error instanceof PoisonMessage || deliveries >= max) {
+        if (error instanceof PoisonMessage || error instanceof PermanentEventError || deliveries >= max) {
           await this.park(msg, eventId, (error as Error).message);
         } else {
           this.logger.warn({ subject, eventId, deliveries, err: (error as Error).message }, 'event handler failed; will be redelivered');

@@ -12,3 +12,5 @@ export * from './messaging.module.js';
 export * from './bootstrap.js';
 export * from './jetstream-reconciler.js';
 export * from './domain-service.module.js';
+export * from './writes.js';
+export * from './writes-status.js';

@@ -29,6 +29,8 @@ export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 @Injectable()
 export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer: EventConsumer | null = null;
+  /** The event subjects this service handles; null until its consumers are set up. */
+  private handled: ReadonlySet<EventSubject> | null = null;
   private readonly logger;
 
   constructor(
@@ -77,7 +79,13 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       });
       await this.consumer.start();
     }
+    this.handled = new Set(handlers.keys());
     this.logger.info({ handles: [...handlers.keys()] }, 'messaging started');
+  }
+
+  /** The event subjects this service consumes (null before boot): what `<service>.writes.status` answers for. */
+  handledSubjects(): ReadonlySet<EventSubject> | null {
+    return this.handled;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -131,7 +139,7 @@ export class MessagingModule {
         { provide: ServiceClient, inject: [NatsBus], useFactory: (bus: NatsBus) => new ServiceClient(bus) },
         MessagingLifecycle,
       ],
-      exports: [NatsBus, Outbox, OutboxRelay, ServiceClient, JetStreamReconciler],
+      exports: [NatsBus, Outbox, OutboxRelay, ServiceClient, JetStreamReconciler, MessagingLifecycle],
     };
   }
 

@@ -3,6 +3,7 @@ import { createEnvelope, eventContracts, type EventData, type EventEnvelope, typ
 import { currentCorrelationId } from '#observability';
 import { OutboxMessage, type OutboxRow } from './entities.js';
 import type { OutboxRelay } from './outbox-relay.js';
+import { noteWrites } from './writes.js';
 
 /**
  * Writes events to the outbox inside the caller's transaction. Typed by the subject map: an event
@@ -78,6 +79,7 @@ export class Outbox {
       return work(manager);
     });
     this.relay.kick(rows);
+    noteWrites(rows);
     return result;
   }
 }

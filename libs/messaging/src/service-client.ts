@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { headers, RequestError, TimeoutError } from '@nats-io/transport-node';
-import { isLaurelErrorBody, LaurelError, serviceOf, type CommandRequest, type CommandResponse, type CommandSubject } from '#contracts';
+import { isLaurelErrorBody, LaurelError, serviceOf, type CommandRequest, type CommandResponse, type CommandSubject, type WrittenRecord } from '#contracts';
 import { CORRELATION_HEADER, currentCorrelationId, natsRequests } from '#observability';
 import type { NatsBus } from './nats-bus.js';
+import { writesOf } from './writes.js';
 
 /** Nest's NATS transport reply: `{ id, response | err, isDisposed }`. */
 interface NestReply {
@@ -23,16 +24,31 @@ export class ServiceClient {
   ) {}
 
   async request<S extends CommandSubject>(subject: S, data: CommandRequest<S>, options: { timeoutMs?: number } = {}): Promise<CommandResponse<S>> {
+    return (await this.requestWithWrites(subject, data, options)).response;
+  }
+
+  /** As `request`, plus what the command wrote to its outbox (events, KV puts), for read-your-writes. */
+  async requestWithWrites<S extends CommandSubject>(subject: S, data: CommandRequest<S>, options: { timeoutMs?: number } = {}): Promise<{ response: CommandResponse<S>; writes: WrittenRecord[] }> {
     const service = serviceOf(subject);
     const timeout = options.timeoutMs ?? this.defaultTimeoutMs;
     const h = headers();
     h.set(CORRELATION_HEADER, currentCorrelationId() ?? randomUUID());
     const started = process.hrtime.bigint();
     const observe = (outcome: string) => natsRequests.observe({ subject, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
+    // Refused here: a message over the server's max_payload makes nats-server drop this whole connection
+    // (found by test/security/fuzz: a 60 kB CSV body spread into a command cut the gateway off for a moment).
+    const payload = new TextEncoder().encode(JSON.stringify({ pattern: subject, data, id: randomUUID() }));
+    const maxPayload = this.bus.nc.info?.max_payload;
+    if (maxPayload !== undefined && payload.length > maxPayload) {
+      observe('too_large');
+      throw new LaurelError(413, `the request is too large to pass to the ${service} service (over the NATS message limit of ${maxPayload} bytes)`);
+    }
     let reply: NestReply;
+    let writes: WrittenRecord[];
     try {
-      const msg = await this.bus.nc.request(subject, JSON.stringify({ pattern: subject, data, id: randomUUID() }), { timeout, headers: h });
+      const msg = await this.bus.nc.request(subject, payload, { timeout, headers: h });
       reply = msg.json<NestReply>();
+      writes = writesOf(msg.headers);
     } catch (error) {
       if (error instanceof RequestError && error.isNoResponders()) {
         observe('unavailable');
@@ -57,6 +73,6 @@ export class ServiceClient {
       throw new LaurelError(500, `${service}: ${message}`);
     }
     observe('ok');
-    return reply.response as CommandResponse<S>;
+    return { response: reply.response as CommandResponse<S>, writes };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { verifyCommitment, type EventData, type EventEnvelope } from '#contracts';
-import { OnEvent, type EventContext } from '#messaging';
+import { OnEvent, PermanentEventError, type EventContext } from '#messaging';
 import { PublicSeal, SealedEnvelope } from './sealed-envelope.entity.js';
 
 @Injectable()
@@ -12,11 +12,11 @@ export class EnvelopesHandler {
   async onSealed(event: EventEnvelope<EventData<'gala.sealed.jury.verdict'>>, { manager }: EventContext): Promise<void> {
     const v = event.data;
     if (!verifyCommitment(v, v.commitment)) {
-      // Not retryable: a tampered or corrupt envelope is parked and reported, never revealed.
-      throw new Error(`sealed envelope for category ${v.categoryId} does not match its commitment`);
+      // Never retryable: a tampered or corrupt envelope is parked at once and reported, never revealed.
+      throw new PermanentEventError(`sealed envelope for category ${v.categoryId} does not match its commitment`);
     }
     const announced = await manager.findOne(PublicSeal, { where: { categoryId: v.categoryId } });
-    if (announced && announced.commitment !== v.commitment) throw new Error(`sealed envelope for ${v.categoryId} differs from the public commitment`);
+    if (announced && announced.commitment !== v.commitment) throw new PermanentEventError(`sealed envelope for ${v.categoryId} differs from the public commitment`);
     const existing = await manager.findOne(SealedEnvelope, { where: { categoryId: v.categoryId } });
     if (existing) {
       if (existing.commitment !== v.commitment) this.logger.error(`second, different envelope for ${v.categoryId} ignored: sealed verdicts never change`);

@@ -1,10 +1,12 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ceremonyFileSchema, LaurelError, validateCeremonyFile, type Actor, type CeremonyView, type ImportCeremonyResult } from '#contracts';
+import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ceremonyFileSchema, LaurelError, validateCeremonyFile, type Actor, type CeremonyView } from '#contracts';
 import { ServiceClient } from '#messaging';
 import { CallerActor, CeremonyId } from '../auth/principal.decorator.js';
 import { ANYONE, Roles } from '../auth/roles.js';
 import { CeremonyDirectory } from '../live/ceremony-directory.service.js';
+import { ReadYourWrites } from '../writes/read-your-writes.service.js';
 
 @ApiTags('ceremonies')
 @ApiBearerAuth()
@@ -13,6 +15,7 @@ export class CeremoniesController {
   constructor(
     private readonly services: ServiceClient,
     private readonly directory: CeremonyDirectory,
+    private readonly writes: ReadYourWrites,
   ) {}
 
   @Post()
@@ -20,12 +23,16 @@ export class CeremoniesController {
   @Roles('admin')
   @ApiOperation({ summary: 'Import a ceremony file (admin)', description: '400 lists every problem with its JSON path; nothing is half-imported.' })
   @ApiBody({ schema: ceremonyFileSchema as Record<string, unknown> })
-  async import(@Body() body: unknown, @CallerActor() actor: Actor): Promise<ImportCeremonyResult> {
+  @ApiResponse({ status: 201, description: '{ id, slug, categories } — jury and announcements hold the ceremony: every endpoint of it answers at once' })
+  @ApiResponse({ status: 202, description: 'Done, but a service that serves its effect has not applied it within WRITES_WAIT_MS: the result plus `writes` (status pending/failed) and a Location to ask again (GET …/writes/:token)' })
+  async import(@Body() body: unknown, @CallerActor() actor: Actor, @Res() res: Response): Promise<void> {
     const checked = validateCeremonyFile(body);
     if (!checked.ok) throw LaurelError.badRequest(`the ceremony file has ${checked.problems.length} problem(s)`, checked.problems);
-    const result = await this.services.request('nominations.ceremony.import', { file: checked.file as Record<string, unknown>, actor }, { timeoutMs: 15000 });
-    this.directory.learn(result.id, result.slug);
-    return result;
+    const call = this.services.requestWithWrites('nominations.ceremony.import', { file: checked.file as Record<string, unknown>, actor }, { timeoutMs: 15000 });
+    await this.writes.answer(res, 201, (result) => {
+      this.directory.learn(result.id, result.slug);
+      return result.id;
+    }, call);
   }
 
   @Get(':c')

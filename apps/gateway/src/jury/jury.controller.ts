@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Put, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Post, Put, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import {
   LaurelError,
   parseAnchor,
@@ -10,12 +11,12 @@ import {
   type BallotView,
   type JurorView,
   type PanelStatus,
-  type SealResult,
   type VerdictResult,
 } from '#contracts';
 import { ServiceClient } from '#messaging';
 import { CallerActor, CeremonyId } from '../auth/principal.decorator.js';
 import { Roles } from '../auth/roles.js';
+import { ReadYourWrites } from '../writes/read-your-writes.service.js';
 
 function objectBody(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw LaurelError.badRequest('body must be a JSON object');
@@ -27,7 +28,10 @@ function objectBody(body: unknown): Record<string, unknown> {
 @ApiBearerAuth()
 @Controller('api/v1/ceremonies/:c')
 export class JuryController {
-  constructor(private readonly services: ServiceClient) {}
+  constructor(
+    private readonly services: ServiceClient,
+    private readonly writes: ReadYourWrites,
+  ) {}
 
   @Post('categories/:cat/jurors')
   @HttpCode(201)
@@ -126,8 +130,10 @@ export class JuryController {
   @HttpCode(200)
   @Roles('juror')
   @ApiOperation({ summary: 'Chair: seal the verdict → { commitment, sealedAt }' })
-  async seal(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<SealResult> {
-    return this.services.request('jury.verdict.seal', { ceremony, category, actor });
+  @ApiResponse({ status: 202, description: 'Done, but a service that serves its effect has not applied it within WRITES_WAIT_MS: the result plus `writes` (status pending/failed) and a Location to ask again (GET …/writes/:token)' })
+  async seal(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor, @Res() res: Response): Promise<void> {
+    // 200 once announcements holds the sealed envelope: a reveal cued right after it is not refused as unsealed.
+    await this.writes.answer(res, 200, () => ceremony, this.services.requestWithWrites('jury.verdict.seal', { ceremony, category, actor }));
   }
 
   @Get('audit/verify')

@@ -8,8 +8,13 @@ import { CeremonyDirectory } from './ceremony-directory.service.js';
 import { LiveGateway } from './live.gateway.js';
 import { LiveState } from './live-state.service.js';
 
-/** How long a KV snapshot ahead of the event feed waits for the events before it is pushed itself. */
+/** How long a KV snapshot ahead of the event feed waits for the events before it is checked again. */
 const SNAPSHOT_GRACE_MS = 1000;
+/**
+ * The most a snapshot ahead of the event feed waits while the events are still on their way (the feed
+ * is being followed anew, or has not routed all the stream holds yet); then it is pushed as the truth.
+ */
+const SNAPSHOT_MAX_WAIT_MS = 5000;
 
 /**
  * Pull expiry of the event feed's consumer; its idle heartbeat is half of it, so a consumer that went
@@ -78,7 +83,11 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
   /** Called once on the next NATS reconnect (each feed restarts its consumer). */
   private readonly reconnectListeners = new Set<() => void>();
   /** Snapshots ahead of the events, waiting for the events to catch up (by ceremony and show). */
-  private readonly pendingSnapshots = new Map<string, NodeJS.Timeout>();
+  private readonly pendingSnapshots = new Map<string, { timer: NodeJS.Timeout }>();
+  /** True while the event feed has a consumer delivering (false while it is being followed anew). */
+  private feedLive = false;
+  /** Ends the event feed's pause before it follows the stream again (set only during that pause). */
+  private wakeFeed: (() => void) | null = null;
 
   constructor(
     private readonly bus: NatsBus,
@@ -96,7 +105,7 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.stopped = true;
-    for (const timer of this.pendingSnapshots.values()) clearTimeout(timer);
+    for (const pending of this.pendingSnapshots.values()) clearTimeout(pending.timer);
     this.pendingSnapshots.clear();
     this.messages?.stop();
     this.stopKv?.();
@@ -171,31 +180,73 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
     const slug = snapshot.scene?.data.ceremony.slug;
     if (slug) this.directory.learn(snapshot.ceremonyId, slug);
     const key = `${snapshot.ceremonyId}:${rehearsal}`;
-    clearTimeout(this.pendingSnapshots.get(key));
+    clearTimeout(this.pendingSnapshots.get(key)?.timer);
     this.pendingSnapshots.delete(key);
     const held = this.state.show(snapshot.ceremonyId, rehearsal).scene;
     if (held && snapshot.scene && snapshot.scene.seq > held.seq) {
-      // Ahead of the events seen. Usually the scene/reveal events are a moment behind on the other feed:
-      // give them SNAPSHOT_GRACE_MS to arrive as `scene`/`revealed` frames (screens animate a reveal, not
-      // a snapshot); if they do not (events lost while cut off), push the snapshot as the truth.
-      this.pendingSnapshots.set(
-        key,
-        setTimeout(() => {
-          this.pendingSnapshots.delete(key);
-          if (this.stopped) return;
-          // Reveals the events never brought still go out as `revealed`, with the flip instant every
-          // gateway gives them, so screens animate them in sync instead of jumping to a snapshot.
-          const view = this.state.show(snapshot.ceremonyId, rehearsal);
-          const missed = snapshot.results.filter((r) => !view.results.has(r.categoryId));
-          const now = Date.now();
-          const revealed = missed.map((r) => this.state.applyReveal(r, flipInstant(r.revealedAt, now, this.config.revealLeadMs))).filter((r) => r !== null);
-          revealed.forEach((r) => this.live.pushRevealed(r));
-          if (this.state.applySnapshot(snapshot, rehearsal) || revealed.length) this.live.pushSnapshot(snapshot.ceremonyId, rehearsal);
-        }, SNAPSHOT_GRACE_MS),
-      );
+      // Ahead of the events seen. The relay puts a snapshot after the events it follows, so those are in
+      // the stream: let them arrive as `scene`/`revealed` frames (screens animate a reveal, not a
+      // snapshot). Only when the feed has routed all the stream holds and they are still missing (events
+      // lost while cut off, a store reset) is the snapshot pushed as the truth.
+      this.holdSnapshot(key, snapshot, rehearsal, Date.now());
       return;
     }
     if (this.state.applySnapshot(snapshot, rehearsal)) this.live.pushSnapshot(snapshot.ceremonyId, rehearsal);
+  }
+
+  /**
+   * Looks again after SNAPSHOT_GRACE_MS. While the events are still on their way it keeps waiting, up to
+   * SNAPSHOT_MAX_WAIT_MS: a feed being followed anew (after a NATS failover, on a loaded machine) took
+   * longer than a fixed second, and its scenes then reached the screens as a snapshot (test/cluster).
+   */
+  private holdSnapshot(key: string, snapshot: ShowSnapshot, rehearsal: boolean, since: number): void {
+    const pending = {
+      timer: setTimeout(() => {
+        void (async () => {
+          const ahead = () => {
+            const held = this.state.show(snapshot.ceremonyId, rehearsal).scene;
+            return !held || (snapshot.scene?.seq ?? 0) > held.seq;
+          };
+          if (ahead() && Date.now() - since < SNAPSHOT_MAX_WAIT_MS && (await this.eventsOnTheirWay())) {
+            if (this.pendingSnapshots.get(key) === pending && !this.stopped) this.holdSnapshot(key, snapshot, rehearsal, since);
+            return;
+          }
+          // A newer snapshot (or the shutdown) took over while the stream was asked.
+          if (this.pendingSnapshots.get(key) !== pending || this.stopped) return;
+          this.pendingSnapshots.delete(key);
+          this.pushHeldSnapshot(snapshot, rehearsal);
+        })();
+      }, SNAPSHOT_GRACE_MS),
+    };
+    this.pendingSnapshots.set(key, pending);
+  }
+
+  private pushHeldSnapshot(snapshot: ShowSnapshot, rehearsal: boolean): void {
+    // Reveals the events never brought still go out as `revealed`, with the flip instant every
+    // gateway gives them, so screens animate them in sync instead of jumping to a snapshot.
+    const view = this.state.show(snapshot.ceremonyId, rehearsal);
+    const missed = snapshot.results.filter((r) => !view.results.has(r.categoryId));
+    const now = Date.now();
+    const revealed = missed.map((r) => this.state.applyReveal(r, flipInstant(r.revealedAt, now, this.config.revealLeadMs))).filter((r) => r !== null);
+    revealed.forEach((r) => this.live.pushRevealed(r));
+    if (this.state.applySnapshot(snapshot, rehearsal) || revealed.length) this.live.pushSnapshot(snapshot.ceremonyId, rehearsal);
+  }
+
+  /**
+   * True while the events behind a snapshot may still come through the event feed: it is being followed
+   * anew (a snapshot just came, so JetStream answers: it is asked at once instead of after its pause), it
+   * follows an older copy of the stream, or it has not routed all the stream holds. The stream's answer
+   * comes after whatever is already on the wire, so a loaded event loop does not pass for lost events.
+   */
+  private async eventsOnTheirWay(): Promise<boolean> {
+    if (!this.feedLive) {
+      this.wakeFeed?.();
+      return true;
+    }
+    const info = await soon(this.bus.jsm.streams.info(STREAMS.events.name)).catch(() => null);
+    if (!info) return true;
+    const followed = this.followed;
+    return !this.feedLive || followed === null || followed.created !== info.created || followed.lastSeq < info.state.last_seq;
   }
 
   /**
@@ -233,6 +284,7 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
         }));
         const messages = await soon(consumer.consume({ max_messages: 500, expires: FEED_EXPIRES_MS }), (m) => m.stop());
         this.messages = messages;
+        this.feedLive = true;
         unwatch = this.watchStreamReset(created, messages);
         unwatchHealth = this.restartWhenStuck(messages);
         // stop() may have run while the consumer was being created.
@@ -250,11 +302,19 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
         pause = RETRY_MS;
         this.logger.warn(`event stream unavailable: ${(error as Error).message}; retrying`);
       } finally {
+        this.feedLive = false;
         unwatch();
         unwatchHealth();
       }
       if (this.stopped) return;
-      await new Promise((r) => setTimeout(r, pause));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pause);
+        this.wakeFeed = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeFeed = null;
     }
   }
 

@@ -1,9 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { LaurelError, type Actor, type EntryPage, type EntryView, type ImportEntriesResult, type ShortlistView } from '#contracts';
 import { ServiceClient } from '#messaging';
 import { CallerActor, CeremonyId } from '../auth/principal.decorator.js';
 import { Roles } from '../auth/roles.js';
+import { ReadYourWrites } from '../writes/read-your-writes.service.js';
 import { batches, decodeCsv, parseEntriesCsv } from './entries-csv.js';
 
 function objectBody(body: unknown): Record<string, unknown> {
@@ -22,7 +24,10 @@ function integerParam(name: string, value: string | undefined): number | undefin
 @ApiBearerAuth()
 @Controller('api/v1/ceremonies/:c/categories/:cat')
 export class EntriesController {
-  constructor(private readonly services: ServiceClient) {}
+  constructor(
+    private readonly services: ServiceClient,
+    private readonly writes: ReadYourWrites,
+  ) {}
 
   @Post('entries')
   @HttpCode(201)
@@ -100,7 +105,9 @@ export class EntriesController {
   @HttpCode(200)
   @Roles('admin')
   @ApiOperation({ summary: 'Publish the shortlist (emits shortlist.published); frozen afterwards (409)' })
-  async publish(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<ShortlistView> {
-    return this.services.request('nominations.shortlist.publish', { ceremony, category, actor });
+  @ApiResponse({ status: 202, description: 'Done, but a service that serves its effect has not applied it within WRITES_WAIT_MS: the result plus `writes` (status pending/failed) and a Location to ask again (GET …/writes/:token)' })
+  async publish(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor, @Res() res: Response): Promise<void> {
+    // 200 once jury (ballots) and announcements (the nominees scene) hold the new nominees.
+    await this.writes.answer(res, 200, () => ceremony, this.services.requestWithWrites('nominations.shortlist.publish', { ceremony, category, actor }));
   }
 }

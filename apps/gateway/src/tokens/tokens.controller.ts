@@ -1,9 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { LaurelError, TOKEN_ROLES, type Actor, type IssuedToken, type TokenInfo, type TokenRole } from '#contracts';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { LaurelError, TOKEN_ROLES, type Actor, type TokenInfo, type TokenRole } from '#contracts';
 import { ServiceClient } from '#messaging';
 import { CallerActor, CeremonyId } from '../auth/principal.decorator.js';
 import { Roles } from '../auth/roles.js';
+import { ReadYourWrites } from '../writes/read-your-writes.service.js';
 
 interface IssueBody {
   role?: unknown;
@@ -16,13 +18,17 @@ interface IssueBody {
 @ApiBearerAuth()
 @Controller('api/v1/ceremonies/:c/tokens')
 export class TokensController {
-  constructor(private readonly services: ServiceClient) {}
+  constructor(
+    private readonly services: ServiceClient,
+    private readonly writes: ReadYourWrites,
+  ) {}
 
   @Post()
   @HttpCode(201)
   @Roles('admin')
   @ApiOperation({ summary: 'Issue an access token: { role: producer|press|screen|juror, jurorId? } → { token }' })
-  async issue(@CeremonyId() ceremonyId: string, @Body() body: IssueBody, @CallerActor() actor: Actor): Promise<IssuedToken> {
+  @ApiResponse({ status: 202, description: 'Done, but a service that serves its effect has not applied it within WRITES_WAIT_MS: the result plus `writes` (status pending/failed) and a Location to ask again (GET …/writes/:token)' })
+  async issue(@CeremonyId() ceremonyId: string, @Body() body: IssueBody, @CallerActor() actor: Actor, @Res() res: Response): Promise<void> {
     if (typeof body !== 'object' || body === null) throw LaurelError.badRequest('body must be a JSON object');
     if (!TOKEN_ROLES.includes(body.role as TokenRole)) throw LaurelError.badRequest(`role must be one of ${TOKEN_ROLES.join(', ')}`, [{ path: 'role', message: 'invalid' }]);
     if (body.role === 'juror') {
@@ -30,7 +36,8 @@ export class TokensController {
       // A juror token is bound to a juror of this ceremony: the jury service must know them.
       await this.services.request('jury.juror.get', { ceremony: ceremonyId, jurorId: body.jurorId, actor });
     }
-    return this.services.request('nominations.access.issue', { ...(body as object), ceremony: ceremonyId, actor } as never);
+    // 201 once its grant is in the access bucket: the token works at once on every gateway.
+    await this.writes.answer(res, 201, () => ceremonyId, this.services.requestWithWrites('nominations.access.issue', { ...(body as object), ceremony: ceremonyId, actor } as never));
   }
 
   @Get()
@@ -43,7 +50,8 @@ export class TokensController {
   @Delete(':tokenId')
   @Roles('admin')
   @ApiOperation({ summary: 'Revoke a token; it is refused everywhere within a second' })
-  async revoke(@CeremonyId() ceremonyId: string, @Param('tokenId') tokenId: string, @CallerActor() actor: Actor): Promise<{ revoked: true }> {
-    return this.services.request('nominations.access.revoke', { ceremony: ceremonyId, tokenId, actor });
+  @ApiResponse({ status: 202, description: 'Done, but a service that serves its effect has not applied it within WRITES_WAIT_MS: the result plus `writes` (status pending/failed) and a Location to ask again (GET …/writes/:token)' })
+  async revoke(@CeremonyId() ceremonyId: string, @Param('tokenId') tokenId: string, @CallerActor() actor: Actor, @Res() res: Response): Promise<void> {
+    await this.writes.answer(res, 200, () => ceremonyId, this.services.requestWithWrites('nominations.access.revoke', { ceremony: ceremonyId, tokenId, actor }));
   }
 }
