@@ -6,6 +6,7 @@ import { AccessService } from './auth/access.service.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { CeremoniesController } from './ceremonies/ceremonies.controller.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config.js';
+import { RateLimits } from './edge/rate-limits.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { JuryController } from './jury/jury.controller.js';
 import { EntriesController } from './nominations/entries.controller.js';
@@ -38,6 +39,7 @@ export class GatewayModule {
         LiveGateway,
         EventFeed,
         NatsStatusWatcher,
+        RateLimits,
       ],
     };
   }
