@@ -9,7 +9,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
 import { CORRELATION_HEADER, createLogger, currentCorrelationId, PinoNestLogger, runWithCorrelation } from '#observability';
 import { cspSources, trustProxyList, type GatewayConfig, type GatewayEnv } from './config.js';
-import { checkPayloadShape } from '#messaging';
+import { checkPayloadShape, natsTlsOf } from '#messaging';
 import { ClientAddress } from './edge/client-address.js';
 import { RateLimits } from './edge/rate-limits.js';
 import { securityHeaders } from './edge/security-headers.js';
@@ -41,6 +41,7 @@ export function gatewayConfig(env: GatewayEnv): GatewayConfig {
     stageFrameAncestors: cspSources(env.STAGE_FRAME_ANCESTORS, ['*']),
     natsUser: env.NATS_USER,
     natsPassword: env.NATS_PASSWORD,
+    natsTls: natsTlsOf(env.NATS_URL ?? 'nats://127.0.0.1:4222', env.NATS_TLS_CA_FILE),
     instance: `${hostname()}-${process.pid}`,
   };
 }

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { isIP } from 'node:net';
 import proxyaddr from 'proxy-addr';
 import type { Role } from '#contracts';
+import { NATS_URL_MESSAGE, NATS_URL_PATTERN, NatsTlsCaFile, type NatsTls } from '#messaging';
 
 /** TRUST_PROXY: comma-separated addresses, CIDR ranges or proxy-addr's names (loopback, linklocal, uniquelocal). */
 export function trustProxyList(value: string | undefined): string[] {
@@ -67,8 +68,12 @@ function Rate(): PropertyDecorator {
 
 /** Environment of the gateway, validated before boot. */
 export class GatewayEnv {
-  @IsOptional() @Matches(/^(nats|tls):\/\/[^\s,]+(,(nats|tls):\/\/[^\s,]+)*$/, { message: 'must be nats://host:port (comma-separated for a cluster)' })
+  @IsOptional() @Matches(NATS_URL_PATTERN, { message: NATS_URL_MESSAGE })
   NATS_URL?: string;
+
+  /** CA certificate (PEM) that signed the NATS servers' certificate, for tls:// URLs. */
+  @IsOptional() @Validate(NatsTlsCaFile)
+  NATS_TLS_CA_FILE?: string;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   PORT?: number;
@@ -138,6 +143,7 @@ export interface GatewayConfig {
   stageFrameAncestors: string[];
   natsUser?: string;
   natsPassword?: string;
+  natsTls?: NatsTls;
   /** Instance name, for NATS connection names and logs. */
   instance: string;
 }

@@ -25,7 +25,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        MessagingModule.forGateway({ service: `gateway-${config.instance}`, natsUrl: config.natsUrl, natsAuth: { user: config.natsUser, pass: config.natsPassword, service: 'gateway' } }),
+        MessagingModule.forGateway({ service: `gateway-${config.instance}`, natsUrl: config.natsUrl, natsAuth: { user: config.natsUser, pass: config.natsPassword, service: 'gateway', tls: config.natsTls } }),
         HealthModule.register({ inject: [NatsBus], useFactory: (bus: NatsBus) => [{ name: 'nats', check: () => bus.ping() }] }),
       ],
       controllers: [CeremoniesController, TokensController, ShowController, JuryController, EntriesController, MetricsController, WebController],
