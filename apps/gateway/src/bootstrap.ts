@@ -90,7 +90,10 @@ export async function startGateway(config: GatewayConfig): Promise<NestExpressAp
   if (config.webDist) app.useStaticAssets(join(config.webDist, 'assets'), { prefix: '/assets', immutable: true, maxAge: '1y' });
   const openapi = new DocumentBuilder()
     .setTitle('Laurel API')
-    .setDescription('Live gala operations — public contract v1. Errors are { statusCode, error, message, details? }.')
+    .setDescription(
+      'Live gala operations — public contract v1. Errors are { statusCode, error, message, details? }. ' +
+        'Any call may be refused with 429 and Retry-After: budgets per minute per token (by role) or, without a known token, per client address.',
+    )
     .setVersion('1')
     .addBearerAuth()
     .build();
