@@ -16,7 +16,7 @@ let pristine;
 
 before(() => {
   pristine = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-deploy-'));
-  for (const entry of ['Dockerfile', 'docker-compose.yml', 'deploy']) fs.cpSync(path.join(ROOT, entry), path.join(pristine, entry), { recursive: true });
+  for (const entry of ['Dockerfile', 'docker-compose.yml', 'docker-compose.tls.yml', 'deploy']) fs.cpSync(path.join(ROOT, entry), path.join(pristine, entry), { recursive: true });
 });
 after(() => fs.rmSync(pristine, { recursive: true, force: true }));
 
@@ -232,4 +232,70 @@ test('database roles in compose: the superuser, a shared role, a role no init sc
   expectProblem(unknown, /docker-compose\.yml: nominations: DATABASE_URL user laurel_nomination is not created by deploy\/postgres\/10-laurel-roles\.sh/);
   const noScript = await check({ 'docker-compose.yml': replace('      - ./deploy/postgres/10-laurel-roles.sh:/docker-entrypoint-initdb.d/10-laurel-roles.sh:ro\n', '') });
   expectProblem(noScript, /docker-compose\.yml: postgres mounts no init script/);
+});
+
+test('NATS monitoring reachable from outside its container: nats.conf on every interface, compose publishing it', async () => {
+  const problems = await check({
+    'deploy/nats/nats.conf': replace('http: 127.0.0.1:8222\n', 'http_port: 8222\n'),
+    'docker-compose.yml': replace('    image: nats:2.10-alpine\n', '    image: nats:2.10-alpine\n    ports:\n      - "8222:8222"\n'),
+  });
+  expectProblem(problems, /^deploy\/nats\/nats\.conf: http_port 8222 opens monitoring on every interface, without authentication/);
+  const open = await check({
+    'deploy/nats/nats.conf': replace('http: 127.0.0.1:8222\n', 'http: 0.0.0.0:8222\n'),
+    'docker-compose.yml': replace('    image: nats:2.10-alpine\n', '    image: nats:2.10-alpine\n    ports:\n      - "8222:8222"\n'),
+  });
+  expectProblem(open, /^deploy\/nats\/nats\.conf: http 0\.0\.0\.0:8222 listens beyond the loopback interface/);
+  expectProblem(open, /^docker-compose\.yml: nats publishes the monitoring port \(8222:8222\)$/);
+});
+
+test('NATS values: the chart\'s monitor on the pod IP, a probe missing, monitoring beyond loopback', async () => {
+  const problems = await check({
+    'deploy/k8s/nats-values.yaml': (t) =>
+      replace('  monitor:\n    enabled: false\n', '  monitor:\n    enabled: true\n')(t)
+        .replace('    http: 127.0.0.1:8222\n', '    http: 0.0.0.0:8222\n')
+        .replace(/    - op: add\n      path: \/livenessProbe\n[\s\S]*?failureThreshold: 3\n/, ''),
+  });
+  expectProblem(problems, /nats-values\.yaml config\.monitor\.enabled: should be false: the chart's monitor listens on the pod IP/);
+  expectProblem(problems, /nats-values\.yaml config\.merge\.http: 0\.0\.0\.0:8222 listens beyond the loopback interface/);
+  const noProbe = await check({ 'deploy/k8s/nats-values.yaml': (t) => t.replace(/    - op: add\n      path: \/livenessProbe\n[\s\S]*?failureThreshold: 3\n/, '') });
+  expectProblem(noProbe, /nats-values\.yaml container\.patch: no livenessProbe: with config\.monitor off the chart renders none/);
+  const elsewhere = await check({ 'deploy/k8s/nats-values.yaml': replace('http://127.0.0.1:8222/healthz?js-server-only=true', 'http://127.0.0.1:8223/healthz?js-server-only=true') });
+  expectProblem(elsewhere, /container\.patch\[\d+\]\.value\.exec\.command: readinessProbe fetches http:\/\/127\.0\.0\.1:8223\/healthz\?js-server-only=true, the monitor listens on 127\.0\.0\.1:8222/);
+});
+
+test('NATS TLS in Kubernetes: switched on as documented it passes; a CA without tls://, or not mounted, does not', async () => {
+  const on = (t) => replace('  NATS_URL: nats://nats.laurel.svc.cluster.local:4222\n', '  NATS_URL: tls://nats.laurel.svc.cluster.local:4222\n  NATS_TLS_CA_FILE: /etc/laurel/nats-ca/ca.crt\n')(t);
+  assert.deepEqual(await check({ 'deploy/k8s/config.yaml': on }), []);
+  const plain = await check({ 'deploy/k8s/config.yaml': replace('  NATS_URL: nats://nats.laurel.svc.cluster.local:4222\n', '  NATS_URL: nats://nats.laurel.svc.cluster.local:4222\n  NATS_TLS_CA_FILE: /etc/laurel/nats-ca/ca.crt\n') });
+  expectProblem(plain, /Deployment\/jury spec\.template\.spec\.containers\[0\]\.env: NATS_TLS_CA_FILE is set \(ConfigMap laurel-config\) but NATS_URL nats:\/\/nats\.laurel\.svc\.cluster\.local:4222 is not tls:\/\//);
+  const unmounted = await check({ 'deploy/k8s/config.yaml': (t) => replace('  NATS_TLS_CA_FILE: /etc/laurel/nats-ca/ca.crt\n', '  NATS_TLS_CA_FILE: /etc/ssl/nats/ca.crt\n')(on(t)) });
+  expectProblem(unmounted, /Deployment\/gateway spec\.template\.spec\.containers\[0\]\.volumeMounts: NATS_TLS_CA_FILE \/etc\/ssl\/nats\/ca\.crt \(ConfigMap laurel-config\) is under no volumeMount of the gateway container/);
+  const mixed = await check({ 'deploy/k8s/config.yaml': replace('  NATS_URL: nats://nats.laurel.svc.cluster.local:4222\n', '  NATS_URL: tls://nats-0.nats:4222,nats://nats-1.nats:4222\n') });
+  expectProblem(mixed, /NATS_URL tls:\/\/nats-0\.nats:4222,nats:\/\/nats-1\.nats:4222 \(ConfigMap laurel-config\) is not nats:\/\/host:port/);
+});
+
+test('NATS TLS chart values: an unknown key, a CA the services do not mount, no server certificate', async () => {
+  const problems = await check({
+    'deploy/k8s/nats-values-tls.yaml': (t) => replace('  configMapName: laurel-nats-ca\n', '  configMapName: nats-ca\n')(t).replace('      secretName: nats-tls\n', '      secretNam: nats-tls\n'),
+  });
+  expectProblem(problems, /^deploy\/k8s\/nats-values-tls\.yaml config\.nats\.tls\.secretNam: unknown key "secretNam"/);
+  expectProblem(problems, /^deploy\/k8s\/nats-values-tls\.yaml config\.nats\.tls\.secretName: missing/);
+  expectProblem(problems, /^deploy\/k8s\/nats-values-tls\.yaml tlsCA\.configMapName: nats-ca is not mounted by gateway, nominations, jury, announcements/);
+});
+
+test('NATS TLS in compose: a service left on nats://, without the CA, a variable no service reads, a config without tls', async () => {
+  const problems = await check({
+    'docker-compose.tls.yml': (t) =>
+      replace('  gateway:\n    environment: *nats-tls\n    volumes: *nats-ca\n', '  gateway:\n    environment:\n      NATS_URL: nats://nats:4222\n      NATS_TLS_CAFILE: /etc/laurel/nats-ca.pem\n')(t),
+    'deploy/nats/nats-tls.conf': replace('tls {', 'tlz {'),
+  });
+  expectProblem(problems, /^docker-compose\.tls\.yml: gateway: NATS_URL should be tls:\/\/nats:4222$/);
+  expectProblem(problems, /^docker-compose\.tls\.yml: gateway: environment NATS_TLS_CAFILE is not read by GatewayEnv \(did you mean "NATS_TLS_CA_FILE"\?\)$/);
+  expectProblem(problems, /^docker-compose\.tls\.yml: gateway: no NATS_TLS_CA_FILE/);
+  expectProblem(problems, /^deploy\/nats\/nats-tls\.conf: has no tls \{ \} block$/);
+});
+
+test('NATS TLS in compose: nats-server refuses a TLS config whose certificate is not where compose mounts it', { skip: natsServer ? false : 'nats-server not installed' }, async () => {
+  const problems = await check({ 'deploy/nats/nats-tls.conf': replace('/etc/nats/tls/server.pem', '/etc/nats/tls/server-cert.pem') });
+  expectProblem(problems, /^deploy\/nats\/nats-tls\.conf: nats-server rejects it with development certificates/);
 });

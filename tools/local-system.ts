@@ -62,6 +62,10 @@ export interface StartSystemOptions {
   label?: string;
   revealLeadMs?: number;
   publicRateLimitPerMinute?: number;
+  /** Gateway budgets per minute by kind (env `<KIND>_RATE_LIMIT_PER_MINUTE`); each defaults to 100000 here, so tests never meet them unless they ask. */
+  rateLimits?: Partial<Record<'public' | 'static' | 'admin' | 'producer' | 'juror' | 'press' | 'screen', number>>;
+  /** The gateway's TRUST_PROXY (default: none). */
+  trustProxy?: string;
   /** A fixed gateway port, kept across `stop('gateway')`/`start('gateway')` so socket.io clients reconnect to the same URL (default: a free port each start). */
   gatewayPort?: number;
   /** The gateway's own NATS URL (e.g. through a proxy a fault test can cut); the services keep the server's. */
@@ -109,7 +113,20 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Tes
   const gatewayEnv = (natsUrlOfGateway: string, port: number) =>
     loadEnv(
       GatewayEnv,
-      envOf({ NATS_URL: natsUrlOfGateway, PORT: port, LAUREL_ADMIN_TOKEN: TEST_ADMIN_TOKEN, REVEAL_LEAD_MS: options.revealLeadMs ?? 250, WEB_DIST: TEST_WEB_DIST, PUBLIC_RATE_LIMIT_PER_MINUTE: options.publicRateLimitPerMinute ?? 100000 }),
+      envOf({
+        NATS_URL: natsUrlOfGateway,
+        PORT: port,
+        LAUREL_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+        REVEAL_LEAD_MS: options.revealLeadMs ?? 250,
+        WEB_DIST: TEST_WEB_DIST,
+        TRUST_PROXY: options.trustProxy,
+        ...Object.fromEntries(
+          (['public', 'static', 'admin', 'producer', 'juror', 'press', 'screen'] as const).map((kind) => [
+            `${kind.toUpperCase()}_RATE_LIMIT_PER_MINUTE`,
+            options.rateLimits?.[kind] ?? (kind === 'public' ? options.publicRateLimitPerMinute : undefined) ?? 100000,
+          ]),
+        ),
+      }),
     );
 
   const start = async (name: ServiceName): Promise<INestApplication> => {

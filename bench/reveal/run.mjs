@@ -239,7 +239,9 @@ async function startSystem() {
   const gateways = [];
   for (let g = 0; g < gatewayCount; g++) {
     const port = await freePort();
-    const env = { NATS_URL: natsUrl, LOG_LEVEL: common.LOG_LEVEL, PORT: String(port), LAUREL_ADMIN_TOKEN: ADMIN, REVEAL_LEAD_MS: String(leadMs), PUBLIC_RATE_LIMIT_PER_MINUTE: '100000', ...gatewayEnv };
+    // Every client of the bench comes from this one address (and the screens share one token): no rate limit in the way.
+    const unlimited = Object.fromEntries(['PUBLIC', 'STATIC', 'SCREEN', 'PRODUCER', 'ADMIN'].map((kind) => [`${kind}_RATE_LIMIT_PER_MINUTE`, '1000000']));
+    const env = { NATS_URL: natsUrl, LOG_LEVEL: common.LOG_LEVEL, PORT: String(port), LAUREL_ADMIN_TOKEN: ADMIN, REVEAL_LEAD_MS: String(leadMs), ...unlimited, ...gatewayEnv };
     const child = pinned(SYSTEM_CORE, [process.execPath, 'dist/apps/gateway/src/main.js'], { env, name: `gateway${g + 1}` });
     gateways.push({ port, child, url: `http://127.0.0.1:${port}` });
   }

@@ -9,7 +9,10 @@
 //     Services and the HPA/PDB pointing at real pods, the environment each service validates at boot,
 //     Secret and ConfigMap references, NATS users and passwords matching deploy/nats/auth.conf;
 //   - deploy/k8s/nats-values.yaml against the official NATS chart's values (deploy/k8s/schemas/);
-//   - docker-compose.yml and the Dockerfile targets agree; nats.conf parses (nats-server -t) when installed.
+//   - docker-compose.yml and the Dockerfile targets agree; nats.conf parses (nats-server -t) when installed;
+//   - NATS monitoring is reachable only from inside its container (nats.conf, compose, the chart's values),
+//     and NATS TLS, off by default, is wired end to end when switched on (docker-compose.tls.yml,
+//     nats-tls.conf, nats-values-tls.yaml, NATS_TLS_CA_FILE in the manifests).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,7 +25,9 @@ export const APPS = { gateway: 3000, nominations: 3101, jury: 3102, announcement
 const NATS_REPLICAS = 3;
 /** Where the NATS chart mounts its generated config; `$include` paths are relative to it. */
 const CHART_CONFIG_DIR = '/etc/nats-config';
-const NATS_URL_FORMAT = /^(nats|tls):\/\/[^\s,]+(,(nats|tls):\/\/[^\s,]+)*$/;
+const NATS_URL_FORMAT = /^(nats:\/\/[^\s,]+(,nats:\/\/[^\s,]+)*|tls:\/\/[^\s,]+(,tls:\/\/[^\s,]+)*)$/;
+/** Hosts a monitoring listener may bind: the loopback interface only. */
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 const QUANTITY = /^(\d+(\.\d+)?|\.\d+)(m|k|Ki|Mi|Gi|Ti|Pi|Ei|M|G|T|P|E)?$/;
 const KUSTOMIZATION_FIELDS = new Set([
   'apiVersion', 'kind', 'metadata', 'namespace', 'namePrefix', 'nameSuffix', 'resources', 'components', 'images',
@@ -212,16 +217,19 @@ export async function checkDeploy({ root = ROOT, codeRoot = ROOT, natsServer = n
   const objects = [];
   let kustomization = null;
   let natsValues = null;
+  /** Chart values layered on nats-values.yaml (`helm -f nats-values.yaml -f nats-values-<name>.yaml`). */
+  const natsOverlays = [];
   const files = fs.existsSync(k8sDir) ? fs.readdirSync(k8sDir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
   if (!files.length) problem('deploy/k8s', 'no YAML files');
   for (const file of files) {
     const relFile = `deploy/k8s/${file}`;
     const docs = load(relFile);
-    if (file === 'kustomization.yaml' || file === 'nats-values.yaml') {
+    if (file === 'kustomization.yaml' || /^nats-values(-[\w-]+)?\.yaml$/.test(file)) {
       const real = docs.filter((d) => d !== null && d !== undefined);
       if (real.length !== 1) problem(relFile, `should hold exactly one document, holds ${real.length}`);
       if (file === 'kustomization.yaml') kustomization = { file: relFile, doc: real[0] ?? {} };
-      else natsValues = { file: relFile, doc: real[0] ?? {} };
+      else if (file === 'nats-values.yaml') natsValues = { file: relFile, doc: real[0] ?? {} };
+      else natsOverlays.push({ file: relFile, doc: real[0] ?? {} });
       continue;
     }
     docs.forEach((doc, i) => {
@@ -332,6 +340,8 @@ export async function checkDeploy({ root = ROOT, codeRoot = ROOT, natsServer = n
   const natsCluster = natsValues?.doc?.config?.cluster ?? {};
   const natsUserVar = new Map(facts.natsUsers.map((u) => [u.user, u.passwordVar]));
   const natsServerEnv = isMap(natsValues?.doc?.container?.env) ? natsValues.doc.container.env : {};
+  /** ConfigMap volumes each Deployment mounts (where a NATS CA can come from). */
+  const natsCaVolumes = new Map();
 
   const databaseSecrets = new Map();
   for (const [app, port] of Object.entries(APPS)) {
@@ -428,6 +438,15 @@ export async function checkDeploy({ root = ROOT, codeRoot = ROOT, natsServer = n
         }
       }
     }
+    // NATS TLS: a CA file only beside tls:// URLs, and readable in the container (a mounted volume).
+    const caFile = env.get('NATS_TLS_CA_FILE');
+    if (caFile?.value !== undefined) {
+      if (natsUrl?.value !== undefined && !String(natsUrl.value).startsWith('tls://')) at(dep, [...cpath, 'env'], `NATS_TLS_CA_FILE is set (${caFile.from}) but NATS_URL ${natsUrl.value} is not tls://: the services refuse that at boot`);
+      const mount = list(ctr.volumeMounts).find((m) => typeof m?.mountPath === 'string' && String(caFile.value).startsWith(`${m.mountPath.replace(/\/$/, '')}/`));
+      if (!mount) at(dep, [...cpath, 'volumeMounts'], `NATS_TLS_CA_FILE ${caFile.value} (${caFile.from}) is under no volumeMount of the ${app} container`);
+      else if (!list(pod.volumes).some((v) => v?.name === mount.name)) at(dep, ['spec', 'template', 'spec', 'volumes'], `volumeMount ${mount.name} (NATS_TLS_CA_FILE) has no volume`);
+    }
+    natsCaVolumes.set(app, list(pod.volumes).filter((v) => v?.configMap?.name && list(ctr.volumeMounts).some((m) => m?.name === v.name)).map((v) => ({ configMap: v.configMap.name, mountPath: list(ctr.volumeMounts).find((m) => m?.name === v.name).mountPath })));
     const user = need('NATS_USER', 'its NATS user');
     if (user && user.value !== app) at(dep, [...cpath, 'env'], `NATS_USER is ${user.value}, should be ${app}`);
     if (user?.value && facts.natsUsers.length && !natsUserVar.has(user.value)) at(dep, [...cpath, 'env'], `NATS_USER ${user.value} is not a user in deploy/nats/auth.conf`);
@@ -528,6 +547,8 @@ export async function checkDeploy({ root = ROOT, codeRoot = ROOT, natsServer = n
   // ---------------------------------------------------------------------- nats-values.yaml
   if (!natsValues) problem('deploy/k8s/nats-values.yaml', 'missing');
   else await checkNatsValues({ natsValues, facts, compose, secretRef, schemas, root, problems, natsServer, read });
+  for (const overlay of natsOverlays) checkNatsOverlay({ overlay, natsCaVolumes, problems, root, read });
+  checkNatsEdge({ root, read, load: (file) => (fs.existsSync(path.join(root, file)) ? load(file) : null), compose, facts, problems, notes, natsServer });
 
   // ---------------------------------------------------------------------- deploy/nats/nats.conf
   if (natsServer) {
@@ -612,29 +633,23 @@ export function readFacts(codeRoot, problem) {
   return { health, envClasses, webTransports, natsUsers };
 }
 
-/** The official NATS chart's values: keys, cluster, JetStream, auth include, secrets, patches. */
-async function checkNatsValues({ natsValues, facts, compose, secretRef, schemas, root, problems, natsServer, read }) {
-  const f = natsValues.file;
-  const v = natsValues.doc;
-  const problem = (segments, message) => problems.push(`${f} ${jsonPath(segments)}: ${message}`);
+/** The chart's key tree (deploy/k8s/schemas/nats-chart-values.json), or null with a problem said. */
+function loadChart({ root, read, problems }) {
   const schemaFile = 'deploy/k8s/schemas/nats-chart-values.json';
-  const chart = (() => {
-    try {
-      const text = read(root, schemaFile) ?? read(ROOT, schemaFile);
-      if (text === null) throw new Error('missing');
-      const parsed = JSON.parse(text);
-      if (!isMap(parsed?.values)) throw new Error('no "values" tree');
-      return parsed;
-    } catch (error) {
-      problems.push(`${schemaFile}: cannot read: ${error.message}`);
-      return null;
-    }
-  })();
-  if (!isMap(v)) {
-    problem([], 'is not a mapping');
-    return;
+  try {
+    const text = read(root, schemaFile) ?? read(ROOT, schemaFile);
+    if (text === null) throw new Error('missing');
+    const parsed = JSON.parse(text);
+    if (!isMap(parsed?.values)) throw new Error('no "values" tree');
+    return parsed;
+  } catch (error) {
+    problems.push(`${schemaFile}: cannot read: ${error.message}`);
+    return null;
   }
-  // Every key path must exist in the chart's values (Helm ignores unknown keys without a word).
+}
+
+/** Every key path of `values` must exist in the chart's values (Helm ignores unknown keys without a word). */
+function walkChartValues(values, chart, problem) {
   const walk = (value, shape, segments) => {
     if (value === null || shape === 'any') return; // null removes a chart default; 'any' has no default type
     if (shape === 'map') {
@@ -660,7 +675,26 @@ async function checkNatsValues({ natsValues, facts, compose, secretRef, schemas,
       else problem([...segments, key], `unknown key "${key}": not in the NATS chart's values, the chart would ignore it${suggest(key, Object.keys(shape))}`);
     }
   };
-  if (chart?.values) walk(v, chart.values, []);
+  if (chart?.values) walk(values, chart.values, []);
+}
+
+/** `host:port` of a NATS `http`/`https` listener, or null. */
+function listenOf(value) {
+  const m = /^\s*"?(\[[^\]]+\]|[^\s:"]+)?:?(\d+)"?\s*$/.exec(String(value));
+  return m ? { host: m[1] ?? '0.0.0.0', port: Number(m[2]) } : null;
+}
+
+/** The official NATS chart's values: keys, cluster, JetStream, auth include, secrets, patches, monitoring. */
+async function checkNatsValues({ natsValues, facts, compose, secretRef, schemas, root, problems, natsServer, read }) {
+  const f = natsValues.file;
+  const v = natsValues.doc;
+  const problem = (segments, message) => problems.push(`${f} ${jsonPath(segments)}: ${message}`);
+  const chart = loadChart({ root, read, problems });
+  if (!isMap(v)) {
+    problem([], 'is not a mapping');
+    return;
+  }
+  walkChartValues(v, chart, problem);
 
   const cfg = v.config ?? {};
   if (cfg.cluster?.enabled !== true) problem(['config', 'cluster', 'enabled'], 'should be true (a NATS cluster)');
@@ -758,6 +792,33 @@ async function checkNatsValues({ natsValues, facts, compose, secretRef, schemas,
     authInclude = { target, mountPath: mount.mountPath, file: path.posix.basename(resolved) };
   }
 
+  // Monitoring answers without authentication: never on the pod IP (the chart's `monitor` puts it there,
+  // with a Service port and httpGet probes); on the loopback interface, probed from inside the container.
+  const httpListen = merge.http === undefined ? null : listenOf(merge.http);
+  if (cfg.monitor?.enabled !== false) {
+    problem(['config', 'monitor', 'enabled'], "should be false: the chart's monitor listens on the pod IP, where anything in the cluster reaches it without authentication (set config.merge.http: 127.0.0.1:8222 and probe it from inside the container)");
+  }
+  if (v.service?.ports?.monitor?.enabled === true) problem(['service', 'ports', 'monitor', 'enabled'], 'exposes the unauthenticated monitoring port in the Service');
+  if (merge.http === undefined) problem(['config', 'merge', 'http'], 'missing: the probes need the monitoring endpoint on 127.0.0.1');
+  else if (!httpListen) problem(['config', 'merge', 'http'], `${merge.http} is not host:port`);
+  else if (!LOOPBACK.has(httpListen.host)) problem(['config', 'merge', 'http'], `${merge.http} listens beyond the loopback interface: monitoring has no authentication`);
+  for (const key of ['https', 'http_port', 'https_port', 'monitor_port']) {
+    if (merge[key] !== undefined) problem(['config', 'merge', key], 'opens monitoring on every interface: use http: 127.0.0.1:<port>');
+  }
+  const probeOps = new Map(list(v.container?.patch).filter((op) => op?.op === 'add' && /^\/(startup|readiness|liveness)Probe$/.test(op?.path)).map((op) => [op.path.slice(1), op]));
+  for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+    const op = probeOps.get(probe);
+    if (!op) {
+      if (cfg.monitor?.enabled === false) problem(['container', 'patch'], `no ${probe}: with config.monitor off the chart renders none; add it as an exec probe on the loopback monitor`);
+      continue;
+    }
+    const command = list(op.value?.exec?.command).join(' ');
+    const url = /https?:\/\/([^/\s:]+|\[[^\]]+\]):(\d+)\/healthz\S*/.exec(command);
+    const i = list(v.container.patch).indexOf(op);
+    if (!url) problem(['container', 'patch', i, 'value', 'exec', 'command'], `${probe} should fetch http://127.0.0.1:<port>/healthz inside the container`);
+    else if (!LOOPBACK.has(url[1]) || (httpListen && Number(url[2]) !== httpListen.port)) problem(['container', 'patch', i, 'value', 'exec', 'command'], `${probe} fetches ${url[0]}, the monitor listens on ${merge.http}`);
+  }
+
   // Render what the chart renders around the include and let nats-server parse it, with exactly the
   // environment variables the chart gives the container.
   if (authInclude && natsServer) {
@@ -768,11 +829,129 @@ async function checkNatsValues({ natsValues, facts, compose, secretRef, schemas,
       fs.mkdirSync(configDir, { recursive: true });
       fs.mkdirSync(mountDir, { recursive: true });
       fs.copyFileSync(path.join(root, 'deploy', 'nats', authInclude.file), path.join(mountDir, authInclude.file));
-      fs.writeFileSync(path.join(configDir, 'nats.conf'), `port: 4222\nhttp_port: 8222\ninclude ${authInclude.target}\n`);
+      const monitor = cfg.monitor?.enabled === false ? (merge.http !== undefined ? `http: ${JSON.stringify(String(merge.http))}\n` : '') : `http_port: ${cfg.monitor?.port ?? 8222}\n`;
+      fs.writeFileSync(path.join(configDir, 'nats.conf'), `port: 4222\n${monitor}include ${authInclude.target}\n`);
       const childEnv = { PATH: process.env.PATH ?? '' };
       for (const name of Object.keys(env)) childEnv[name] = 'check';
       const r = spawnSync(natsServer, ['-c', path.join(configDir, 'nats.conf'), '-t'], { env: childEnv, encoding: 'utf8' });
       if (r.status !== 0) problem(['config', 'merge'], `nats-server rejects the chart's config with auth.conf: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+}
+
+/** A chart values file layered on nats-values.yaml: its keys, and NATS TLS wired to the services' CA mount. */
+function checkNatsOverlay({ overlay, natsCaVolumes, problems, root, read }) {
+  const f = overlay.file;
+  const v = overlay.doc;
+  const problem = (segments, message) => problems.push(`${f} ${jsonPath(segments)}: ${message}`);
+  if (!isMap(v)) {
+    problem([], 'is not a mapping');
+    return;
+  }
+  walkChartValues(v, loadChart({ root, read, problems }), problem);
+  if (v.config?.monitor?.enabled === true) problem(['config', 'monitor', 'enabled'], "turns the chart's monitor back on: it listens on the pod IP without authentication");
+  const tls = v.config?.nats?.tls;
+  if (tls?.enabled === true && !(typeof tls.secretName === 'string' && tls.secretName)) problem(['config', 'nats', 'tls', 'secretName'], 'missing: the Secret with the servers\' tls.crt and tls.key');
+  const ca = v.tlsCA;
+  if (ca?.enabled === true) {
+    if (!ca.configMapName && !ca.secretName) problem(['tlsCA'], 'enabled without configMapName or secretName');
+    if (ca.configMapName) {
+      // The services verify the servers with the same CA: every Deployment must mount that ConfigMap.
+      const missing = Object.keys(APPS).filter((app) => !(natsCaVolumes.get(app) ?? []).some((vol) => vol.configMap === ca.configMapName));
+      if (missing.length) problem(['tlsCA', 'configMapName'], `${ca.configMapName} is not mounted by ${missing.join(', ')}: NATS_TLS_CA_FILE could not point at it`);
+    }
+  }
+}
+
+/** NATS monitoring only inside its container (nats.conf, compose), and the compose NATS TLS override. */
+function checkNatsEdge({ root, read, load, compose, facts, problems, notes, natsServer }) {
+  const problem = (file, message) => problems.push(`${file}: ${message}`);
+  const confFile = 'deploy/nats/nats.conf';
+  const conf = (read(root, confFile) ?? '').replace(/#.*$/gm, '');
+  let monitorPort = null;
+  for (const m of conf.matchAll(/^\s*(http_port|monitor_port|https_port)\s*[:=]\s*(\S+)/gm)) {
+    problem(confFile, `${m[1]} ${m[2]} opens monitoring on every interface, without authentication: use http: 127.0.0.1:<port>`);
+    monitorPort = Number(m[2]);
+  }
+  for (const m of conf.matchAll(/^\s*(https?)\s*[:=]\s*(\S+)/gm)) {
+    const listen = listenOf(m[2]);
+    if (!listen) problem(confFile, `${m[1]} ${m[2]} is not host:port`);
+    else {
+      if (!LOOPBACK.has(listen.host)) problem(confFile, `${m[1]} ${m[2]} listens beyond the loopback interface: monitoring has no authentication`);
+      monitorPort = listen.port;
+    }
+  }
+  const nats = compose?.services?.nats;
+  if (nats) {
+    for (const p of list(nats.ports)) {
+      if (monitorPort !== null && String(p).split(':').some((part) => part.replace(/\/\w+$/, '') === String(monitorPort))) problem('docker-compose.yml', `nats publishes the monitoring port (${p})`);
+    }
+    const test = list(nats.healthcheck?.test).join(' ');
+    const probe = /https?:\/\/([^/\s:]+):(\d+)\//.exec(test);
+    if (!probe) problem('docker-compose.yml', 'the nats health check calls no monitoring URL');
+    else if (!LOOPBACK.has(probe[1]) || (monitorPort !== null && Number(probe[2]) !== monitorPort)) problem('docker-compose.yml', `the nats health check calls ${probe[1]}:${probe[2]}, monitoring listens on 127.0.0.1:${monitorPort}`);
+  }
+
+  // docker-compose.tls.yml: TLS on the NATS client port, the services on tls:// with the CA mounted.
+  const overrideFile = 'docker-compose.tls.yml';
+  const override = load(overrideFile)?.[0];
+  if (override === null || override === undefined) {
+    notes.push(`${overrideFile} absent: no NATS TLS variant for compose`);
+    return;
+  }
+  const services = override.services ?? {};
+  const command = list(services.nats?.command).join(' ');
+  const tlsConfName = /\/etc\/nats\/([\w.-]+\.conf)/.exec(command)?.[1];
+  const tlsConf = tlsConfName ? read(root, `deploy/nats/${tlsConfName}`) : null;
+  if (!tlsConfName) problem(overrideFile, 'nats: the command loads no config from /etc/nats (deploy/nats)');
+  else if (tlsConf === null) problem(overrideFile, `nats loads /etc/nats/${tlsConfName}, and deploy/nats/${tlsConfName} does not exist`);
+  else {
+    const body = tlsConf.replace(/#.*$/gm, '');
+    if (!/^\s*tls\s*[:=]?\s*\{/m.test(body)) problem(`deploy/nats/${tlsConfName}`, 'has no tls { } block');
+    for (const key of ['cert_file', 'key_file']) {
+      const file = new RegExp(`^\\s*${key}\\s*[:=]\\s*"?([^"\\s]+)`, 'm').exec(body)?.[1];
+      if (!file) problem(`deploy/nats/${tlsConfName}`, `tls has no ${key}`);
+      else if (!file.startsWith('/etc/nats/')) problem(`deploy/nats/${tlsConfName}`, `${key} ${file} is outside /etc/nats, the only folder compose mounts into nats (./deploy/nats)`);
+    }
+  }
+  for (const app of Object.keys(APPS)) {
+    const s = services[app];
+    if (!s) {
+      problem(overrideFile, `no service "${app}": it would keep dialling nats:// against a TLS-only server`);
+      continue;
+    }
+    const env = isMap(s.environment) ? s.environment : {};
+    if (!String(env.NATS_URL ?? '').startsWith('tls://nats:')) problem(overrideFile, `${app}: NATS_URL should be tls://nats:4222`);
+    const known = facts.envClasses[app]?.fields;
+    for (const name of Object.keys(env)) {
+      if (known && !known.has(name)) problem(overrideFile, `${app}: environment ${name} is not read by ${facts.envClasses[app].name}${suggest(name, known.keys())}`);
+    }
+    const caFile = env.NATS_TLS_CA_FILE;
+    if (!caFile) problem(overrideFile, `${app}: no NATS_TLS_CA_FILE: the server's certificate could not be verified against the development CA`);
+    else if (!list(s.volumes).some((vol) => {
+      const target = String(vol).split(':')[1] ?? '';
+      return target === caFile || String(caFile).startsWith(`${target.replace(/\/$/, '')}/`);
+    })) problem(overrideFile, `${app}: NATS_TLS_CA_FILE ${caFile} is in no mounted volume`);
+  }
+  // Let nats-server parse the TLS config with development certificates made for the purpose.
+  const devCerts = path.join(root, 'deploy', 'nats', 'dev-certs.sh');
+  if (tlsConf !== null && natsServer && fs.existsSync(devCerts) && spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0) {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-nats-tls-'));
+    try {
+      const made = spawnSync('sh', [devCerts, path.join(tmp, 'tls'), 'nats'], { encoding: 'utf8' });
+      if (made.status !== 0) problem('deploy/nats/dev-certs.sh', `failed: ${(made.stderr || made.stdout).trim().split('\n').pop()}`);
+      else {
+        for (const file of fs.readdirSync(path.join(root, 'deploy', 'nats')).filter((x) => x.endsWith('.conf'))) {
+          const text = fs.readFileSync(path.join(root, 'deploy', 'nats', file), 'utf8').replaceAll('/etc/nats/', `${tmp}/`);
+          fs.writeFileSync(path.join(tmp, file), text);
+        }
+        const env = { PATH: process.env.PATH ?? '' };
+        for (const { passwordVar } of facts.natsUsers) env[passwordVar] = 'check';
+        const r = spawnSync(natsServer, ['-c', tlsConfName, '-t'], { cwd: tmp, env, encoding: 'utf8' });
+        if (r.status !== 0) problem(`deploy/nats/${tlsConfName}`, `nats-server rejects it with development certificates: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
+      }
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

@@ -431,7 +431,8 @@ async function jurorLinks(gateway, adminToken, ref) {
 
 function printBanner({ gateway, adminToken, demoLinks, natsUrl, databaseUrl, tookMs }) {
   const slug = demoLinks?.slug ?? '<slug>';
-  const q = (role) => (demoLinks ? `?token=${encodeURIComponent(demoLinks.tokens[role])}` : '');
+  // Tokens go in the URL fragment (#token=…): browsers never send it to a server or proxy.
+  const q = (role) => (demoLinks ? `#token=${encodeURIComponent(demoLinks.tokens[role])}` : '');
   const rows = [
     ['gateway', gateway],
     ['API docs', `${gateway}/api/docs`],
@@ -453,7 +454,7 @@ function printBanner({ gateway, adminToken, demoLinks, natsUrl, databaseUrl, too
     for (const j of demoLinks.jurors) {
       if (j.category !== category) console.log(`    ${c.bold(j.category)}`);
       category = j.category;
-      console.log(`      ${`${j.name}${j.chair ? ' (chair)' : ''}`.padEnd(28)} ${c.cyan(`${gateway}/jury/${slug}?token=${encodeURIComponent(j.token)}`)}`);
+      console.log(`      ${`${j.name}${j.chair ? ' (chair)' : ''}`.padEnd(28)} ${c.cyan(`${gateway}/jury/${slug}#token=${encodeURIComponent(j.token)}`)}`);
     }
   }
   if (!demoLinks) console.log(c.dim('  (./laurel run --demo imports the Kvalitetsmässan 2017 ceremony and prints links with tokens)'));

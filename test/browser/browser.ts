@@ -37,8 +37,27 @@ export const STAGE = { width: 1920, height: 1080 };
 export const PHONE = { width: 390, height: 844 };
 export const LAPTOP = { width: 1440, height: 900 };
 
-/** A page in its own context (own sessionStorage, as a separate device), collecting page errors. */
-export async function openPage(browser: Browser, viewport: { width: number; height: number }, options: { isMobile?: boolean; reducedMotion?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+/**
+ * Records what the Content-Security-Policy refused on a page: every `securitypolicyviolation` event (from
+ * before the first script runs) and Chromium's own "Refused to …" console errors.
+ */
+export async function watchCsp(context: BrowserContext, page: Page, sink: string[]): Promise<void> {
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.effectiveDirective} refused ${e.blockedURI || 'inline'} (${e.sourceFile || 'document'}:${e.lineNumber})`);
+    });
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /CSP violation|Content Security Policy/i.test(m.text())) sink.push(`${page.url()}: ${m.text()}`);
+  });
+}
+
+/** A page in its own context (own sessionStorage, as a separate device), collecting page errors and CSP violations. */
+export async function openPage(
+  browser: Browser,
+  viewport: { width: number; height: number },
+  options: { isMobile?: boolean; reducedMotion?: boolean; errors?: string[] } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({
     viewport,
     deviceScaleFactor: 1,
@@ -52,8 +71,9 @@ export async function openPage(browser: Browser, viewport: { width: number; heig
   });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
-  const errors: string[] = [];
+  const errors = options.errors ?? [];
   page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  await watchCsp(context, page, errors);
   return { context, page, errors };
 }
 

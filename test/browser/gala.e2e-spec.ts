@@ -63,9 +63,9 @@ describe('the 2017 gala in a browser', () => {
   }
 
   async function open(viewport: { width: number; height: number }, url: string, options: { isMobile?: boolean } = {}): Promise<Page> {
-    const opened = await openPage(browser, viewport, options);
+    // Page errors and Content-Security-Policy violations of every page land in `errors`.
+    const opened = await openPage(browser, viewport, { ...options, errors });
     contexts.push(opened.context);
-    opened.page.on('pageerror', (e) => errors.push(e.message));
     watch(opened.page);
     await opened.page.goto(url);
     return opened.page;
@@ -94,7 +94,7 @@ describe('the 2017 gala in a browser', () => {
     const seals = new Map<string, SealResult>();
     const revealed = new Set<string>();
 
-    const url = (path: string, token?: string) => `${system.gatewayUrl}${path}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+    const url = (path: string, token?: string) => `${system.gatewayUrl}${path}${token ? `#token=${encodeURIComponent(token)}` : ''}`;
     const watched = (): [string, Page][] => [
       ['stage', stage],
       ['presenter', presenter],
@@ -126,8 +126,8 @@ describe('the 2017 gala in a browser', () => {
       producer = await issueToken(system, gala, 'producer');
       const [pressToken, screenToken] = await Promise.all([issueToken(system, gala, 'press'), issueToken(system, gala, 'screen')]);
       [stage, presenter, press, publicPage, control] = await Promise.all([
-        open(STAGE, url(`/stage/${gala.slug}?label=LED-mitten&token=${encodeURIComponent(screenToken)}`)),
-        open(LAPTOP, url(`/presenter/${gala.slug}?label=Talarmonitor&token=${encodeURIComponent(screenToken)}`)),
+        open(STAGE, url(`/stage/${gala.slug}?label=LED-mitten#token=${encodeURIComponent(screenToken)}`)),
+        open(LAPTOP, url(`/presenter/${gala.slug}?label=Talarmonitor#token=${encodeURIComponent(screenToken)}`)),
         open(LAPTOP, url(`/press/${gala.slug}`, pressToken)),
         open(PHONE, url(`/c/${gala.slug}`), { isMobile: true }),
         open(LAPTOP, url(`/control/${gala.slug}`, producer)),
@@ -135,6 +135,7 @@ describe('the 2017 gala in a browser', () => {
       await stage.waitForSelector('.stage[data-kind="blackout"]');
       // The token leaves the address bar at once (it must not end up on a projected screen).
       expect(new URL(stage.url()).searchParams.get('token')).toBeNull();
+      for (const page of [stage, presenter, press, control]) expect(page.url()).not.toContain('token=');
       await waitForText(publicPage, '.pub-title', 'Kvalitetsmässan 2017 – invigningsgala');
       await waitForText(press, '.press-card h2', 'Sveriges KvalitetsKommun 2017');
       await waitForText(control, '.ros-cat-name', 'GötaPriset 2017');
@@ -167,9 +168,8 @@ describe('the 2017 gala in a browser', () => {
       // The jurors score at once, each on a phone of their own (two phones in this test, taken in turns).
       const phones: Page[] = [];
       for (let i = 0; i < 2; i++) {
-        const opened = await openPage(browser, PHONE, { isMobile: true });
+        const opened = await openPage(browser, PHONE, { isMobile: true, errors });
         contexts.push(opened.context);
-        opened.page.on('pageerror', (e) => errors.push(e.message));
         watch(opened.page);
         phones.push(opened.page);
       }
@@ -403,8 +403,8 @@ describe('the 2017 gala in a browser', () => {
       extraGateway = await startGateway(config());
       const edge = `http://127.0.0.1:${port}`;
 
-      const stage = await open(STAGE, `${edge}/stage/${gala.slug}?label=LED-vanster&token=${encodeURIComponent(screen)}`);
-      const control = await open(LAPTOP, `${system.gatewayUrl}/control/${gala.slug}?token=${encodeURIComponent(producer)}`);
+      const stage = await open(STAGE, `${edge}/stage/${gala.slug}?label=LED-vanster#token=${encodeURIComponent(screen)}`);
+      const control = await open(LAPTOP, `${system.gatewayUrl}/control/${gala.slug}#token=${encodeURIComponent(producer)}`);
       await stage.waitForSelector('.net-dot[data-state="connected"]');
 
       // This producer works from the keyboard: → for next, R then Enter for a reveal.

@@ -107,7 +107,7 @@ run('screenshots for the README', () => {
       Object.fromEntries(category.nominees.map((n, k) => [n.id, Object.fromEntries(category.criteria.map((c, ci) => [c.key, scoreFor(j, k, ci, n.id === winner.id)]))]));
 
     // Juror 2 on the phone, half-way through the ballot (scores autosaved as a draft).
-    const phone = await open(PHONE, `/jury/${gala.slug}?token=${encodeURIComponent(tokens[1])}`, { isMobile: true });
+    const phone = await open(PHONE, `/jury/${gala.slug}#token=${encodeURIComponent(tokens[1])}`, { isMobile: true });
     await waitForText(phone, '.jury-title', category.name);
     for (const [k, nominee] of category.nominees.slice(0, 2).entries()) {
       for (const [ci, criterion] of category.criteria.entries()) {
@@ -126,7 +126,7 @@ run('screenshots for the README', () => {
       expect((await system.http('PUT', `${gala.base}/categories/${KK}/ballot`, { token, body: { scores: scores(j) } })).status).toBe(200);
       expect((await system.http('POST', `${gala.base}/categories/${KK}/ballot/lock`, { token })).status).toBe(200);
     }
-    await phone.goto(`${system.gatewayUrl}/jury/${gala.slug}?token=${encodeURIComponent(tokens[0])}`);
+    await phone.goto(`${system.gatewayUrl}/jury/${gala.slug}#token=${encodeURIComponent(tokens[0])}`);
     await waitForText(phone, '.quorum', '8 av 8 låsta', { mode: 'contains' });
     await phone.locator('#motivation').fill(result.motivation);
     await phone.locator('.chair button.btn-gold.btn-lg').click();
@@ -144,11 +144,11 @@ run('screenshots for the README', () => {
 
   // Full motion on a shared machine: each scene waits for its entrance animations before its picture.
   it('every stage scene at 1920×1080, the control room, press, presenter and public pages', async () => {
-    const stage = await open(STAGE, `/stage/${gala.slug}?label=LED-mitten&token=${encodeURIComponent(screen)}`);
-    const control = await open(LAPTOP, `/control/${gala.slug}?token=${encodeURIComponent(producer)}`);
+    const stage = await open(STAGE, `/stage/${gala.slug}?label=LED-mitten#token=${encodeURIComponent(screen)}`);
+    const control = await open(LAPTOP, `/control/${gala.slug}#token=${encodeURIComponent(producer)}`);
     const pressToken = await issueToken(system, gala, 'press');
-    const press = await open(LAPTOP, `/press/${gala.slug}?token=${encodeURIComponent(pressToken)}`);
-    const presenter = await open(LAPTOP, `/presenter/${gala.slug}?label=Talarmonitor&token=${encodeURIComponent(screen)}`);
+    const press = await open(LAPTOP, `/press/${gala.slug}#token=${encodeURIComponent(pressToken)}`);
+    const presenter = await open(LAPTOP, `/presenter/${gala.slug}?label=Talarmonitor#token=${encodeURIComponent(screen)}`);
     const publicPage = await open(PHONE, `/c/${gala.slug}`, { isMobile: true });
     await stage.waitForSelector('.stage[data-kind="blackout"]');
 
@@ -235,7 +235,7 @@ run('screenshots for the README', () => {
   }, 120_000);
 
   it('the rehearsal watermark on the stage', async () => {
-    const stage = await open(STAGE, `/stage/${gala.slug}?rehearsal=1&label=LED-mitten&token=${encodeURIComponent(screen)}`);
+    const stage = await open(STAGE, `/stage/${gala.slug}?rehearsal=1&label=LED-mitten#token=${encodeURIComponent(screen)}`);
     await stage.waitForSelector('.net-dot[data-state="connected"]');
     const cued = await cue('goto', { rehearsal: true, categoryId: categoryOf(gala, KK).id, scene: 'nominees' });
     expect(cued.scene).toMatchObject({ kind: 'nominees', rehearsal: true });

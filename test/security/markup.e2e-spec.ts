@@ -114,11 +114,11 @@ describeBrowser('security: stage, presenter, press and public pages render names
       await page.goto(`${system.gatewayUrl}${path}`);
       pages[name] = page;
     };
-    await open('stage', `/stage/${imported.slug}?label=LED&token=${encodeURIComponent(screen)}`);
-    await open('presenter', `/presenter/${imported.slug}?label=Talare&token=${encodeURIComponent(screen)}`);
-    await open('press', `/press/${imported.slug}?token=${encodeURIComponent(press)}`);
+    await open('stage', `/stage/${imported.slug}?label=LED#token=${encodeURIComponent(screen)}`);
+    await open('presenter', `/presenter/${imported.slug}?label=Talare#token=${encodeURIComponent(screen)}`);
+    await open('press', `/press/${imported.slug}#token=${encodeURIComponent(press)}`);
     await open('public', `/c/${imported.slug}`);
-    await open('control', `/control/${imported.slug}?token=${encodeURIComponent(producer)}`);
+    await open('control', `/control/${imported.slug}#token=${encodeURIComponent(producer)}`);
     await pages.stage.waitForSelector('.stage[data-kind]');
     await expectTextOnly('opened');
 

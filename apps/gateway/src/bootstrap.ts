@@ -7,11 +7,12 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { CORRELATION_HEADER, createLogger, currentCorrelationId, PinoNestLogger, runWithCorrelation } from '#observability';
-import type { GatewayConfig, GatewayEnv } from './config.js';
-import { checkPayloadShape } from '#messaging';
-import { AccessService } from './auth/access.service.js';
+import { cspSources, trustProxyList, type GatewayConfig, type GatewayEnv } from './config.js';
+import { checkPayloadShape, natsTlsOf } from '#messaging';
+import { ClientAddress } from './edge/client-address.js';
+import { RateLimits } from './edge/rate-limits.js';
+import { securityHeaders } from './edge/security-headers.js';
 import { toBody } from './http/error.filter.js';
 import { GatewayModule } from './gateway.module.js';
 
@@ -27,10 +28,21 @@ export function gatewayConfig(env: GatewayEnv): GatewayConfig {
     revealLeadMs: env.REVEAL_LEAD_MS ?? 250,
     writesWaitMs: env.WRITES_WAIT_MS ?? 5000,
     webDist,
-    publicRateLimitPerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE ?? 600,
-    trustProxy: env.TRUST_PROXY ?? 'loopback, linklocal, uniquelocal',
+    // Per minute; the reasons for each number are in docs/operations.md (Rate limits).
+    rateLimits: {
+      public: env.PUBLIC_RATE_LIMIT_PER_MINUTE ?? 10_000,
+      static: env.STATIC_RATE_LIMIT_PER_MINUTE ?? 60_000,
+      admin: env.ADMIN_RATE_LIMIT_PER_MINUTE ?? 6_000,
+      producer: env.PRODUCER_RATE_LIMIT_PER_MINUTE ?? 6_000,
+      press: env.PRESS_RATE_LIMIT_PER_MINUTE ?? 3_000,
+      screen: env.SCREEN_RATE_LIMIT_PER_MINUTE ?? 3_000,
+      juror: env.JUROR_RATE_LIMIT_PER_MINUTE ?? 300,
+    },
+    trustProxy: trustProxyList(env.TRUST_PROXY),
+    stageFrameAncestors: cspSources(env.STAGE_FRAME_ANCESTORS, ['*']),
     natsUser: env.NATS_USER,
     natsPassword: env.NATS_PASSWORD,
+    natsTls: natsTlsOf(env.NATS_URL ?? 'nats://127.0.0.1:4222', env.NATS_TLS_CA_FILE),
     instance: `${hostname()}-${process.pid}`,
   };
 }
@@ -43,27 +55,14 @@ export async function startGateway(config: GatewayConfig): Promise<NestExpressAp
     bodyParser: false,
     abortOnError: false,
   });
-  // Only a proxy we run may set the client address (rate limits are per address).
-  app.set('trust proxy', config.trustProxy);
+  // Only the proxies in TRUST_PROXY may set the client address (rate limits are per address); by default
+  // no one: X-Forwarded-For is ignored and the socket's address counts.
+  app.set('trust proxy', ClientAddress.expressSetting(config.trustProxy));
   app.disable('x-powered-by');
+  // Security headers on every answer, refusals included; then the rate limits, before any body is parsed.
+  app.use(securityHeaders({ stageFrameAncestors: config.stageFrameAncestors }));
+  app.use(app.get(RateLimits).http());
   // Ceremony files are small; anything over 2 MB is refused with 413 before it is parsed.
-  const access = app.get(AccessService);
-  // Public calls (no token) are rate-limited per address; crew calls never are: a producer
-  // double-pressing during the show must not meet a 429.
-  app.use(
-    '/api',
-    rateLimit({
-      windowMs: 60_000,
-      limit: config.publicRateLimitPerMinute,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      // Only a token this gateway knows lifts the limit: made-up tokens are public traffic.
-      skip: (req) => access.isKnownToken(req.headers.authorization),
-      handler: (_req, res) => {
-        res.status(429).json({ statusCode: 429, error: 'Too Many Requests', message: 'too many requests: slow down and try again in a minute' });
-      },
-    }),
-  );
   app.use(express.json({ limit: '2mb', strict: true }));
   // The edge refuses what no service could take (10k-level nesting, prototype keys, NUL) before it
   // travels over NATS: deep JSON reached the services and timed out as a 503 (test/security/fuzz).
@@ -93,11 +92,15 @@ export async function startGateway(config: GatewayConfig): Promise<NestExpressAp
   if (config.webDist) app.useStaticAssets(join(config.webDist, 'assets'), { prefix: '/assets', immutable: true, maxAge: '1y' });
   const openapi = new DocumentBuilder()
     .setTitle('Laurel API')
-    .setDescription('Live gala operations — public contract v1. Errors are { statusCode, error, message, details? }.')
+    .setDescription(
+      'Live gala operations — public contract v1. Errors are { statusCode, error, message, details? }. ' +
+        'Any call may be refused with 429 and Retry-After: budgets per minute per token (by role) or, without a known token, per client address.',
+    )
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openapi), { jsonDocumentUrl: 'api/docs/openapi.json' });
+  // BaseLayout: without the top bar, whose logo is an SVG with an inline <style> the CSP would need another hash for.
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openapi), { jsonDocumentUrl: 'api/docs/openapi.json', swaggerOptions: { layout: 'BaseLayout' } });
   app.enableShutdownHooks();
   await app.listen(config.port, '0.0.0.0');
   if (config.adminTokenGenerated) logger.warn({ adminToken: config.adminToken }, 'LAUREL_ADMIN_TOKEN not set: generated an admin token for this run');

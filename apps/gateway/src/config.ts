@@ -1,10 +1,79 @@
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
 import { Type } from 'class-transformer';
+import { isIP } from 'node:net';
+import proxyaddr from 'proxy-addr';
+import type { Role } from '#contracts';
+import { NATS_URL_MESSAGE, NATS_URL_PATTERN, NatsTlsCaFile, type NatsTls } from '#messaging';
+
+/** TRUST_PROXY: comma-separated addresses, CIDR ranges or proxy-addr's names (loopback, linklocal, uniquelocal). */
+export function trustProxyList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+}
+
+const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+@ValidatorConstraint({ name: 'trustProxy' })
+class TrustProxyList implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string') return false;
+    const entries = trustProxyList(value);
+    // Addresses as written (`2` would otherwise be read as the address 0.0.0.2, not as a hop count).
+    const plain = entries.every((entry) => NAMED_RANGES.includes(entry) || isIP(entry.split('/')[0]) !== 0);
+    if (!plain) return false;
+    try {
+      // The same compiler Express uses for `trust proxy`: it throws on a bad range or netmask.
+      proxyaddr.compile(entries);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  defaultMessage(): string {
+    return 'must be comma-separated IP addresses or CIDR ranges (or loopback, linklocal, uniquelocal); a hop count or "true" is not accepted';
+  }
+}
+
+/** One CSP source: 'self', *, a scheme (https:) or a host source (https://*.example.se:443/path). */
+const CSP_SOURCE = /^('self'|\*|[a-z][a-z0-9+.-]*:|([a-z][a-z0-9+.-]*:\/\/)?(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:(\d{1,5}|\*))?(\/[^\s;,']*)?)$/i;
+
+/** A frame-ancestors source list: 'none', or CSP sources separated by spaces. */
+export function cspSources(value: string | undefined, fallback: string[]): string[] {
+  const sources = (value ?? '').split(/\s+/).filter((s) => s.length > 0);
+  return sources.length ? sources : fallback;
+}
+
+@ValidatorConstraint({ name: 'cspSources' })
+class CspSourceList implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string') return false;
+    const sources = cspSources(value, []);
+    if (sources.length === 1 && sources[0] === "'none'") return true;
+    return sources.length > 0 && sources.every((s) => CSP_SOURCE.test(s));
+  }
+
+  defaultMessage(): string {
+    return "must be 'none' or CSP sources separated by spaces ('self', *, https:, https://graphics.example.se)";
+  }
+}
+
+/** A budget per minute: an integer from 1 to 1,000,000. */
+function Rate(): PropertyDecorator {
+  const decorators = [IsOptional(), Type(() => Number), IsInt(), Min(1), Max(1_000_000)];
+  return (target, key) => decorators.forEach((decorate) => decorate(target, key));
+}
 
 /** Environment of the gateway, validated before boot. */
 export class GatewayEnv {
-  @IsOptional() @Matches(/^(nats|tls):\/\/[^\s,]+(,(nats|tls):\/\/[^\s,]+)*$/, { message: 'must be nats://host:port (comma-separated for a cluster)' })
+  @IsOptional() @Matches(NATS_URL_PATTERN, { message: NATS_URL_MESSAGE })
   NATS_URL?: string;
+
+  /** CA certificate (PEM) that signed the NATS servers' certificate, for tls:// URLs. */
+  @IsOptional() @Validate(NatsTlsCaFile)
+  NATS_TLS_CA_FILE?: string;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   PORT?: number;
@@ -22,16 +91,40 @@ export class GatewayEnv {
   @IsOptional() @IsString()
   WEB_DIST?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  /** Requests and socket handshakes per minute without a token, per client address (docs/operations.md, Rate limits). */
+  @Rate()
   PUBLIC_RATE_LIMIT_PER_MINUTE?: number;
 
-  /** Express "trust proxy": which proxies may set X-Forwarded-For (default: private networks only). */
-  @IsOptional() @IsString()
+  /** Pages, /assets, /api/docs, health and metrics per minute, per client address. */
+  @Rate()
+  STATIC_RATE_LIMIT_PER_MINUTE?: number;
+
+  /** Requests and socket handshakes per minute per token, by the token's role. */
+  @Rate()
+  ADMIN_RATE_LIMIT_PER_MINUTE?: number;
+
+  @Rate()
+  PRODUCER_RATE_LIMIT_PER_MINUTE?: number;
+
+  @Rate()
+  JUROR_RATE_LIMIT_PER_MINUTE?: number;
+
+  @Rate()
+  PRESS_RATE_LIMIT_PER_MINUTE?: number;
+
+  @Rate()
+  SCREEN_RATE_LIMIT_PER_MINUTE?: number;
+
+  /** Express "trust proxy": the proxies whose X-Forwarded-For is believed (default: none, the socket's address). */
+  @IsOptional() @Validate(TrustProxyList)
   TRUST_PROXY?: string;
 
   /** Read-your-writes: how long a command waits for the services that serve its effect before it answers 202. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(60000)
   WRITES_WAIT_MS?: number;
+  /** CSP frame-ancestors of the stage page (default `*`: any page may embed the stage output). */
+  @IsOptional() @Validate(CspSourceList)
+  STAGE_FRAME_ANCESTORS?: string;
 
   @IsOptional() @IsString()
   NATS_USER?: string;
@@ -48,12 +141,21 @@ export interface GatewayConfig {
   revealLeadMs: number;
   writesWaitMs: number;
   webDist: string | null;
-  publicRateLimitPerMinute: number;
-  trustProxy: string;
+  rateLimits: RateBudgets;
+  /** Proxies whose X-Forwarded-For is believed; empty: none. */
+  trustProxy: string[];
+  stageFrameAncestors: string[];
   natsUser?: string;
   natsPassword?: string;
+  natsTls?: NatsTls;
   /** Instance name, for NATS connection names and logs. */
   instance: string;
+}
+
+/** Requests (and socket handshakes) per minute: per client address without a token, per token by its role. */
+export interface RateBudgets extends Record<Role, number> {
+  /** Pages, assets, docs, health and metrics, per client address (no token ever comes with them). */
+  static: number;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -6,6 +6,7 @@ import { AccessService } from './auth/access.service.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { CeremoniesController } from './ceremonies/ceremonies.controller.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config.js';
+import { RateLimits } from './edge/rate-limits.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { JuryController } from './jury/jury.controller.js';
 import { EntriesController } from './nominations/entries.controller.js';
@@ -26,7 +27,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        MessagingModule.forGateway({ service: `gateway-${config.instance}`, natsUrl: config.natsUrl, natsAuth: { user: config.natsUser, pass: config.natsPassword, service: 'gateway' } }),
+        MessagingModule.forGateway({ service: `gateway-${config.instance}`, natsUrl: config.natsUrl, natsAuth: { user: config.natsUser, pass: config.natsPassword, service: 'gateway', tls: config.natsTls } }),
         HealthModule.register({ inject: [NatsBus], useFactory: (bus: NatsBus) => [{ name: 'nats', check: () => bus.ping() }] }),
       ],
       controllers: [CeremoniesController, TokensController, ShowController, JuryController, EntriesController, WritesController, MetricsController, WebController],
@@ -41,6 +42,7 @@ export class GatewayModule {
         EventFeed,
         NatsStatusWatcher,
         ReadYourWrites,
+        RateLimits,
       ],
     };
   }

@@ -1,4 +1,6 @@
 /** Laurel web entry: routes by location.pathname to one page module (each loaded on demand). */
+// First: takes the token out of the address bar before anything else runs or loads.
+import './lib/session.js';
 import { applyLang, t } from './lib/i18n.js';
 import { h, replace } from './lib/dom.js';
 

@@ -1,18 +1,23 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, Validate } from 'class-validator';
 import { Type } from 'class-transformer';
 import { createLogger, PinoNestLogger } from '#observability';
 import { natsAuthOptions, type NatsAuth } from './nats-bus.js';
 import { WritesReplySerializer } from './writes.js';
+import { NATS_URL_MESSAGE, NATS_URL_PATTERN, NatsTlsCaFile, natsTlsOf } from './nats-tls.js';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Environment of a domain service (nominations, jury, announcements), validated before boot. */
 export class DomainServiceEnv {
-  @IsOptional() @Matches(/^(nats|tls):\/\/[^\s,]+(,(nats|tls):\/\/[^\s,]+)*$/, { message: 'must be nats://host:port (comma-separated for a cluster)' })
+  @IsOptional() @Matches(NATS_URL_PATTERN, { message: NATS_URL_MESSAGE })
   NATS_URL?: string;
+
+  /** CA certificate (PEM) that signed the NATS servers' certificate, for tls:// URLs. */
+  @IsOptional() @Validate(NatsTlsCaFile)
+  NATS_TLS_CA_FILE?: string;
 
   @IsString() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
   DATABASE_URL!: string;
@@ -40,6 +45,7 @@ export interface DomainServiceConfig {
   replicas: number;
   natsUser?: string;
   natsPassword?: string;
+  natsTlsCaFile?: string;
 }
 
 export function domainConfig(env: DomainServiceEnv, defaultPort: number): DomainServiceConfig {
@@ -50,11 +56,12 @@ export function domainConfig(env: DomainServiceEnv, defaultPort: number): Domain
     replicas: env.JETSTREAM_REPLICAS ?? 1,
     natsUser: env.NATS_USER,
     natsPassword: env.NATS_PASSWORD,
+    natsTlsCaFile: env.NATS_TLS_CA_FILE,
   };
 }
 
-export function natsAuthOf(service: string, config: Pick<DomainServiceConfig, 'natsUser' | 'natsPassword'>): NatsAuth {
-  return { user: config.natsUser, pass: config.natsPassword, service };
+export function natsAuthOf(service: string, config: Pick<DomainServiceConfig, 'natsUrl' | 'natsUser' | 'natsPassword' | 'natsTlsCaFile'>): NatsAuth {
+  return { user: config.natsUser, pass: config.natsPassword, service, tls: natsTlsOf(config.natsUrl, config.natsTlsCaFile) };
 }
 
 /**

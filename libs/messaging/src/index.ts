@@ -1,4 +1,5 @@
 export * from './nats-bus.js';
+export * from './nats-tls.js';
 export * from './streams.js';
 export * from './entities.js';
 export * from './outbox.js';

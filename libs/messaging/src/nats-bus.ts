@@ -2,6 +2,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import type { Logger } from 'pino';
+import type { NatsTls } from './nats-tls.js';
 
 /** Credentials and the per-service inbox prefix the deployment's NATS permissions expect (deploy/nats). */
 export interface NatsAuth {
@@ -9,12 +10,15 @@ export interface NatsAuth {
   pass?: string;
   /** Base service name: replies arrive on `_INBOX_<service>.>`, which only that user may read. */
   service?: string;
+  /** TLS for tls:// URLs (natsTlsOf): required, so a server without it is refused. */
+  tls?: NatsTls;
 }
 
-export function natsAuthOptions(auth: NatsAuth): { user?: string; pass?: string; inboxPrefix?: string } {
+export function natsAuthOptions(auth: NatsAuth): { user?: string; pass?: string; inboxPrefix?: string; tls?: NatsTls } {
   return {
     ...(auth.user ? { user: auth.user, pass: auth.pass } : {}),
     ...(auth.service ? { inboxPrefix: `_INBOX_${auth.service}` } : {}),
+    ...(auth.tls ? { tls: { ...auth.tls } } : {}),
   };
 }
 

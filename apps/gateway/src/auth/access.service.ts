@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { KV } from '@nats-io/kv';
-import { KV_BUCKETS, LaurelError, type AccessGrant } from '#contracts';
+import { KV_BUCKETS, LaurelError, type AccessGrant, type Role } from '#contracts';
 import { NatsBus } from '#messaging';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config.js';
 import { PUBLIC_PRINCIPAL, type Principal } from './principal.js';
@@ -80,14 +80,12 @@ export class AccessService implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** True for a bearer header whose token this gateway holds as valid (admin or a live grant); no lookups. */
-  isKnownToken(authorization: string | undefined): boolean {
-    const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    if (!token) return false;
+  /** The role and id of a token this gateway holds as valid (admin or a live grant), from memory only (rate limits); else null. */
+  knownCaller(token: string): { role: Role; id: string } | null {
     const hash = sha256(token);
-    if (timingSafeEqual(Buffer.from(hash, 'hex'), this.adminHash)) return true;
+    if (timingSafeEqual(Buffer.from(hash, 'hex'), this.adminHash)) return { role: 'admin', id: 'admin' };
     const grant = this.grants.get(hash);
-    return grant !== undefined && !grant.revoked && Date.parse(grant.expiresAt) > Date.now();
+    return grant !== undefined && !grant.revoked && Date.parse(grant.expiresAt) > Date.now() ? { role: grant.role, id: grant.tokenId } : null;
   }
 
   /** The principal for a bearer token; no token = public. A bad, expired or revoked token is refused, never downgraded. */

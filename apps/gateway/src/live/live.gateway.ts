@@ -17,6 +17,7 @@ import {
 import { ServiceClient } from '#messaging';
 import { AccessService } from '../auth/access.service.js';
 import type { Principal } from '../auth/principal.js';
+import { RateLimits, tooMany } from '../edge/rate-limits.js';
 import { CeremonyDirectory } from './ceremony-directory.service.js';
 import { LiveState } from './live-state.service.js';
 
@@ -86,9 +87,27 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly directory: CeremonyDirectory,
     private readonly state: LiveState,
     private readonly services: ServiceClient,
+    private readonly limits: RateLimits,
   ) {}
 
   afterInit(server: LiveNamespace): void {
+    // Long-polling answers bypass Express (and helmet): the two headers that matter for them.
+    server.server.engine.on('headers', (headers: Record<string, string>) => {
+      headers['X-Content-Type-Options'] = 'nosniff';
+      headers['Referrer-Policy'] = 'no-referrer';
+    });
+    // Handshakes count against the caller's budget (per token, or per address without one), before the token is checked.
+    server.use((socket, next) => {
+      const token: unknown = socket.handshake.auth?.token;
+      this.limits.handshake(socket.request, token).then(
+        (retryAfter) => (retryAfter === null ? next() : next(Object.assign(new Error(tooMany(retryAfter).message), { data: { statusCode: 429, retryAfter } }))),
+        (error: unknown) => {
+          // A counting failure must not keep a stage screen out during the show.
+          this.logger.warn(`handshake rate limit not counted: ${(error as Error)?.message ?? String(error)}`);
+          next();
+        },
+      );
+    });
     server.use((socket, next) => {
       void this.authenticate(socket as LiveSocket).then(
         () => next(),

@@ -21,13 +21,13 @@ export function laurelWreathSvg(opts: { animated?: boolean; stroke?: boolean } =
     for (const side of [1, -1]) {
       const rot = (tangent + side * 40).toFixed(1);
       const ox = side === 1 ? -2.2 : 2.2;
-      leaves += `<path class="leaf" style="--i:${i++}" d="M0 0C6 -7 19 -7.5 27 0C19 7.5 6 7 0 0Z" transform="translate(${(x + ox * Math.cos(th)).toFixed(2)} ${(y + ox * Math.sin(th)).toFixed(2)}) rotate(${rot}) scale(${s})"/>`;
+      leaves += `<path class="leaf" data-i="${i++}" d="M0 0C6 -7 19 -7.5 27 0C19 7.5 6 7 0 0Z" transform="translate(${(x + ox * Math.cos(th)).toFixed(2)} ${(y + ox * Math.sin(th)).toFixed(2)}) rotate(${rot}) scale(${s})"/>`;
     }
   }
   // top leaf at the tip of the branch
   const tipDeg = 246;
   const tth = (tipDeg * Math.PI) / 180;
-  leaves += `<path class="leaf" style="--i:${i}" d="M0 0C6 -6 17 -6.5 24 0C17 6.5 6 6 0 0Z" transform="translate(${(cx + r * Math.cos(tth)).toFixed(2)} ${(cy + r * Math.sin(tth)).toFixed(2)}) rotate(${tipDeg + 90}) scale(0.62)"/>`;
+  leaves += `<path class="leaf" data-i="${i}" d="M0 0C6 -6 17 -6.5 24 0C17 6.5 6 6 0 0Z" transform="translate(${(cx + r * Math.cos(tth)).toFixed(2)} ${(cy + r * Math.sin(tth)).toFixed(2)}) rotate(${tipDeg + 90}) scale(0.62)"/>`;
   const stem = `<path class="stem" d="M${(cx + r * Math.cos((100 * Math.PI) / 180)).toFixed(2)} ${(cy + r * Math.sin((100 * Math.PI) / 180)).toFixed(2)} A${r} ${r} 0 0 1 ${(cx + r * Math.cos(tth)).toFixed(2)} ${(cy + r * Math.sin(tth)).toFixed(2)}" fill="none" stroke="url(#${id})" stroke-width="2.2" stroke-linecap="round"/>`;
   const branch = `<g>${stem}<g fill="url(#${id})">${leaves}</g></g>`;
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 200" aria-hidden="true" class="laurel${opts.animated ? ' laurel-animated' : ''}">

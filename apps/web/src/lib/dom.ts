@@ -19,6 +19,9 @@ export function setAttrs(el: Element, attrs: Attrs): void {
       el.addEventListener(k.replace(/^on/, '').toLowerCase(), v);
     } else if (k === 'class') {
       el.className = String(v);
+    } else if (k === 'style' && (el instanceof HTMLElement || el instanceof SVGElement)) {
+      // Through the CSSOM: the Content-Security-Policy refuses style attributes (no 'unsafe-inline').
+      el.style.cssText = String(v);
     } else if (k === 'text') {
       el.textContent = String(v);
     } else if (v === true) {
@@ -51,6 +54,8 @@ export function svg(markup: string, className?: string): Element {
   tpl.innerHTML = markup.trim();
   const node = tpl.content.firstElementChild as Element;
   if (className) node.setAttribute('class', className);
+  // Stagger indexes as `data-i`, set through the CSSOM: the CSP refuses style attributes.
+  for (const el of node.querySelectorAll<SVGElement>('[data-i]')) el.style.setProperty('--i', el.dataset.i ?? '0');
   return node;
 }
 

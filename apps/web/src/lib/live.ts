@@ -202,8 +202,13 @@ export class LiveClient {
       this.sessionEnded = true;
       this.setState('auth-error', reason);
     });
-    s.on('connect_error', (err: Error & { data?: { message?: string } }) => {
-      if (!s.active) {
+    s.on('connect_error', (err: Error & { data?: { message?: string; statusCode?: number; retryAfter?: number } }) => {
+      if (err.data?.statusCode === 429) {
+        // Over the gateway's handshake budget: not an auth error, try again once the budget is back (spread out).
+        this.setState('reconnecting', err.message);
+        const seconds = typeof err.data.retryAfter === 'number' && err.data.retryAfter > 0 ? err.data.retryAfter : 10;
+        setTimeout(() => s.connect(), (seconds + Math.random() * 5) * 1000);
+      } else if (!s.active) {
         // The gateway refused the handshake: bad, expired or revoked token. Never downgrade silently.
         const message = err.data?.message ?? err.message;
         this.setState('auth-error', message);

@@ -1,8 +1,48 @@
 /**
- * URL and session state: `?token=` is read once, kept in sessionStorage (per page kind) and removed
- * from the address bar so it does not end up on a projected screen or in a shared link.
+ * URL and session state. Links carry the token in the fragment (`#token=…`), which the browser never
+ * sends to a server or proxy. It is read once, as this module loads (main.ts imports it first), kept in
+ * sessionStorage (per page kind) and removed from the address bar at once, so it does not end up on a
+ * projected screen, in the history or in a shared link. A legacy `?token=` (a QR code printed by an older
+ * version) is taken and scrubbed the same way; the server never reads it (it only knows the
+ * Authorization header and the socket's auth), see docs/operations.md.
  */
 const params = new URLSearchParams(location.search);
+/** Fragment parameters (`#token=…&x=y`); a fragment that is not a parameter list yields none. */
+function fragmentParams(hash: string): URLSearchParams {
+  return new URLSearchParams(hash.replace(/^#/, ''));
+}
+
+const PENDING = 'laurel.token.pending';
+
+/** Takes `token` out of the fragment and the query, rewrites the address bar without it, returns it. */
+function scrubToken(): string | null {
+  const url = new URL(location.href);
+  const fragment = fragmentParams(url.hash);
+  const token = fragment.get('token') ?? url.searchParams.get('token');
+  if (!fragment.has('token') && !url.searchParams.has('token')) return null;
+  fragment.delete('token');
+  url.searchParams.delete('token');
+  const rest = fragment.toString();
+  history.replaceState(null, '', url.pathname + url.search + (rest ? `#${rest}` : ''));
+  params.delete('token');
+  return token || null;
+}
+
+let fromUrl = scrubToken();
+if (fromUrl === null) {
+  // A token that arrived by a fragment-only navigation (see below), kept over the reload.
+  fromUrl = getStored(PENDING);
+  setStored(PENDING, null);
+}
+
+// Following another link to the same page only changes the fragment: the page does not reload, so take
+// the new token, scrub it, and load the page again with it.
+addEventListener('hashchange', () => {
+  const token = scrubToken();
+  if (token === null) return;
+  setStored(PENDING, token);
+  location.reload();
+});
 
 export function param(name: string): string | null {
   return params.get(name);
@@ -10,23 +50,12 @@ export function param(name: string): string | null {
 
 export function takeToken(kind: string): string | null {
   const key = `laurel.token.${kind}`;
-  const fromUrl = params.get('token');
   if (fromUrl) {
-    try {
-      sessionStorage.setItem(key, fromUrl);
-    } catch {
-      /* storage may be disabled (kiosk mode); the token still works for this page load */
-    }
-    const url = new URL(location.href);
-    url.searchParams.delete('token');
-    history.replaceState(null, '', url.pathname + url.search + url.hash);
+    setStored(key, fromUrl);
+    // Storage may be disabled (kiosk mode): the token still works for this page load.
     return fromUrl;
   }
-  try {
-    return sessionStorage.getItem(key);
-  } catch {
-    return null;
-  }
+  return getStored(key);
 }
 
 export function getStored(key: string): string | null {
@@ -58,4 +87,9 @@ export function uuid(): string {
 /** `?rehearsal=1`: this page follows the rehearsal show (watermarked, never press or public). */
 export function rehearsalParam(): boolean {
   return params.get('rehearsal') === '1';
+}
+
+/** A page link with its token in the fragment, never in the query (`#token=…`). */
+export function tokenLink(url: string, token: string): string {
+  return `${url}#token=${encodeURIComponent(token)}`;
 }

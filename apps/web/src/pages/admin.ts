@@ -11,7 +11,7 @@ import { chrome } from '../lib/chrome.js';
 import { confirmDialog, copyText, h, replace } from '../lib/dom.js';
 import { formatDateTime } from '../lib/format.js';
 import { t, type MsgKey } from '../lib/i18n.js';
-import { getStored, param, setStored } from '../lib/session.js';
+import { getStored, param, setStored, tokenLink } from '../lib/session.js';
 
 const TOKEN_KEY = 'laurel.adminToken';
 const CEREMONY_KEY = 'laurel.admin.ceremony';
@@ -279,20 +279,20 @@ export function mount(root: HTMLElement): void {
 
   function linksFor(role: TokenRole, token: string): { label: string; url: string }[] {
     const s = enc(slug());
-    const q = `?token=${enc(token)}`;
-    const o = location.origin;
+    // The token goes in the fragment: browsers never send it to a server or proxy (docs/operations.md).
+    const link = (path: string): string => tokenLink(`${location.origin}${path}`, token);
     switch (role) {
       case 'producer':
-        return [{ label: t('controlTitle'), url: `${o}/control/${s}${q}` }];
+        return [{ label: t('controlTitle'), url: link(`/control/${s}`) }];
       case 'press':
-        return [{ label: t('pressTitle'), url: `${o}/press/${s}${q}` }];
+        return [{ label: t('pressTitle'), url: link(`/press/${s}`) }];
       case 'screen':
         return [
-          { label: t('stageLink'), url: `${o}/stage/${s}${q}` },
-          { label: t('presenterLink'), url: `${o}/presenter/${s}${q}` },
+          { label: t('stageLink'), url: link(`/stage/${s}`) },
+          { label: t('presenterLink'), url: link(`/presenter/${s}`) },
         ];
       case 'juror':
-        return [{ label: t('juryTitle'), url: `${o}/jury/${s}${q}` }];
+        return [{ label: t('juryTitle'), url: link(`/jury/${s}`) }];
       default:
         return [];
     }
