@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { GatewayStatusEvent, RevealedEvent, SnapshotEvent } from '#contracts';
+import { bearerCredential, type GatewayStatusEvent, type RevealedEvent, type SnapshotEvent } from '#contracts';
 import { ServiceClient, type NatsBus } from '#messaging';
 import { eventually } from '../support/eventually.js';
 import { GalaJury } from '../support/gala.js';
@@ -53,9 +53,9 @@ describe('fault 7: gateway cut off from NATS, clients still connected', () => {
 
     // The show goes on without this gateway: reveal and the motivation, cued on NATS directly.
     const services = new ServiceClient(bus);
-    const producer = { role: 'producer' } as const;
-    const winner = await services.request('announcements.show.cue', { ceremony: SLUG, action: 'reveal', categoryId: gota.id, idempotencyKey: randomUUID(), actor: producer } as never);
-    const motivation = await services.request('announcements.show.cue', { ceremony: SLUG, action: 'next', idempotencyKey: randomUUID(), actor: producer } as never);
+    const producer = { credential: bearerCredential(gala.tokens.producer) };
+    const winner = await services.request('announcements.show.cue', { ceremony: SLUG, action: 'reveal', categoryId: gota.id, idempotencyKey: randomUUID() }, producer);
+    const motivation = await services.request('announcements.show.cue', { ceremony: SLUG, action: 'next', idempotencyKey: randomUUID() }, producer);
     expect(motivation.scene.kind).toBe('motivation');
     await new Promise((r) => setTimeout(r, 1500));
     clients.forEach((c) => {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -10,8 +9,7 @@ import express from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { CORRELATION_HEADER, createLogger, currentCorrelationId, PinoNestLogger, runWithCorrelation } from '#observability';
 import type { GatewayConfig, GatewayEnv } from './config.js';
-import { checkPayloadShape } from '#messaging';
-import { AccessService } from './auth/access.service.js';
+import { AccessResolver, checkPayloadShape } from '#messaging';
 import { toBody } from './http/error.filter.js';
 import { GatewayModule } from './gateway.module.js';
 
@@ -22,8 +20,7 @@ export function gatewayConfig(env: GatewayEnv): GatewayConfig {
   return {
     natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
     port: env.PORT ?? 3000,
-    adminToken: env.LAUREL_ADMIN_TOKEN ?? `lrl_admin_${randomBytes(24).toString('base64url')}`,
-    adminTokenGenerated: env.LAUREL_ADMIN_TOKEN === undefined,
+    serviceToken: env.LAUREL_GATEWAY_SERVICE_TOKEN,
     revealLeadMs: env.REVEAL_LEAD_MS ?? 250,
     webDist,
     publicRateLimitPerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE ?? 600,
@@ -46,7 +43,7 @@ export async function startGateway(config: GatewayConfig): Promise<NestExpressAp
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // Ceremony files are small; anything over 2 MB is refused with 413 before it is parsed.
-  const access = app.get(AccessService);
+  const access = app.get(AccessResolver);
   // Public calls (no token) are rate-limited per address; crew calls never are: a producer
   // double-pressing during the show must not meet a 429.
   app.use(
@@ -98,7 +95,6 @@ export async function startGateway(config: GatewayConfig): Promise<NestExpressAp
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openapi), { jsonDocumentUrl: 'api/docs/openapi.json' });
   app.enableShutdownHooks();
   await app.listen(config.port, '0.0.0.0');
-  if (config.adminTokenGenerated) logger.warn({ adminToken: config.adminToken }, 'LAUREL_ADMIN_TOKEN not set: generated an admin token for this run');
   logger.info({ port: config.port }, 'gateway ready');
   return app;
 }

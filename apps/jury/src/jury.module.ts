@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { domainServiceBase, type DomainServiceConfig } from '#messaging';
+import { ceremonyRefsFrom, domainServiceBase, type DomainServiceConfig } from '#messaging';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditLog } from './audit/audit-log.service.js';
 import { BallotsController } from './ballots/ballots.controller.js';
@@ -13,6 +13,7 @@ import { SealsController } from './seals/seals.controller.js';
 import { SealsService } from './seals/seals.service.js';
 import { VerdictsController } from './verdicts/verdicts.controller.js';
 import { VerdictsService } from './verdicts/verdicts.service.js';
+import { JuryCeremony } from './panels/panel.entities.js';
 
 @Module({})
 export class JuryModule {
@@ -22,7 +23,7 @@ export class JuryModule {
       module: JuryModule,
       imports: base.imports,
       controllers: [...base.controllers, JurorsController, BallotsController, VerdictsController, SealsController, AuditController],
-      providers: [PanelsService, JurorsService, BallotsService, VerdictsService, SealsService, AuditLog, PanelsHandler],
+      providers: [ceremonyRefsFrom(JuryCeremony), PanelsService, JurorsService, BallotsService, VerdictsService, SealsService, AuditLog, PanelsHandler],
     };
   }
 }

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
+import type { ServiceIdentity } from '#contracts';
 import { createLogger, PinoNestLogger } from '#observability';
 import { natsAuthOptions, type NatsAuth } from './nats-bus.js';
 
@@ -39,6 +40,8 @@ export interface DomainServiceConfig {
   replicas: number;
   natsUser?: string;
   natsPassword?: string;
+  /** Service identities this service accepts as callers (`Service <token>`); none by default. */
+  serviceTokens?: Partial<Record<ServiceIdentity, string>>;
 }
 
 export function domainConfig(env: DomainServiceEnv, defaultPort: number): DomainServiceConfig {

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ceremonyFileSchema, LaurelError, validateCeremonyFile, type Actor, type CeremonyView, type ImportCeremonyResult } from '#contracts';
+import { ceremonyFileSchema, LaurelError, validateCeremonyFile, type CeremonyView, type ImportCeremonyResult } from '#contracts';
 import { ServiceClient } from '#messaging';
-import { CallerActor, CeremonyId } from '../auth/principal.decorator.js';
+import { Caller, CeremonyId } from '../auth/principal.decorator.js';
 import { ANYONE, Roles } from '../auth/roles.js';
 import { CeremonyDirectory } from '../live/ceremony-directory.service.js';
 
@@ -20,10 +20,10 @@ export class CeremoniesController {
   @Roles('admin')
   @ApiOperation({ summary: 'Import a ceremony file (admin)', description: '400 lists every problem with its JSON path; nothing is half-imported.' })
   @ApiBody({ schema: ceremonyFileSchema as Record<string, unknown> })
-  async import(@Body() body: unknown, @CallerActor() actor: Actor): Promise<ImportCeremonyResult> {
+  async import(@Body() body: unknown, @Caller() credential: string | null): Promise<ImportCeremonyResult> {
     const checked = validateCeremonyFile(body);
     if (!checked.ok) throw LaurelError.badRequest(`the ceremony file has ${checked.problems.length} problem(s)`, checked.problems);
-    const result = await this.services.request('nominations.ceremony.import', { file: checked.file as Record<string, unknown>, actor }, { timeoutMs: 15000 });
+    const result = await this.services.request('nominations.ceremony.import', { file: checked.file as Record<string, unknown> }, { credential, timeoutMs: 15000 });
     this.directory.learn(result.id, result.slug);
     return result;
   }
@@ -32,7 +32,7 @@ export class CeremoniesController {
   @Roles(...ANYONE)
   @ApiOperation({ summary: 'The public view of a ceremony (no jury data)' })
   @ApiParam({ name: 'c', description: 'ceremony id or slug' })
-  async get(@CeremonyId() ceremonyId: string): Promise<CeremonyView> {
-    return this.services.request('nominations.ceremony.get', { ceremony: ceremonyId });
+  async get(@CeremonyId() ceremonyId: string, @Caller() credential: string | null): Promise<CeremonyView> {
+    return this.services.request('nominations.ceremony.get', { ceremony: ceremonyId }, { credential });
   }
 }

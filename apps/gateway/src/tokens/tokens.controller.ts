@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { LaurelError, TOKEN_ROLES, type Actor, type IssuedToken, type TokenInfo, type TokenRole } from '#contracts';
+import { LaurelError, TOKEN_ROLES, type IssuedToken, type TokenInfo, type TokenRole } from '#contracts';
 import { ServiceClient } from '#messaging';
-import { CallerActor, CeremonyId } from '../auth/principal.decorator.js';
+import { Caller, CeremonyId } from '../auth/principal.decorator.js';
 import { Roles } from '../auth/roles.js';
+import { commandFields } from '../http/body.js';
 
 interface IssueBody {
   role?: unknown;
@@ -22,28 +23,28 @@ export class TokensController {
   @HttpCode(201)
   @Roles('admin')
   @ApiOperation({ summary: 'Issue an access token: { role: producer|press|screen|juror, jurorId? } → { token }' })
-  async issue(@CeremonyId() ceremonyId: string, @Body() body: IssueBody, @CallerActor() actor: Actor): Promise<IssuedToken> {
+  async issue(@CeremonyId() ceremonyId: string, @Body() body: IssueBody, @Caller() credential: string | null): Promise<IssuedToken> {
     if (typeof body !== 'object' || body === null) throw LaurelError.badRequest('body must be a JSON object');
     if (!TOKEN_ROLES.includes(body.role as TokenRole)) throw LaurelError.badRequest(`role must be one of ${TOKEN_ROLES.join(', ')}`, [{ path: 'role', message: 'invalid' }]);
     if (body.role === 'juror') {
       if (typeof body.jurorId !== 'string') throw LaurelError.badRequest('jurorId is required for a juror token', [{ path: 'jurorId', message: 'is required for role juror' }]);
       // A juror token is bound to a juror of this ceremony: the jury service must know them.
-      await this.services.request('jury.juror.get', { ceremony: ceremonyId, jurorId: body.jurorId, actor });
+      await this.services.request('jury.juror.get', { ceremony: ceremonyId, jurorId: body.jurorId }, { credential });
     }
-    return this.services.request('nominations.access.issue', { ...(body as object), ceremony: ceremonyId, actor } as never);
+    return this.services.request('nominations.access.issue', { ...commandFields(body), ceremony: ceremonyId } as never, { credential });
   }
 
   @Get()
   @Roles('admin')
   @ApiOperation({ summary: 'List issued tokens (never the tokens themselves)' })
-  async list(@CeremonyId() ceremonyId: string, @CallerActor() actor: Actor): Promise<TokenInfo[]> {
-    return this.services.request('nominations.access.list', { ceremony: ceremonyId, actor });
+  async list(@CeremonyId() ceremonyId: string, @Caller() credential: string | null): Promise<TokenInfo[]> {
+    return this.services.request('nominations.access.list', { ceremony: ceremonyId }, { credential });
   }
 
   @Delete(':tokenId')
   @Roles('admin')
   @ApiOperation({ summary: 'Revoke a token; it is refused everywhere within a second' })
-  async revoke(@CeremonyId() ceremonyId: string, @Param('tokenId') tokenId: string, @CallerActor() actor: Actor): Promise<{ revoked: true }> {
-    return this.services.request('nominations.access.revoke', { ceremony: ceremonyId, tokenId, actor });
+  async revoke(@CeremonyId() ceremonyId: string, @Param('tokenId') tokenId: string, @Caller() credential: string | null): Promise<{ revoked: true }> {
+    return this.services.request('nominations.access.revoke', { ceremony: ceremonyId, tokenId }, { credential });
   }
 }

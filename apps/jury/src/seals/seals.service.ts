@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { LaurelError, type SealCommand, type SealResult } from '#contracts';
+import { LaurelError, type Actor, type SealCommand, type SealResult } from '#contracts';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { Outbox } from '#messaging';
 import { callingChair } from '../panels/panel-state.js';
@@ -21,10 +21,10 @@ export class SealsService {
     private readonly outbox: Outbox,
   ) {}
 
-  async seal(command: SealCommand): Promise<SealResult> {
+  async seal(command: SealCommand, actor: Actor): Promise<SealResult> {
     return this.panels.transaction(async (manager) => {
-      const state = await this.panels.panel(manager, command.actor, command.ceremony, command.category, { lock: true });
-      callingChair(state, command.actor);
+      const state = await this.panels.panel(manager, actor, command.ceremony, command.category, { lock: true });
+      callingChair(state, actor);
       const verdict = state.verdict;
       if (verdict?.sealedAt && verdict.commitment) return { commitment: verdict.commitment, sealedAt: verdict.sealedAt.toISOString() };
       if (!verdict) throw LaurelError.conflict('compute the verdict (with the motivation) before sealing');
@@ -57,7 +57,7 @@ export class SealsService {
         sealedAt: at,
       });
       await this.panels.publishProgress(manager, { ...state, verdict: { ...verdict, sealedAt, commitment: sealed.commitment } });
-      await this.audit.append(manager, ceremonyId, command.actor, 'verdict.sealed', `category:${state.category.id}`, { commitment: sealed.commitment, sealedAt: at });
+      await this.audit.append(manager, ceremonyId, actor, 'verdict.sealed', `category:${state.category.id}`, { commitment: sealed.commitment, sealedAt: at });
       return { commitment: sealed.commitment, sealedAt: at };
     });
   }
