@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 // Proves deploy/nats/nats.conf with real clients: starts nats-server with it on spare ports, then checks
 // that each service can do its job and that the gateway cannot read sealed verdicts by any route.
-//   node scripts/check-nats-permissions.mjs        (needs nats-server on PATH or NATS_SERVER_BIN)
+//   node scripts/check-nats-permissions.mjs             (needs nats-server on PATH or NATS_SERVER_BIN)
+//   node scripts/check-nats-permissions.mjs --attacker  then the attacker test (test/security/attacker.e2e-spec.ts):
+//     the real services on this config, each on its own NATS user, and every command subject attacked
+//     with the gateway's NATS user (needs LAUREL_TEST_DATABASE_URL as `./laurel test` sets it; the jest
+//     step of `./laurel test` runs it too)
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -237,3 +242,12 @@ if (bad.length) {
   process.exit(1);
 }
 say(`all ${results.length} permission checks hold`);
+
+if (process.argv.includes('--attacker')) {
+  say('the attacker test: every command subject with the gateway NATS user, forged actors and other roles\' tokens');
+  const run = spawnSync('npm', ['run', 'jest', '--', '--ci', 'test/security/attacker.e2e-spec.ts', '--selectProjects', 'e2e'], { cwd: ROOT, stdio: 'inherit' });
+  if (run.status !== 0) {
+    fail('the attacker test failed');
+    process.exit(1);
+  }
+}

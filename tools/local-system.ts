@@ -14,7 +14,7 @@ import { GatewayEnv } from '../apps/gateway/src/config.js';
 import { JuryModule } from '../apps/jury/src/jury.module.js';
 import { nominationsConfig, NominationsEnv } from '../apps/nominations/src/config.js';
 import { NominationsModule } from '../apps/nominations/src/nominations.module.js';
-import { startNatsServer, type TestNatsCluster, type TestNatsServer } from './local-nats.js';
+import { startNatsServer, type NatsDeployConfig, type TestNatsCluster, type TestNatsServer } from './local-nats.js';
 
 export type ServiceName = 'nominations' | 'jury' | 'announcements' | 'gateway';
 export const ALL_SERVICES: ServiceName[] = ['nominations', 'jury', 'announcements', 'gateway'];
@@ -87,6 +87,8 @@ export interface StartSystemOptions {
    * deployment's users and permissions (deploy/nats); none by default (an open server).
    */
   natsUsers?: Partial<Record<ServiceName, { user: string; password: string }>>;
+  /** Run the system's nats-server with a deployment's config (deploy/nats: its users and permissions); pair with natsUsers. */
+  natsDeployConfig?: NatsDeployConfig;
 }
 
 /** Environment values as the process would see them: strings, undefined ones left out. */
@@ -97,7 +99,7 @@ function envOf(values: Record<string, string | number | undefined>): NodeJS.Proc
 export function startSystem(options: StartSystemOptions & { natsCluster: TestNatsCluster }): Promise<TestSystem<TestNatsCluster>>;
 export function startSystem(options?: StartSystemOptions): Promise<TestSystem>;
 export async function startSystem(options: StartSystemOptions = {}): Promise<TestSystem<TestNatsServer | TestNatsCluster>> {
-  const nats = options.natsCluster ?? (await startNatsServer({ port: options.natsPort }));
+  const nats = options.natsCluster ?? (await startNatsServer({ port: options.natsPort, deployConfig: options.natsDeployConfig }));
   const natsUrl = 'urls' in nats ? nats.urls.join(',') : nats.url;
   const db: TestDatabase = options.databaseUrl ? { url: options.databaseUrl, name: new URL(options.databaseUrl).pathname.slice(1), drop: async () => undefined } : await createTestDatabase(options.label ?? 'e2e');
   const apps: Partial<Record<ServiceName, INestApplication>> = {};
