@@ -45,7 +45,8 @@ export interface TestSystem<Nats = TestNatsServer> {
   gatewayUrl: string;
   adminToken: string;
   apps: Partial<Record<ServiceName, INestApplication>>;
-  start(name: ServiceName): Promise<INestApplication>;
+  /** Starts a service (again); `env` adds to or (with undefined) removes from its environment, e.g. another LAUREL_ADMIN_TOKEN. */
+  start(name: ServiceName, env?: Record<string, string | undefined>): Promise<INestApplication>;
   stop(name: ServiceName): Promise<void>;
   /** Another gateway on a free port, on the given NATS_URL (default the services'); stopped by dispose(). */
   startExtraGateway(options?: { natsUrl?: string }): Promise<ExtraGateway>;
@@ -92,7 +93,7 @@ export interface StartSystemOptions {
 }
 
 /** Environment values as the process would see them: strings, undefined ones left out. */
-function envOf(values: Record<string, string | number | undefined>): NodeJS.ProcessEnv {
+function envOf(values: Record<string, string | number | undefined>): Record<string, string> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
 }
 
@@ -123,7 +124,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Tes
       }),
     );
 
-  const start = async (name: ServiceName): Promise<INestApplication> => {
+  const start = async (name: ServiceName, extraEnv: Record<string, string | undefined> = {}): Promise<INestApplication> => {
     let app: INestApplication;
     if (name === 'gateway') {
       const config = gatewayConfig(gatewayEnv(options.gatewayNatsUrl ?? natsUrl, options.gatewayPort ?? 0));
@@ -131,13 +132,13 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Tes
       gatewayUrl = `http://127.0.0.1:${portOf(app)}`;
     } else if (name === 'nominations') {
       // Only nominations holds the admin token: it writes the admin grant every other process resolves.
-      const config = nominationsConfig(loadEnv(NominationsEnv, { ...domainEnv(name), LAUREL_ADMIN_TOKEN: TEST_ADMIN_TOKEN }), 0);
+      const config = nominationsConfig(loadEnv(NominationsEnv, envOf({ ...domainEnv(name), LAUREL_ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...extraEnv })), 0);
       app = await startDomainService(name, NominationsModule.forRoot(config), config);
     } else if (name === 'announcements') {
-      const config = announcementsConfig(loadEnv(AnnouncementsEnv, { ...domainEnv(name), LAUREL_GATEWAY_SERVICE_TOKEN: TEST_SERVICE_TOKEN }), 0);
+      const config = announcementsConfig(loadEnv(AnnouncementsEnv, envOf({ ...domainEnv(name), LAUREL_GATEWAY_SERVICE_TOKEN: TEST_SERVICE_TOKEN, ...extraEnv })), 0);
       app = await startDomainService(name, AnnouncementsModule.forRoot(config), config);
     } else {
-      const config = domainConfig(loadEnv(DomainServiceEnv, domainEnv(name)), 0);
+      const config = domainConfig(loadEnv(DomainServiceEnv, envOf({ ...domainEnv(name), ...extraEnv })), 0);
       app = await startDomainService(name, JuryModule.forRoot(config), config);
     }
     apps[name] = app;
