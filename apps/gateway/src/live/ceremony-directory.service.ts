@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LaurelError, serviceCredential } from '#contracts';
 import { ServiceClient } from '#messaging';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config.js';
@@ -10,6 +10,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class CeremonyDirectory {
   private readonly bySlug = new Map<string, string>();
   private readonly slugs = new Map<string, string>();
+  private readonly logger = new Logger('CeremonyDirectory');
 
   constructor(
     private readonly services: ServiceClient,
@@ -41,7 +42,10 @@ export class CeremonyDirectory {
       id = snapshot.ceremonyId;
       slug = snapshot.scene?.data.ceremony.slug ?? ref;
     } catch (error) {
-      if (error instanceof LaurelError && error.statusCode !== 404 && error.statusCode !== 503) throw error;
+      if (error instanceof LaurelError && (error.statusCode === 401 || error.statusCode === 403)) {
+        // A deployment whose gateway and announcements disagree on the service token: say so, and carry on.
+        this.logger.error(`announcements refused the gateway's service identity (${error.message}): LAUREL_GATEWAY_SERVICE_TOKEN must be the same for both`);
+      } else if (error instanceof LaurelError && error.statusCode !== 404 && error.statusCode !== 503) throw error;
       // A public query: no credential.
       const view = await this.services.request('nominations.ceremony.get', { ceremony: ref }, { credential: null });
       id = view.ceremony.id;
