@@ -10,8 +10,9 @@ export const ANYONE: readonly Role[] = ROLES;
 export interface CommandContract<Req extends object, Res> {
   readonly request: PayloadClass<Req>;
   /**
-   * The user roles that may call it at all (`public` = no credential needed). `@Command` refuses every
-   * other caller before the handler runs; the service's domain rules narrow it further (own ballot, chair).
+   * The user roles that may call it at all (`public` = no credential needed; none = service identities
+   * only, see SERVICE_GRANTS). `@Command` refuses every other caller before the handler runs; the
+   * service's domain rules narrow it further (own ballot, chair).
    */
   readonly roles: readonly Role[];
   /** Phantom: carries the response type, never set. */

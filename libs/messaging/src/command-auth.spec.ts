@@ -14,8 +14,9 @@ const status = (subject: CommandSubject, actor: Actor): number | 'ok' => {
 describe('authorize (who may call a subject at all)', () => {
   const subjects = Object.keys(commandContracts) as CommandSubject[];
 
-  it('every subject has a rule in the contract map (fail closed: none would refuse everyone)', () => {
-    for (const subject of subjects) expect({ subject, roles: commandContracts[subject].roles.length > 0 }).toEqual({ subject, roles: true });
+  it('every subject is callable by someone: a role, or a service identity granted it (fail closed otherwise)', () => {
+    const granted = new Set(Object.values(SERVICE_GRANTS).flat());
+    for (const subject of subjects) expect({ subject, callable: commandContracts[subject].roles.length > 0 || granted.has(subject) }).toEqual({ subject, callable: true });
   });
 
   it("admits exactly the subject's roles; the public is told to bring a credential (401), any other role is refused (403)", () => {

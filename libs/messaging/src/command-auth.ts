@@ -32,8 +32,9 @@ export function ceremonyRefsFrom(entity: new () => { id: string; slug: string })
 }
 
 /**
- * Who may call `subject` at all: a service identity only for what SERVICE_GRANTS lists; a user only
- * with one of the contract's roles (no rule = refused). The public is told to bring a credential (401).
+ * Who may call `subject` at all: a service identity only what SERVICE_GRANTS lists; a user only with one of
+ * the contract's roles. A subject without roles is for service identities only, and no user is admitted
+ * (fail closed). The public is told to bring a credential (401); any other caller is refused (403).
  */
 export function authorize(subject: CommandSubject, actor: Actor): void {
   if (actor.role === 'service') {
@@ -41,11 +42,10 @@ export function authorize(subject: CommandSubject, actor: Actor): void {
     if (!granted) throw LaurelError.forbidden(`the ${actor.service ?? 'unknown'} service identity may not call ${subject}`);
     return;
   }
-  const roles = commandContracts[subject]?.roles;
-  if (!roles || roles.length === 0) throw LaurelError.forbidden(`${subject} has no access rule`);
+  const roles = commandContracts[subject]?.roles ?? [];
   if (roles.includes(actor.role)) return;
   if (actor.role === 'public') throw new LaurelError(401, 'a credential is required for this call');
-  throw LaurelError.forbidden(`a ${actor.role} token may not call ${subject}`);
+  throw LaurelError.forbidden(roles.length ? `a ${actor.role} token may not call ${subject}` : `${subject} is for service identities only`);
 }
 
 /** A header of the request a handler answers ('' or undefined when absent). */
