@@ -1,7 +1,7 @@
 /**
  * Ballot locks per second through the jury service: juror tokens → gateway → NATS → jury → Postgres
  * (panel row lock, audit chain append, progress event in the outbox), and the same locks sent straight
- * over NATS to the jury service (no gateway, no token check).
+ * over NATS to the jury service with the juror's token in the credential header (no gateway).
  *
  *   npm run build:server && node dist/bench/jury-locks.js
  *
@@ -15,8 +15,8 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { ImportCeremonyResult, IssuedToken } from '#contracts';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import { bearerCredential, CREDENTIAL_HEADER, type ImportCeremonyResult, type IssuedToken } from '#contracts';
 import { startSystem } from '../tools/local-system.js';
 
 const PANELS = Number(process.env.BENCH_PANELS ?? 4);
@@ -148,8 +148,11 @@ try {
     const natsStarted = performance.now();
     await pool(direct.jurors, CONCURRENCY, async (juror) => {
       const started = performance.now();
-      const data = { ceremony: direct.ceremony.id, category: juror.categoryId, actor: { role: 'juror', jurorId: juror.id } };
-      const reply = (await nc!.request('jury.ballot.lock', JSON.stringify({ pattern: 'jury.ballot.lock', data, id: randomUUID() }), { timeout: 10_000 })).json<{ err?: unknown }>();
+      const data = { ceremony: direct.ceremony.id, category: juror.categoryId };
+      // The juror's own token in the credential header: the jury service resolves the caller itself.
+      const h = headers();
+      h.set(CREDENTIAL_HEADER, bearerCredential(juror.token));
+      const reply = (await nc!.request('jury.ballot.lock', JSON.stringify({ pattern: 'jury.ballot.lock', data, id: randomUUID() }), { timeout: 10_000, headers: h })).json<{ err?: unknown }>();
       if (reply.err) throw new Error(`lock over NATS failed: ${JSON.stringify(reply.err)}`);
       natsLatencies.push(performance.now() - started);
     });

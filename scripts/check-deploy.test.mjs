@@ -158,13 +158,23 @@ test('environment: a variable no service reads, a missing secret key, JetStream 
   expectProblem(problems, /Deployment\/nominations spec\.template\.spec\.containers\[0\]\.env: JETSTREAM_REPLICAS is 1 \(ConfigMap laurel-config\), the NATS cluster has 3 nodes/);
 });
 
-test('the gateway without its shared admin token, a domain service without DATABASE_URL', async () => {
+test('secrets where they belong: the admin token with nominations only, one gateway service token, DATABASE_URL', async () => {
   const problems = await check({
-    'deploy/k8s/gateway.yaml': replace('            - secretRef:\n                name: laurel-admin\n', ''),
+    // The admin token moved back to the gateway and away from nominations.
+    'deploy/k8s/nominations.yaml': replace('            - secretRef:\n                name: laurel-admin\n', ''),
+    'deploy/k8s/gateway.yaml': replace('                name: laurel-config\n', '                name: laurel-config\n            - secretRef:\n                name: laurel-admin\n'),
+    // announcements reads the gateway's service token from another Secret.
+    'deploy/k8s/announcements.yaml': replace('                  name: laurel-gateway-service\n', '                  name: laurel-nats\n'),
     'deploy/k8s/jury.yaml': replace('            - secretRef:\n                name: laurel-database-jury\n', ''),
+    'docker-compose.yml': (t) => t.replace('      NATS_PASSWORD: ${NATS_GATEWAY_PASSWORD:-dev-gateway}\n', '      NATS_PASSWORD: ${NATS_GATEWAY_PASSWORD:-dev-gateway}\n      LAUREL_ADMIN_TOKEN:\n').replace('      LAUREL_GATEWAY_SERVICE_TOKEN: *gateway-service-token\n', '      LAUREL_GATEWAY_SERVICE_TOKEN: another-token-0123456789\n'),
   });
-  expectProblem(problems, /Deployment\/gateway .*LAUREL_ADMIN_TOKEN is not set/);
+  expectProblem(problems, /Deployment\/nominations .*LAUREL_ADMIN_TOKEN is not set \(nominations owns the admin token/);
+  expectProblem(problems, /Deployment\/gateway .*LAUREL_ADMIN_TOKEN \(Secret laurel-admin\) must not reach gateway: only nominations may hold it/);
+  expectProblem(problems, /Deployment\/announcements .*secretKeyRef: Secret laurel-nats has no key "token"/);
+  expectProblem(problems, /LAUREL_GATEWAY_SERVICE_TOKEN comes from different Secrets for gateway and announcements/);
   expectProblem(problems, /Deployment\/jury .*DATABASE_URL is required by DomainServiceEnv and not provided/);
+  expectProblem(problems, /docker-compose\.yml: gateway: must not get LAUREL_ADMIN_TOKEN \(only nominations may hold it\)/);
+  expectProblem(problems, /docker-compose\.yml: gateway and announcements get different LAUREL_GATEWAY_SERVICE_TOKEN values/);
 });
 
 test('a container without resource requests, an HPA on CPU then has nothing to measure', async () => {

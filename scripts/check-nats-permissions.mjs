@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 // Proves deploy/nats/nats.conf with real clients: starts nats-server with it on spare ports, then checks
 // that each service can do its job and that the gateway cannot read sealed verdicts by any route.
-//   node scripts/check-nats-permissions.mjs        (needs nats-server on PATH or NATS_SERVER_BIN)
+//   node scripts/check-nats-permissions.mjs             (needs nats-server on PATH or NATS_SERVER_BIN)
+//   node scripts/check-nats-permissions.mjs --attacker  then the attacker test (test/security/attacker.e2e-spec.ts):
+//     the real services on this config, each on its own NATS user, and every command subject attacked
+//     with the gateway's NATS user (needs LAUREL_TEST_DATABASE_URL as `./laurel test` sets it; the jest
+//     step of `./laurel test` runs it too)
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -150,6 +155,38 @@ try {
     if (!first || first.done) throw new Error('no update');
     if (!(await kv.get('tokenhash'))?.string().includes('press')) throw new Error('no value');
   });
+  // Every service resolves its callers' credentials from the grants itself: each reads and watches the
+  // bucket; only nominations writes it (a service that could write a grant could mint any token).
+  const watchGrants = async (nc) => {
+    const kv = await new Kvm(jetstream(nc, { timeout: 3000 })).open('laurel_access');
+    const watch = await kv.watch();
+    const first = await Promise.race([watch[Symbol.asyncIterator]().next(), sleep(2000).then(() => null)]);
+    watch.stop();
+    if (!first || first.done) throw new Error('no update');
+    if (!(await kv.get('tokenhash'))?.string().includes('press')) throw new Error('no value');
+  };
+  for (const [name, nc] of [['nominations', nominations], ['jury', jury], ['announcements', announcements]]) {
+    await check(`${name} watches and reads the access grants (KV laurel_access)`, 'allowed', () => watchGrants(nc));
+  }
+  for (const [name, nc] of [['gateway', gateway], ['jury', jury], ['announcements', announcements]]) {
+    await check(`${name} writes an access grant (only nominations may)`, 'denied', async () => {
+      const kv = await new Kvm(jetstream(nc, { timeout: 2000 })).open('laurel_access');
+      await kv.put('forged', JSON.stringify({ tokenId: 'x', role: 'admin', ceremonyId: null, jurorId: null, expiresAt: null, revoked: false }));
+    });
+    await check(`${name} deletes an access grant (only nominations may)`, 'denied', async () => {
+      const kv = await new Kvm(jetstream(nc, { timeout: 2000 })).open('laurel_access');
+      await kv.delete('tokenhash');
+    });
+    await check(`${name} purges the access grants' stream`, 'denied', async () => {
+      const jsm = await jetstreamManager(nc, { timeout: 2000 });
+      await jsm.streams.purge('KV_laurel_access');
+    });
+  }
+  await check('the access grants are intact after the attempts above', 'allowed', async () => {
+    const kv = await new Kvm(jetstream(nominations, { timeout: 3000 })).open('laurel_access');
+    if (!(await kv.get('tokenhash'))?.string().includes('press')) throw new Error('a grant was deleted');
+    if (await kv.get('forged')) throw new Error('a forged grant was stored');
+  });
   await check('gateway reads the show state (KV get)', 'allowed', async () => {
     const kv = await new Kvm(gatewayJs).open('laurel_show');
     const entry = await kv.get('kvalitetsmassan-2017');
@@ -205,3 +242,12 @@ if (bad.length) {
   process.exit(1);
 }
 say(`all ${results.length} permission checks hold`);
+
+if (process.argv.includes('--attacker')) {
+  say('the attacker test: every command subject with the gateway NATS user, forged actors and other roles\' tokens');
+  const run = spawnSync('npm', ['run', 'jest', '--', '--ci', 'test/security/attacker.e2e-spec.ts', '--selectProjects', 'e2e'], { cwd: ROOT, stdio: 'inherit' });
+  if (run.status !== 0) {
+    fail('the attacker test failed');
+    process.exit(1);
+  }
+}

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
-import type { AuditVerification, BallotView, FieldProblem, ImportCeremonyResult, IssuedToken, JurorView, LaurelErrorBody, PanelStatus, SealResult, VerdictResult } from '#contracts';
+import { bearerCredential, CREDENTIAL_HEADER, type AuditVerification, type BallotView, type FieldProblem, type ImportCeremonyResult, type IssuedToken, type JurorView, type LaurelErrorBody, type PanelStatus, type SealResult, type VerdictResult } from '#contracts';
 import { eventually } from './support/eventually.js';
 import { ceremony2017 } from './support/fixtures.js';
 import { startSystem, type TestSystem } from './support/system.js';
@@ -48,9 +48,11 @@ describe('jury rules', () => {
     return Object.fromEntries(category.nominees.filter((n) => !skip.includes(n.id)).map((n, i) => [n.id, Object.fromEntries(criteria.map((c) => [c, value(i)]))]));
   }
 
-  /** A raw request to the jury service over NATS, as any client on the bus could send it. */
-  async function jury(subject: string, data: Record<string, unknown>): Promise<{ response?: unknown; err?: LaurelErrorBody }> {
-    const msg = await nc.request(subject, JSON.stringify({ pattern: subject, data, id: randomUUID() }), { timeout: 5000 });
+  /** A raw request to the jury service over NATS, as any client on the bus could send it, with a token in the credential header or none. */
+  async function jury(subject: string, data: Record<string, unknown>, token?: string): Promise<{ response?: unknown; err?: LaurelErrorBody }> {
+    const h = headers();
+    if (token) h.set(CREDENTIAL_HEADER, bearerCredential(token));
+    const msg = await nc.request(subject, JSON.stringify({ pattern: subject, data, id: randomUUID() }), { timeout: 5000, headers: h });
     return msg.json();
   }
 
@@ -95,14 +97,16 @@ describe('jury rules', () => {
       ['POST', `/categories/${kk.slug}/verdict/seal`],
       ['GET', '/audit/verify'],
     ];
+    const roleTokens = new Map<string, string>();
     for (const role of ['producer', 'press', 'screen']) {
       const token = await issue({ role });
+      roleTokens.set(role, token);
       for (const [method, path, body] of calls) {
         const res = await as<LaurelErrorBody>(token, method, path, body);
         expect([role, method, path, res.status]).toEqual([role, method, path, 403]);
       }
     }
-    // The service does not rely on the gateway: an actor with another role is refused there too.
+    // The service does not rely on the gateway: a token of another role, sent straight to it, is refused there too.
     const subjects: [string, Record<string, unknown>][] = [
       ['jury.juror.add', { category: kk.id, name: 'X' }],
       ['jury.juror.list', {}],
@@ -118,11 +122,17 @@ describe('jury rules', () => {
       ['jury.panel.chair', { category: kk.id, jurorId: juror.id }],
       ['jury.audit.verify', {}],
     ];
-    for (const role of ['producer', 'press', 'screen', 'public']) {
+    for (const role of ['producer', 'press', 'screen']) {
       for (const [subject, data] of subjects) {
-        const reply = await jury(subject, { ...data, ceremony: imported.id, actor: { role } });
+        const reply = await jury(subject, { ...data, ceremony: imported.id }, roleTokens.get(role));
         expect([role, subject, reply.err?.statusCode]).toEqual([role, subject, 403]);
       }
+    }
+    // The public brings no credential at all: unauthenticated, 401, as the gateway answers it on REST
+    // (it was 403 while "public" was an actor the payload named).
+    for (const [subject, data] of subjects) {
+      const reply = await jury(subject, { ...data, ceremony: imported.id });
+      expect(['public', subject, reply.err?.statusCode]).toEqual(['public', subject, 401]);
     }
   });
 
@@ -137,16 +147,16 @@ describe('jury rules', () => {
     const own = await as<BallotView>(tokenA, 'GET', `/categories/${kk.slug}/ballot`);
     expect(own.status).toBe(200);
     expect(own.body).toMatchObject({ jurorId: a.id, scores: {} });
-    const other = await jury('jury.ballot.get', { ceremony: imported.id, category: kk.id, jurorId: b.id, actor: { role: 'juror', jurorId: a.id } });
+    const other = await jury('jury.ballot.get', { ceremony: imported.id, category: kk.id, jurorId: b.id }, tokenA);
     expect(other.err?.statusCode).toBe(403);
     expect(JSON.stringify(other)).not.toContain('"demokrati":7');
-    const viaAdmin = await jury('jury.ballot.get', { ceremony: imported.id, category: kk.id, jurorId: b.id, actor: { role: 'admin' } });
+    const viaAdmin = await jury('jury.ballot.get', { ceremony: imported.id, category: kk.id, jurorId: b.id }, system.adminToken);
     expect(viaAdmin.err?.statusCode).toBe(403);
 
     // Changing: a juror can only act as themselves; a non-chair cannot reopen anyone's ballot.
     const reopen = await as<LaurelErrorBody>(tokenA, 'POST', `/categories/${kk.slug}/ballots/${b.id}/reopen`, { reason: 'jag vill' });
     expect(reopen.status).toBe(403);
-    const otherMe = await jury('jury.juror.get', { ceremony: imported.id, jurorId: b.id, actor: { role: 'juror', jurorId: a.id } });
+    const otherMe = await jury('jury.juror.get', { ceremony: imported.id, jurorId: b.id }, tokenA);
     expect(otherMe.err?.statusCode).toBe(403);
 
     // Another panel: a KvalitetsKommun juror may not touch SveaPriset.
@@ -381,11 +391,11 @@ describe('jury rules', () => {
   });
 
   it('answers 404 for an unknown ceremony or category and 400 for a malformed command', async () => {
-    const unknown = await jury('jury.panel.status', { ceremony: 'ingen-sadan', category: 'x', actor: { role: 'admin' } });
+    const unknown = await jury('jury.panel.status', { ceremony: 'ingen-sadan', category: 'x' }, system.adminToken);
     expect(unknown.err?.statusCode).toBe(404);
     const category = await admin<LaurelErrorBody>('GET', '/categories/ingen-sadan/panel');
     expect(category.status).toBe(404);
-    const malformed = await jury('jury.ballot.reopen', { ceremony: imported.id, category: kk.id, jurorId: 'not-a-uuid', reason: '', actor: { role: 'juror', jurorId: kkJurors[0].id } });
+    const malformed = await jury('jury.ballot.reopen', { ceremony: imported.id, category: kk.id, jurorId: 'not-a-uuid', reason: '' }, await jurorToken(kkJurors[0].id));
     expect(malformed.err?.statusCode).toBe(400);
     expect(JSON.stringify(malformed.err?.details)).toContain('jurorId');
   });

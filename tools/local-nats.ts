@@ -1,9 +1,9 @@
 /** Real nats-servers with JetStream of their own (one, or an n-node cluster), for e2e tests and local benches (no shared streams). */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export function natsServerBinary(): string {
   const candidates = [process.env.NATS_SERVER_BIN, '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].filter(Boolean) as string[];
@@ -56,17 +56,41 @@ export interface TestNatsServer {
   dispose(): Promise<void>;
 }
 
+/** A deployment's NATS configuration (e.g. deploy/nats: users, subject permissions) and the environment it reads (passwords). */
+export interface NatsDeployConfig {
+  /** Folder of the `.conf` files; `nats.conf` is the entry point. */
+  dir: string;
+  env: Record<string, string>;
+}
+
+/**
+ * A copy of a deployment's config beside the test's store: `store_dir` points at it, and the port and
+ * monitoring port come from flags (so parallel test files never collide on 4222/8222).
+ */
+async function deployConfigArgs(config: NatsDeployConfig, storeDir: string): Promise<string[]> {
+  const confDir = mkdtempSync(join(tmpdir(), 'laurel-nats-conf-'));
+  for (const file of readdirSync(config.dir)) if (file.endsWith('.conf')) copyFileSync(join(config.dir, file), join(confDir, file));
+  const entry = join(confDir, 'nats.conf');
+  writeFileSync(entry, readFileSync(entry, 'utf8').replace(/store_dir:.*$/m, `store_dir: ${JSON.stringify(storeDir)}`));
+  return ['-c', entry, '-m', String(await freePort())];
+}
+
 /** A real nats-server with JetStream for one test file: its own port and store, so tests never share streams. */
-export async function startNatsServer(options: { extraArgs?: string[]; port?: number } = {}): Promise<TestNatsServer> {
+export async function startNatsServer(options: { extraArgs?: string[]; port?: number; deployConfig?: NatsDeployConfig } = {}): Promise<TestNatsServer> {
   const bin = natsServerBinary();
   const port = options.port ?? (await freePort());
   const storeDir = mkdtempSync(join(tmpdir(), 'laurel-nats-'));
+  // With a deployment's config, its own JetStream block applies (store_dir rewritten above); otherwise -js here.
+  const serverArgs = options.deployConfig ? await deployConfigArgs(options.deployConfig, storeDir) : ['-js', '-sd', storeDir];
   let child: ChildProcess | null = null;
 
   const start = async () => {
     const running = child as ChildProcess | null;
     if (running && running.exitCode === null && running.signalCode === null) return; // already up
-    child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, ...(options.extraArgs ?? [])], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), ...serverArgs, ...(options.extraArgs ?? [])], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: options.deployConfig ? { ...process.env, ...options.deployConfig.env } : process.env,
+    });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     const exited = new Promise<never>((_, reject) => child!.once('exit', (code) => reject(new Error(`nats-server exited with ${code}: ${stderr}`))));
@@ -93,6 +117,7 @@ export async function startNatsServer(options: { extraArgs?: string[]; port?: nu
     async dispose() {
       await stopWith('SIGKILL');
       rmSync(storeDir, { recursive: true, force: true });
+      if (options.deployConfig) rmSync(dirname(serverArgs[1]), { recursive: true, force: true });
     },
   };
 }

@@ -8,16 +8,21 @@ import { domainConfig, DomainServiceEnv, startDomainService } from '#messaging';
 import { loadEnv } from '#observability';
 import { createTestDatabase, type TestDatabase } from '#persistence';
 import { AnnouncementsModule } from '../apps/announcements/src/announcements.module.js';
+import { announcementsConfig, AnnouncementsEnv } from '../apps/announcements/src/config.js';
 import { gatewayConfig, startGateway } from '../apps/gateway/src/bootstrap.js';
 import { GatewayEnv } from '../apps/gateway/src/config.js';
 import { JuryModule } from '../apps/jury/src/jury.module.js';
+import { nominationsConfig, NominationsEnv } from '../apps/nominations/src/config.js';
 import { NominationsModule } from '../apps/nominations/src/nominations.module.js';
-import { startNatsServer, type TestNatsCluster, type TestNatsServer } from './local-nats.js';
+import { startNatsServer, type NatsDeployConfig, type TestNatsCluster, type TestNatsServer } from './local-nats.js';
 
 export type ServiceName = 'nominations' | 'jury' | 'announcements' | 'gateway';
 export const ALL_SERVICES: ServiceName[] = ['nominations', 'jury', 'announcements', 'gateway'];
 
+/** Held by nominations only (it writes the admin grant); the gateway resolves it from the access KV like any token. */
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+/** The gateway's service identity, shared by the gateway and announcements. */
+export const TEST_SERVICE_TOKEN = 'test-gateway-service-token-0123456789';
 
 /** The built pages (`npm run build:web`): gatewayConfig looks beside the compiled gateway, not the sources jest runs. */
 const webDist = join(dirname(fileURLToPath(import.meta.url)), '../dist/web');
@@ -40,7 +45,8 @@ export interface TestSystem<Nats = TestNatsServer> {
   gatewayUrl: string;
   adminToken: string;
   apps: Partial<Record<ServiceName, INestApplication>>;
-  start(name: ServiceName): Promise<INestApplication>;
+  /** Starts a service (again); `env` adds to or (with undefined) removes from its environment, e.g. another LAUREL_ADMIN_TOKEN. */
+  start(name: ServiceName, env?: Record<string, string | undefined>): Promise<INestApplication>;
   stop(name: ServiceName): Promise<void>;
   /** Another gateway on a free port, on the given NATS_URL (default the services'); stopped by dispose(). */
   startExtraGateway(options?: { natsUrl?: string }): Promise<ExtraGateway>;
@@ -81,17 +87,24 @@ export interface StartSystemOptions {
   natsCluster?: TestNatsCluster;
   /** JETSTREAM_REPLICAS for the domain services (default 1; 3 on a 3-node cluster). */
   jetstreamReplicas?: number;
+  /**
+   * NATS user and password per service (NATS_USER / NATS_PASSWORD), for a server run with the
+   * deployment's users and permissions (deploy/nats); none by default (an open server).
+   */
+  natsUsers?: Partial<Record<ServiceName, { user: string; password: string }>>;
+  /** Run the system's nats-server with a deployment's config (deploy/nats: its users and permissions); pair with natsUsers. */
+  natsDeployConfig?: NatsDeployConfig;
 }
 
 /** Environment values as the process would see them: strings, undefined ones left out. */
-function envOf(values: Record<string, string | number | undefined>): NodeJS.ProcessEnv {
+function envOf(values: Record<string, string | number | undefined>): Record<string, string> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
 }
 
 export function startSystem(options: StartSystemOptions & { natsCluster: TestNatsCluster }): Promise<TestSystem<TestNatsCluster>>;
 export function startSystem(options?: StartSystemOptions): Promise<TestSystem>;
 export async function startSystem(options: StartSystemOptions = {}): Promise<TestSystem<TestNatsServer | TestNatsCluster>> {
-  const nats = options.natsCluster ?? (await startNatsServer({ port: options.natsPort }));
+  const nats = options.natsCluster ?? (await startNatsServer({ port: options.natsPort, deployConfig: options.natsDeployConfig }));
   const natsUrl = 'urls' in nats ? nats.urls.join(',') : nats.url;
   // A caller's own database (e.g. an embedded one a fault test stops) is used as is, by every service.
   const db: TestDatabase = options.databaseUrl
@@ -106,17 +119,18 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Tes
   const extraGateways = new Set<ExtraGateway>();
   let extraStarted = 0;
   let gatewayUrl = '';
+  const natsUserOf = (name: ServiceName) => ({ NATS_USER: options.natsUsers?.[name]?.user, NATS_PASSWORD: options.natsUsers?.[name]?.password });
   // Through the services' own environment validation, as their main.ts does (a comma-separated cluster list included).
   // Each domain service connects as its own role (owner of its schema only), as in every deployment.
-  const serviceEnv = (name: Exclude<ServiceName, 'gateway'>) =>
-    loadEnv(DomainServiceEnv, envOf({ NATS_URL: natsUrl, DATABASE_URL: db.serviceUrls[name], PORT: 0, JETSTREAM_REPLICAS: options.jetstreamReplicas }));
+  const domainEnv = (name: Exclude<ServiceName, 'gateway'>) =>
+    envOf({ NATS_URL: natsUrl, DATABASE_URL: db.serviceUrls[name], PORT: 0, JETSTREAM_REPLICAS: options.jetstreamReplicas, ...natsUserOf(name) });
   const gatewayEnv = (natsUrlOfGateway: string, port: number) =>
     loadEnv(
       GatewayEnv,
       envOf({
         NATS_URL: natsUrlOfGateway,
         PORT: port,
-        LAUREL_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+        LAUREL_GATEWAY_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
         REVEAL_LEAD_MS: options.revealLeadMs ?? 250,
         WEB_DIST: TEST_WEB_DIST,
         TRUST_PROXY: options.trustProxy,
@@ -126,19 +140,26 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Tes
             options.rateLimits?.[kind] ?? (kind === 'public' ? options.publicRateLimitPerMinute : undefined) ?? 100000,
           ]),
         ),
+        ...natsUserOf('gateway'),
       }),
     );
 
-  const start = async (name: ServiceName): Promise<INestApplication> => {
+  const start = async (name: ServiceName, extraEnv: Record<string, string | undefined> = {}): Promise<INestApplication> => {
     let app: INestApplication;
     if (name === 'gateway') {
       const config = gatewayConfig(gatewayEnv(options.gatewayNatsUrl ?? natsUrl, options.gatewayPort ?? 0));
       app = await startGateway(config);
       gatewayUrl = `http://127.0.0.1:${portOf(app)}`;
+    } else if (name === 'nominations') {
+      // Only nominations holds the admin token: it writes the admin grant every other process resolves.
+      const config = nominationsConfig(loadEnv(NominationsEnv, envOf({ ...domainEnv(name), LAUREL_ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...extraEnv })), 0);
+      app = await startDomainService(name, NominationsModule.forRoot(config), config);
+    } else if (name === 'announcements') {
+      const config = announcementsConfig(loadEnv(AnnouncementsEnv, envOf({ ...domainEnv(name), LAUREL_GATEWAY_SERVICE_TOKEN: TEST_SERVICE_TOKEN, ...extraEnv })), 0);
+      app = await startDomainService(name, AnnouncementsModule.forRoot(config), config);
     } else {
-      const config = domainConfig(serviceEnv(name), 0);
-      const module = name === 'nominations' ? NominationsModule.forRoot(config) : name === 'announcements' ? AnnouncementsModule.forRoot(config) : JuryModule.forRoot(config);
-      app = await startDomainService(name, module, config);
+      const config = domainConfig(loadEnv(DomainServiceEnv, envOf({ ...domainEnv(name), ...extraEnv })), 0);
+      app = await startDomainService(name, JuryModule.forRoot(config), config);
     }
     apps[name] = app;
     return app;

@@ -72,6 +72,7 @@ const outFile = String(opt('out', join(here, 'results', `${label}-${stamp}.json`
 const SYSTEM_CORE = '0';
 const LOAD_CORE = '1';
 const ADMIN = `bench-admin-${randomUUID()}`;
+const SERVICE_TOKEN = `bench-gateway-service-${randomUUID()}`;
 
 const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11, 23)}]`, ...a);
 
@@ -234,14 +235,16 @@ async function startSystem() {
   const services = {};
   for (const name of ['nominations', 'jury', 'announcements']) {
     const port = await freePort();
-    services[name] = { port, child: pinned(SYSTEM_CORE, [process.execPath, `dist/apps/${name}/src/main.js`], { env: { ...common, PORT: String(port) }, name }) };
+    // The admin token with nominations only, the gateway's service identity with announcements and the gateway (as deployed).
+    const secrets = name === 'nominations' ? { LAUREL_ADMIN_TOKEN: ADMIN } : name === 'announcements' ? { LAUREL_GATEWAY_SERVICE_TOKEN: SERVICE_TOKEN } : {};
+    services[name] = { port, child: pinned(SYSTEM_CORE, [process.execPath, `dist/apps/${name}/src/main.js`], { env: { ...common, PORT: String(port), ...secrets }, name }) };
   }
   const gateways = [];
   for (let g = 0; g < gatewayCount; g++) {
     const port = await freePort();
     // Every client of the bench comes from this one address (and the screens share one token): no rate limit in the way.
     const unlimited = Object.fromEntries(['PUBLIC', 'STATIC', 'SCREEN', 'PRODUCER', 'ADMIN'].map((kind) => [`${kind}_RATE_LIMIT_PER_MINUTE`, '1000000']));
-    const env = { NATS_URL: natsUrl, LOG_LEVEL: common.LOG_LEVEL, PORT: String(port), LAUREL_ADMIN_TOKEN: ADMIN, REVEAL_LEAD_MS: String(leadMs), ...unlimited, ...gatewayEnv };
+    const env = { NATS_URL: natsUrl, LOG_LEVEL: common.LOG_LEVEL, PORT: String(port), LAUREL_GATEWAY_SERVICE_TOKEN: SERVICE_TOKEN, REVEAL_LEAD_MS: String(leadMs), ...unlimited, ...gatewayEnv };
     const child = pinned(SYSTEM_CORE, [process.execPath, 'dist/apps/gateway/src/main.js'], { env, name: `gateway${g + 1}` });
     gateways.push({ port, child, url: `http://127.0.0.1:${port}` });
   }

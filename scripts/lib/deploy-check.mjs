@@ -22,6 +22,13 @@ import { K8sSchemas, jsonPath, suggest } from './k8s-schema.mjs';
 import { ROOT } from './util.mjs';
 
 export const APPS = { gateway: 3000, nominations: 3101, jury: 3102, announcements: 3103 };
+/**
+ * Secrets and the only services that may hold them (docs/operations.md, threat model): the admin token
+ * is nominations' alone (a gateway holding it could mint a chair's token), the gateway's service
+ * identity is shared by the gateway and the one service it calls with it.
+ */
+export const SECRET_HOLDERS = { LAUREL_ADMIN_TOKEN: ['nominations'], LAUREL_GATEWAY_SERVICE_TOKEN: ['gateway', 'announcements'] };
+const name_in = (env, name) => Object.prototype.hasOwnProperty.call(env ?? {}, name);
 const NATS_REPLICAS = 3;
 /** Where the NATS chart mounts its generated config; `$include` paths are relative to it. */
 const CHART_CONFIG_DIR = '/etc/nats-config';
@@ -200,6 +207,12 @@ export async function checkDeploy({ root = ROOT, codeRoot = ROOT, natsServer = n
         const known = facts.envClasses[app]?.fields;
         if (known && !known.has(name)) problem('docker-compose.yml', `${app}: environment ${name} is not read by ${facts.envClasses[app].name}${suggest(name, known.keys())}`);
       }
+      for (const [name, required] of facts.envClasses[app]?.fields ?? []) {
+        if (required && !(name in env)) problem('docker-compose.yml', `${app}: ${name} is required by ${facts.envClasses[app].name} and not provided`);
+      }
+      for (const [secret, holders] of Object.entries(SECRET_HOLDERS)) {
+        if (!holders.includes(app) && name_in(env, secret)) problem('docker-compose.yml', `${app}: must not get ${secret} (only ${holders.join(' and ')} may hold it)`);
+      }
       for (const [dep, cond] of Object.entries(s.depends_on ?? {})) {
         if (cond?.condition !== 'service_healthy') problem('docker-compose.yml', `${app}: depends_on ${dep} should wait for service_healthy`);
       }
@@ -207,6 +220,8 @@ export async function checkDeploy({ root = ROOT, codeRoot = ROOT, natsServer = n
       if (needsDb && !s.depends_on?.postgres) problem('docker-compose.yml', `${app}: does not wait for postgres`);
     }
     if (!(services.gateway?.ports ?? []).some((p) => String(p).endsWith(':3000'))) problem('docker-compose.yml', 'gateway is not published on 3000');
+    const gatewayServiceTokens = new Set(SECRET_HOLDERS.LAUREL_GATEWAY_SERVICE_TOKEN.map((app) => String(services[app]?.environment?.LAUREL_GATEWAY_SERVICE_TOKEN)));
+    if (gatewayServiceTokens.size > 1) problem('docker-compose.yml', `gateway and announcements get different LAUREL_GATEWAY_SERVICE_TOKEN values (${[...gatewayServiceTokens].join(' / ')}): the gateway's snapshot requests would be refused`);
     for (const [name, s] of Object.entries(services)) {
       if (name in APPS && s.ports && name !== 'gateway') problem('docker-compose.yml', `${name} should not publish ports (only the gateway faces users)`);
     }
@@ -342,6 +357,8 @@ export async function checkDeploy({ root = ROOT, codeRoot = ROOT, natsServer = n
   const natsServerEnv = isMap(natsValues?.doc?.container?.env) ? natsValues.doc.container.env : {};
   /** ConfigMap volumes each Deployment mounts (where a NATS CA can come from). */
   const natsCaVolumes = new Map();
+  /** `<secret variable> <app>` → the Secret/key it comes from, to check that holders share one. */
+  const secretSources = new Map();
 
   const databaseSecrets = new Map();
   for (const [app, port] of Object.entries(APPS)) {
@@ -460,10 +477,19 @@ export async function checkDeploy({ root = ROOT, codeRoot = ROOT, natsServer = n
     }
     const portEnv = env.get('PORT');
     if (String(portEnv?.value) !== String(port)) at(dep, [...cpath, 'env'], `PORT should be ${port}, is ${portEnv?.value}`);
+    for (const [secret, holders] of Object.entries(SECRET_HOLDERS)) {
+      const held = env.get(secret);
+      if (!holders.includes(app)) {
+        if (held) at(dep, [...cpath, 'env'], `${secret} (${held.from}) must not reach ${app}: only ${holders.join(' and ')} may hold it`);
+        continue;
+      }
+      const why = secret === 'LAUREL_ADMIN_TOKEN' ? 'nominations owns the admin token; a generated one would change with every pod' : `the gateway's service identity, shared by ${holders.join(' and ')}`;
+      const value = need(secret, why);
+      if (value && !value.secret) at(dep, [...cpath, 'env'], `${secret} should come from a Secret`);
+      if (value?.secret) secretSources.set(`${secret} ${app}`, `${value.secret.name}/${value.secret.key ?? secret}`);
+    }
     if (app === 'gateway') {
       if (env.has('DATABASE_URL')) at(dep, [...cpath, 'env'], 'the gateway gets no DATABASE_URL');
-      const token = need('LAUREL_ADMIN_TOKEN', 'every gateway replica must share one admin token; a generated one differs per pod');
-      if (token && !token.secret) at(dep, [...cpath, 'env'], 'LAUREL_ADMIN_TOKEN should come from a Secret');
     } else {
       const db = need('DATABASE_URL', 'external Postgres');
       if (db && !db.secret) at(dep, [...cpath, 'env'], 'DATABASE_URL should come from a Secret');
@@ -497,6 +523,11 @@ export async function checkDeploy({ root = ROOT, codeRoot = ROOT, natsServer = n
     if (app === 'gateway' && !hpa) problem('deploy/k8s', 'no HorizontalPodAutoscaler for the gateway');
     if (hpa && spec.replicas !== undefined) at(dep, ['spec', 'replicas'], 'is set, but the HorizontalPodAutoscaler owns the replica count (every apply would reset it)');
     if (app !== 'gateway' && spec.replicas !== 1 && !hpa) at(dep, ['spec', 'replicas'], 'domain services run one replica (outbox relay, boot migrations)');
+  }
+  // A shared secret must be the same one on both sides.
+  for (const [secret, holders] of Object.entries(SECRET_HOLDERS)) {
+    const sources = holders.map((app) => secretSources.get(`${secret} ${app}`)).filter(Boolean);
+    if (new Set(sources).size > 1) problem('deploy/k8s', `${secret} comes from different Secrets for ${holders.join(' and ')} (${sources.join(', ')}): they must share one`);
   }
   // Every Service selects some pod.
   for (const svc of byKind('Service')) {
@@ -596,6 +627,27 @@ export function readFacts(codeRoot, problem) {
       }
     });
   };
+  // A class's fields, its base classes' included (`export class NominationsEnv extends DomainServiceEnv`).
+  const classFields = (app, name, seen = new Set()) => {
+    if (seen.has(name)) return null;
+    seen.add(name);
+    for (const file of candidates(app)) {
+      const src = read(file) ?? '';
+      const head = new RegExp(`export class ${name}(?:\\s+extends\\s+(\\w+))?\\s*\\{`).exec(src);
+      if (!head) continue;
+      const end = src.indexOf('\n}', head.index);
+      const body = src.slice(head.index, end < 0 ? undefined : end);
+      const fields = new Map();
+      if (head[1]) {
+        const base = classFields(app, head[1], seen);
+        if (!base) problem(file, `cannot find export class ${head[1]} (the base of ${name})`);
+        for (const [k, v] of base?.fields ?? []) fields.set(k, v);
+      }
+      for (const f of body.matchAll(/^\s*([A-Z][A-Z0-9_]*)([?!]?)\s*:/gm)) fields.set(f[1], f[2] !== '?');
+      return { file: file.split(path.sep).join('/'), fields };
+    }
+    return null;
+  };
   for (const app of Object.keys(APPS)) {
     const mainFile = `apps/${app}/src/main.ts`;
     const name = /loadEnv\(\s*(\w+)\s*\)/.exec(read(mainFile) ?? '')?.[1];
@@ -603,18 +655,9 @@ export function readFacts(codeRoot, problem) {
       problem(mainFile, 'cannot find loadEnv(<class>): the environment the service reads is unknown');
       continue;
     }
-    for (const file of candidates(app)) {
-      const src = read(file) ?? '';
-      const start = src.search(new RegExp(`export class ${name}\\s*\\{`));
-      if (start < 0) continue;
-      const end = src.indexOf('\n}', start);
-      const body = src.slice(start, end < 0 ? undefined : end);
-      const fields = new Map();
-      for (const f of body.matchAll(/^\s*([A-Z][A-Z0-9_]*)([?!]?)\s*:/gm)) fields.set(f[1], f[2] !== '?');
-      envClasses[app] = { name, file: file.split(path.sep).join('/'), fields };
-      break;
-    }
-    if (!envClasses[app]) problem(mainFile, `cannot find export class ${name}`);
+    const found = classFields(app, name);
+    if (found) envClasses[app] = { name, ...found };
+    else problem(mainFile, `cannot find export class ${name}`);
   }
 
   // The web client's socket.io transports (socket.io-client defaults to polling, then upgrades).

@@ -146,8 +146,16 @@ export async function run(args) {
       return;
     }
 
-    // Services
-    const adminToken = process.env.LAUREL_ADMIN_TOKEN || persistentAdminToken();
+    // Services. The admin token goes to nominations only (it writes the admin grant every process
+    // resolves); the gateway's service identity to the gateway and announcements only.
+    const admin = process.env.LAUREL_ADMIN_TOKEN ? { token: process.env.LAUREL_ADMIN_TOKEN, created: false, from: 'LAUREL_ADMIN_TOKEN' } : keptSecret('admin-token');
+    const adminToken = admin.token;
+    const serviceToken = process.env.LAUREL_GATEWAY_SERVICE_TOKEN || keptSecret('gateway-service-token').token;
+    const secretsOf = {
+      nominations: { LAUREL_ADMIN_TOKEN: adminToken },
+      announcements: { LAUREL_GATEWAY_SERVICE_TOKEN: serviceToken },
+      gateway: { LAUREL_GATEWAY_SERVICE_TOKEN: serviceToken },
+    };
     const ports = await servicePorts(services);
     const logLevel = process.env.LOG_LEVEL ?? 'info';
     const width = Math.max(...services.map((s) => s.name.length));
@@ -157,7 +165,10 @@ export async function run(args) {
       if (service.database) env.DATABASE_URL = databases.urls[service.name];
       else delete env.DATABASE_URL;
       for (const other of Object.keys(databases.urls)) delete env[serviceUrlVariable(other)];
-      if (service.name === 'gateway') env.LAUREL_ADMIN_TOKEN = adminToken;
+      // Each secret only where it belongs, whatever the launcher's own environment holds.
+      delete env.LAUREL_ADMIN_TOKEN;
+      delete env.LAUREL_GATEWAY_SERVICE_TOKEN;
+      Object.assign(env, secretsOf[service.name] ?? {});
       const prefix = service.color(`${service.name.padEnd(width)} │`);
       const child = new Child(service.name, process.execPath, ['--enable-source-maps', entry], {
         env,
@@ -178,13 +189,17 @@ export async function run(args) {
     allReady = true;
 
     if (without.length) {
-      say(`left out: ${without.join(', ')}; start them yourself with NATS_URL=${natsUrl}`);
+      const secrets = [
+        without.includes('nominations') && 'LAUREL_ADMIN_TOKEN="$(cat .laurel/admin-token)"',
+        (without.includes('gateway') || without.includes('announcements')) && 'LAUREL_GATEWAY_SERVICE_TOKEN="$(cat .laurel/gateway-service-token)"',
+      ].filter(Boolean);
+      say(`left out: ${without.join(', ')}; start them yourself with NATS_URL=${natsUrl}${secrets.map((x) => ` ${x}`).join('')}`);
       for (const name of without.filter((n) => databases.urls[n])) console.log(`  ${name}: DATABASE_URL=${databases.urls[name]}`);
     }
     let demoLinks = null;
     if (demo && without.includes('gateway')) warn('--demo needs the gateway; skipping the import');
     else if (demo) demoLinks = await importDemo(gateway, adminToken);
-    printBanner({ gateway, adminToken, demoLinks, natsUrl, databaseUrl, tookMs: Date.now() - started });
+    printBanner({ gateway, admin, demoLinks, natsUrl, databaseUrl, tookMs: Date.now() - started });
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
     return shutdown('start-up failed', 1);
@@ -259,17 +274,25 @@ export async function buildIfStale(skip, services) {
   say(`built in ${seconds(ms)}`);
 }
 
-function persistentAdminToken() {
-  const file = path.join(STATE_DIR, 'admin-token');
+/**
+ * A secret kept in .laurel/<name>, mode 0600 (tightened if someone loosened it), created on first use.
+ * Never logged: the banner shows a newly created admin token once, then only where it is kept.
+ */
+function keptSecret(name) {
+  const file = path.join(STATE_DIR, name);
   try {
     const token = fs.readFileSync(file, 'utf8').trim();
-    if (token) return token;
+    if (token) {
+      if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
+      return { token, created: false, from: `.laurel/${name}` };
+    }
   } catch {
     // first run
   }
   const token = randomBytes(24).toString('base64url');
   fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  return token;
+  fs.chmodSync(file, 0o600);
+  return { token, created: true, from: `.laurel/${name}` };
 }
 
 /** The documented ports when free; otherwise the next free one (said out loud so URLs are not a surprise). */
@@ -429,7 +452,7 @@ async function jurorLinks(gateway, adminToken, ref) {
   }
 }
 
-function printBanner({ gateway, adminToken, demoLinks, natsUrl, databaseUrl, tookMs }) {
+function printBanner({ gateway, admin, demoLinks, natsUrl, databaseUrl, tookMs }) {
   const slug = demoLinks?.slug ?? '<slug>';
   // Tokens go in the URL fragment (#token=…): browsers never send it to a server or proxy.
   const q = (role) => (demoLinks ? `#token=${encodeURIComponent(demoLinks.tokens[role])}` : '');
@@ -437,7 +460,8 @@ function printBanner({ gateway, adminToken, demoLinks, natsUrl, databaseUrl, too
     ['gateway', gateway],
     ['API docs', `${gateway}/api/docs`],
     ['admin', `${gateway}/admin`],
-    ['admin token', adminToken],
+    // Shown once, when it is created; afterwards only where it is kept (it is never in any log).
+    ['admin token', admin.created ? admin.token : `in ${admin.from}${admin.from.startsWith('.laurel') ? ' (mode 0600)' : ''}`],
     ['control room', `${gateway}/control/${slug}${q('producer')}`],
     ['stage screen', `${gateway}/stage/${slug}${q('screen')}`],
     ['press', `${gateway}/press/${slug}${q('press')}`],
@@ -448,6 +472,7 @@ function printBanner({ gateway, adminToken, demoLinks, natsUrl, databaseUrl, too
   console.log();
   say(c.bold(`Laurel is up (${seconds(tookMs)} from launch)`));
   for (const [label, value] of rows) console.log(`  ${label.padEnd(13)} ${label === 'admin token' ? c.bold(value) : c.cyan(value)}`);
+  if (admin.created) console.log(c.dim(`  (the admin token is shown this once; it is kept in ${admin.from}, mode 0600)`));
   if (demoLinks?.jurors?.length) {
     console.log(`  ${'jury pages'.padEnd(13)} ${c.dim('(one per juror; the chair seals the verdict)')}`);
     let category = null;

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { JurorView, SealResult } from '#contracts';
 import { gatewayConfig, startGateway } from '../../apps/gateway/src/bootstrap.js';
 import { ceremony2017, outcome2017, type OutcomeResult } from '../support/fixtures.js';
-import { startSystem, TEST_ADMIN_TOKEN, TEST_WEB_DIST, type TestSystem } from '../support/system.js';
+import { startSystem, TEST_SERVICE_TOKEN, TEST_WEB_DIST, type TestSystem } from '../support/system.js';
 import {
   categoryOf,
   deliberateOverRest,
@@ -399,7 +399,7 @@ describe('the 2017 gala in a browser', () => {
 
       // Gateways are stateless and scale out: the stage hangs off a second gateway that we cut.
       const port = await freePort();
-      const config = () => gatewayConfig({ NATS_URL: system.nats.url, PORT: port, LAUREL_ADMIN_TOKEN: TEST_ADMIN_TOKEN, REVEAL_LEAD_MS: 250, WEB_DIST: TEST_WEB_DIST });
+      const config = () => gatewayConfig({ NATS_URL: system.nats.url, PORT: port, LAUREL_GATEWAY_SERVICE_TOKEN: TEST_SERVICE_TOKEN, REVEAL_LEAD_MS: 250, WEB_DIST: TEST_WEB_DIST });
       extraGateway = await startGateway(config());
       const edge = `http://127.0.0.1:${port}`;
 

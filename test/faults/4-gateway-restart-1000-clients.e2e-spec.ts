@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SnapshotEvent } from '#contracts';
+import { bearerCredential, type SnapshotEvent } from '#contracts';
 import { ServiceClient, type NatsBus } from '#messaging';
 import { eventually } from '../support/eventually.js';
 import { connectLive, type LiveClient } from '../support/live-client.js';
@@ -57,7 +57,7 @@ describe('fault 4: gateway restarted under 1,000 connected clients', () => {
     const services = new ServiceClient(bus);
     // Same key on every try: the process is busy with 1,000 sockets dropping, a slow answer is retried, applied once.
     const key = randomUUID();
-    const moved = await eventually(() => services.request('announcements.show.cue', { ceremony: SLUG, action: 'next', idempotencyKey: key, actor: { role: 'producer' } } as never, { timeoutMs: 15000 }), {
+    const moved = await eventually(() => services.request('announcements.show.cue', { ceremony: SLUG, action: 'next', idempotencyKey: key }, { credential: bearerCredential(gala.tokens.producer), timeoutMs: 15000 }), {
       timeoutMs: 60000,
     });
     expect(moved.scene.kind).toBe('category');

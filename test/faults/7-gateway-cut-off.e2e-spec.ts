@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { GatewayStatusEvent, RevealedEvent, SnapshotEvent } from '#contracts';
+import { bearerCredential, type GatewayStatusEvent, type RevealedEvent, type SnapshotEvent } from '#contracts';
 import { ServiceClient, type NatsBus } from '#messaging';
 import { eventually } from '../support/eventually.js';
 import { GalaJury } from '../support/gala.js';
@@ -60,9 +60,9 @@ describe('fault 7: gateway cut off from NATS, clients still connected', () => {
 
     // The show goes on without this gateway: reveal and the motivation, cued on NATS directly.
     const services = new ServiceClient(bus);
-    const producer = { role: 'producer' } as const;
-    const winner = await services.request('announcements.show.cue', { ceremony: SLUG, action: 'reveal', categoryId: gota.id, idempotencyKey: randomUUID(), actor: producer } as never);
-    const motivation = await services.request('announcements.show.cue', { ceremony: SLUG, action: 'next', idempotencyKey: randomUUID(), actor: producer } as never);
+    const producer = { credential: bearerCredential(gala.tokens.producer) };
+    const winner = await services.request('announcements.show.cue', { ceremony: SLUG, action: 'reveal', categoryId: gota.id, idempotencyKey: randomUUID() }, producer);
+    const motivation = await services.request('announcements.show.cue', { ceremony: SLUG, action: 'next', idempotencyKey: randomUUID() }, producer);
     expect(motivation.scene.kind).toBe('motivation');
     // Control: a second gateway, not cut off, with a client of its own. Once that client has the reveal and
     // the motivation scene, they went out to every gateway; the cut one's clients must still have nothing.
@@ -102,7 +102,7 @@ describe('fault 7: gateway cut off from NATS, clients still connected', () => {
     const caughtUpBy = cutClients.map((c, i) => c.frames.slice(framesAtHeal[i]).map((f) => f.event).filter((e) => e !== 'gateway-status'));
     // Barrier: the next scene, through the healed gateway. Its feed is ordered, so once every client has it,
     // a replayed copy of the missed reveal would already be among their frames.
-    const barrier = await services.request('announcements.show.cue', { ceremony: SLUG, action: 'next', idempotencyKey: randomUUID(), actor: producer } as never);
+    const barrier = await services.request('announcements.show.cue', { ceremony: SLUG, action: 'next', idempotencyKey: randomUUID() }, producer);
     await eventually(() => cutClients.forEach((c) => expect(heldScene(c)).toMatchObject({ seq: barrier.seq })), { timeoutMs: 20000 });
     cutClients.forEach((c) => expect(c.of('revealed').length).toBeLessThanOrEqual(1));
     const late = await connectLive(system.gatewayUrl, { ceremony: SLUG });

@@ -7,11 +7,11 @@ import type { INestApplication } from '@nestjs/common';
 import { io } from 'socket.io-client';
 import type { IssuedToken } from '#contracts';
 import { loadEnv } from '#observability';
-import { AccessService } from '../../apps/gateway/src/auth/access.service.js';
+import { AccessResolver } from '#messaging';
 import { gatewayConfig, startGateway } from '../../apps/gateway/src/bootstrap.js';
 import { GatewayEnv } from '../../apps/gateway/src/config.js';
 import { eventually } from '../support/eventually.js';
-import { startSystem, TEST_ADMIN_TOKEN, TEST_WEB_DIST, type TestSystem } from '../support/system.js';
+import { startSystem, TEST_SERVICE_TOKEN, TEST_WEB_DIST, type TestSystem } from '../support/system.js';
 import { discoverRoutes, setUpCast, type Cast } from './support.js';
 
 /**
@@ -48,7 +48,7 @@ function call(url: string, options: { method?: string; headers?: Record<string, 
 
 /** A gateway of this test's own on the system's NATS, with its own environment (validated as at boot). */
 async function gatewayWith(system: TestSystem, env: Record<string, string>): Promise<{ url: string; app: INestApplication }> {
-  const config = gatewayConfig(loadEnv(GatewayEnv, { NATS_URL: system.natsUrl, PORT: '0', LAUREL_ADMIN_TOKEN: TEST_ADMIN_TOKEN, WEB_DIST: TEST_WEB_DIST, ...env }));
+  const config = gatewayConfig(loadEnv(GatewayEnv, { NATS_URL: system.natsUrl, PORT: '0', LAUREL_GATEWAY_SERVICE_TOKEN: TEST_SERVICE_TOKEN, WEB_DIST: TEST_WEB_DIST, ...env }));
   config.instance = `${config.instance}-edge-${randomUUID().slice(0, 8)}`;
   const app = await startGateway(config);
   return { url: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`, app };
@@ -67,7 +67,7 @@ describe('the edge: security headers, rate limits, trust proxy', () => {
     gateways.push(started.app);
     // Grants reach a new gateway through the KV watch: wait until it knows the cast's tokens (asked in-process,
     // so the wait spends no budget: a token the gateway does not know yet counts as public traffic).
-    const access = started.app.get(AccessService);
+    const access = started.app.get(AccessResolver);
     await eventually(() => expect([cast.tokens.juror, cast.tokens.chair, cast.tokens.producer, cast.tokens.screen].map((t) => access.knownCaller(t!)?.role)).toEqual(['juror', 'juror', 'producer', 'screen']), { timeoutMs: 15000 });
     return started.url;
   }
@@ -221,7 +221,7 @@ describe('the edge: security headers, rate limits, trust proxy', () => {
       expect(new Set(tokens).size).toBe(1000);
       const me = (token: string) => call(`${url}${base()}/me`, { headers: { authorization: `Bearer ${token}` } });
       // The gateway knows a grant once its KV watch has delivered it (asked in-process: no budget spent).
-      const access = gateways.at(-1)!.get(AccessService);
+      const access = gateways.at(-1)!.get(AccessResolver);
       await eventually(() => expect(tokens.filter((t) => access.knownCaller(t)?.role !== 'juror')).toEqual([]), { timeoutMs: 60000, intervalMs: 250 });
       const statuses: number[] = [];
       for (let i = 0; i < tokens.length; i += 50) {

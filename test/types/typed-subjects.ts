@@ -3,7 +3,7 @@
  * must stay an error, so publishing or handling an event with the wrong payload type fails to compile.
  */
 import type { EntityManager } from 'typeorm';
-import type { EventData, EventEnvelope } from '#contracts';
+import { bearerCredential, type EventData, type EventEnvelope } from '#contracts';
 import { OnEvent, type Outbox, type ServiceClient } from '#messaging';
 
 declare const outbox: Outbox;
@@ -20,12 +20,17 @@ export async function publishing(): Promise<void> {
 }
 
 export async function requesting(): Promise<void> {
-  const result = await client.request('announcements.show.cue', { ceremony: 'x', actor: { role: 'producer' }, action: 'next', idempotencyKey: 'k' });
+  const producer = { credential: bearerCredential('token') };
+  const result = await client.request('announcements.show.cue', { ceremony: 'x', action: 'next', idempotencyKey: 'k' }, producer);
   const seq: number = result.seq;
   void seq;
   // @ts-expect-error a cue needs an action and an idempotency key
-  await client.request('announcements.show.cue', { ceremony: 'x', actor: { role: 'producer' } });
-  const ceremony = await client.request('nominations.ceremony.get', { ceremony: 'x' });
+  await client.request('announcements.show.cue', { ceremony: 'x' }, producer);
+  // @ts-expect-error identity never travels in a payload: no command has an actor field
+  await client.request('announcements.show.cue', { ceremony: 'x', action: 'next', idempotencyKey: 'k', actor: { role: 'producer' } }, producer);
+  // @ts-expect-error every request says who is asking (null for a public call): a forgotten credential does not compile
+  await client.request('nominations.ceremony.get', { ceremony: 'x' });
+  const ceremony = await client.request('nominations.ceremony.get', { ceremony: 'x' }, { credential: null });
   // @ts-expect-error the ceremony view has no winner
   void ceremony.winnerId;
 }

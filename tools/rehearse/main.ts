@@ -35,7 +35,7 @@ const { values } = parseArgs({
 const url = values.url!.replace(/\/$/, '');
 const adminToken = values['admin-token'];
 if (!adminToken) {
-  process.stderr.write('rehearse: the admin token is required (--admin-token or LAUREL_ADMIN_TOKEN; `./laurel run` prints it)\n');
+  process.stderr.write('rehearse: the admin token is required (--admin-token or LAUREL_ADMIN_TOKEN; `./laurel run` keeps it in .laurel/admin-token)\n');
   process.exit(2);
 }
 

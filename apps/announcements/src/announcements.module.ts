@@ -1,11 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { domainServiceBase, type DomainServiceConfig } from '#messaging';
+import { ceremonyRefsFrom, domainServiceBase, type DomainServiceConfig } from '#messaging';
 import { CeremoniesHandler } from './ceremonies/ceremonies.handler.js';
 import { CuesController } from './cues/cues.controller.js';
 import { CuesService } from './cues/cues.service.js';
 import { announcementsDataSource, SCHEMA } from './data-source.js';
 import { EnvelopesHandler } from './envelopes/envelopes.handler.js';
 import { SnapshotReconciler } from './show/snapshot-reconciler.js';
+import { CeremonyReadModel } from './ceremonies/ceremony-read-model.entity.js';
 
 @Module({})
 export class AnnouncementsModule {
@@ -15,7 +16,7 @@ export class AnnouncementsModule {
       module: AnnouncementsModule,
       imports: base.imports,
       controllers: [...base.controllers, CuesController],
-      providers: [CuesService, CeremoniesHandler, EnvelopesHandler, SnapshotReconciler],
+      providers: [ceremonyRefsFrom(CeremonyReadModel), CuesService, CeremoniesHandler, EnvelopesHandler, SnapshotReconciler],
     };
   }
 }

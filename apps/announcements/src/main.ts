@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { bootOrExit, loadEnv } from '#observability';
-import { domainConfig, DomainServiceEnv, startDomainService } from '#messaging';
+import { startDomainService } from '#messaging';
 import { AnnouncementsModule } from './announcements.module.js';
+import { announcementsConfig, AnnouncementsEnv } from './config.js';
 
 await bootOrExit('announcements', async () => {
-  const config = domainConfig(loadEnv(DomainServiceEnv), 3103);
+  const config = announcementsConfig(loadEnv(AnnouncementsEnv));
   await startDomainService('announcements', AnnouncementsModule.forRoot(config), config);
 });

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -23,8 +22,7 @@ export function gatewayConfig(env: GatewayEnv): GatewayConfig {
   return {
     natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
     port: env.PORT ?? 3000,
-    adminToken: env.LAUREL_ADMIN_TOKEN ?? `lrl_admin_${randomBytes(24).toString('base64url')}`,
-    adminTokenGenerated: env.LAUREL_ADMIN_TOKEN === undefined,
+    serviceToken: env.LAUREL_GATEWAY_SERVICE_TOKEN,
     revealLeadMs: env.REVEAL_LEAD_MS ?? 250,
     writesWaitMs: env.WRITES_WAIT_MS ?? 5000,
     webDist,
@@ -103,7 +101,6 @@ export async function startGateway(config: GatewayConfig): Promise<NestExpressAp
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openapi), { jsonDocumentUrl: 'api/docs/openapi.json', swaggerOptions: { layout: 'BaseLayout' } });
   app.enableShutdownHooks();
   await app.listen(config.port, '0.0.0.0');
-  if (config.adminTokenGenerated) logger.warn({ adminToken: config.adminToken }, 'LAUREL_ADMIN_TOKEN not set: generated an admin token for this run');
   logger.info({ port: config.port }, 'gateway ready');
   return app;
 }

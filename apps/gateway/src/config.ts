@@ -1,5 +1,6 @@
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
 import { Type } from 'class-transformer';
+import { InvalidEnvironmentError } from '#observability';
 import { isIP } from 'node:net';
 import proxyaddr from 'proxy-addr';
 import type { Role } from '#contracts';
@@ -78,8 +79,12 @@ export class GatewayEnv {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   PORT?: number;
 
-  @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
-  LAUREL_ADMIN_TOKEN?: string;
+  /**
+   * The secret of the gateway's own service identity (`Service <token>`), for its own calls (the show
+   * snapshot). Shared with announcements only; it admits SERVICE_GRANTS.gateway and nothing else.
+   */
+  @IsString() @MinLength(16, { message: 'must be at least 16 characters' }) @Matches(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces' })
+  LAUREL_GATEWAY_SERVICE_TOKEN!: string;
 
   /** How far ahead of now a reveal is scheduled to flip on every screen. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(5000)
@@ -136,8 +141,8 @@ export class GatewayEnv {
 export interface GatewayConfig {
   natsUrl: string;
   port: number;
-  adminToken: string;
-  adminTokenGenerated: boolean;
+  /** `Service <token>` secret of the gateway's own calls (never a user's token, never the admin token). */
+  serviceToken: string;
   revealLeadMs: number;
   writesWaitMs: number;
   webDist: string | null;
@@ -159,3 +164,13 @@ export interface RateBudgets extends Record<Role, number> {
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+
+/**
+ * The gateway must not hold the admin token (nominations owns it): a compromised gateway holding it
+ * could issue itself a chair's juror token and read a sealed verdict. Refuse to start with it set.
+ */
+export function refuseAdminToken(env: NodeJS.ProcessEnv): void {
+  if (env.LAUREL_ADMIN_TOKEN !== undefined) {
+    throw new InvalidEnvironmentError('LAUREL_ADMIN_TOKEN is set for the gateway: remove it from the gateway\'s environment (only nominations holds the admin token)');
+  }
+}

@@ -2,7 +2,6 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { MessagingModule, NatsBus } from '#messaging';
 import { HealthModule, MetricsController } from '#observability';
-import { AccessService } from './auth/access.service.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { CeremoniesController } from './ceremonies/ceremonies.controller.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config.js';
@@ -35,7 +34,6 @@ export class GatewayModule {
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
-        AccessService,
         CeremonyDirectory,
         LiveState,
         LiveGateway,

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { bootOrExit, loadEnv } from '#observability';
 import { gatewayConfig, startGateway } from './bootstrap.js';
-import { GatewayEnv } from './config.js';
+import { GatewayEnv, refuseAdminToken } from './config.js';
 
 await bootOrExit('gateway', async () => {
+  refuseAdminToken(process.env);
   await startGateway(gatewayConfig(loadEnv(GatewayEnv)));
 });

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { domainServiceBase, type DomainServiceConfig } from '#messaging';
+import { ceremonyRefsFrom, domainServiceBase, type DomainServiceConfig } from '#messaging';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditLog } from './audit/audit-log.service.js';
 import { BallotsController } from './ballots/ballots.controller.js';
@@ -16,6 +16,7 @@ import { TallyController } from './tally/tally.controller.js';
 import { TallyService } from './tally/tally.service.js';
 import { VerdictsController } from './verdicts/verdicts.controller.js';
 import { VerdictsService } from './verdicts/verdicts.service.js';
+import { JuryCeremony } from './panels/panel.entities.js';
 
 @Module({})
 export class JuryModule {
@@ -25,7 +26,7 @@ export class JuryModule {
       module: JuryModule,
       imports: base.imports,
       controllers: [...base.controllers, JurorsController, BallotsController, VerdictsController, SealsController, AuditController, TallyController],
-      providers: [PanelsService, JurorsService, BallotsService, VerdictsService, SealsService, AuditLog, PanelsHandler, TallyService, RevealsHandler],
+      providers: [ceremonyRefsFrom(JuryCeremony), PanelsService, JurorsService, BallotsService, VerdictsService, SealsService, AuditLog, PanelsHandler, TallyService, RevealsHandler],
     };
   }
 }

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { bootOrExit, loadEnv } from '#observability';
-import { domainConfig, DomainServiceEnv, startDomainService } from '#messaging';
+import { startDomainService } from '#messaging';
+import { nominationsConfig, NominationsEnv } from './config.js';
 import { NominationsModule } from './nominations.module.js';
 
 await bootOrExit('nominations', async () => {
-  const config = domainConfig(loadEnv(DomainServiceEnv), 3101);
+  const config = nominationsConfig(loadEnv(NominationsEnv));
   await startDomainService('nominations', NominationsModule.forRoot(config), config);
 });

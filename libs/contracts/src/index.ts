@@ -6,6 +6,7 @@ export * from './ceremony.js';
 export * from './ceremony-file.js';
 export * from './live.js';
 export * from './subjects.js';
+export * from './access.js';
 export * from './commands/common.js';
 export * from './commands/nominations.js';
 export * from './commands/jury.js';

@@ -1,3 +1,4 @@
+import type { ServiceIdentity } from './access.js';
 import type { CommandContract, EventContract } from './contract.js';
 import { announcementsCommands } from './commands/announcements.js';
 import { juryCommands } from './commands/jury.js';
@@ -20,6 +21,16 @@ export type EventData<S extends EventSubject> = (typeof eventContracts)[S] exten
 export type CommandSubject = keyof typeof commandContracts;
 export type CommandRequest<S extends CommandSubject> = (typeof commandContracts)[S] extends CommandContract<infer R, unknown> ? R : never;
 export type CommandResponse<S extends CommandSubject> = (typeof commandContracts)[S] extends CommandContract<object, infer R> ? R : never;
+
+/**
+ * What each service identity (`Service <token>` credential) may call: exactly the subjects its own calls
+ * need, nothing else (any other subject is refused with 403). The gateway's own requests: the show
+ * snapshot a socket gets on connect when the gateway holds none yet, and the ceremony directory's
+ * id/slug lookup (its fallback, `nominations.ceremony.get`, is public and needs no credential).
+ */
+export const SERVICE_GRANTS: Readonly<Record<ServiceIdentity, readonly CommandSubject[]>> = {
+  gateway: ['announcements.show.snapshot'],
+};
 
 /** Streams: public domain events, and sealed verdicts (a subject space the gateway's NATS user cannot read). */
 export const STREAMS = {

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, Validate } from 'class-validator';
 import { Type } from 'class-transformer';
+import type { ServiceIdentity } from '#contracts';
 import { createLogger, PinoNestLogger } from '#observability';
 import { natsAuthOptions, type NatsAuth } from './nats-bus.js';
 import { WritesReplySerializer } from './writes.js';
@@ -46,6 +47,8 @@ export interface DomainServiceConfig {
   natsUser?: string;
   natsPassword?: string;
   natsTlsCaFile?: string;
+  /** Service identities this service accepts as callers (`Service <token>`); none by default. */
+  serviceTokens?: Partial<Record<ServiceIdentity, string>>;
 }
 
 export function domainConfig(env: DomainServiceEnv, defaultPort: number): DomainServiceConfig {

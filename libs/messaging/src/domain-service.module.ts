@@ -29,7 +29,7 @@ export function domainServiceBase(
           return dataSource;
         },
       }),
-      MessagingModule.forService({ service, natsUrl: config.natsUrl, replicas: config.replicas, natsAuth: natsAuthOf(service, config) }),
+      MessagingModule.forService({ service, natsUrl: config.natsUrl, replicas: config.replicas, natsAuth: natsAuthOf(service, config), serviceTokens: config.serviceTokens }),
       HealthModule.register({
         inject: [NatsBus, DataSource],
         useFactory: (bus: NatsBus, ds: DataSource) => [

@@ -7,6 +7,8 @@ export * from './outbox-relay.js';
 export * from './on-event.js';
 export * from './event-consumer.js';
 export * from './command.js';
+export * from './command-auth.js';
+export * from './access-resolver.js';
 export * from './validation.js';
 export * from './service-client.js';
 export * from './messaging.module.js';

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import type { EventSubject } from '#contracts';
+import type { EventSubject, ServiceIdentity } from '#contracts';
 import { createLogger } from '#observability';
+import { AccessResolver } from './access-resolver.js';
 import { EventConsumer, type BoundHandler } from './event-consumer.js';
 import { NatsBus, type NatsAuth } from './nats-bus.js';
 import { ON_EVENT } from './on-event.js';
@@ -21,6 +22,8 @@ export interface MessagingOptions {
   /** JetStream replicas for streams and buckets (3 on a cluster). */
   replicas?: number;
   relayPollMs?: number;
+  /** Service identities this process accepts as callers (`Service <token>`), by their shared secret. */
+  serviceTokens?: Partial<Record<ServiceIdentity, string>>;
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
@@ -137,9 +140,10 @@ export class MessagingModule {
         },
         { provide: Outbox, inject: [DataSource, OutboxRelay], useFactory: (ds: DataSource, relay: OutboxRelay) => new Outbox(ds, relay) },
         { provide: ServiceClient, inject: [NatsBus], useFactory: (bus: NatsBus) => new ServiceClient(bus) },
+        { provide: AccessResolver, inject: [NatsBus], useFactory: (bus: NatsBus) => new AccessResolver(bus, createLogger(options.service), { serviceTokens: options.serviceTokens }) },
         MessagingLifecycle,
       ],
-      exports: [NatsBus, Outbox, OutboxRelay, ServiceClient, JetStreamReconciler, MessagingLifecycle],
+      exports: [NatsBus, Outbox, OutboxRelay, ServiceClient, JetStreamReconciler, MessagingLifecycle, AccessResolver],
     };
   }
 
@@ -152,9 +156,11 @@ export class MessagingModule {
         { provide: MESSAGING_OPTIONS, useValue: options },
         { provide: NatsBus, useFactory: () => NatsBus.connect(options.natsUrl, options.service, createLogger(options.service), options.natsAuth) },
         { provide: ServiceClient, inject: [NatsBus], useFactory: (bus: NatsBus) => new ServiceClient(bus) },
+        // The same resolver as the services': the REST guard and the socket handshake use it.
+        { provide: AccessResolver, inject: [NatsBus], useFactory: (bus: NatsBus) => new AccessResolver(bus, createLogger('gateway')) },
         BusLifecycle,
       ],
-      exports: [NatsBus, ServiceClient],
+      exports: [NatsBus, ServiceClient, AccessResolver],
     };
   }
 }

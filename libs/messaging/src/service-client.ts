@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { headers, RequestError, TimeoutError } from '@nats-io/transport-node';
-import { isLaurelErrorBody, LaurelError, serviceOf, type CommandRequest, type CommandResponse, type CommandSubject, type WrittenRecord } from '#contracts';
+import { CREDENTIAL_HEADER, isLaurelErrorBody, LaurelError, serviceOf, type CommandRequest, type CommandResponse, type CommandSubject, type WrittenRecord } from '#contracts';
 import { CORRELATION_HEADER, currentCorrelationId, natsRequests } from '#observability';
 import type { NatsBus } from './nats-bus.js';
 import { writesOf } from './writes.js';
@@ -13,6 +13,16 @@ interface NestReply {
   isDisposed?: boolean;
 }
 
+export interface RequestOptions {
+  /**
+   * Who is asking, for the called service to resolve itself: the caller's `Bearer <token>` as the
+   * gateway received it, a `Service <token>` identity, or null for a public call. Always explicit, so a
+   * call site cannot forget it; it travels in the CREDENTIAL_HEADER header, never in the payload.
+   */
+  credential: string | null;
+  timeoutMs?: number;
+}
+
 /**
  * Typed request/reply to a service's Nest @MessagePattern handlers. Uses a plain NATS request so a
  * service that is down fails at once with "no responders" (503 naming it), not after a timeout.
@@ -23,16 +33,17 @@ export class ServiceClient {
     private readonly defaultTimeoutMs = 5000,
   ) {}
 
-  async request<S extends CommandSubject>(subject: S, data: CommandRequest<S>, options: { timeoutMs?: number } = {}): Promise<CommandResponse<S>> {
+  async request<S extends CommandSubject>(subject: S, data: CommandRequest<S>, options: RequestOptions): Promise<CommandResponse<S>> {
     return (await this.requestWithWrites(subject, data, options)).response;
   }
 
   /** As `request`, plus what the command wrote to its outbox (events, KV puts), for read-your-writes. */
-  async requestWithWrites<S extends CommandSubject>(subject: S, data: CommandRequest<S>, options: { timeoutMs?: number } = {}): Promise<{ response: CommandResponse<S>; writes: WrittenRecord[] }> {
+  async requestWithWrites<S extends CommandSubject>(subject: S, data: CommandRequest<S>, options: RequestOptions): Promise<{ response: CommandResponse<S>; writes: WrittenRecord[] }> {
     const service = serviceOf(subject);
     const timeout = options.timeoutMs ?? this.defaultTimeoutMs;
     const h = headers();
     h.set(CORRELATION_HEADER, currentCorrelationId() ?? randomUUID());
+    if (options.credential !== null) h.set(CREDENTIAL_HEADER, options.credential);
     const started = process.hrtime.bigint();
     const observe = (outcome: string) => natsRequests.observe({ subject, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
     // Refused here: a message over the server's max_payload makes nats-server drop this whole connection

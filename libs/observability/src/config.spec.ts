@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { Type } from 'class-transformer';
 import { InvalidEnvironmentError, loadEnv } from './config.js';
 
@@ -8,6 +8,9 @@ class Env {
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   PORT?: number;
+
+  @IsOptional() @IsString() @MinLength(16)
+  LAUREL_ADMIN_TOKEN?: string;
 }
 
 describe('loadEnv', () => {
@@ -26,6 +29,11 @@ describe('loadEnv', () => {
       expect(message).toContain('DATABASE_URL="mysql://nope" (must be a postgres:// URL)');
       expect(message).toContain('PORT="70000"');
     }
+  });
+
+  it('names a bad secret without printing it (stderr lands in logs)', () => {
+    expect(() => loadEnv(Env, { DATABASE_URL: 'postgres://u@h/db', LAUREL_ADMIN_TOKEN: 'short-secret' })).toThrow('LAUREL_ADMIN_TOKEN=<12 characters, not shown>');
+    expect(() => loadEnv(Env, { DATABASE_URL: 'postgres://u@h/db', LAUREL_ADMIN_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
   });
 
   it('names a missing required variable', () => {

@@ -4,6 +4,14 @@ import { validateSync } from 'class-validator';
 /** Thrown when the environment is invalid; main() prints the one line and exits. */
 export class InvalidEnvironmentError extends Error {}
 
+/** Variables whose value is a secret: an error names them, never prints them (stderr ends up in logs). */
+const SECRET_VARIABLE = /TOKEN|PASSWORD|SECRET/i;
+
+function shown(name: string, value: string | undefined): string {
+  if (value !== undefined && SECRET_VARIABLE.test(name)) return `<${value.length} characters, not shown>`;
+  return JSON.stringify(value ?? '');
+}
+
 /**
  * Validates process.env against a class-validator class before boot (immich env.dto habit).
  * A bad value stops start-up with one line: `Invalid environment variables: NAME=value (reason)`.
@@ -12,7 +20,7 @@ export function loadEnv<T extends object>(cls: new () => T, env: NodeJS.ProcessE
   const values = plainToInstance(cls, { ...env }, { enableImplicitConversion: false });
   const errors = validateSync(values, { whitelist: false, forbidUnknownValues: false });
   if (errors.length > 0) {
-    const parts = errors.map((e) => `${e.property}=${JSON.stringify(env[e.property] ?? '')} (${Object.values(e.constraints ?? {}).join('; ')})`);
+    const parts = errors.map((e) => `${e.property}=${shown(e.property, env[e.property])} (${Object.values(e.constraints ?? {}).join('; ')})`);
     throw new InvalidEnvironmentError(`Invalid environment variables: ${parts.join(', ')}`);
   }
   return values;

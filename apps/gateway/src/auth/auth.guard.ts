@@ -1,15 +1,17 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { LaurelError, type Role } from '#contracts';
+import { bearerCredential, LaurelError, type Role } from '#contracts';
+import { AccessResolver } from '#messaging';
 import { OPS_ROUTE } from '#observability';
 import { CeremonyDirectory } from '../live/ceremony-directory.service.js';
-import { AccessService } from './access.service.js';
 import type { Principal } from './principal.js';
 import { ROLES_KEY } from './roles.js';
 
 export interface AuthedRequest extends Request {
   principal: Principal;
+  /** What the services get to resolve the caller themselves: `Bearer <token>`, or null for the public. */
+  credential: string | null;
   ceremonyId?: string;
 }
 
@@ -22,13 +24,14 @@ export function bearer(header: string | undefined): string | undefined {
 
 /**
  * Authenticates every REST call, checks the route's roles, and binds ceremony-scoped tokens to
- * their ceremony (`:c` is resolved to an id once here).
+ * their ceremony (`:c` is resolved to an id once here). The services check all of it again themselves
+ * from the credential the gateway forwards: this is the first of two locks, not the only one.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly access: AccessService,
+    private readonly access: AccessResolver,
     private readonly directory: CeremonyDirectory,
   ) {}
 
@@ -38,8 +41,10 @@ export class AuthGuard implements CanActivate {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     if (!roles) throw LaurelError.forbidden('this route has no access rule');
-    const principal = await this.access.authenticate(bearer(request.headers.authorization));
+    const token = bearer(request.headers.authorization);
+    const principal = await this.access.authenticate(token);
     request.principal = principal;
+    request.credential = token ? bearerCredential(token) : null;
     if (!roles.includes(principal.role)) {
       throw principal.role === 'public' ? new LaurelError(401, 'a token is required for this call') : LaurelError.forbidden(`a ${principal.role} token may not make this call`);
     }

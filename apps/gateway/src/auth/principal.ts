@@ -1,13 +1,10 @@
-import type { Role } from '#contracts';
+import { PUBLIC_ACTOR, type UserActor } from '#contracts';
 
-/** Who is calling, once their token checks out. Admin spans ceremonies; every other token is bound to one. */
-export interface Principal {
-  role: Role;
-  ceremonyId: string | null;
-  jurorId: string | null;
-  tokenId: string | null;
-  /** When the token stops being valid (ms since epoch); absent for admin and public. */
-  expiresAt?: number;
-}
+/**
+ * Who is calling, once their token checks out: the same actor every service resolves from the token
+ * the gateway forwards (AccessResolver in libs/messaging). Admin spans ceremonies; every other token is
+ * bound to one.
+ */
+export type Principal = UserActor;
 
-export const PUBLIC_PRINCIPAL: Principal = { role: 'public', ceremonyId: null, jurorId: null, tokenId: null };
+export const PUBLIC_PRINCIPAL: Principal = PUBLIC_ACTOR;

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, MemoryStore, rateLimit, type Options } from 'express-rate-limit';
 import { LaurelError, type Role } from '#contracts';
-import { AccessService } from '../auth/access.service.js';
+import { AccessResolver } from '#messaging';
 import { GATEWAY_CONFIG, type GatewayConfig, type RateBudgets } from '../config.js';
 import { ClientAddress } from './client-address.js';
 
@@ -51,7 +51,7 @@ export class RateLimits implements OnModuleDestroy {
 
   constructor(
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
-    private readonly access: AccessService,
+    private readonly access: AccessResolver,
   ) {
     this.budgets = config.rateLimits;
     this.addresses = new ClientAddress(config.trustProxy);

@@ -4,7 +4,6 @@ import type { Response } from 'express';
 import {
   LaurelError,
   parseAnchor,
-  type Actor,
   type AuditVerification,
   type BallotExport,
   type BallotProof,
@@ -14,14 +13,11 @@ import {
   type VerdictResult,
 } from '#contracts';
 import { ServiceClient } from '#messaging';
-import { CallerActor, CeremonyId } from '../auth/principal.decorator.js';
+import { Caller, CallerPrincipal, CeremonyId } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
 import { Roles } from '../auth/roles.js';
 import { ReadYourWrites } from '../writes/read-your-writes.service.js';
-
-function objectBody(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw LaurelError.badRequest('body must be a JSON object');
-  return body as Record<string, unknown>;
-}
+import { commandFields } from '../http/body.js';
 
 /** Jury calls: only admin and jurors; the jury service enforces own-ballot, panel and chair rules. */
 @ApiTags('jury')
@@ -37,59 +33,59 @@ export class JuryController {
   @HttpCode(201)
   @Roles('admin')
   @ApiOperation({ summary: 'Add a juror to a category panel: { name, affiliation?, chair? } → { id }' })
-  async addJuror(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<{ id: string }> {
-    return this.services.request('jury.juror.add', { ...objectBody(body), ceremony, category, actor } as never);
+  async addJuror(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @Caller() credential: string | null): Promise<{ id: string }> {
+    return this.services.request('jury.juror.add', { ...commandFields(body), ceremony, category } as never, { credential });
   }
 
   @Delete('categories/:cat/jurors/:jurorId')
   @Roles('admin')
   @ApiOperation({ summary: 'Take a juror off a panel: { overrideReason? } (required once the panel is frozen; audited)' })
-  async removeJuror(@CeremonyId() ceremony: string, @Param('cat') category: string, @Param('jurorId') jurorId: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<{ removed: true }> {
-    const extra = body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0) ? {} : objectBody(body);
-    return this.services.request('jury.juror.remove', { ...extra, jurorId, ceremony, category, actor } as never);
+  async removeJuror(@CeremonyId() ceremony: string, @Param('cat') category: string, @Param('jurorId') jurorId: string, @Body() body: unknown, @Caller() credential: string | null): Promise<{ removed: true }> {
+    const extra = body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0) ? {} : commandFields(body);
+    return this.services.request('jury.juror.remove', { ...extra, jurorId, ceremony, category } as never, { credential });
   }
 
   @Put('categories/:cat/chair')
   @Roles('admin')
   @ApiOperation({ summary: "Appoint a panel's chair: { jurorId, overrideReason? } (override reason required once the panel is frozen; audited)" })
-  async appointChair(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<JurorView> {
-    return this.services.request('jury.panel.chair', { ...objectBody(body), ceremony, category, actor } as never);
+  async appointChair(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @Caller() credential: string | null): Promise<JurorView> {
+    return this.services.request('jury.panel.chair', { ...commandFields(body), ceremony, category } as never, { credential });
   }
 
   @Get('jurors')
   @Roles('admin')
   @ApiOperation({ summary: 'All jurors with their panels and conflicts' })
-  async jurors(@CeremonyId() ceremony: string, @CallerActor() actor: Actor): Promise<JurorView[]> {
-    return this.services.request('jury.juror.list', { ceremony, actor });
+  async jurors(@CeremonyId() ceremony: string, @Caller() credential: string | null): Promise<JurorView[]> {
+    return this.services.request('jury.juror.list', { ceremony }, { credential });
   }
 
   @Get('me')
   @Roles('juror')
   @ApiOperation({ summary: 'The calling juror: panel, chair flag, conflicts' })
-  async me(@CeremonyId() ceremony: string, @CallerActor() actor: Actor): Promise<JurorView> {
-    return this.services.request('jury.juror.get', { ceremony, jurorId: actor.jurorId!, actor });
+  async me(@CeremonyId() ceremony: string, @CallerPrincipal() principal: Principal, @Caller() credential: string | null): Promise<JurorView> {
+    return this.services.request('jury.juror.get', { ceremony, jurorId: principal.jurorId! }, { credential });
   }
 
   @Post('categories/:cat/conflicts')
   @HttpCode(201)
   @Roles('admin', 'juror')
   @ApiOperation({ summary: 'Declare a conflict of interest: { jurorId, nomineeId, reason }' })
-  async conflict(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<{ declared: true }> {
-    return this.services.request('jury.conflict.declare', { ...objectBody(body), ceremony, category, actor } as never);
+  async conflict(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @Caller() credential: string | null): Promise<{ declared: true }> {
+    return this.services.request('jury.conflict.declare', { ...commandFields(body), ceremony, category } as never, { credential });
   }
 
   @Get('categories/:cat/ballot')
   @Roles('juror')
   @ApiOperation({ summary: "The calling juror's own ballot" })
-  async ballot(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<BallotView> {
-    return this.services.request('jury.ballot.get', { ceremony, category, actor });
+  async ballot(@CeremonyId() ceremony: string, @Param('cat') category: string, @Caller() credential: string | null): Promise<BallotView> {
+    return this.services.request('jury.ballot.get', { ceremony, category }, { credential });
   }
 
   @Put('categories/:cat/ballot')
   @Roles('juror')
   @ApiOperation({ summary: 'Save own ballot as a draft: { scores: { <nomineeId>: { <criterionKey>: 1..10 } } }' })
-  async saveBallot(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<BallotView> {
-    return this.services.request('jury.ballot.save', { ...objectBody(body), ceremony, category, actor } as never);
+  async saveBallot(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @Caller() credential: string | null): Promise<BallotView> {
+    return this.services.request('jury.ballot.save', { ...commandFields(body), ceremony, category } as never, { credential });
   }
 
   @Post('categories/:cat/ballot/lock')
@@ -99,31 +95,31 @@ export class JuryController {
     summary: 'Lock own ballot (irrevocable) → the ballot with its receipt',
     description: '`receipt` = sha256hex(JCS({ categoryId, jurorId, scores, salt: receiptSalt })); keep it: after the reveal it is proved to be in the sealed ballot root (GET …/ballot/proof).',
   })
-  async lock(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<BallotView> {
-    return this.services.request('jury.ballot.lock', { ceremony, category, actor });
+  async lock(@CeremonyId() ceremony: string, @Param('cat') category: string, @Caller() credential: string | null): Promise<BallotView> {
+    return this.services.request('jury.ballot.lock', { ceremony, category }, { credential });
   }
 
   @Post('categories/:cat/ballots/:jurorId/reopen')
   @HttpCode(200)
   @Roles('juror')
   @ApiOperation({ summary: "Chair only: reopen a juror's locked ballot before sealing, with a reason (audited)" })
-  async reopen(@CeremonyId() ceremony: string, @Param('cat') category: string, @Param('jurorId') jurorId: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<BallotView> {
-    return this.services.request('jury.ballot.reopen', { ...objectBody(body), jurorId, ceremony, category, actor } as never);
+  async reopen(@CeremonyId() ceremony: string, @Param('cat') category: string, @Param('jurorId') jurorId: string, @Body() body: unknown, @Caller() credential: string | null): Promise<BallotView> {
+    return this.services.request('jury.ballot.reopen', { ...commandFields(body), jurorId, ceremony, category } as never, { credential });
   }
 
   @Get('categories/:cat/panel')
   @Roles('juror', 'admin')
   @ApiOperation({ summary: 'Panel status: locked/total, quorum, verdict (chair), seal' })
-  async panel(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<PanelStatus> {
-    return this.services.request('jury.panel.status', { ceremony, category, actor });
+  async panel(@CeremonyId() ceremony: string, @Param('cat') category: string, @Caller() credential: string | null): Promise<PanelStatus> {
+    return this.services.request('jury.panel.status', { ceremony, category }, { credential });
   }
 
   @Post('categories/:cat/verdict')
   @HttpCode(200)
   @Roles('juror')
   @ApiOperation({ summary: 'Chair: compute the verdict { motivation, tieBreakWinnerId? } → { winnerId, ranking }; 409 before quorum or on a tie' })
-  async verdict(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<VerdictResult> {
-    return this.services.request('jury.verdict.compute', { ...objectBody(body), ceremony, category, actor } as never);
+  async verdict(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @Caller() credential: string | null): Promise<VerdictResult> {
+    return this.services.request('jury.verdict.compute', { ...commandFields(body), ceremony, category } as never, { credential });
   }
 
   @Post('categories/:cat/verdict/seal')
@@ -131,9 +127,9 @@ export class JuryController {
   @Roles('juror')
   @ApiOperation({ summary: 'Chair: seal the verdict → { commitment, sealedAt }' })
   @ApiResponse({ status: 202, description: 'Done, but a service that serves its effect has not applied it within WRITES_WAIT_MS: the result plus `writes` (status pending/failed) and a Location to ask again (GET …/writes/:token)' })
-  async seal(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor, @Res() res: Response): Promise<void> {
+  async seal(@CeremonyId() ceremony: string, @Param('cat') category: string, @Caller() credential: string | null, @Res() res: Response): Promise<void> {
     // 200 once announcements holds the sealed envelope: a reveal cued right after it is not refused as unsealed.
-    await this.writes.answer(res, 200, () => ceremony, this.services.requestWithWrites('jury.verdict.seal', { ceremony, category, actor }));
+    await this.writes.answer(res, 200, () => ceremony, this.services.requestWithWrites('jury.verdict.seal', { ceremony, category }, { credential }));
   }
 
   @Get('audit/verify')
@@ -143,11 +139,11 @@ export class JuryController {
     description: 'With ?anchor=<hash>@<count> (an audit head published with a seal, a reveal or the results) the chain must still pass through it: `reason: "head mismatch"` when it was rewritten after that.',
   })
   @ApiQuery({ name: 'anchor', required: false, description: '<64 hex>@<count>' })
-  async verifyAudit(@CeremonyId() ceremony: string, @Query('anchor') anchor: string | undefined, @CallerActor() actor: Actor): Promise<AuditVerification> {
+  async verifyAudit(@CeremonyId() ceremony: string, @Query('anchor') anchor: string | undefined, @Caller() credential: string | null): Promise<AuditVerification> {
     if (anchor !== undefined && (typeof anchor !== 'string' || parseAnchor(anchor) === null)) {
       throw LaurelError.badRequest('anchor must be <64 hex>@<count>', [{ path: 'anchor', message: 'must be <64 hex>@<count>' }]);
     }
-    return this.services.request('jury.audit.verify', { ceremony, actor, ...(anchor !== undefined ? { anchor } : {}) });
+    return this.services.request('jury.audit.verify', { ceremony, ...(anchor !== undefined ? { anchor } : {}) }, { credential });
   }
 
   @Get('categories/:cat/ballot/proof')
@@ -158,8 +154,8 @@ export class JuryController {
       '→ { receipt, leafIndex, treeSize, path[], root, sealedRoot, sealedCount, scores, receiptSalt, … }. RFC 6962 audit path (leaf = sha256(0x00‖receipt), node = sha256(0x01‖left‖right)); ' +
       'check it against the ballotRoot/ballotCount published with the seal and the results, not the root in this answer. 409 before the reveal (and nothing else is said then).',
   })
-  async ballotProof(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<BallotProof> {
-    return this.services.request('jury.ballot.proof', { ceremony, category, actor });
+  async ballotProof(@CeremonyId() ceremony: string, @Param('cat') category: string, @Caller() credential: string | null): Promise<BallotProof> {
+    return this.services.request('jury.ballot.proof', { ceremony, category }, { credential });
   }
 
   @Get('categories/:cat/ballots')
@@ -168,7 +164,7 @@ export class JuryController {
     summary: 'After the reveal: every locked ballot of the category, with salts and receipts, and the sealed verdict (for `./laurel audit tally`)',
     description: '409 before the category is revealed: the scores would be spoilers.',
   })
-  async exportBallots(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<BallotExport> {
-    return this.services.request('jury.ballots.export', { ceremony, category, actor });
+  async exportBallots(@CeremonyId() ceremony: string, @Param('cat') category: string, @Caller() credential: string | null): Promise<BallotExport> {
+    return this.services.request('jury.ballots.export', { ceremony, category }, { credential });
   }
 }

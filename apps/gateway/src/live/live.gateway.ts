@@ -1,9 +1,10 @@
-import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import {
   LaurelError,
   LIVE_NAMESPACE,
+  serviceCredential,
   type JuryProgressEvent,
   type LiveClientEvents,
   type LiveServerEvents,
@@ -14,10 +15,10 @@ import {
   type SealedEvent,
   type SnapshotEvent,
 } from '#contracts';
-import { ServiceClient } from '#messaging';
-import { AccessService } from '../auth/access.service.js';
+import { AccessResolver, ServiceClient } from '#messaging';
 import type { Principal } from '../auth/principal.js';
 import { RateLimits, tooMany } from '../edge/rate-limits.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config.js';
 import { CeremonyDirectory } from './ceremony-directory.service.js';
 import { LiveState } from './live-state.service.js';
 
@@ -83,11 +84,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private stopInvalidation: (() => void) | null = null;
 
   constructor(
-    private readonly access: AccessService,
+    private readonly access: AccessResolver,
     private readonly directory: CeremonyDirectory,
     private readonly state: LiveState,
     private readonly services: ServiceClient,
     private readonly limits: RateLimits,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   afterInit(server: LiveNamespace): void {
@@ -189,9 +191,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private async sendSnapshot(socket: LiveSocket): Promise<void> {
     const { principal, ceremonyId, rehearsal } = socket.data;
     if (!this.state.show(ceremonyId, rehearsal).scene) {
-      // Nothing held yet (fresh gateway, or no cue so far): ask announcements once.
+      // Nothing held yet (fresh gateway, or no cue so far): ask announcements once, as the gateway's own
+      // service identity (whatever the socket's role: the public gets its filtered view of the answer).
       try {
-        const snapshot = await this.services.request('announcements.show.snapshot', { ceremony: ceremonyId, rehearsal, actor: { role: 'admin' } }, { timeoutMs: 3000 });
+        const snapshot = await this.services.request('announcements.show.snapshot', { ceremony: ceremonyId, rehearsal }, { credential: serviceCredential(this.config.serviceToken), timeoutMs: 3000 });
         this.state.applySnapshot(snapshot, rehearsal);
       } catch (error) {
         this.logger.warn(`no snapshot for ${ceremonyId}: ${(error as Error).message}`);

@@ -1,17 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { LaurelError, type Actor, type EntryPage, type EntryView, type ImportEntriesResult, type ShortlistView } from '#contracts';
+import { LaurelError, type EntryPage, type EntryView, type ImportEntriesResult, type ShortlistView } from '#contracts';
 import { ServiceClient } from '#messaging';
-import { CallerActor, CeremonyId } from '../auth/principal.decorator.js';
+import { Caller, CeremonyId } from '../auth/principal.decorator.js';
 import { Roles } from '../auth/roles.js';
 import { ReadYourWrites } from '../writes/read-your-writes.service.js';
+import { commandFields, objectBody } from '../http/body.js';
 import { batches, decodeCsv, parseEntriesCsv } from './entries-csv.js';
-
-function objectBody(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw LaurelError.badRequest('body must be a JSON object');
-  return body as Record<string, unknown>;
-}
 
 function integerParam(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -36,8 +32,8 @@ export class EntriesController {
     summary: 'Submit one entry: { organisation?, kind?, title?, description?, contactName?, contactEmail?, contactPhone?, externalId? }',
     description: '400 with the field when invalid or not eligible for the category; 409 (with details.entryId) when the same entry is already there.',
   })
-  async submit(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<EntryView> {
-    return this.services.request('nominations.entry.submit', { entry: objectBody(body), ceremony, category, actor });
+  async submit(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @Caller() credential: string | null): Promise<EntryView> {
+    return this.services.request('nominations.entry.submit', { entry: objectBody(body), ceremony, category }, { credential });
   }
 
   @Post('entries/import')
@@ -50,13 +46,13 @@ export class EntriesController {
     description:
       'Reports counts and every rejected row as { row, field, reason } (row numbers as a spreadsheet shows them, header = 1). Sending the same file again imports nothing new: rows already entered are reported as duplicates.',
   })
-  async import(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<ImportEntriesResult> {
+  async import(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @Caller() credential: string | null): Promise<ImportEntriesResult> {
     if (!Buffer.isBuffer(body)) throw LaurelError.badRequest('send the entries as CSV with Content-Type: text/csv');
     const { columns, rows } = parseEntriesCsv(decodeCsv(body));
     const total: ImportEntriesResult = { categoryId: '', received: 0, imported: 0, duplicates: 0, rejected: 0, ignoredColumns: [], problems: [], duplicateRows: [] };
     // Each batch is one transaction; a re-sent file (or a retried batch) stores nothing twice.
     for (const batch of batches(rows)) {
-      const part = await this.services.request('nominations.entry.import', { columns, rows: batch, ceremony, category, actor }, { timeoutMs: 30000 });
+      const part = await this.services.request('nominations.entry.import', { columns, rows: batch, ceremony, category }, { credential, timeoutMs: 30000 });
       total.categoryId = part.categoryId;
       total.ignoredColumns = part.ignoredColumns;
       total.received += part.received;
@@ -79,16 +75,16 @@ export class EntriesController {
     @Param('cat') category: string,
     @Query('offset') offset: string | undefined,
     @Query('limit') limit: string | undefined,
-    @CallerActor() actor: Actor,
+    @Caller() credential: string | null,
   ): Promise<EntryPage> {
-    return this.services.request('nominations.entry.list', { ceremony, category, offset: integerParam('offset', offset), limit: integerParam('limit', limit), actor });
+    return this.services.request('nominations.entry.list', { ceremony, category, offset: integerParam('offset', offset), limit: integerParam('limit', limit) }, { credential });
   }
 
   @Get('shortlist')
   @Roles('admin')
   @ApiOperation({ summary: "The category's shortlist (nominees), its bounds and when it was published" })
-  async shortlist(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor): Promise<ShortlistView> {
-    return this.services.request('nominations.shortlist.get', { ceremony, category, actor });
+  async shortlist(@CeremonyId() ceremony: string, @Param('cat') category: string, @Caller() credential: string | null): Promise<ShortlistView> {
+    return this.services.request('nominations.shortlist.get', { ceremony, category }, { credential });
   }
 
   @Put('shortlist')
@@ -97,8 +93,8 @@ export class EntriesController {
     summary: 'Set the draft shortlist from entries: { entryIds: [...] } in stage order',
     description: "400 outside the category's nominee bounds or naming another category's entry; 409 once published (frozen).",
   })
-  async setShortlist(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @CallerActor() actor: Actor): Promise<ShortlistView> {
-    return this.services.request('nominations.shortlist.set', { ...objectBody(body), ceremony, category, actor } as never);
+  async setShortlist(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @Caller() credential: string | null): Promise<ShortlistView> {
+    return this.services.request('nominations.shortlist.set', { ...commandFields(body), ceremony, category } as never, { credential });
   }
 
   @Post('shortlist/publish')
@@ -106,8 +102,8 @@ export class EntriesController {
   @Roles('admin')
   @ApiOperation({ summary: 'Publish the shortlist (emits shortlist.published); frozen afterwards (409)' })
   @ApiResponse({ status: 202, description: 'Done, but a service that serves its effect has not applied it within WRITES_WAIT_MS: the result plus `writes` (status pending/failed) and a Location to ask again (GET …/writes/:token)' })
-  async publish(@CeremonyId() ceremony: string, @Param('cat') category: string, @CallerActor() actor: Actor, @Res() res: Response): Promise<void> {
+  async publish(@CeremonyId() ceremony: string, @Param('cat') category: string, @Caller() credential: string | null, @Res() res: Response): Promise<void> {
     // 200 once jury (ballots) and announcements (the nominees scene) hold the new nominees.
-    await this.writes.answer(res, 200, () => ceremony, this.services.requestWithWrites('nominations.shortlist.publish', { ceremony, category, actor }));
+    await this.writes.answer(res, 200, () => ceremony, this.services.requestWithWrites('nominations.shortlist.publish', { ceremony, category }, { credential }));
   }
 }

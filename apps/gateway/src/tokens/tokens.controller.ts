@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { LaurelError, TOKEN_ROLES, type Actor, type TokenInfo, type TokenRole } from '#contracts';
+import { LaurelError, TOKEN_ROLES, type TokenInfo, type TokenRole } from '#contracts';
 import { ServiceClient } from '#messaging';
-import { CallerActor, CeremonyId } from '../auth/principal.decorator.js';
+import { Caller, CeremonyId } from '../auth/principal.decorator.js';
 import { Roles } from '../auth/roles.js';
 import { ReadYourWrites } from '../writes/read-your-writes.service.js';
+import { commandFields } from '../http/body.js';
 
 interface IssueBody {
   role?: unknown;
@@ -28,30 +29,30 @@ export class TokensController {
   @Roles('admin')
   @ApiOperation({ summary: 'Issue an access token: { role: producer|press|screen|juror, jurorId? } → { token }' })
   @ApiResponse({ status: 202, description: 'Done, but a service that serves its effect has not applied it within WRITES_WAIT_MS: the result plus `writes` (status pending/failed) and a Location to ask again (GET …/writes/:token)' })
-  async issue(@CeremonyId() ceremonyId: string, @Body() body: IssueBody, @CallerActor() actor: Actor, @Res() res: Response): Promise<void> {
+  async issue(@CeremonyId() ceremonyId: string, @Body() body: IssueBody, @Caller() credential: string | null, @Res() res: Response): Promise<void> {
     if (typeof body !== 'object' || body === null) throw LaurelError.badRequest('body must be a JSON object');
     if (!TOKEN_ROLES.includes(body.role as TokenRole)) throw LaurelError.badRequest(`role must be one of ${TOKEN_ROLES.join(', ')}`, [{ path: 'role', message: 'invalid' }]);
     if (body.role === 'juror') {
       if (typeof body.jurorId !== 'string') throw LaurelError.badRequest('jurorId is required for a juror token', [{ path: 'jurorId', message: 'is required for role juror' }]);
       // A juror token is bound to a juror of this ceremony: the jury service must know them.
-      await this.services.request('jury.juror.get', { ceremony: ceremonyId, jurorId: body.jurorId, actor });
+      await this.services.request('jury.juror.get', { ceremony: ceremonyId, jurorId: body.jurorId }, { credential });
     }
     // 201 once its grant is in the access bucket: the token works at once on every gateway.
-    await this.writes.answer(res, 201, () => ceremonyId, this.services.requestWithWrites('nominations.access.issue', { ...(body as object), ceremony: ceremonyId, actor } as never));
+    await this.writes.answer(res, 201, () => ceremonyId, this.services.requestWithWrites('nominations.access.issue', { ...commandFields(body), ceremony: ceremonyId } as never, { credential }));
   }
 
   @Get()
   @Roles('admin')
   @ApiOperation({ summary: 'List issued tokens (never the tokens themselves)' })
-  async list(@CeremonyId() ceremonyId: string, @CallerActor() actor: Actor): Promise<TokenInfo[]> {
-    return this.services.request('nominations.access.list', { ceremony: ceremonyId, actor });
+  async list(@CeremonyId() ceremonyId: string, @Caller() credential: string | null): Promise<TokenInfo[]> {
+    return this.services.request('nominations.access.list', { ceremony: ceremonyId }, { credential });
   }
 
   @Delete(':tokenId')
   @Roles('admin')
   @ApiOperation({ summary: 'Revoke a token; it is refused everywhere within a second' })
   @ApiResponse({ status: 202, description: 'Done, but a service that serves its effect has not applied it within WRITES_WAIT_MS: the result plus `writes` (status pending/failed) and a Location to ask again (GET …/writes/:token)' })
-  async revoke(@CeremonyId() ceremonyId: string, @Param('tokenId') tokenId: string, @CallerActor() actor: Actor, @Res() res: Response): Promise<void> {
-    await this.writes.answer(res, 200, () => ceremonyId, this.services.requestWithWrites('nominations.access.revoke', { ceremony: ceremonyId, tokenId, actor }));
+  async revoke(@CeremonyId() ceremonyId: string, @Param('tokenId') tokenId: string, @Caller() credential: string | null, @Res() res: Response): Promise<void> {
+    await this.writes.answer(res, 200, () => ceremonyId, this.services.requestWithWrites('nominations.access.revoke', { ceremony: ceremonyId, tokenId }, { credential }));
   }
 }

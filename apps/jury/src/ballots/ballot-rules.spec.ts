@@ -3,6 +3,7 @@ import {
   effectiveCriteria,
   isBallotComplete,
   isBallotEmpty,
+  sameScores,
   lockRefusal,
   missingScores,
   reopenRefusal,
@@ -166,5 +167,24 @@ describe('ballot lifecycle (locked is locked)', () => {
     expect(reopenRefusal({ ...reopen, reason: '  \n ' })).toBe('reason required');
     expect(reopenRefusal({ ...reopen, status: 'draft' })).toBe('ballot not locked');
     expect(reopenRefusal({ ...reopen, verdictSealed: true })).toBe('verdict sealed');
+  });
+});
+
+describe('sameScores', () => {
+  const a = { n1: { impact: 7, craft: 5 }, n2: { impact: 9 } };
+
+  it('is true for the same scores in any key order, and for no ballot against an empty one', () => {
+    expect(sameScores(a, { n2: { impact: 9 }, n1: { craft: 5, impact: 7 } })).toBe(true);
+    expect(sameScores(undefined, {})).toBe(true);
+    expect(sameScores({}, { n1: {} })).toBe(true);
+    expect(sameScores({ ...a, n3: {} }, a)).toBe(true);
+  });
+
+  it('is false for any changed, added or removed score', () => {
+    expect(sameScores(a, { ...a, n1: { impact: 7, craft: 6 } })).toBe(false);
+    expect(sameScores(a, { ...a, n1: { impact: 7 } })).toBe(false);
+    expect(sameScores(a, { ...a, n3: { impact: 1 } })).toBe(false);
+    expect(sameScores(a, { n1: a.n1 })).toBe(false);
+    expect(sameScores(undefined, { n1: { impact: 1 } })).toBe(false);
   });
 });

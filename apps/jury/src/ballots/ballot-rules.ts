@@ -125,6 +125,25 @@ export function isBallotEmpty(scores: BallotScores): boolean {
   return Object.values(scores).every((byCriterion) => !isPlainObject(byCriterion) || Object.keys(byCriterion).length === 0);
 }
 
+/**
+ * True when a save would store what is already stored: the same score for every nominee and criterion
+ * (nominees without any score count as absent, so `{}` equals no ballot at all). Such a save writes nothing,
+ * so an autosave of an unchanged draft adds no audit entry.
+ */
+export function sameScores(stored: BallotScores | undefined, next: BallotScores): boolean {
+  const scored = (scores: BallotScores | undefined) =>
+    Object.entries(scores ?? {}).filter(([, byCriterion]) => isPlainObject(byCriterion) && Object.keys(byCriterion).length > 0);
+  const a = new Map(scored(stored));
+  const b = scored(next);
+  if (a.size !== b.length) return false;
+  return b.every(([nominee, byCriterion]) => {
+    const held = a.get(nominee);
+    if (!held) return false;
+    const keys = Object.keys(byCriterion);
+    return keys.length === Object.keys(held).length && keys.every((k) => held[k] === byCriterion[k]);
+  });
+}
+
 export type BallotStatus = 'draft' | 'locked';
 
 /** Why a ballot action is refused (409, except 'not the chair' which is 403). */

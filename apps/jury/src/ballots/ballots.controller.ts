@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import type { BallotQuery, BallotView, LockBallotCommand, ReopenBallotCommand, SaveBallotCommand } from '#contracts';
-import { Command } from '#messaging';
+import { Command, type CommandContext } from '#messaging';
 import { BallotsService } from './ballots.service.js';
 
 @Controller()
@@ -8,22 +8,22 @@ export class BallotsController {
   constructor(private readonly ballots: BallotsService) {}
 
   @Command('jury.ballot.get')
-  async get(query: BallotQuery): Promise<BallotView> {
-    return this.ballots.get(query);
+  async get(query: BallotQuery, { actor }: CommandContext): Promise<BallotView> {
+    return this.ballots.get(query, actor);
   }
 
   @Command('jury.ballot.save')
-  async save(command: SaveBallotCommand): Promise<BallotView> {
-    return this.ballots.save(command);
+  async save(command: SaveBallotCommand, { actor }: CommandContext): Promise<BallotView> {
+    return this.ballots.save(command, actor);
   }
 
   @Command('jury.ballot.lock')
-  async lock(command: LockBallotCommand): Promise<BallotView> {
-    return this.ballots.lock(command);
+  async lock(command: LockBallotCommand, { actor }: CommandContext): Promise<BallotView> {
+    return this.ballots.lock(command, actor);
   }
 
   @Command('jury.ballot.reopen')
-  async reopen(command: ReopenBallotCommand): Promise<BallotView> {
-    return this.ballots.reopen(command);
+  async reopen(command: ReopenBallotCommand, { actor }: CommandContext): Promise<BallotView> {
+    return this.ballots.reopen(command, actor);
   }
 }

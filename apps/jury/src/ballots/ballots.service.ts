@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { computeReceipt, generateSalt, LaurelError, type BallotQuery, type BallotView, type FieldProblem, type LockBallotCommand, type ReopenBallotCommand, type SaveBallotCommand } from '#contracts';
+import { computeReceipt, generateSalt, LaurelError, type Actor, type BallotQuery, type BallotView, type FieldProblem, type LockBallotCommand, type ReopenBallotCommand, type SaveBallotCommand } from '#contracts';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { JuryCategory } from '../panels/panel.entities.js';
 import { callingChair, callingJuror, conflictsOf, isSealed } from '../panels/panel-state.js';
 import { PanelsService } from '../panels/panels.service.js';
 import { Ballot } from './ballot.entity.js';
-import { isBallotEmpty, lockRefusal, missingScores, reopenRefusal, saveRefusal, validateScores, type BallotScores } from './ballot-rules.js';
+import { isBallotEmpty, lockRefusal, missingScores, reopenRefusal, sameScores, saveRefusal, validateScores, type BallotScores } from './ballot-rules.js';
 
 const PROBLEM_MESSAGES: Record<string, string> = {
   'not an object': 'must be an object',
@@ -23,18 +23,18 @@ export class BallotsService {
     private readonly audit: AuditLog,
   ) {}
 
-  async get(query: BallotQuery): Promise<BallotView> {
-    const state = await this.panels.panel(this.panels.dataSource.manager, query.actor, query.ceremony, query.category, { lock: false });
-    const juror = callingJuror(state, query.actor);
+  async get(query: BallotQuery, actor: Actor): Promise<BallotView> {
+    const state = await this.panels.panel(this.panels.dataSource.manager, actor, query.ceremony, query.category, { lock: false });
+    const juror = callingJuror(state, actor);
     // Nobody reads another juror's ballot, the chair included: only the verdict is shared.
     if (query.jurorId !== undefined && query.jurorId !== juror.id) throw LaurelError.forbidden("a juror may read only their own ballot");
     return view(state.ballots.find((b) => b.jurorId === juror.id), juror.id, state.category.id, juror.createdAt);
   }
 
-  async save(command: SaveBallotCommand): Promise<BallotView> {
+  async save(command: SaveBallotCommand, actor: Actor): Promise<BallotView> {
     return this.panels.transaction(async (manager) => {
-      const state = await this.panels.panel(manager, command.actor, command.ceremony, command.category, { lock: true });
-      const juror = callingJuror(state, command.actor);
+      const state = await this.panels.panel(manager, actor, command.ceremony, command.category, { lock: true });
+      const juror = callingJuror(state, actor);
       const current = state.ballots.find((b) => b.jurorId === juror.id);
       const refusal = saveRefusal({ status: current?.lockedAt ? 'locked' : 'draft', verdictSealed: isSealed(state) });
       if (refusal) throw LaurelError.conflict(refusal === 'ballot locked' ? 'your ballot is locked: only the chair can reopen it' : 'the verdict of this category is sealed');
@@ -54,17 +54,19 @@ export class BallotsService {
       }
 
       const scores = command.scores as BallotScores;
+      // An unchanged draft (an autosave with nothing new, an empty first save) writes nothing and adds no audit entry.
+      if (sameScores(current?.scores, scores)) return view(current, juror.id, state.category.id, juror.createdAt);
       const ballot = manager.create(Ballot, { jurorId: juror.id, categoryId: state.category.id, ceremonyId: state.ceremony.id, scores, lockedAt: null, updatedAt: new Date(), salt: null, receipt: null });
       await manager.save(ballot);
-      await this.audit.append(manager, state.ceremony.id, command.actor, 'ballot.saved', `ballot:${juror.id}`, { categoryId: state.category.id, scores });
+      await this.audit.append(manager, state.ceremony.id, actor, 'ballot.saved', `ballot:${juror.id}`, { categoryId: state.category.id, scores });
       return view(ballot, juror.id, state.category.id, juror.createdAt);
     });
   }
 
-  async lock(command: LockBallotCommand): Promise<BallotView> {
+  async lock(command: LockBallotCommand, actor: Actor): Promise<BallotView> {
     return this.panels.transaction(async (manager) => {
-      const state = await this.panels.panel(manager, command.actor, command.ceremony, command.category, { lock: true });
-      const juror = callingJuror(state, command.actor);
+      const state = await this.panels.panel(manager, actor, command.ceremony, command.category, { lock: true });
+      const juror = callingJuror(state, actor);
       const ballot = state.ballots.find((b) => b.jurorId === juror.id);
       const scores = ballot?.scores ?? {};
       if (ballot?.lockedAt || isSealed(state)) {
@@ -90,15 +92,15 @@ export class BallotsService {
         await manager.update(JuryCategory, { id: state.category.id }, { frozenAt: now });
       }
       await this.panels.publishProgress(manager, state);
-      await this.audit.append(manager, state.ceremony.id, command.actor, 'ballot.locked', `ballot:${juror.id}`, { categoryId: state.category.id, scores, receipt });
+      await this.audit.append(manager, state.ceremony.id, actor, 'ballot.locked', `ballot:${juror.id}`, { categoryId: state.category.id, scores, receipt });
       return view(ballot, juror.id, state.category.id, juror.createdAt);
     });
   }
 
-  async reopen(command: ReopenBallotCommand): Promise<BallotView> {
+  async reopen(command: ReopenBallotCommand, actor: Actor): Promise<BallotView> {
     return this.panels.transaction(async (manager) => {
-      const state = await this.panels.panel(manager, command.actor, command.ceremony, command.category, { lock: true });
-      callingChair(state, command.actor);
+      const state = await this.panels.panel(manager, actor, command.ceremony, command.category, { lock: true });
+      callingChair(state, actor);
       const juror = state.jurors.find((j) => j.id === command.jurorId);
       if (!juror) throw LaurelError.notFound(`juror ${command.jurorId} is not on this panel`, [{ path: 'jurorId', message: 'not on this panel' }]);
       const ballot = state.ballots.find((b) => b.jurorId === juror.id);
@@ -111,7 +113,7 @@ export class BallotsService {
       Object.assign(ballot!, { lockedAt: null, updatedAt: now, salt: null, receipt: null });
       await manager.update(Ballot, { jurorId: juror.id }, { lockedAt: null, updatedAt: now, salt: null, receipt: null });
       await this.panels.publishProgress(manager, state);
-      await this.audit.append(manager, state.ceremony.id, command.actor, 'ballot.reopened', `ballot:${juror.id}`, { categoryId: state.category.id, reason: command.reason.trim() });
+      await this.audit.append(manager, state.ceremony.id, actor, 'ballot.reopened', `ballot:${juror.id}`, { categoryId: state.category.id, reason: command.reason.trim() });
       return view(ballot, juror.id, state.category.id, juror.createdAt);
     });
   }

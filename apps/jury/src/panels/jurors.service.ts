@@ -29,10 +29,10 @@ export class JurorsService {
     private readonly audit: AuditLog,
   ) {}
 
-  async add(command: AddJurorCommand): Promise<{ id: string }> {
+  async add(command: AddJurorCommand, actor: Actor): Promise<{ id: string }> {
     return this.panels.transaction(async (manager) => {
-      const state = await this.panels.panel(manager, command.actor, command.ceremony, command.category, { lock: true });
-      const by = this.adminOrChair(state, command.actor);
+      const state = await this.panels.panel(manager, actor, command.ceremony, command.category, { lock: true });
+      const by = this.adminOrChair(state, actor);
       if (isSealed(state)) throw LaurelError.conflict('the verdict of this category is sealed: its panel can no longer change');
       this.requireOverrideIfFrozen(state, command.overrideReason);
       if (command.chair && state.jurors.some((j) => j.chair)) {
@@ -67,10 +67,10 @@ export class JurorsService {
   }
 
   /** The juror, their ballot and conflicts go; the audit entry keeps what was removed, ballot included. */
-  async remove(command: RemoveJurorCommand): Promise<{ removed: true }> {
+  async remove(command: RemoveJurorCommand, actor: Actor): Promise<{ removed: true }> {
     return this.panels.transaction(async (manager) => {
-      const state = await this.panels.panel(manager, command.actor, command.ceremony, command.category, { lock: true });
-      const by = this.adminOrChair(state, command.actor);
+      const state = await this.panels.panel(manager, actor, command.ceremony, command.category, { lock: true });
+      const by = this.adminOrChair(state, actor);
       if (isSealed(state)) throw LaurelError.conflict('the verdict of this category is sealed: its panel can no longer change');
       const juror = state.jurors.find((j) => j.id === command.jurorId);
       if (!juror) throw LaurelError.notFound(`juror ${command.jurorId} is not on this panel`, [{ path: 'jurorId', message: 'not on this panel' }]);
@@ -98,10 +98,10 @@ export class JurorsService {
     });
   }
 
-  async appointChair(command: AppointChairCommand): Promise<JurorView> {
+  async appointChair(command: AppointChairCommand, actor: Actor): Promise<JurorView> {
     return this.panels.transaction(async (manager) => {
-      const state = await this.panels.panel(manager, command.actor, command.ceremony, command.category, { lock: true });
-      if (command.actor.role !== 'admin') throw LaurelError.forbidden('only the organiser appoints a chair');
+      const state = await this.panels.panel(manager, actor, command.ceremony, command.category, { lock: true });
+      if (actor.role !== 'admin') throw LaurelError.forbidden('only the organiser appoints a chair');
       if (isSealed(state)) throw LaurelError.conflict('the verdict of this category is sealed: its panel can no longer change');
       const juror = state.jurors.find((j) => j.id === command.jurorId);
       if (!juror) throw LaurelError.notFound(`juror ${command.jurorId} is not on this panel`, [{ path: 'jurorId', message: 'not on this panel' }]);
@@ -111,7 +111,7 @@ export class JurorsService {
       if (previous) await manager.update(Juror, { id: previous.id }, { chair: false });
       await manager.update(Juror, { id: juror.id }, { chair: true });
       juror.chair = true;
-      await this.audit.append(manager, state.ceremony.id, command.actor, 'chair.appointed', `juror:${juror.id}`, {
+      await this.audit.append(manager, state.ceremony.id, actor, 'chair.appointed', `juror:${juror.id}`, {
         categoryId: state.category.id,
         previousChairId: previous?.id ?? null,
         overrideReason: state.category.frozenAt ? command.overrideReason! : null,
@@ -120,11 +120,11 @@ export class JurorsService {
     });
   }
 
-  async declareConflict(command: DeclareConflictCommand): Promise<{ declared: true }> {
+  async declareConflict(command: DeclareConflictCommand, actor: Actor): Promise<{ declared: true }> {
     return this.panels.transaction(async (manager) => {
-      const state = await this.panels.panel(manager, command.actor, command.ceremony, command.category, { lock: true });
+      const state = await this.panels.panel(manager, actor, command.ceremony, command.category, { lock: true });
       // Admin declares for anyone; a juror only for themselves.
-      if (command.actor.role === 'juror' && command.actor.jurorId !== command.jurorId) throw LaurelError.forbidden('a juror declares only their own conflicts');
+      if (actor.role === 'juror' && actor.jurorId !== command.jurorId) throw LaurelError.forbidden('a juror declares only their own conflicts');
       if (isSealed(state)) throw LaurelError.conflict('the verdict of this category is sealed');
       const juror = state.jurors.find((j) => j.id === command.jurorId);
       if (!juror) throw LaurelError.notFound(`juror ${command.jurorId} is not on this panel`, [{ path: 'jurorId', message: 'not on this panel' }]);
@@ -147,7 +147,7 @@ export class JurorsService {
       }
       const after = await this.panels.stateOf(manager, state.ceremony, state.category);
       await this.panels.publishProgress(manager, after); // a juror conflicted with every nominee is recused: the total changes
-      await this.audit.append(manager, state.ceremony.id, command.actor, 'conflict.declared', `juror:${juror.id}`, {
+      await this.audit.append(manager, state.ceremony.id, actor, 'conflict.declared', `juror:${juror.id}`, {
         categoryId: state.category.id,
         nomineeId: command.nomineeId,
         reason: command.reason,
@@ -156,9 +156,9 @@ export class JurorsService {
     });
   }
 
-  async list(query: ListJurorsQuery): Promise<JurorView[]> {
-    assertJuryRole(query.actor);
-    if (query.actor.role !== 'admin') throw LaurelError.forbidden('only the organiser lists every juror');
+  async list(query: ListJurorsQuery, actor: Actor): Promise<JurorView[]> {
+    assertJuryRole(actor);
+    if (actor.role !== 'admin') throw LaurelError.forbidden('only the organiser lists every juror');
     const manager = this.panels.dataSource.manager;
     const ceremony = await this.panels.ceremony(manager, query.ceremony);
     const jurors = await manager.find(Juror, { where: { ceremonyId: ceremony.id }, order: { categoryId: 'ASC', position: 'ASC', id: 'ASC' } });
@@ -166,9 +166,9 @@ export class JurorsService {
     return jurors.map((j) => jurorView(j, conflicts));
   }
 
-  async get(query: GetJurorQuery): Promise<JurorView> {
-    assertJuryRole(query.actor);
-    if (query.actor.role === 'juror' && query.actor.jurorId !== query.jurorId) throw LaurelError.forbidden("a juror sees only their own record");
+  async get(query: GetJurorQuery, actor: Actor): Promise<JurorView> {
+    assertJuryRole(actor);
+    if (actor.role === 'juror' && actor.jurorId !== query.jurorId) throw LaurelError.forbidden("a juror sees only their own record");
     const manager = this.panels.dataSource.manager;
     const ceremony = await this.panels.ceremony(manager, query.ceremony);
     const juror = await manager.findOne(Juror, { where: { id: query.jurorId, ceremonyId: ceremony.id } });
@@ -178,10 +178,10 @@ export class JurorsService {
   }
 
   /** Counts for anyone on the panel and the organiser; the verdict itself only for the chair (integrity rule 2). */
-  async status(query: PanelStatusQuery): Promise<PanelStatus> {
-    const state = await this.panels.panel(this.panels.dataSource.manager, query.actor, query.ceremony, query.category, { lock: false });
-    const caller = query.actor.role === 'juror' ? state.jurors.find((j) => j.id === query.actor.jurorId) : undefined;
-    if (query.actor.role === 'juror' && !caller) throw LaurelError.forbidden('you are not on the panel of this category');
+  async status(query: PanelStatusQuery, actor: Actor): Promise<PanelStatus> {
+    const state = await this.panels.panel(this.panels.dataSource.manager, actor, query.ceremony, query.category, { lock: false });
+    const caller = actor.role === 'juror' ? state.jurors.find((j) => j.id === actor.jurorId) : undefined;
+    if (actor.role === 'juror' && !caller) throw LaurelError.forbidden('you are not on the panel of this category');
     const progress = progressOf(state);
     const quorum = quorumStatus(scoringInput(state));
     const verdict = state.verdict;

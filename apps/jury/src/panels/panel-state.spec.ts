@@ -1,3 +1,4 @@
+import type { Actor, ActorRole } from '#contracts';
 import type { Ballot } from '../ballots/ballot.entity.js';
 import type { Conflict, JuryCategory, Juror } from './panel.entities.js';
 import { assertJuryRole, callingChair, callingJuror, progressOf, recusedIds, scoringInput, type PanelState } from './panel-state.js';
@@ -46,13 +47,15 @@ describe('panel state', () => {
   });
 
   it('lets only admin and jurors in, a juror only on their panel, the chair only as chair', () => {
-    for (const role of ['producer', 'press', 'screen', 'public'] as const) expect(() => assertJuryRole({ role })).toThrow(expect.objectContaining({ statusCode: 403 }) as Error);
-    expect(() => assertJuryRole({ role: 'juror' })).toThrow(expect.objectContaining({ statusCode: 403 }) as Error);
+    // The actor as a service resolves it from the caller's credential.
+    const as = (role: ActorRole, jurorId: string | null = null): Actor => ({ role, jurorId, ceremonyId: null, tokenId: null });
+    for (const role of ['producer', 'press', 'screen', 'public', 'service'] as const) expect(() => assertJuryRole(as(role))).toThrow(expect.objectContaining({ statusCode: 403 }) as Error);
+    expect(() => assertJuryRole(as('juror'))).toThrow(expect.objectContaining({ statusCode: 403 }) as Error);
     const state = panel();
-    expect(callingJuror(state, { role: 'juror', jurorId: 'b' }).id).toBe('b');
-    expect(() => callingJuror(state, { role: 'juror', jurorId: 'elsewhere' })).toThrow(expect.objectContaining({ statusCode: 403 }) as Error);
-    expect(() => callingJuror(state, { role: 'admin' })).toThrow(expect.objectContaining({ statusCode: 403 }) as Error);
-    expect(callingChair(state, { role: 'juror', jurorId: 'a' }).id).toBe('a');
-    expect(() => callingChair(state, { role: 'juror', jurorId: 'b' })).toThrow(expect.objectContaining({ statusCode: 403 }) as Error);
+    expect(callingJuror(state, as('juror', 'b')).id).toBe('b');
+    expect(() => callingJuror(state, as('juror', 'elsewhere'))).toThrow(expect.objectContaining({ statusCode: 403 }) as Error);
+    expect(() => callingJuror(state, as('admin'))).toThrow(expect.objectContaining({ statusCode: 403 }) as Error);
+    expect(callingChair(state, as('juror', 'a')).id).toBe('a');
+    expect(() => callingChair(state, as('juror', 'b'))).toThrow(expect.objectContaining({ statusCode: 403 }) as Error);
   });
 });

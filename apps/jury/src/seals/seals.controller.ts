@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import type { SealCommand, SealResult } from '#contracts';
-import { Command } from '#messaging';
+import { Command, type CommandContext } from '#messaging';
 import { SealsService } from './seals.service.js';
 
 @Controller()
@@ -8,7 +8,7 @@ export class SealsController {
   constructor(private readonly seals: SealsService) {}
 
   @Command('jury.verdict.seal')
-  async seal(command: SealCommand): Promise<SealResult> {
-    return this.seals.seal(command);
+  async seal(command: SealCommand, { actor }: CommandContext): Promise<SealResult> {
+    return this.seals.seal(command, actor);
   }
 }

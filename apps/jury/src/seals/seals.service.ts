@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ballotRoot, computeReceipt, generateSalt, LaurelError, type SealCommand, type SealResult } from '#contracts';
+import { ballotRoot, computeReceipt, generateSalt, LaurelError, type Actor, type SealCommand, type SealResult } from '#contracts';
 import { anchorOf, AuditLog } from '../audit/audit-log.service.js';
 import { Outbox } from '#messaging';
 import { Ballot } from '../ballots/ballot.entity.js';
@@ -24,10 +24,10 @@ export class SealsService {
     private readonly outbox: Outbox,
   ) {}
 
-  async seal(command: SealCommand): Promise<SealResult> {
+  async seal(command: SealCommand, actor: Actor): Promise<SealResult> {
     return this.panels.transaction(async (manager) => {
-      const state = await this.panels.panel(manager, command.actor, command.ceremony, command.category, { lock: true });
-      callingChair(state, command.actor);
+      const state = await this.panels.panel(manager, actor, command.ceremony, command.category, { lock: true });
+      callingChair(state, actor);
       const verdict = state.verdict;
       if (verdict?.sealedAt && verdict.commitment) {
         return { commitment: verdict.commitment, sealedAt: verdict.sealedAt.toISOString(), ...(verdict.ballotRoot ? { ballotRoot: verdict.ballotRoot, ballotCount: verdict.ballotCount ?? 0 } : {}) };
@@ -57,7 +57,7 @@ export class SealsService {
       const entry = await this.audit.append(
         manager,
         ceremonyId,
-        command.actor,
+        actor,
         'verdict.sealed',
         `category:${categoryId}`,
         { commitment: sealed.commitment, sealedAt: at, ballotRoot: ballots.root, ballotCount: ballots.count },

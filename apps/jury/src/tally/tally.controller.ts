@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import type { BallotExport, BallotExportQuery, BallotProof, BallotProofQuery } from '#contracts';
-import { Command } from '#messaging';
+import { Command, type CommandContext } from '#messaging';
 import { TallyService } from './tally.service.js';
 
 @Controller()
@@ -8,12 +8,12 @@ export class TallyController {
   constructor(private readonly tally: TallyService) {}
 
   @Command('jury.ballot.proof')
-  async proof(query: BallotProofQuery): Promise<BallotProof> {
-    return this.tally.proof(query);
+  async proof(query: BallotProofQuery, { actor }: CommandContext): Promise<BallotProof> {
+    return this.tally.proof(query, actor);
   }
 
   @Command('jury.ballots.export')
-  async export(query: BallotExportQuery): Promise<BallotExport> {
-    return this.tally.export(query);
+  async export(query: BallotExportQuery, { actor }: CommandContext): Promise<BallotExport> {
+    return this.tally.export(query, actor);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { LaurelError, receiptProof, type BallotExport, type BallotExportQuery, type BallotProof, type BallotProofQuery } from '#contracts';
+import { LaurelError, receiptProof, type Actor, type BallotExport, type BallotExportQuery, type BallotProof, type BallotProofQuery } from '#contracts';
 import { assertJuryRole, callingJuror, type PanelState } from '../panels/panel-state.js';
 import { PanelsService } from '../panels/panels.service.js';
 
@@ -12,9 +12,9 @@ import { PanelsService } from '../panels/panels.service.js';
 export class TallyService {
   constructor(private readonly panels: PanelsService) {}
 
-  async proof(query: BallotProofQuery): Promise<BallotProof> {
-    const state = await this.panels.panel(this.panels.dataSource.manager, query.actor, query.ceremony, query.category, { lock: false });
-    const juror = callingJuror(state, query.actor);
+  async proof(query: BallotProofQuery, actor: Actor): Promise<BallotProof> {
+    const state = await this.panels.panel(this.panels.dataSource.manager, actor, query.ceremony, query.category, { lock: false });
+    const juror = callingJuror(state, actor);
     const { verdict, revealedAt } = revealed(state, 'proofs are served');
     const ballot = state.ballots.find((b) => b.jurorId === juror.id);
     if (!ballot?.lockedAt || !ballot.receipt || !ballot.salt) throw LaurelError.notFound('your ballot was not locked when the verdict was sealed, so it is not in the ballot root');
@@ -34,10 +34,10 @@ export class TallyService {
     };
   }
 
-  async export(query: BallotExportQuery): Promise<BallotExport> {
-    assertJuryRole(query.actor);
-    if (query.actor.role !== 'admin') throw LaurelError.forbidden('only the organiser exports the ballots');
-    const state = await this.panels.panel(this.panels.dataSource.manager, query.actor, query.ceremony, query.category, { lock: false });
+  async export(query: BallotExportQuery, actor: Actor): Promise<BallotExport> {
+    assertJuryRole(actor);
+    if (actor.role !== 'admin') throw LaurelError.forbidden('only the organiser exports the ballots');
+    const state = await this.panels.panel(this.panels.dataSource.manager, actor, query.ceremony, query.category, { lock: false });
     const { verdict, revealedAt } = revealed(state, 'the ballots are exported');
     const panel = new Set(state.jurors.map((j) => j.id));
     return {

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import type { VerdictCommand, VerdictResult } from '#contracts';
-import { Command } from '#messaging';
+import { Command, type CommandContext } from '#messaging';
 import { VerdictsService } from './verdicts.service.js';
 
 @Controller()
@@ -8,7 +8,7 @@ export class VerdictsController {
   constructor(private readonly verdicts: VerdictsService) {}
 
   @Command('jury.verdict.compute')
-  async compute(command: VerdictCommand): Promise<VerdictResult> {
-    return this.verdicts.compute(command);
+  async compute(command: VerdictCommand, { actor }: CommandContext): Promise<VerdictResult> {
+    return this.verdicts.compute(command, actor);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { LaurelError, type RankingRow, type VerdictCommand, type VerdictResult } from '#contracts';
+import { LaurelError, type Actor, type RankingRow, type VerdictCommand, type VerdictResult } from '#contracts';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { callingChair, isSealed, scoringInput, type PanelState } from '../panels/panel-state.js';
 import { PanelsService } from '../panels/panels.service.js';
@@ -51,10 +51,10 @@ export class VerdictsService {
     private readonly audit: AuditLog,
   ) {}
 
-  async compute(command: VerdictCommand): Promise<VerdictResult> {
+  async compute(command: VerdictCommand, actor: Actor): Promise<VerdictResult> {
     return this.panels.transaction(async (manager) => {
-      const state = await this.panels.panel(manager, command.actor, command.ceremony, command.category, { lock: true });
-      const chair = callingChair(state, command.actor);
+      const state = await this.panels.panel(manager, actor, command.ceremony, command.category, { lock: true });
+      const chair = callingChair(state, actor);
       if (isSealed(state)) throw LaurelError.conflict('the verdict of this category is sealed and never changes');
       const problems = validateMotivation(command.motivation);
       if (problems.length) {
@@ -84,7 +84,7 @@ export class VerdictsService {
           sealedAt: null,
         }),
       );
-      await this.audit.append(manager, state.ceremony.id, command.actor, 'verdict.computed', `category:${state.category.id}`, {
+      await this.audit.append(manager, state.ceremony.id, actor, 'verdict.computed', `category:${state.category.id}`, {
         winnerId: result.winnerId,
         tied: result.tied ?? null,
         tieBreakWinnerId,

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { KV_BUCKETS, LaurelError, type AccessGrant, type IssueTokenCommand, type IssuedToken, type TokenInfo } from '#contracts';
+import { KV_BUCKETS, LaurelError, type AccessGrant, type IssueTokenCommand, type IssuedToken, type TokenInfo, type TokenRole } from '#contracts';
 import { Outbox } from '#messaging';
 import { CeremoniesService } from '../ceremonies/ceremonies.service.js';
 import { AccessToken } from './access-token.entity.js';
@@ -12,14 +12,14 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function grantOf(row: AccessToken): AccessGrant {
-  return { tokenId: row.id, role: row.role, ceremonyId: row.ceremonyId, jurorId: row.jurorId, expiresAt: row.expiresAt.toISOString(), revoked: row.revokedAt !== null };
+export function grantOf(row: AccessToken): AccessGrant {
+  return { tokenId: row.id, role: row.role, ceremonyId: row.ceremonyId, jurorId: row.jurorId, expiresAt: row.expiresAt?.toISOString() ?? null, revoked: row.revokedAt !== null };
 }
 
 /**
  * Issues and revokes ceremony access tokens. Postgres holds the hashes; every change is mirrored
- * through the outbox into the `laurel_access` KV bucket, which gateways watch, so checking a token
- * needs no request to this service during the show.
+ * through the outbox into the `laurel_access` KV bucket, which every service and gateway watches, so
+ * checking a token needs no request to this service during the show.
  */
 @Injectable()
 export class AccessService {
@@ -48,7 +48,7 @@ export class AccessService {
       await manager.insert(AccessToken, row);
       await this.outbox.putKv(manager, KV_BUCKETS.access, row.tokenHash, grantOf(row), randomUUID(), ceremony.id);
     });
-    return { id: row.id, token, role: row.role, ceremonyId: ceremony.id, jurorId: row.jurorId, expiresAt: row.expiresAt.toISOString() };
+    return { id: row.id, token, role: request.role, ceremonyId: ceremony.id, jurorId: row.jurorId, expiresAt: row.expiresAt.toISOString() };
   }
 
   async revoke(ceremonyRef: string, tokenId: string): Promise<{ revoked: true }> {
@@ -67,13 +67,14 @@ export class AccessService {
   async list(ceremonyRef: string): Promise<TokenInfo[]> {
     const ceremony = await this.ceremonies.findCeremony(ceremonyRef);
     const rows = await this.dataSource.manager.find(AccessToken, { where: { ceremonyId: ceremony.id }, order: { createdAt: 'ASC' } });
+    // Ceremony tokens only: the admin grant has no ceremony, so it is never listed (nor revoked) here.
     return rows.map((r) => ({
       id: r.id,
-      role: r.role,
+      role: r.role as TokenRole,
       label: r.label,
       jurorId: r.jurorId,
       createdAt: r.createdAt.toISOString(),
-      expiresAt: r.expiresAt.toISOString(),
+      expiresAt: r.expiresAt!.toISOString(),
       revokedAt: r.revokedAt?.toISOString() ?? null,
     }));
   }

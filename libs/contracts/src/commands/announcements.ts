@@ -1,5 +1,5 @@
 import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { command } from '../contract.js';
+import { ANYONE, command } from '../contract.js';
 import { SCENE_KINDS, type RevealedEvent, type SceneEvent, type SceneKind, type SealedEvent } from '../live.js';
 import { CeremonyScoped } from './common.js';
 
@@ -40,9 +40,9 @@ export interface ShowSnapshot {
 }
 
 export const announcementsCommands = {
-  'announcements.show.cue': command(CueCommand).returns<CueResult>(),
-  'announcements.show.snapshot': command(ShowQuery).returns<ShowSnapshot>(),
-  'announcements.results.list': command(ResultsQuery).returns<Omit<RevealedEvent, 'showAt'>[]>(),
-  'announcements.results.csv': command(ResultsQuery).returns<{ csv: string; filename: string }>(),
-  'announcements.rehearsal.reset': command(ResetRehearsalCommand).returns<{ reset: true; seq: number }>(),
+  'announcements.show.cue': command(CueCommand, ['producer', 'admin']).returns<CueResult>(),
+  'announcements.show.snapshot': command(ShowQuery, ['producer', 'admin']).returns<ShowSnapshot>(),
+  'announcements.results.list': command(ResultsQuery, ANYONE).returns<Omit<RevealedEvent, 'showAt'>[]>(),
+  'announcements.results.csv': command(ResultsQuery, ANYONE).returns<{ csv: string; filename: string }>(),
+  'announcements.rehearsal.reset': command(ResetRehearsalCommand, ['producer', 'admin']).returns<{ reset: true; seq: number }>(),
 } as const;

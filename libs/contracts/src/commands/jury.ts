@@ -50,7 +50,7 @@ export class SaveBallotCommand extends CategoryScoped {
 }
 
 export class BallotQuery extends CategoryScoped {
-  /** Defaults to the actor's own juror id. */
+  /** Defaults to the calling juror's own id (the only ballot a juror may read). */
   @IsOptional() @IsUUID() jurorId?: string;
 }
 
@@ -192,21 +192,25 @@ export interface BallotExport {
   };
 }
 
+/**
+ * Roles are who may call at all; the jury's domain rules narrow them (own ballot, this panel, its chair).
+ * Producer, press, screen and public never reach jury data (integrity rule 2).
+ */
 export const juryCommands = {
-  'jury.juror.add': command(AddJurorCommand).returns<{ id: string }>(),
-  'jury.juror.list': command(ListJurorsQuery).returns<JurorView[]>(),
-  'jury.juror.get': command(GetJurorQuery).returns<JurorView>(),
-  'jury.juror.remove': command(RemoveJurorCommand).returns<{ removed: true }>(),
-  'jury.conflict.declare': command(DeclareConflictCommand).returns<{ declared: true }>(),
-  'jury.ballot.save': command(SaveBallotCommand).returns<BallotView>(),
-  'jury.ballot.get': command(BallotQuery).returns<BallotView>(),
-  'jury.ballot.lock': command(LockBallotCommand).returns<BallotView>(),
-  'jury.ballot.reopen': command(ReopenBallotCommand).returns<BallotView>(),
-  'jury.verdict.compute': command(VerdictCommand).returns<VerdictResult>(),
-  'jury.verdict.seal': command(SealCommand).returns<SealResult>(),
-  'jury.panel.status': command(PanelStatusQuery).returns<PanelStatus>(),
-  'jury.panel.chair': command(AppointChairCommand).returns<JurorView>(),
-  'jury.audit.verify': command(VerifyAuditQuery).returns<AuditVerification>(),
-  'jury.ballot.proof': command(BallotProofQuery).returns<BallotProof>(),
-  'jury.ballots.export': command(BallotExportQuery).returns<BallotExport>(),
+  'jury.juror.add': command(AddJurorCommand, ['admin', 'juror']).returns<{ id: string }>(),
+  'jury.juror.list': command(ListJurorsQuery, ['admin']).returns<JurorView[]>(),
+  'jury.juror.get': command(GetJurorQuery, ['admin', 'juror']).returns<JurorView>(),
+  'jury.juror.remove': command(RemoveJurorCommand, ['admin', 'juror']).returns<{ removed: true }>(),
+  'jury.conflict.declare': command(DeclareConflictCommand, ['admin', 'juror']).returns<{ declared: true }>(),
+  'jury.ballot.save': command(SaveBallotCommand, ['juror']).returns<BallotView>(),
+  'jury.ballot.get': command(BallotQuery, ['juror']).returns<BallotView>(),
+  'jury.ballot.lock': command(LockBallotCommand, ['juror']).returns<BallotView>(),
+  'jury.ballot.reopen': command(ReopenBallotCommand, ['juror']).returns<BallotView>(),
+  'jury.verdict.compute': command(VerdictCommand, ['juror']).returns<VerdictResult>(),
+  'jury.verdict.seal': command(SealCommand, ['juror']).returns<SealResult>(),
+  'jury.panel.status': command(PanelStatusQuery, ['admin', 'juror']).returns<PanelStatus>(),
+  'jury.panel.chair': command(AppointChairCommand, ['admin']).returns<JurorView>(),
+  'jury.audit.verify': command(VerifyAuditQuery, ['admin']).returns<AuditVerification>(),
+  'jury.ballot.proof': command(BallotProofQuery, ['juror']).returns<BallotProof>(),
+  'jury.ballots.export': command(BallotExportQuery, ['admin']).returns<BallotExport>(),
 } as const;

@@ -1,13 +1,12 @@
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import type { CeremonyView, NomineeView } from '../ceremony.js';
-import { command } from '../contract.js';
-import { Actor, CategoryScoped, CeremonyScoped } from './common.js';
+import { ANYONE, command } from '../contract.js';
+import { CategoryScoped, CeremonyScoped } from './common.js';
 
 export class ImportCeremonyCommand {
   /** The ceremony file; validated against the ceremony JSON Schema by the handler. */
   @IsObject() file!: Record<string, unknown>;
-  @ValidateNested() @Type(() => Actor) actor!: Actor;
 }
 
 export interface ImportCeremonyResult {
@@ -56,17 +55,6 @@ export interface TokenInfo {
   expiresAt: string;
   revokedAt: string | null;
 }
-
-/** What the gateway's token cache holds for a token hash (KV bucket `laurel_access`). */
-export interface AccessGrant {
-  tokenId: string;
-  role: TokenRole;
-  ceremonyId: string;
-  jurorId: string | null;
-  expiresAt: string;
-  revoked: boolean;
-}
-
 
 /** One entry (a submission to a category), as an organiser or a CSV row gives it. */
 export class EntryFields {
@@ -174,15 +162,15 @@ export interface ShortlistView {
 }
 
 export const nominationsCommands = {
-  'nominations.ceremony.import': command(ImportCeremonyCommand).returns<ImportCeremonyResult>(),
-  'nominations.ceremony.get': command(GetCeremonyQuery).returns<CeremonyView>(),
-  'nominations.access.issue': command(IssueTokenCommand).returns<IssuedToken>(),
-  'nominations.access.revoke': command(RevokeTokenCommand).returns<{ revoked: true }>(),
-  'nominations.access.list': command(ListTokensQuery).returns<TokenInfo[]>(),
-  'nominations.entry.submit': command(SubmitEntryCommand).returns<EntryView>(),
-  'nominations.entry.import': command(ImportEntriesCommand).returns<ImportEntriesResult>(),
-  'nominations.entry.list': command(ListEntriesQuery).returns<EntryPage>(),
-  'nominations.shortlist.get': command(GetShortlistQuery).returns<ShortlistView>(),
-  'nominations.shortlist.set': command(SetShortlistCommand).returns<ShortlistView>(),
-  'nominations.shortlist.publish': command(PublishShortlistCommand).returns<ShortlistView>(),
+  'nominations.ceremony.import': command(ImportCeremonyCommand, ['admin']).returns<ImportCeremonyResult>(),
+  'nominations.ceremony.get': command(GetCeremonyQuery, ANYONE).returns<CeremonyView>(),
+  'nominations.access.issue': command(IssueTokenCommand, ['admin']).returns<IssuedToken>(),
+  'nominations.access.revoke': command(RevokeTokenCommand, ['admin']).returns<{ revoked: true }>(),
+  'nominations.access.list': command(ListTokensQuery, ['admin']).returns<TokenInfo[]>(),
+  'nominations.entry.submit': command(SubmitEntryCommand, ['admin']).returns<EntryView>(),
+  'nominations.entry.import': command(ImportEntriesCommand, ['admin']).returns<ImportEntriesResult>(),
+  'nominations.entry.list': command(ListEntriesQuery, ['admin']).returns<EntryPage>(),
+  'nominations.shortlist.get': command(GetShortlistQuery, ['admin']).returns<ShortlistView>(),
+  'nominations.shortlist.set': command(SetShortlistCommand, ['admin']).returns<ShortlistView>(),
+  'nominations.shortlist.publish': command(PublishShortlistCommand, ['admin']).returns<ShortlistView>(),
 } as const;

@@ -1,6 +1,6 @@
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsUUID, Matches, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
-import { command } from '../contract.js';
+import { ANYONE, command } from '../contract.js';
 
 /**
  * One thing a command's transaction wrote to its outbox: an event (id and subject) or a KV put (id only;
@@ -29,11 +29,15 @@ export interface WritesStatus {
   failed: string[];
 }
 
-/** Every domain service answers on `<service>.writes.status` (libs/messaging: WritesStatusController). */
+/**
+ * Every domain service answers on `<service>.writes.status` (libs/messaging: WritesStatusController).
+ * Open to anyone: the gateway asks with the credential of the caller whose command it waits for, and the
+ * answer is only whether random event ids were applied yet, nothing of their content.
+ */
 export const writesCommands = {
-  'nominations.writes.status': command(WritesStatusQuery).returns<WritesStatus>(),
-  'jury.writes.status': command(WritesStatusQuery).returns<WritesStatus>(),
-  'announcements.writes.status': command(WritesStatusQuery).returns<WritesStatus>(),
+  'nominations.writes.status': command(WritesStatusQuery, ANYONE).returns<WritesStatus>(),
+  'jury.writes.status': command(WritesStatusQuery, ANYONE).returns<WritesStatus>(),
+  'announcements.writes.status': command(WritesStatusQuery, ANYONE).returns<WritesStatus>(),
 } as const;
 
 export type WritesStatusSubject = keyof typeof writesCommands;
