@@ -89,6 +89,7 @@ function fieldValues(cast: Cast, ctx: { categoryId: string; nomineeId: string; c
     entryIds: [randomUUID()],
     action: 'reveal',
     idempotencyKey: randomUUID(),
+    writes: [{ id: randomUUID(), event: 'gala.events.jury.verdict.sealed' }],
   };
 }
 

@@ -292,6 +292,9 @@ describe('the edge: security headers, rate limits, trust proxy', () => {
       expect(untrusted).toEqual([200, 200, 429]);
     });
 
+    // What every gateway must be given (its service identity), so only the variable under test is wrong.
+    const required = { LAUREL_GATEWAY_SERVICE_TOKEN: TEST_SERVICE_TOKEN };
+
     it.each([
       ['TRUST_PROXY', 'true'],
       ['TRUST_PROXY', '2'],
@@ -300,12 +303,12 @@ describe('the edge: security headers, rate limits, trust proxy', () => {
       ['JUROR_RATE_LIMIT_PER_MINUTE', '0'],
       ['PUBLIC_RATE_LIMIT_PER_MINUTE', 'lots'],
     ])('refuses %s=%s at boot', (name, value) => {
-      expect(() => loadEnv(GatewayEnv, { [name]: value })).toThrow(new RegExp(`^Invalid environment variables: ${name}=`));
+      expect(() => loadEnv(GatewayEnv, { ...required, [name]: value })).toThrow(new RegExp(`^Invalid environment variables: ${name}=`));
     });
 
     it('accepts addresses, ranges and the named ranges in TRUST_PROXY', () => {
-      expect(() => loadEnv(GatewayEnv, { TRUST_PROXY: '10.0.0.0/8, 192.168.1.10, fd00::/8, loopback' })).not.toThrow();
-      expect(gatewayConfig(loadEnv(GatewayEnv, {})).trustProxy).toEqual([]);
+      expect(() => loadEnv(GatewayEnv, { ...required, TRUST_PROXY: '10.0.0.0/8, 192.168.1.10, fd00::/8, loopback' })).not.toThrow();
+      expect(gatewayConfig(loadEnv(GatewayEnv, required)).trustProxy).toEqual([]);
     });
   });
 });

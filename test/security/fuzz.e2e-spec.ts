@@ -33,7 +33,8 @@ const BREAKERS: Record<string, Breaker> = {
   'PUT /api/v1/ceremonies/:c/categories/:cat/ballot': (g, cast) => {
     const nominee = g.pick(cast.imported.categories.find((c) => c.slug === cast.catA)!.nominees).id;
     return g.pick([
-      { scores: wrongType(g) },
+      // Not an object of scores; `{}` is left out: an empty ballot is a valid (no-op) autosave, not a hostile one.
+      { scores: ((v) => (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0 ? [] : v))(wrongType(g)) },
       { scores: { [nominee]: { overall: g.pick([0, 11, -1, 1.5, '5', '10', null, [], {}, 1e308, g.string()]) } } },
       { scores: { [g.string() || 'x']: { overall: 5 } } },
       { scores: { [nominee]: { [g.string() || '__proto__']: 5 } } },
