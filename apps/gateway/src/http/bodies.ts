@@ -2,10 +2,12 @@ import { OmitType, PickType } from '@nestjs/swagger';
 import {
   AddJurorCommand,
   AppointChairCommand,
+  CardRevealCommand,
   CueCommand,
   DeclareConflictCommand,
   EntryFields,
   IssueTokenCommand,
+  KeyCardsExportCommand,
   RemoveJurorCommand,
   ReopenBallotCommand,
   SaveBallotCommand,
@@ -52,3 +54,9 @@ export class SubmitEntryBody extends OmitType(EntryFields, [] as const) {}
 
 @CommandBody()
 export class SetShortlistBody extends OmitType(SetShortlistCommand, ['ceremony', 'category'] as const) {}
+
+@CommandBody()
+export class CardRevealBody extends OmitType(CardRevealCommand, ['ceremony'] as const) {}
+
+@CommandBody()
+export class KeyCardsExportBody extends OmitType(KeyCardsExportCommand, ['ceremony'] as const) {}
