@@ -10,8 +10,14 @@ import { freePort } from '../support/nats-server.js';
 export interface OwnPostgres {
   url: string;
   port: number;
+  /** The data folder (e.g. to put a tablespace or a filler file beside it). */
+  dataDir: string;
+  /** The OS user the server runs as (postgres when the test runs as root). */
+  user: { uid: number; gid: number } | null;
   /** Fast shutdown (SIGINT): open transactions rolled back, connections cut. */
   stop(): Promise<void>;
+  /** SIGKILL of the postmaster, as a crash: no shutdown checkpoint; its backends exit when they notice it is gone. */
+  kill(): Promise<void>;
   start(): Promise<void>;
   dispose(): Promise<void>;
 }
@@ -38,16 +44,25 @@ function startServer(command: string, args: string[], options: ReturnType<typeof
  * The binaries and data are placed by scripts/lib/embedded-postgres.mjs, as for the launcher: as root
  * Postgres runs as the postgres user, which cannot enter a clone inside a 0700 folder.
  */
-export async function startOwnPostgres(database = 'laurel_fault'): Promise<OwnPostgres> {
+export async function startOwnPostgres(database = 'laurel_fault', options: { baseDir?: string } = {}): Promise<OwnPostgres> {
   const binaries = postgresBinaries();
   const port = await freePort();
   const password = randomBytes(8).toString('hex');
-  const base = reachableBy(binaries.user, join(tmpdir(), 'x')) ? tmpdir() : SYSTEM_STATE_DIR;
+  const base = options.baseDir ?? (reachableBy(binaries.user, join(tmpdir(), 'x')) ? tmpdir() : SYSTEM_STATE_DIR);
   const dataDir = join(base, `laurel-fault-pg-${randomBytes(4).toString('hex')}`);
   await initCluster({ binaries, dataDir, password });
   let server: ChildProcess | null = null;
   const start = async () => {
-    server ??= await startServer(binaries.postgres, postgresArgs(dataDir, port), postgresSpawnOptions(binaries, dataDir));
+    // After a SIGKILL of the postmaster its orphaned backends hold the shared memory until they notice and
+    // exit: Postgres refuses to start meanwhile ("pre-existing shared memory block is still in use").
+    for (let attempt = 0; !server; attempt++) {
+      try {
+        server = await startServer(binaries.postgres, postgresArgs(dataDir, port), postgresSpawnOptions(binaries, dataDir));
+      } catch (error) {
+        if (attempt >= 100 || !/still in use|already exists|Address already in use|could not bind/i.test(String(error))) throw error;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
   };
   const stop = async () => {
     const running = server;
@@ -60,6 +75,16 @@ export async function startOwnPostgres(database = 'laurel_fault'): Promise<OwnPo
       running.kill('SIGINT');
     });
   };
+  const kill = async () => {
+    const running = server;
+    if (!running) return;
+    server = null;
+    if (running.exitCode !== null || running.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      running.once('exit', () => resolve());
+      running.kill('SIGKILL');
+    });
+  };
   await start();
   const client = new pg.Client({ connectionString: `postgres://${PG_SUPERUSER}:${password}@127.0.0.1:${port}/postgres` });
   await client.connect();
@@ -68,7 +93,10 @@ export async function startOwnPostgres(database = 'laurel_fault'): Promise<OwnPo
   return {
     url: `postgres://${PG_SUPERUSER}:${password}@127.0.0.1:${port}/${database}`,
     port,
+    dataDir,
+    user: binaries.user,
     stop,
+    kill,
     start,
     async dispose() {
       await stop().catch(() => undefined);
