@@ -21,7 +21,9 @@ export { PG_SUPERUSER } from './postgres-binaries.mjs';
  * @property {number} port
  * @property {string} dataDir
  * @property {() => number | undefined} pid
+ * @property {import('./postgres-binaries.mjs').PostgresUser | null} user The OS user the server runs as (postgres when run as root), else null.
  * @property {() => Promise<{ forced: boolean }>} stop Fast shutdown (SIGINT): open transactions rolled back, connections cut.
+ * @property {() => Promise<void>} kill SIGKILL of the postmaster, as a crash: no shutdown checkpoint; its backends exit when they notice it is gone.
  * @property {() => Promise<void>} start Starts again on the same port and data.
  * @property {() => Promise<void>} dispose Stops it and, for a scratch server, removes its data.
  */
@@ -63,6 +65,7 @@ export async function ensureDatabase(adminUrl, database) {
  * that stops and restarts its own Postgres) removed by dispose().
  * @param {object} [options]
  * @param {string} [options.dataDir]
+ * @param {string} [options.baseDir] Where a scratch cluster's folder is made (e.g. a small filesystem of a test's own).
  * @param {number} [options.preferredPort]
  * @param {string} [options.database]
  * @param {string} [options.password] Default: 'laurel' for a kept cluster, random for a scratch one.
@@ -83,7 +86,7 @@ export async function startEmbeddedPostgres(options = {}) {
     if (dataDir !== options.dataDir) log(`the ${PG_SUPERUSER} user cannot reach ${options.dataDir}: the embedded database lives in ${dataDir}`);
     await stopStalePostgres(dataDir, log);
   } else {
-    const base = reachableBy(binaries.user, path.join(os.tmpdir(), 'x')) ? os.tmpdir() : SYSTEM_STATE_DIR;
+    const base = options.baseDir ?? (reachableBy(binaries.user, path.join(os.tmpdir(), 'x')) ? os.tmpdir() : SYSTEM_STATE_DIR);
     dataDir = path.join(base, `laurel-pg-${randomBytes(4).toString('hex')}`);
   }
   const password = options.password ?? (scratch ? randomBytes(8).toString('hex') : 'laurel');
@@ -97,17 +100,30 @@ export async function startEmbeddedPostgres(options = {}) {
 
   /** @type {Child | null} */
   let child = null;
-  const start = async () => {
-    if (child && !child.exited) return;
+  const startOnce = async () => {
     const c = new Child('postgres', binaries.postgres, postgresArgs(dataDir, port), { ...postgresSpawnOptions(binaries, dataDir), logFile: options.logFile, detached: options.detached ?? false });
     child = c;
     const deadline = Date.now() + 30_000;
     while (!c.tail.some((line) => line.includes('ready to accept connections'))) {
       if (c.exited || Date.now() > deadline) {
         await c.stop('SIGKILL', 1000);
+        child = null;
         throw new Error(`embedded PostgreSQL did not start on port ${port}:\n${c.tail.slice(-10).join('\n')}`);
       }
       await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const start = async () => {
+    if (child && !child.exited) return;
+    // After a SIGKILL of the postmaster its orphaned backends hold the shared memory and the port until they
+    // notice and exit: Postgres refuses to start meanwhile ("pre-existing shared memory block is still in use").
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await startOnce();
+      } catch (error) {
+        if (attempt >= 100 || !/still in use|already exists|Address already in use|could not bind/i.test(String(error))) throw error;
+        await new Promise((r) => setTimeout(r, 200));
+      }
     }
   };
   const stop = async () => {
@@ -125,10 +141,16 @@ export async function startEmbeddedPostgres(options = {}) {
     dataDir,
     adminUrl,
     url: `postgres://${PG_SUPERUSER}:${password}@127.0.0.1:${port}/${database}`,
+    user: binaries.user,
     pid: () => child?.pid,
     stop: async () => {
       const result = await stop();
       return result;
+    },
+    async kill() {
+      const c = child;
+      child = null;
+      if (c && !c.exited) await c.stop('SIGKILL', 5000);
     },
     start,
     async dispose() {
