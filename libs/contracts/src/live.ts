@@ -76,6 +76,21 @@ export interface SceneData {
   reset?: boolean;
 }
 
+/** Who cued a scene: the producer token's label (as issued), or the admin. */
+export interface CueOperator {
+  label: string;
+  role: 'producer' | 'admin';
+}
+
+/** `details` of the 409 that refuses a cue whose `expectedSeq` is stale (another operator cued first). */
+export interface StaleCueDetails {
+  expectedSeq: number;
+  /** The show's seq now (the scene's seq). */
+  seq: number;
+  /** The scene on stage now, as in the `scene` event. */
+  scene: SceneEvent;
+}
+
 export interface SceneEvent {
   ceremonyId: string;
   seq: number;
@@ -86,6 +101,8 @@ export interface SceneEvent {
   rehearsal: boolean;
   /** On the winner scene of a reveal: flip at this gateway time, with the `revealed` event. */
   showAt?: string;
+  /** Who cued this scene (crew only: producers and admins get it; other roles get the scene without it). */
+  cuedBy?: CueOperator;
 }
 
 export interface SealedEvent {

@@ -6,13 +6,16 @@ import {
   LaurelError,
   nomineeName,
   verifyCommitment,
+  type Actor,
   type CueCommand,
+  type CueOperator,
   type CueResult,
   type RevealedEvent,
   type SceneEvent,
   type SealContents,
   type SealedEvent,
   type ShowSnapshot,
+  type StaleCueDetails,
 } from '#contracts';
 import { Outbox, type OutboxRow } from '#messaging';
 import { CeremonyReadModel } from '../ceremonies/ceremony-read-model.entity.js';
@@ -49,6 +52,13 @@ function tableOf(manager: EntityManager, entity: new () => object): string {
   return manager.getRepository(entity).metadata.tablePath;
 }
 
+/** Who is cueing, as the scene records it: a producer token's label (else the start of its id), or "admin". */
+export function operatorOf(actor: Actor): CueOperator | undefined {
+  if (actor.role === 'admin') return { label: 'admin', role: 'admin' };
+  if (actor.role !== 'producer') return undefined;
+  return { label: actor.label?.trim() || `producer ${actor.tokenId?.slice(0, 8) ?? ''}`.trim(), role: 'producer' };
+}
+
 /** KV key of a show's snapshot: the ceremony id, suffixed for the rehearsal. */
 export function snapshotKey(ceremonyId: string, mode: ShowMode): string {
   return mode === 'live' ? ceremonyId : `${ceremonyId}.rehearsal`;
@@ -76,16 +86,24 @@ export class CuesService {
    * cue: BEGIN, the lock (with the ceremony), one read of everything the cue decides on, one write of
    * the show/result/cue rows and the outbox rows, COMMIT.
    */
-  async cue(command: CueCommand): Promise<CueResult> {
+  async cue(command: CueCommand, operator?: CueOperator): Promise<CueResult> {
     const mode: ShowMode = command.rehearsal ? 'rehearsal' : 'live';
     return this.outbox.transaction(async (manager) => {
       const ceremony = await this.lockShow(manager, command.ceremony, mode);
       const ceremonyId = ceremony.id;
       const held = await this.readShow(manager, ceremonyId, mode, command.idempotencyKey);
+      // A retried key gets its first answer, even when the show has moved on since (expectedSeq is not checked again).
       if (held.previous) return held.previous;
 
       const state = held.show?.state ?? initialShowState();
       const runOfShow = buildRunOfShow(ceremony.view);
+      // Checked under the show's lock, after every cue committed before it: of two presses that saw the
+      // same seq, the second finds the seq moved and is refused; nothing is written for it.
+      if (command.expectedSeq !== undefined && command.expectedSeq !== state.seq) {
+        const current = held.show?.scene ?? renderScene(ceremony.view, currentScene(state, runOfShow), held.results, state.seq, ceremony.updatedAt, mode === 'rehearsal');
+        const details: StaleCueDetails = { expectedSeq: command.expectedSeq, seq: state.seq, scene: current };
+        throw LaurelError.conflict(`stale cue: the show is at seq ${state.seq}, not ${command.expectedSeq} (another operator cued first); ${command.action} was not applied`, details);
+      }
       // A rehearsal never opens a real envelope: every category counts as sealed with rehearsal contents.
       const sealed = mode === 'rehearsal' ? new Set(ceremony.view.categories.map((c) => c.id)) : new Set(held.envelopes.map((e) => e.categoryId));
       const now = new Date();
@@ -102,6 +120,7 @@ export class CuesService {
         rows.push(this.outbox.event('gala.events.announcements.winner.revealed', ceremonyId, revealed));
       }
       const scene = renderScene(ceremony.view, outcome.scene, results, seq, now, mode === 'rehearsal');
+      if (operator) scene.cuedBy = operator;
       const result: CueResult = { seq, scene };
       rows.push(this.outbox.event('gala.events.announcements.scene.changed', ceremonyId, scene));
       const snapshot: ShowSnapshot = { ceremonyId, scene, results, seals: held.seals };
@@ -112,9 +131,9 @@ export class CuesService {
   }
 
   /** Resolves the ceremony and takes its show's lock (the one every writer of the show takes), in one statement. */
-  private async lockShow(manager: EntityManager, ref: string, mode: ShowMode): Promise<Pick<CeremonyReadModel, 'id' | 'slug' | 'view'>> {
-    const rows: Pick<CeremonyReadModel, 'id' | 'slug' | 'view'>[] = await manager.query(
-      `SELECT c.id, c.slug, c.view, pg_advisory_xact_lock(hashtext('show:' || c.id::text || ':' || $2::text)) AS locked
+  private async lockShow(manager: EntityManager, ref: string, mode: ShowMode): Promise<Pick<CeremonyReadModel, 'id' | 'slug' | 'view' | 'updatedAt'>> {
+    const rows: Pick<CeremonyReadModel, 'id' | 'slug' | 'view' | 'updatedAt'>[] = await manager.query(
+      `SELECT c.id, c.slug, c.view, c.updated_at AS "updatedAt", pg_advisory_xact_lock(hashtext('show:' || c.id::text || ':' || $2::text)) AS locked
          FROM ${tableOf(manager, CeremonyReadModel)} c WHERE ${UUID.test(ref) ? 'c.id = $1::uuid' : 'c.slug = $1'}`,
       [ref, mode],
     );

@@ -20,6 +20,7 @@ import type { Principal } from '../auth/principal.js';
 import { RateLimits, tooMany } from '../edge/rate-limits.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config.js';
 import { CeremonyDirectory } from './ceremony-directory.service.js';
+import { CREW_ROLES, sceneFor, withoutCrewFields } from './crew-view.js';
 import { LiveState } from './live-state.service.js';
 
 type LiveSocket = Socket<LiveClientEvents, LiveServerEvents, Record<string, never>, SocketData>;
@@ -208,7 +209,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const snapshot: SnapshotEvent = {
       ceremonyId,
       role,
-      scene: view.scene,
+      scene: sceneFor(role, view.scene),
       results: PRESS_RELEASE_ROLES.includes(role) ? [...view.results.values()] : [...view.results.values()].map(withoutPressRelease),
       serverTime: Date.now(),
       stale: this.stale,
@@ -228,8 +229,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   pushScene(scene: SceneEvent): void {
     const first = firstRooms(scene.ceremonyId, scene.rehearsal);
-    this.server.to(first).emit('scene', scene);
-    this.server.to(room(scene.ceremonyId, scene.rehearsal)).except(first).emit('scene', scene);
+    // The crew gets who cued it; everyone else the same scene without it.
+    const crew = CREW_ROLES.map((role) => room(scene.ceremonyId, scene.rehearsal, role));
+    const lean = withoutCrewFields(scene);
+    this.server.to(first).except(crew).emit('scene', lean);
+    this.server.to(crew).emit('scene', scene);
+    this.server.to(room(scene.ceremonyId, scene.rehearsal)).except(first).emit('scene', lean);
   }
 
   /** Stage screens first, then the crew (with the press release), then everyone else; each frame encoded once. */

@@ -17,8 +17,11 @@ export class ShowController {
   @HttpCode(200)
   @Roles('producer', 'admin')
   @ApiOperation({
-    summary: 'A producer cue: { action: next|prev|goto|blackout|resume|reveal, categoryId?, scene?, idempotencyKey } → { seq, scene }',
-    description: '409 with the reason when the show refuses the cue (e.g. revealing a category that is not on stage). The same idempotencyKey returns the first answer.',
+    summary: 'A producer cue: { action: next|prev|goto|blackout|resume|reveal, categoryId?, scene?, idempotencyKey, expectedSeq? } → { seq, scene }',
+    description:
+      '409 with the reason when the show refuses the cue (e.g. revealing a category that is not on stage). The same idempotencyKey returns the first answer (even after the seq moved on). ' +
+      'expectedSeq (optional, integer ≥ 0): the seq of the scene the operator saw; when the show has moved on since (another operator cued first) the cue is refused with 409 and details { expectedSeq, seq, scene } (the scene on stage now). ' +
+      'The answer\'s scene.cuedBy = { label, role }: the producer token\'s label, or admin.',
   })
   async cue(@CeremonyId() ceremonyId: string, @Body() body: unknown, @Caller() credential: string | null): Promise<CueResult> {
     return this.services.request('announcements.show.cue', { ...commandFields(body), ceremony: ceremonyId } as never, { credential });

@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { ANYONE, command } from '../contract.js';
 import { SCENE_KINDS, type RevealedEvent, type SceneEvent, type SceneKind, type SealedEvent } from '../live.js';
 import { CeremonyScoped } from './common.js';
@@ -16,6 +16,12 @@ export class CueCommand extends CeremonyScoped {
   @IsString() @Length(1, 200) idempotencyKey!: string;
   /** Cue the rehearsal show (rehearsal data, never sent to press or public) instead of the live one. */
   @IsOptional() @IsBoolean() rehearsal?: boolean;
+  /**
+   * The seq of the scene the operator saw. When given and the show has moved on since (another operator
+   * cued first), the cue is refused with 409 and `details` = StaleCueDetails (the scene on stage now).
+   * Absent: the cue applies to whatever is on stage, as in v1.
+   */
+  @IsOptional() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) expectedSeq?: number;
 }
 
 export interface CueResult {

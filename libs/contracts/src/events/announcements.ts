@@ -2,7 +2,7 @@ import { IsBoolean, IsHexadecimal, IsIn, IsInt, IsISO8601, IsObject, IsOptional,
 import { Type } from 'class-transformer';
 import { event } from '../contract.js';
 import { AuditAnchorData } from './jury.js';
-import { SCENE_KINDS, type RevealedEvent, type SceneData, type SceneEvent, type SceneKind, type WinnerView } from '../live.js';
+import { SCENE_KINDS, type CueOperator, type RevealedEvent, type SceneData, type SceneEvent, type SceneKind, type WinnerView } from '../live.js';
 
 export class SceneChangedData implements SceneEvent {
   @IsUUID() ceremonyId!: string;
@@ -12,6 +12,7 @@ export class SceneChangedData implements SceneEvent {
   @IsObject() data!: SceneData;
   @IsISO8601() at!: string;
   @IsBoolean() rehearsal!: boolean;
+  @IsOptional() @IsObject() cuedBy?: CueOperator;
 }
 
 export class WinnerRevealedData implements Omit<RevealedEvent, 'showAt'> {
