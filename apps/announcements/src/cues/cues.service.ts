@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
+  advanceClock,
   KV_BUCKETS,
   LaurelError,
   nomineeName,
+  startClock,
   verifyCommitment,
   type Actor,
   type CueCommand,
@@ -23,6 +25,7 @@ import { PublicSeal, SealedEnvelope } from '../envelopes/sealed-envelope.entity.
 import { Result } from '../results/result.entity.js';
 import { buildRunOfShow } from '../show/run-of-show.js';
 import { renderScene } from '../show/scene-view.js';
+import { plannedSegments, scenePlace } from '../show/show-plan.js';
 import { applyCue, currentScene, initialShowState, type ShowState } from '../show/show-machine.js';
 import { CueRecord, Show, type ShowMode } from '../show/show.entity.js';
 import { pressRelease, resultsCsv } from '../press/press-release.js';
@@ -121,6 +124,9 @@ export class CuesService {
       }
       const scene = renderScene(ceremony.view, outcome.scene, results, seq, now, mode === 'rehearsal');
       if (operator) scene.cuedBy = operator;
+      // The clock runs on from the scene it replaces (none yet: a fresh clock for this run of show).
+      const clock = held.show?.scene?.clock ?? startClock(ceremony.view.timing, plannedSegments(ceremony.view), scene.at);
+      scene.clock = advanceClock(clock, scenePlace(ceremony.view, outcome.state, runOfShow), scene.at, ceremony.view.timing?.interlude ?? null);
       const result: CueResult = { seq, scene };
       rows.push(this.outbox.event('gala.events.announcements.scene.changed', ceremonyId, scene));
       const snapshot: ShowSnapshot = { ceremonyId, scene, results, seals: held.seals };
@@ -187,8 +193,11 @@ export class CuesService {
   async snapshot(ref: string, mode: ShowMode = 'live'): Promise<ShowSnapshot> {
     const ceremony = await this.findCeremony(ref);
     const { show, results, seals } = await this.readShow(this.dataSource.manager, ceremony.id, mode);
-    const scene =
-      show?.scene ?? renderScene(ceremony.view, currentScene(initialShowState(), buildRunOfShow(ceremony.view)), [], 0, ceremony.updatedAt, mode === 'rehearsal');
+    let scene = show?.scene;
+    if (!scene) {
+      scene = renderScene(ceremony.view, currentScene(initialShowState(), buildRunOfShow(ceremony.view)), [], 0, ceremony.updatedAt, mode === 'rehearsal');
+      scene.clock = startClock(ceremony.view.timing, plannedSegments(ceremony.view), scene.at);
+    }
     return { ceremonyId: ceremony.id, scene, results, seals };
   }
 

@@ -7,6 +7,7 @@ import {
   serviceCredential,
   type JuryProgressEvent,
   type LiveClientEvents,
+  type PresenterMessageEvent,
   type LiveServerEvents,
   type RevealedEvent,
   type Role,
@@ -20,7 +21,7 @@ import type { Principal } from '../auth/principal.js';
 import { RateLimits, tooMany } from '../edge/rate-limits.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config.js';
 import { CeremonyDirectory } from './ceremony-directory.service.js';
-import { CREW_ROLES, sceneFor, withoutCrewFields } from './crew-view.js';
+import { CLOCK_ROLES, CREW_ROLES, sceneFor } from './crew-view.js';
 import { LiveState } from './live-state.service.js';
 
 type LiveSocket = Socket<LiveClientEvents, LiveServerEvents, Record<string, never>, SocketData>;
@@ -216,6 +217,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     };
     if (role === 'press' || role === 'producer' || role === 'admin') snapshot.seals = this.state.seals(ceremonyId);
     if (role === 'producer' || role === 'admin') snapshot.juryProgress = this.state.progress(ceremonyId);
+    const message = CLOCK_ROLES.includes(role) ? this.state.presenterMessage(ceremonyId, rehearsal) : undefined;
+    if (message) snapshot.presenterMessage = message;
     return snapshot;
   }
 
@@ -229,11 +232,13 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   pushScene(scene: SceneEvent): void {
     const first = firstRooms(scene.ceremonyId, scene.rehearsal);
-    // The crew gets who cued it; everyone else the same scene without it.
+    // Screens first (with the clock), then the crew (with who cued it), then the press and everyone else (neither).
+    const screens = room(scene.ceremonyId, scene.rehearsal, 'screen');
     const crew = CREW_ROLES.map((role) => room(scene.ceremonyId, scene.rehearsal, role));
-    const lean = withoutCrewFields(scene);
-    this.server.to(first).except(crew).emit('scene', lean);
+    const lean = sceneFor('public', scene);
+    this.server.to(screens).emit('scene', sceneFor('screen', scene));
     this.server.to(crew).emit('scene', scene);
+    this.server.to(first).except([screens, ...crew]).emit('scene', lean);
     this.server.to(room(scene.ceremonyId, scene.rehearsal)).except(first).emit('scene', lean);
   }
 
@@ -244,6 +249,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.server.to(room(ceremonyId, rehearsal, 'screen')).emit('revealed', lean);
     this.server.to(PRESS_RELEASE_ROLES.map((role) => room(ceremonyId, rehearsal, role))).emit('revealed', revealed);
     this.server.to(room(ceremonyId, rehearsal)).except(firstRooms(ceremonyId, rehearsal)).emit('revealed', lean);
+  }
+
+  /** The presenter monitor (a screen), and the crew who sent it; never press or public. */
+  pushPresenterMessage(message: PresenterMessageEvent): void {
+    this.server.to(CLOCK_ROLES.map((role) => room(message.ceremonyId, message.rehearsal, role))).emit('presenter-message', message);
   }
 
   pushSealed(sealed: SealedEvent): void {

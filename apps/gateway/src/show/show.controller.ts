@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { LaurelError, type CueResult, type RevealedEvent, type ShowSnapshot } from '#contracts';
+import { LaurelError, type CueResult, type PresenterMessageEvent, type RevealedEvent, type ShowSnapshot } from '#contracts';
 import { ServiceClient } from '#messaging';
 import { Caller, CeremonyId } from '../auth/principal.decorator.js';
 import { ANYONE, Roles } from '../auth/roles.js';
@@ -25,6 +25,18 @@ export class ShowController {
   })
   async cue(@CeremonyId() ceremonyId: string, @Body() body: unknown, @Caller() credential: string | null): Promise<CueResult> {
     return this.services.request('announcements.show.cue', { ...commandFields(body), ceremony: ceremonyId } as never, { credential });
+  }
+
+  @Post('show/presenter-message')
+  @HttpCode(200)
+  @Roles('producer', 'admin')
+  @ApiOperation({
+    summary: 'A short message to the presenter monitor: { text, tone?: info|urgent, rehearsal? } → the message as screens get it',
+    description:
+      'text: "30 s", "stretch" or free text, at most 140 characters; "" clears the monitor. Pushed as the socket event `presenter-message` to screens, producers and admins (never press or public), and kept in their snapshot until the next message.',
+  })
+  async presenterMessage(@CeremonyId() ceremonyId: string, @Body() body: unknown, @Caller() credential: string | null): Promise<PresenterMessageEvent> {
+    return this.services.request('announcements.show.presenter-message', { ...commandFields(body), ceremony: ceremonyId } as never, { credential });
   }
 
   @Post('show/rehearsal/reset')

@@ -1,6 +1,6 @@
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { ANYONE, command } from '../contract.js';
-import { SCENE_KINDS, type RevealedEvent, type SceneEvent, type SceneKind, type SealedEvent } from '../live.js';
+import { SCENE_KINDS, type PresenterMessageEvent, type RevealedEvent, type SceneEvent, type SceneKind, type SealedEvent } from '../live.js';
 import { CeremonyScoped } from './common.js';
 
 export const CUE_ACTIONS = ['next', 'prev', 'goto', 'blackout', 'resume', 'reveal'] as const;
@@ -29,6 +29,15 @@ export interface CueResult {
   scene: SceneEvent;
 }
 
+/** A producer's short message to the presenter monitor; `text: ''` clears it. */
+export class PresenterMessageCommand extends CeremonyScoped {
+  /** "30 s", "stretch", or free text; at most 140 characters; '' clears the monitor. */
+  @IsString() @Length(0, 140) text!: string;
+  /** `urgent` for time calls (the page flashes it); default `info`. */
+  @IsOptional() @IsIn(['info', 'urgent']) tone?: 'info' | 'urgent';
+  @IsOptional() @IsBoolean() rehearsal?: boolean;
+}
+
 export class ShowQuery extends CeremonyScoped {
   @IsOptional() @IsBoolean() rehearsal?: boolean;
 }
@@ -48,6 +57,7 @@ export interface ShowSnapshot {
 export const announcementsCommands = {
   'announcements.show.cue': command(CueCommand, ['producer', 'admin']).returns<CueResult>(),
   'announcements.show.snapshot': command(ShowQuery, ['producer', 'admin']).returns<ShowSnapshot>(),
+  'announcements.show.presenter-message': command(PresenterMessageCommand, ['producer', 'admin']).returns<PresenterMessageEvent>(),
   'announcements.results.list': command(ResultsQuery, ANYONE).returns<Omit<RevealedEvent, 'showAt'>[]>(),
   'announcements.results.csv': command(ResultsQuery, ANYONE).returns<{ csv: string; filename: string }>(),
   'announcements.rehearsal.reset': command(ResetRehearsalCommand, ['producer', 'admin']).returns<{ reset: true; seq: number }>(),

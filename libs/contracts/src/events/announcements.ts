@@ -2,7 +2,8 @@ import { IsBoolean, IsHexadecimal, IsIn, IsInt, IsISO8601, IsObject, IsOptional,
 import { Type } from 'class-transformer';
 import { event } from '../contract.js';
 import { AuditAnchorData } from './jury.js';
-import { SCENE_KINDS, type CueOperator, type RevealedEvent, type SceneData, type SceneEvent, type SceneKind, type WinnerView } from '../live.js';
+import type { ShowClock } from '../show-clock.js';
+import { SCENE_KINDS, type CueOperator, type PresenterMessageEvent, type RevealedEvent, type SceneData, type SceneEvent, type SceneKind, type WinnerView } from '../live.js';
 
 export class SceneChangedData implements SceneEvent {
   @IsUUID() ceremonyId!: string;
@@ -13,6 +14,7 @@ export class SceneChangedData implements SceneEvent {
   @IsISO8601() at!: string;
   @IsBoolean() rehearsal!: boolean;
   @IsOptional() @IsObject() cuedBy?: CueOperator;
+  @IsOptional() @IsObject() clock?: ShowClock;
 }
 
 export class WinnerRevealedData implements Omit<RevealedEvent, 'showAt'> {
@@ -33,7 +35,18 @@ export class WinnerRevealedData implements Omit<RevealedEvent, 'showAt'> {
   @IsOptional() @IsInt() @Min(1) ballotCount?: number;
 }
 
+export class PresenterMessageData implements PresenterMessageEvent {
+  @IsUUID() ceremonyId!: string;
+  @IsUUID() id!: string;
+  @IsString() @Length(0, 140) text!: string;
+  @IsIn(['info', 'urgent']) tone!: 'info' | 'urgent';
+  @IsISO8601() sentAt!: string;
+  @IsObject() by!: CueOperator;
+  @IsBoolean() rehearsal!: boolean;
+}
+
 export const announcementsEvents = {
   'gala.events.announcements.scene.changed': event(SceneChangedData),
   'gala.events.announcements.winner.revealed': event(WinnerRevealedData),
+  'gala.events.announcements.presenter.message': event(PresenterMessageData),
 } as const;
