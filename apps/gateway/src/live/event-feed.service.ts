@@ -360,6 +360,11 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
         if (this.state.applyProgress(e.data)) this.live.pushProgress(e.data);
         return;
       }
+      case 'gala.events.announcements.presenter.message': {
+        const e = envelope as Envelope<typeof subject>;
+        if (this.state.applyPresenterMessage(e.data)) this.live.pushPresenterMessage(e.data);
+        return;
+      }
       case 'gala.events.nominations.shortlist.published':
       case 'gala.sealed.jury.verdict':
         return;

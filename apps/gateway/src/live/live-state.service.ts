@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { envelopeFrameFor, type EnvelopeAudience, type EnvelopeFrame, type EnvelopeStagedEvent, type JuryProgressEvent, type RevealedEvent, type SceneEvent, type SealedEvent, type ShowSnapshot } from '#contracts';
+import { envelopeFrameFor, type EnvelopeAudience, type EnvelopeFrame, type EnvelopeStagedEvent, type JuryProgressEvent, type PresenterMessageEvent, type RevealedEvent, type SceneEvent, type SealedEvent, type ShowSnapshot } from '#contracts';
 
 type ResultView = Omit<RevealedEvent, 'showAt'>;
 
@@ -143,6 +143,23 @@ export class LiveState {
     const seals = this.get(seal.ceremonyId).seals;
     if (seals.has(seal.categoryId)) return false;
     seals.set(seal.categoryId, seal);
+    return true;
+  }
+
+  /** The presenter monitor's message now, per show (`text: ''` = cleared). */
+  private readonly messages = new Map<string, PresenterMessageEvent>();
+
+  presenterMessage(ceremonyId: string, rehearsal: boolean): PresenterMessageEvent | undefined {
+    const message = this.messages.get(`${ceremonyId}:${rehearsal}`);
+    return message?.text ? message : undefined;
+  }
+
+  /** A message newer than the one held (the stream replays in order; a repeat is dropped). */
+  applyPresenterMessage(message: PresenterMessageEvent): boolean {
+    const key = `${message.ceremonyId}:${message.rehearsal}`;
+    const held = this.messages.get(key);
+    if (held && (held.id === message.id || held.sentAt > message.sentAt)) return false;
+    this.messages.set(key, message);
     return true;
   }
 
