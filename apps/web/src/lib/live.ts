@@ -14,6 +14,7 @@ import type {
   SealedEvent,
   SnapshotEvent,
 } from '@laurel/contracts';
+import type { ShowTimeline, TimelineView } from './show-timeline.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'auth-error';
 
@@ -268,5 +269,34 @@ export class LiveClient {
     if (this.pingTimer) clearInterval(this.pingTimer);
     if (this.presenceTimer) clearInterval(this.presenceTimer);
     this.socket.close();
+  }
+}
+
+/**
+ * Drives a page's ShowTimeline with the gateway clock: after every input (and at every flip it asks for) it
+ * renders the timeline's view and schedules one wake-up for the next flip. The page keeps no timers of its own.
+ */
+export class TimelineDriver {
+  private cancel: (() => void) | null = null;
+
+  constructor(
+    readonly timeline: ShowTimeline,
+    private readonly clock: Clock,
+    private readonly render: (view: TimelineView) => void,
+  ) {}
+
+  /** Gateway time now (what the timeline's inputs carry). */
+  now(): number {
+    return this.clock.serverNow();
+  }
+
+  /** Render what is due now; `due` is the flip instant that woke us (never render earlier than it). */
+  update(due?: number): void {
+    this.cancel?.();
+    this.cancel = null;
+    const view = this.timeline.view(due === undefined ? this.clock.serverNow() : Math.max(due, this.clock.serverNow()));
+    this.render(view);
+    const next = view.nextFlipAt;
+    if (next !== null) this.cancel = atServerTime(this.clock, next, () => this.update(next));
   }
 }

@@ -4,16 +4,15 @@
  */
 import '../styles/app.css';
 import '../styles/press.css';
-import { formatAnchor, verifyCommitment, type CategoryView, type CeremonyView, type RevealedEvent, type SealedEvent } from '@laurel/contracts';
+import { formatAnchor, verifyCommitment, type CategoryView, type CeremonyView, type SealedEvent } from '@laurel/contracts';
 import { Api, csvUrl } from '../lib/api.js';
 import { chrome } from '../lib/chrome.js';
 import { append, copyText, h, replace } from '../lib/dom.js';
 import { formatDateTime, formatTime } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
-import { atServerTime, LiveClient } from '../lib/live.js';
+import { LiveClient, TimelineDriver } from '../lib/live.js';
+import { ShowTimeline, type Result } from '../lib/show-timeline.js';
 import { takeToken } from '../lib/session.js';
-
-type Result = Omit<RevealedEvent, 'showAt'>;
 
 export function mount(root: HTMLElement, ceremony: string): void {
   const token = takeToken('press');
@@ -158,7 +157,6 @@ export function mount(root: HTMLElement, ceremony: string): void {
   }
 
   function addResult(r: Result, isFresh: boolean): void {
-    if (r.rehearsal) return; // rehearsal never goes to the press
     results.set(r.categoryId, r);
     if (isFresh) {
       fresh.add(r.categoryId);
@@ -171,9 +169,10 @@ export function mount(root: HTMLElement, ceremony: string): void {
     const commitment = seal?.commitment ?? r.commitment;
     // The revealed contents against the commitment published at sealing (or carried by the reveal).
     verified.set(r.categoryId, verifyCommitment(r, commitment) && (!seal || seal.commitment === r.commitment));
-    render();
   }
 
+  // Rehearsal never goes to the press: the timeline drops it too.
+  const timeline = new ShowTimeline({ liveOnly: true });
   const live = new LiveClient({
     ceremony,
     token,
@@ -181,20 +180,32 @@ export function mount(root: HTMLElement, ceremony: string): void {
       connection: (s, m) => ui.setConnection(s, m),
       snapshot: (snap) => {
         for (const s of snap.seals ?? []) seals.set(s.categoryId, s);
-        for (const r of snap.results ?? []) addResult(r, false);
+        timeline.snapshot(snap, drive.now());
         ui.setStale(!!snap.stale);
-        render();
+        drive.update();
       },
       sealed: (s) => {
         seals.set(s.categoryId, s);
         render();
       },
+      scene: (s) => {
+        timeline.scene(s, drive.now());
+        drive.update();
+      },
       revealed: (r) => {
-        const { showAt, ...rest } = r;
-        atServerTime(live.clock, showAt, () => addResult(rest, true));
+        const { showAt, ...result } = r;
+        timeline.reveal({ result, seq: r.seq, showAt: Date.parse(showAt), rehearsal: r.rehearsal }, drive.now());
+        drive.update();
       },
       gatewayStatus: (g) => ui.setStale(g.stale),
     },
+  });
+  let first = true;
+  const drive = new TimelineDriver(timeline, live.clock, (v) => {
+    for (const { result, at } of v.results) if (results.get(result.categoryId) !== result) addResult(result, at !== null && !first);
+    for (const id of [...results.keys()]) if (!v.results.some((r) => r.result.categoryId === id)) results.delete(id);
+    first = false;
+    render();
   });
 
   if (!token) ui.showError(t('noToken'));
