@@ -64,16 +64,27 @@ export class EnvelopeStore {
   private readonly envelopes = new Map<string, StoredEnvelope>();
   private readonly queue = new Map<string, QueuedCardReveal>();
 
-  private constructor(
+  private db: IDBDatabase | null = null;
+  /** Settles once what this ceremony's page kept before (a reload, a standby laptop) is loaded. */
+  readonly ready: Promise<void>;
+
+  constructor(
     readonly ceremony: string,
     readonly audience: EnvelopeAudience,
-    private readonly db: IDBDatabase | null,
-  ) {}
+  ) {
+    this.ready = openDb().then(async (db) => {
+      this.db = db;
+      await this.load();
+      // What arrived while the database was opening goes to it now.
+      this.write(ENVELOPES, [...this.envelopes.values()]);
+      this.write(CARD_REVEALS, [...this.queue.values()]);
+    });
+  }
 
-  /** Opens the store and loads what this ceremony's page kept before (a reload, a standby laptop). */
+  /** Opens the store and loads what this ceremony's page kept before. */
   static async open(ceremony: string, audience: EnvelopeAudience): Promise<EnvelopeStore> {
-    const store = new EnvelopeStore(ceremony, audience, await openDb());
-    await store.load();
+    const store = new EnvelopeStore(ceremony, audience);
+    await store.ready;
     return store;
   }
 
@@ -89,8 +100,8 @@ export class EnvelopeStore {
         request(tx.objectStore(ENVELOPES).index('ceremony').getAll(this.ceremony) as IDBRequest<StoredEnvelope[]>),
         request(tx.objectStore(CARD_REVEALS).index('ceremony').getAll(this.ceremony) as IDBRequest<QueuedCardReveal[]>),
       ]);
-      for (const e of envelopes) if (e.audience === this.audience) this.envelopes.set(e.categoryId, e);
-      for (const q of queued) this.queue.set(q.id, q);
+      for (const e of envelopes) if (e.audience === this.audience && !this.envelopes.has(e.categoryId)) this.envelopes.set(e.categoryId, e);
+      for (const q of queued) if (!this.queue.has(q.id)) this.queue.set(q.id, q);
     } catch {
       /* a broken database: work from memory */
     }

@@ -9,6 +9,7 @@ import { chrome } from '../lib/chrome.js';
 import { h, replace } from '../lib/dom.js';
 import { formatPrize, formatTime, nomineeName, nomineeSub } from '../lib/format.js';
 import { t, type MsgKey } from '../lib/i18n.js';
+import { EnvelopeStore } from '../lib/envelope-store.js';
 import { LiveClient, TimelineDriver } from '../lib/live.js';
 import { ShowTimeline, type Result } from '../lib/show-timeline.js';
 import { param, rehearsalParam, takeToken } from '../lib/session.js';
@@ -93,9 +94,12 @@ export function mount(root: HTMLElement, ceremony: string): void {
 
   // The winner appears at the same instant as on the stage screens: one timeline for both.
   const timeline = new ShowTimeline();
+  // Protocol v2 (sealed envelopes on the page, key-only reveals) unless `?v=1`.
+  const envelopes = param('v') === '1' ? undefined : new EnvelopeStore(ceremony, 'screen');
   const live = new LiveClient({
     ceremony,
     token,
+    envelopes,
     presenceLabel: param('label') ?? 'presenter',
     rehearsal: rehearsalParam(),
     handlers: {
@@ -109,9 +113,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
         timeline.scene(s, drive.now());
         drive.update();
       },
-      revealed: (r) => {
-        const { showAt, ...result } = r;
-        timeline.reveal({ result, seq: r.seq, showAt: Date.parse(showAt), rehearsal: r.rehearsal }, drive.now());
+      reveal: (r) => {
+        timeline.reveal(r, drive.now());
         drive.update();
       },
       gatewayStatus: (g) => ui.setStale(g.stale),
@@ -126,5 +129,5 @@ export function mount(root: HTMLElement, ceremony: string): void {
   setInterval(() => (clock.textContent = formatTime(live.clock.serverNow())), 500);
   if (!token) ui.showError(t('noToken'));
   render();
-  live.start();
+  void (envelopes?.ready ?? Promise.resolve()).then(() => live.start());
 }

@@ -10,9 +10,10 @@ import { chrome } from '../lib/chrome.js';
 import { append, copyText, h, replace } from '../lib/dom.js';
 import { formatDateTime, formatTime } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
+import { EnvelopeStore } from '../lib/envelope-store.js';
 import { LiveClient, TimelineDriver } from '../lib/live.js';
 import { ShowTimeline, type Result } from '../lib/show-timeline.js';
-import { takeToken } from '../lib/session.js';
+import { param, takeToken } from '../lib/session.js';
 
 export function mount(root: HTMLElement, ceremony: string): void {
   const token = takeToken('press');
@@ -173,9 +174,12 @@ export function mount(root: HTMLElement, ceremony: string): void {
 
   // Rehearsal never goes to the press: the timeline drops it too.
   const timeline = new ShowTimeline({ liveOnly: true });
+  // Protocol v2 (sealed envelopes on the page, key-only reveals) unless `?v=1`.
+  const envelopes = param('v') === '1' ? undefined : new EnvelopeStore(ceremony, 'press');
   const live = new LiveClient({
     ceremony,
     token,
+    envelopes,
     handlers: {
       connection: (s, m) => ui.setConnection(s, m),
       snapshot: (snap) => {
@@ -192,9 +196,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
         timeline.scene(s, drive.now());
         drive.update();
       },
-      revealed: (r) => {
-        const { showAt, ...result } = r;
-        timeline.reveal({ result, seq: r.seq, showAt: Date.parse(showAt), rehearsal: r.rehearsal }, drive.now());
+      reveal: (r) => {
+        timeline.reveal(r, drive.now());
         drive.update();
       },
       gatewayStatus: (g) => ui.setStale(g.stale),
@@ -219,5 +222,5 @@ export function mount(root: HTMLElement, ceremony: string): void {
     })
     .catch((err: unknown) => ui.showError(err instanceof Error ? err.message : String(err)));
   render();
-  live.start();
+  void (envelopes?.ready ?? Promise.resolve()).then(() => live.start());
 }

@@ -9,9 +9,11 @@ import { Api } from '../lib/api.js';
 import { copyText, h, replace, svg } from '../lib/dom.js';
 import { formatDate, formatPrize, nomineeName, nomineeSub } from '../lib/format.js';
 import { t, type MsgKey } from '../lib/i18n.js';
+import { EnvelopeStore } from '../lib/envelope-store.js';
 import { LiveClient, TimelineDriver } from '../lib/live.js';
 import { ShowTimeline, type Result } from '../lib/show-timeline.js';
 import { laurelWreathSvg } from '../lib/art.js';
+import { param } from '../lib/session.js';
 
 export function mount(root: HTMLElement, ceremony: string): void {
   document.body.className = 'app public-body';
@@ -155,9 +157,12 @@ export function mount(root: HTMLElement, ceremony: string): void {
 
   // Rehearsal never reaches the public: the timeline drops it too.
   const timeline = new ShowTimeline({ liveOnly: true });
+  // Protocol v2 (sealed envelopes on the page, key-only reveals) unless `?v=1`.
+  const envelopes = param('v') === '1' ? undefined : new EnvelopeStore(ceremony, 'public');
   const live = new LiveClient({
     ceremony,
     token: null,
+    envelopes,
     handlers: {
       connection: (s) => {
         conn.dataset.state = s;
@@ -171,9 +176,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
         timeline.scene(s, drive.now());
         drive.update();
       },
-      revealed: (r) => {
-        const { showAt, ...result } = r;
-        timeline.reveal({ result, seq: r.seq, showAt: Date.parse(showAt), rehearsal: r.rehearsal }, drive.now());
+      reveal: (r) => {
+        timeline.reveal(r, drive.now());
         drive.update();
       },
     },
@@ -206,5 +210,5 @@ export function mount(root: HTMLElement, ceremony: string): void {
     })
     .catch(() => undefined);
   renderAll();
-  live.start();
+  void (envelopes?.ready ?? Promise.resolve()).then(() => live.start());
 }

@@ -9,6 +9,7 @@ import '../styles/stage.css';
 import type { SceneData, SceneEvent, SceneKind, NomineeView } from '@laurel/contracts';
 import { h, svg, replace } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
+import { EnvelopeStore } from '../lib/envelope-store.js';
 import { LiveClient, TimelineDriver, type ConnectionState } from '../lib/live.js';
 import { ShowTimeline, type Result } from '../lib/show-timeline.js';
 import { param, rehearsalParam, takeToken } from '../lib/session.js';
@@ -78,9 +79,12 @@ export function mount(root: HTMLElement, ceremony: string): void {
   const label = param('label') ?? stableLabel();
   const timeline = new ShowTimeline();
 
+  // Protocol v2 (sealed envelopes on the page, key-only reveals) unless `?v=1`.
+  const envelopes = param('v') === '1' ? undefined : new EnvelopeStore(ceremony, 'screen');
   const live = new LiveClient({
     ceremony,
     token,
+    envelopes,
     presenceLabel: label,
     rehearsal: rehearsalParam(),
     handlers: {
@@ -95,9 +99,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
         timeline.scene(s, drive.now());
         drive.update();
       },
-      revealed: (r) => {
-        const { showAt, ...result } = r;
-        timeline.reveal({ result, seq: r.seq, showAt: Date.parse(showAt), rehearsal: r.rehearsal }, drive.now());
+      reveal: (r) => {
+        timeline.reveal(r, drive.now());
         drive.update();
       },
       gatewayStatus: (g) => setStale(g.stale),
@@ -180,7 +183,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
   Object.assign(window, api);
   void visible;
 
-  live.start();
+  void (envelopes?.ready ?? Promise.resolve()).then(() => live.start());
 }
 
 function stableLabel(): string {
