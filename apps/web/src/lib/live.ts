@@ -317,6 +317,11 @@ export class LiveClient {
     h.revealRefused?.(frame.categoryId, out.reason);
   }
 
+  /** Tell the gateway (→ the control room's `alarm`) that a reveal did not verify here. */
+  reportAlarm(categoryId: string, reason: string): void {
+    if (this.socket.connected) this.socket.emit('reveal-alarm', { categoryId, reason });
+  }
+
   /** A fresh snapshot: reconnect (the snapshot is the truth). */
   resync(): void {
     if (!this.socket.connected) return;

@@ -10,7 +10,7 @@ import {
   type EnvelopePlaintext,
   type RevealedV2Frame,
 } from '@laurel/contracts';
-import { openRevealFrame, openWithCard } from './reveal-open.js';
+import { openRevealFrame, openWithCard, parseEnvelopeKit } from './reveal-open.js';
 
 const CEREMONY = '0b9d7c36-5d4e-4d7e-9a55-0d1c2b3a4f51';
 const CAT_A = '7f3e2d1c-0b9a-4877-8665-544332211009';
@@ -113,5 +113,26 @@ describe('openWithCard', () => {
   it('contents that do not verify are never shown', () => {
     const forged = staged(CAT_A, { motivation: 'Något annat.', commitmentOf: 'För modet.' });
     expect(openWithCard(keyToCardCode(forged.key), [forged.envelope], 'screen', CAT_A, 7, SHOW_AT)).toMatchObject({ ok: false, kind: 'mismatch', categoryId: CAT_A });
+  });
+});
+
+describe('parseEnvelopeKit', () => {
+  const a = staged(CAT_A);
+  const staggedEvent = { ceremonyId: CEREMONY, categoryId: CAT_A, commitment: a.envelope.commitment, sealedAt: '2026-12-05T18:00:00Z', envelopes: { screen: { iv: a.envelope.iv, ciphertext: a.envelope.ciphertext }, press: { iv: 'AA', ciphertext: 'BB' }, public: { iv: 'CC', ciphertext: 'DD' } } };
+
+  it('takes the audience from staged events or per-audience frames, and the kit opens with the card', () => {
+    const fromStaged = parseEnvelopeKit({ ceremonyId: CEREMONY, envelopes: [staggedEvent] }, 'screen', CEREMONY);
+    expect(fromStaged).toEqual([a.envelope]);
+    const fromFrames = parseEnvelopeKit([{ ...a.envelope, audience: 'screen' }, { ...a.envelope, audience: 'press', iv: 'AA' }], 'screen');
+    expect(fromFrames).toEqual([a.envelope]);
+    expect(openWithCard(keyToCardCode(a.key), fromStaged!, 'screen', null, 1, SHOW_AT)).toMatchObject({ ok: true });
+  });
+
+  it('refuses what is not a kit, or a kit of another ceremony', () => {
+    expect(parseEnvelopeKit({ hello: 1 }, 'screen')).toBeNull();
+    expect(parseEnvelopeKit({ envelopes: [{ categoryId: CAT_A }] }, 'screen')).toBeNull();
+    expect(parseEnvelopeKit({ envelopes: [] }, 'screen')).toBeNull();
+    expect(parseEnvelopeKit({ envelopes: [staggedEvent] }, 'screen', CAT_B)).toBeNull();
+    expect(parseEnvelopeKit({ envelopes: [{ ...staggedEvent, commitment: 'x' }] }, 'screen')).toBeNull();
   });
 });

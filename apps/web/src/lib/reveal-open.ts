@@ -103,3 +103,41 @@ export function openWithCard(input: string, envelopes: readonly EnvelopeFrame[],
   }
   return { ok: false, kind: 'wrong', categoryId: first && envelopes.some((e) => e.categoryId === first) ? first : (order[0]?.categoryId ?? null) };
 }
+
+const B64URL = /^[A-Za-z0-9_-]+$/;
+const HEX64 = /^[0-9a-f]{64}$/;
+
+function str(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0;
+}
+
+/**
+ * The envelopes of one audience in an envelope kit file (GET /ceremonies/:c/envelope-kit, for a standby stage
+ * laptop). Accepts the kit object (`{ ceremonyId?, envelopes: [...] }`) or a bare array, whose items are either
+ * staged events (`{ ceremonyId, categoryId, commitment, envelopes: { screen: { iv, ciphertext }, … } }`) or
+ * per-audience frames (`{ ceremonyId, categoryId, commitment, audience, iv, ciphertext }`). Null when the file is
+ * not a kit (or holds no envelope of `audience`, or one of another ceremony than `ceremonyId` when given).
+ */
+export function parseEnvelopeKit(json: unknown, audience: EnvelopeAudience, ceremonyId?: string): EnvelopeFrame[] | null {
+  const root = json as { ceremonyId?: unknown; envelopes?: unknown } | unknown[] | null;
+  const items: unknown[] | null = Array.isArray(root) ? root : root && typeof root === 'object' && Array.isArray(root.envelopes) ? root.envelopes : null;
+  if (!items) return null;
+  const rootCeremony = !Array.isArray(root) && root && str(root.ceremonyId) ? root.ceremonyId : undefined;
+  const out: EnvelopeFrame[] = [];
+  for (const raw of items) {
+    const item = raw as Record<string, unknown> | null;
+    if (!item || typeof item !== 'object') return null;
+    const cid = str(item.ceremonyId) ? item.ceremonyId : rootCeremony;
+    if (!str(cid) || !str(item.categoryId) || !str(item.commitment) || !HEX64.test(item.commitment)) return null;
+    let box: { iv?: unknown; ciphertext?: unknown } | undefined;
+    if (item.envelopes && typeof item.envelopes === 'object') box = (item.envelopes as Record<string, { iv?: unknown; ciphertext?: unknown }>)[audience];
+    else if (item.audience === audience) box = item;
+    else if (str(item.audience)) continue;
+    if (!box) continue;
+    if (!str(box.iv) || !str(box.ciphertext) || !B64URL.test(box.iv) || !B64URL.test(box.ciphertext)) return null;
+    out.push({ ceremonyId: cid, categoryId: item.categoryId, commitment: item.commitment, iv: box.iv, ciphertext: box.ciphertext });
+  }
+  if (!out.length) return null;
+  if (ceremonyId && out.some((e) => e.ceremonyId !== ceremonyId)) return null;
+  return out;
+}

@@ -9,6 +9,8 @@ import { chrome } from '../lib/chrome.js';
 import { h, replace } from '../lib/dom.js';
 import { formatPrize, formatTime, nomineeName, nomineeSub } from '../lib/format.js';
 import { t, type MsgKey } from '../lib/i18n.js';
+import { Api } from '../lib/api.js';
+import { installCardReveal } from '../lib/card-reveal.js';
 import { EnvelopeStore } from '../lib/envelope-store.js';
 import { LiveClient, TimelineDriver } from '../lib/live.js';
 import { ShowTimeline, type Result } from '../lib/show-timeline.js';
@@ -103,7 +105,10 @@ export function mount(root: HTMLElement, ceremony: string): void {
     presenceLabel: param('label') ?? 'presenter',
     rehearsal: rehearsalParam(),
     handlers: {
-      connection: (st, m) => ui.setConnection(st, m),
+      connection: (st, m) => {
+        ui.setConnection(st, m);
+        if (st === 'connected') card?.report();
+      },
       snapshot: (snap) => {
         timeline.snapshot(snap, drive.now());
         drive.update();
@@ -129,5 +134,29 @@ export function mount(root: HTMLElement, ceremony: string): void {
   setInterval(() => (clock.textContent = formatTime(live.clock.serverNow())), 500);
   if (!token) ui.showError(t('noToken'));
   render();
+  // Operator hotkey K: reveal from the key card, with or without the network.
+  const categoryNames = new Map<string, string>();
+  const card = envelopes
+    ? installCardReveal({
+        ceremony,
+        store: envelopes,
+        audience: 'screen',
+        api: new Api(token),
+        live,
+        onStage: () => {
+          const v = timeline.view(drive.now()).scene;
+          if (v?.data?.category) categoryNames.set(v.data.category.id, v.data.category.name);
+          const onStage = v && ['category', 'nominees', 'envelope'].includes(v.kind) ? (v.categoryId ?? null) : null;
+          return { categoryId: onStage, seq: v?.seq ?? live.lastSeq };
+        },
+        categoryName: (id) => categoryNames.get(id) ?? null,
+        reveal: (r) => {
+          timeline.reveal(r, drive.now());
+          drive.update();
+        },
+        now: () => drive.now(),
+        allowKit: false,
+      })
+    : null;
   void (envelopes?.ready ?? Promise.resolve()).then(() => live.start());
 }

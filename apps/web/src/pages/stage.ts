@@ -9,6 +9,8 @@ import '../styles/stage.css';
 import type { SceneData, SceneEvent, SceneKind, NomineeView } from '@laurel/contracts';
 import { h, svg, replace } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
+import { Api } from '../lib/api.js';
+import { installCardReveal } from '../lib/card-reveal.js';
 import { EnvelopeStore } from '../lib/envelope-store.js';
 import { LiveClient, TimelineDriver, type ConnectionState } from '../lib/live.js';
 import { ShowTimeline, type Result } from '../lib/show-timeline.js';
@@ -88,7 +90,10 @@ export function mount(root: HTMLElement, ceremony: string): void {
     presenceLabel: label,
     rehearsal: rehearsalParam(),
     handlers: {
-      connection: (state, message) => setConnection(state, message),
+      connection: (state, message) => {
+        setConnection(state, message);
+        if (state === 'connected') card?.report();
+      },
       snapshot: (snap) => {
         timeline.snapshot(snap, drive.now());
         if (!snap.scene && !displayed) show(idleScene(snap.ceremonyId), { fromSnapshot: true });
@@ -183,6 +188,30 @@ export function mount(root: HTMLElement, ceremony: string): void {
   Object.assign(window, api);
   void visible;
 
+  // Operator hotkey K: reveal from the key card, with or without the network.
+  const categoryNames = new Map<string, string>();
+  const card = envelopes
+    ? installCardReveal({
+        ceremony,
+        store: envelopes,
+        audience: 'screen',
+        api: new Api(token),
+        live,
+        onStage: () => {
+          const v = timeline.view(drive.now()).scene;
+          if (v?.data?.category) categoryNames.set(v.data.category.id, v.data.category.name);
+          const onStage = v && ['category', 'nominees', 'envelope'].includes(v.kind) ? (v.categoryId ?? null) : null;
+          return { categoryId: onStage, seq: v?.seq ?? live.lastSeq };
+        },
+        categoryName: (id) => categoryNames.get(id) ?? null,
+        reveal: (r) => {
+          timeline.reveal(r, drive.now());
+          drive.update();
+        },
+        now: () => drive.now(),
+        allowKit: true,
+      })
+    : null;
   void (envelopes?.ready ?? Promise.resolve()).then(() => live.start());
 }
 
