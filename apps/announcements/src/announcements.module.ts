@@ -5,6 +5,8 @@ import { CuesController } from './cues/cues.controller.js';
 import { CuesService } from './cues/cues.service.js';
 import { announcementsDataSource, SCHEMA } from './data-source.js';
 import { EnvelopesHandler } from './envelopes/envelopes.handler.js';
+import { RevealV2Controller } from './envelopes/reveal-v2.controller.js';
+import { RevealV2Service } from './envelopes/reveal-v2.service.js';
 import { SnapshotReconciler } from './show/snapshot-reconciler.js';
 import { CeremonyReadModel } from './ceremonies/ceremony-read-model.entity.js';
 
@@ -15,8 +17,8 @@ export class AnnouncementsModule {
     return {
       module: AnnouncementsModule,
       imports: base.imports,
-      controllers: [...base.controllers, CuesController],
-      providers: [ceremonyRefsFrom(CeremonyReadModel), CuesService, CeremoniesHandler, EnvelopesHandler, SnapshotReconciler],
+      controllers: [...base.controllers, CuesController, RevealV2Controller],
+      providers: [ceremonyRefsFrom(CeremonyReadModel), CuesService, RevealV2Service, CeremoniesHandler, EnvelopesHandler, SnapshotReconciler],
     };
   }
 }

@@ -106,11 +106,11 @@ export interface LiveHandshakeAuthV2 {
 
 /**
  * The result inside every envelope: the v1 `revealed` fields that are known at sealing (no seq, revealedAt,
- * showAt, press release or audit head, which the reveal decides) — enough to verify it against the commitment.
+ * showAt, press release, audit head or ballot root, which come with the reveal or the public seal) — enough to verify it against the commitment.
  */
 export type EnvelopeResult = Pick<
   RevealedEvent,
-  'ceremonyId' | 'categoryId' | 'category' | 'winnerId' | 'winner' | 'motivation' | 'salt' | 'commitment' | 'rehearsal' | 'ballotRoot' | 'ballotCount'
+  'ceremonyId' | 'categoryId' | 'category' | 'winnerId' | 'winner' | 'motivation' | 'salt' | 'commitment' | 'rehearsal'
 >;
 
 /**
