@@ -12,7 +12,7 @@ import { confirmDialog, h, replace } from '../lib/dom.js';
 import { formatTime } from '../lib/format.js';
 import { t, type MsgKey } from '../lib/i18n.js';
 import { LiveClient } from '../lib/live.js';
-import { kitButton } from './keycards.js';
+import { kitButton } from '../lib/envelope-kit.js';
 import { rehearsalParam, takeToken, uuid } from '../lib/session.js';
 
 type Result = Omit<RevealedEvent, 'showAt'>;

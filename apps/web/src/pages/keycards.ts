@@ -20,6 +20,7 @@ import {
   type KeyCardsPlaintext,
 } from '@laurel/contracts';
 import { Api, ApiError } from '../lib/api.js';
+import { kitButton } from '../lib/envelope-kit.js';
 import { chrome } from '../lib/chrome.js';
 import { h, replace } from '../lib/dom.js';
 import { formatDateTime } from '../lib/format.js';
@@ -128,28 +129,4 @@ async function card(plain: KeyCardsPlaintext, c: KeyCardEntry, of: number): Prom
     ),
     h('footer', { class: 'kc-foot' }, h('span', null, t('keycardHelp')), h('span', { class: 'kc-exported' }, formatDateTime(plain.exportedAt))),
   );
-}
-
-/** "Envelope kit" download (producer, admin): the file a standby stage laptop loads (K → Load envelope kit). */
-export function kitButton(api: Api, ceremony: string, onError: (message: string) => void): HTMLButtonElement {
-  const btn = h('button', { class: 'btn btn-ghost kit-btn', type: 'button', title: t('envelopeKitHelp') }, `↓ ${t('envelopeKit')}`);
-  btn.addEventListener('click', () => {
-    void (async () => {
-      btn.disabled = true;
-      try {
-        const text = await api.envelopeKit(ceremony);
-        const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-        const a = h('a', { href: url, download: `${ceremony}-envelope-kit.json`, class: 'hidden' });
-        document.body.appendChild(a);
-        a.click();
-        a.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      } catch (err) {
-        onError(err instanceof Error ? err.message : String(err));
-      } finally {
-        btn.disabled = false;
-      }
-    })();
-  });
-  return btn;
 }
