@@ -65,6 +65,8 @@ export class EnvelopeStore {
   private readonly queue = new Map<string, QueuedCardReveal>();
 
   private db: IDBDatabase | null = null;
+  /** Called whenever the set of held envelopes changes (the page shows how many it holds). */
+  onchange: ((count: number) => void) | null = null;
   /** Settles once what this ceremony's page kept before (a reload, a standby laptop) is loaded. */
   readonly ready: Promise<void>;
 
@@ -75,6 +77,7 @@ export class EnvelopeStore {
     this.ready = openDb().then(async (db) => {
       this.db = db;
       await this.load();
+      this.onchange?.(this.envelopes.size);
       // What arrived while the database was opening goes to it now.
       this.write(ENVELOPES, [...this.envelopes.values()]);
       this.write(CARD_REVEALS, [...this.queue.values()]);
@@ -140,6 +143,7 @@ export class EnvelopeStore {
       changed.push(e);
     }
     this.write(ENVELOPES, changed);
+    if (changed.length) this.onchange?.(this.envelopes.size);
   }
 
   get(categoryId: string): StoredEnvelope | undefined {
@@ -153,6 +157,7 @@ export class EnvelopeStore {
   /** A revealed category's envelope is no longer needed (the snapshot carries the plaintext from now on). */
   drop(categoryIds: readonly string[]): void {
     const gone = categoryIds.filter((id) => this.envelopes.delete(id));
+    if (gone.length) this.onchange?.(this.envelopes.size);
     this.write(
       ENVELOPES,
       [],

@@ -222,5 +222,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
     })
     .catch((err: unknown) => ui.showError(err instanceof Error ? err.message : String(err)));
   render();
+  // How many sealed envelopes this page holds (no content): for the operator's dialog and the browser tests.
+  if (envelopes) envelopes.onchange = (n) => (document.body.dataset.envelopes = String(n));
   void (envelopes?.ready ?? Promise.resolve()).then(() => live.start());
 }

@@ -210,5 +210,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
     })
     .catch(() => undefined);
   renderAll();
+  // How many sealed envelopes this page holds (no content): for the operator's dialog and the browser tests.
+  if (envelopes) envelopes.onchange = (n) => (document.body.dataset.envelopes = String(n));
   void (envelopes?.ready ?? Promise.resolve()).then(() => live.start());
 }

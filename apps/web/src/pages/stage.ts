@@ -212,6 +212,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
         allowKit: true,
       })
     : null;
+  // How many sealed envelopes this page holds (no content): for the operator's dialog and the browser tests.
+  if (envelopes) envelopes.onchange = (n) => (document.body.dataset.envelopes = String(n));
   void (envelopes?.ready ?? Promise.resolve()).then(() => live.start());
 }
 
