@@ -94,6 +94,24 @@ export interface SnapshotV2Event extends SnapshotEvent {
   envelopes: EnvelopeFrame[];
 }
 
+/** Server → client events of a v2 socket that differ from v1 or are new; every other v1 event is sent as in v1. */
+export interface LiveServerEventsV2 {
+  snapshot: (payload: SnapshotV2Event) => void;
+  envelope: (payload: EnvelopeFrame) => void;
+  /**
+   * The key-only reveal. A reveal without a key (a rehearsal, or a category whose envelope could not be
+   * staged) comes to v2 sockets as the v1 `revealed` frame (no `v` field), followed by its winner `scene`.
+   */
+  revealed: (payload: RevealedV2Frame | RevealedEvent) => void;
+  /** Producer and admin sockets (v1 and v2): a client could not open or verify a reveal. */
+  alarm: (payload: RevealAlarmEvent) => void;
+}
+
+/** Client → server events added by v2. */
+export interface LiveClientEventsV2 {
+  'reveal-alarm': (report: RevealAlarmReport) => void;
+}
+
 /** `auth` of a v2 handshake. */
 export interface LiveHandshakeAuthV2 {
   token?: string;

@@ -42,7 +42,7 @@ export class JuryController {
   @ApiOperation({ summary: 'Take a juror off a panel: { overrideReason? } (required once the panel is frozen; audited)' })
   async removeJuror(@CeremonyId() ceremony: string, @Param('cat') category: string, @Param('jurorId') jurorId: string, @Body() body: unknown, @Caller() credential: string | null): Promise<{ removed: true }> {
     const extra = body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0) ? {} : commandFields(body);
-    return this.services.request('jury.juror.remove', { ...extra, jurorId, ceremony, category } as never, { credential });
+    return this.services.request('jury.juror.remove', { ...extra, jurorId, ceremony, category }, { credential });
   }
 
   @Put('categories/:cat/chair')
