@@ -150,6 +150,8 @@ describe('protocol v2 in a browser', () => {
       await cue({ action: 'goto', categoryId: category.id, scene: 'envelope' });
       await stage.waitForSelector(`.stage[data-kind="envelope"]`);
       await waitForText(stage, '.scene-envelope .eyebrow', category.name);
+      // The previous winner has faded out and left the canvas.
+      await stage.waitForFunction(() => document.querySelectorAll('.scene-layer > .scene').length === 1);
       for (const service of ['gateway', 'announcements', 'jury', 'nominations'] as const) await system.stop(service);
       await stage.waitForSelector('.net-dot[data-state="reconnecting"]');
 

@@ -103,7 +103,7 @@ export function installCardReveal(opts: CardRevealOptions): CardReveal {
   function showError(text: string): void {
     error.textContent = text;
     input.setAttribute('aria-invalid', 'true');
-    input.select();
+    input.focus();
   }
 
   function close(): void {

@@ -261,6 +261,8 @@ export class LiveClient {
       if (typeof snap.serverTime === 'number') this.clock.addRough(snap.serverTime);
       for (const r of snap.results ?? []) this.seenReveals.add(`${r.categoryId}:${r.seq}`);
       if (snap.envelopes?.length) this.opts.envelopes?.put(snap.envelopes);
+      // A revealed category's envelope has done its job: the snapshot carries its plaintext from now on.
+      if (snap.results?.length) this.opts.envelopes?.drop(snap.results.map((r) => r.categoryId));
       h.snapshot?.(snap);
       this.sendPresence();
     });
@@ -304,6 +306,7 @@ export class LiveClient {
     const out = openRevealFrame(frame, store?.get(frame.categoryId), store?.audience ?? 'public');
     if (out.ok) {
       h.reveal?.(out.reveal);
+      store?.drop([frame.categoryId]);
       return;
     }
     if (out.missing) {

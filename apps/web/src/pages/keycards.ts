@@ -89,14 +89,14 @@ export function mountKeycards(root: HTMLElement, ceremony: string, token: string
 
   async function render(plain: KeyCardsPlaintext): Promise<void> {
     const cards = [...plain.cards].sort((a, b) => a.number - b.number);
-    const els = await Promise.all(cards.map((c) => card(plain, c, cards.length)));
+    const els = await Promise.all(cards.map((c) => card(plain, c)));
     replace(sheet, els);
   }
   // Keys must not outlive the page.
   addEventListener('pagehide', () => replace(sheet));
 }
 
-async function card(plain: KeyCardsPlaintext, c: KeyCardEntry, of: number): Promise<HTMLElement> {
+async function card(plain: KeyCardsPlaintext, c: KeyCardEntry): Promise<HTMLElement> {
   const key = keyFromBase64Url(c.key);
   const code = keyToCardCode(key);
   const canvas = h('canvas', { class: 'kc-qr', role: 'img', 'aria-label': `QR ${c.categoryName}` });
@@ -108,7 +108,7 @@ async function card(plain: KeyCardsPlaintext, c: KeyCardEntry, of: number): Prom
   return h(
     'article',
     { class: 'keycard', 'data-category': c.categoryId },
-    h('header', { class: 'kc-head' }, h('span', { class: 'kc-ceremony' }, plain.ceremonyName), h('span', { class: 'kc-number' }, t('awardOf', { n: c.number, of }))),
+    h('header', { class: 'kc-head' }, h('span', { class: 'kc-ceremony' }, plain.ceremonyName), h('span', { class: 'kc-number' }, t('keycardNumber', { n: c.number }))),
     h('h2', { class: 'kc-category' }, c.categoryName),
     h(
       'div',
