@@ -203,6 +203,21 @@ try {
   await check('gateway subscribes to gala.sealed.>', 'denied', () => subscribeStrict(gateway, 'gala.sealed.>'));
   await check('gateway subscribes to _INBOX.> (other clients\u2019 deliveries)', 'denied', () => subscribeStrict(gateway, '_INBOX.>'));
   await check('gateway subscribes to _INBOX_announcements.>', 'denied', () => subscribeStrict(gateway, '_INBOX_announcements.>'));
+  // Socket protocol v2 (docs/reveal-v2.md): envelope keys exist only in announcements until the reveal. The gateway reads the
+  // staged envelopes (ciphertexts) and the reveal (with its key) on gala.events; it cannot read the requests other gateways
+  // forward (a card reveal carries a key typed on stage before the system has revealed), nor forge a reveal.
+  await check('announcements publishes gala.events.announcements.envelope.staged', 'allowed', async () => {
+    await jetstream(announcements, { timeout: 3000 }).publish('gala.events.announcements.envelope.staged', JSON.stringify({ envelopes: {} }), { msgID: 'staged-1' });
+  });
+  await check('gateway reads gala.events.announcements.envelope.staged', 'allowed', async () => {
+    const consumer = await gatewayJs.consumers.get('GALA_EVENTS', { filter_subjects: 'gala.events.announcements.envelope.staged', deliver_policy: DeliverPolicy.All });
+    if (!(await consumer.next({ expires: 2000 }))) throw new Error('no message');
+  });
+  await check('gateway subscribes to announcements.> (card reveals of other gateways carry keys)', 'denied', () => subscribeStrict(gateway, 'announcements.>'));
+  await check('gateway subscribes to announcements.show.card-reveal', 'denied', () => subscribeStrict(gateway, 'announcements.show.card-reveal'));
+  await check('gateway publishes a reveal (with a key) on gala.events.announcements.winner.revealed', 'denied', async () => {
+    await jetstream(gateway, { timeout: 2000 }).publish('gala.events.announcements.winner.revealed', JSON.stringify({ key: 'forged' }));
+  });
   await check('gateway creates a consumer on GALA_SEALED', 'denied', async () => {
     const jsm = await jetstreamManager(gateway, { timeout: 2000 });
     await jsm.consumers.add('GALA_SEALED', { name: 'peek', ack_policy: AckPolicy.None, filter_subject: 'gala.sealed.>' });

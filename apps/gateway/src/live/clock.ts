@@ -106,7 +106,7 @@ export class ClockSync implements OnApplicationBootstrap, OnModuleDestroy {
     for (let i = 0; i < samples; i++) {
       const sentAt = this.clock.now();
       try {
-        const { now } = await this.services.request('announcements.clock', {}, { credential: serviceCredential(this.config.serviceToken), timeoutMs: 1000 });
+        const { now } = await this.services.request('announcements.clock', { sentAt }, { credential: serviceCredential(this.config.serviceToken), timeoutMs: 1000 });
         taken.push({ sentAt, receivedAt: this.clock.now(), serverNow: now });
       } catch (error) {
         if (taken.length === 0 && i === samples - 1) this.logger.warn(`clock offset not measured: ${(error as Error).message}`);

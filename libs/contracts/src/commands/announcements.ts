@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { ANYONE, command } from '../contract.js';
 import { SCENE_KINDS, type PresenterMessageEvent, type RevealedEvent, type SceneEvent, type SceneKind, type SealedEvent } from '../live.js';
 import type { EnvelopeStagedEvent, SealedToPage } from '../reveal-v2.js';
@@ -92,7 +92,10 @@ export class KeyCardsExportCommand extends CeremonyScoped {
   @Matches(BASE64URL_32, { message: 'publicKey must be an X25519 public key (32 bytes as base64url, 43 characters)' }) publicKey!: string;
 }
 
-export class ClockQuery {}
+export class ClockQuery {
+  /** The asker's clock when it sent the request (echoed nowhere; for the asker's own logs). */
+  @IsOptional() @IsNumber() sentAt?: number;
+}
 
 /** Announcements' clock (epoch ms) when it answered: gateways measure their offset to it. */
 export interface ServerClockReading {
