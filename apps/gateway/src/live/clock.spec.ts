@@ -10,6 +10,11 @@ describe('clock offset to announcements', () => {
     expect(bestOffset(samples)).toEqual({ offsetMs: 3000, rttMs: 2 });
   });
 
+  it('takes an offset within the measurement error (half the round trip) as none, and rounds to whole ms', () => {
+    expect(bestOffset([{ sentAt: 1000, receivedAt: 1004, serverNow: 1003.5 }])).toEqual({ offsetMs: 0, rttMs: 4 }); // 1.5 ± 2
+    expect(bestOffset([{ sentAt: 1000, receivedAt: 1004, serverNow: 998.6 }])).toEqual({ offsetMs: -3, rttMs: 4 }); // −3.4 ± 2
+  });
+
   it('ignores impossible samples and has no answer without any', () => {
     expect(bestOffset([])).toBeNull();
     expect(bestOffset([{ sentAt: 10, receivedAt: 5, serverNow: 7 }, { sentAt: 0, receivedAt: 1, serverNow: Number.NaN }])).toBeNull();

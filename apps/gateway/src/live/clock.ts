@@ -34,8 +34,10 @@ export interface ClockSample {
 }
 
 /**
- * The offset (announcements − gateway, ms) of the sample with the shortest round trip: its error is at most
- * half its round trip, and the shortest one was least delayed by queues on either side.
+ * The offset (announcements − gateway, whole ms) of the sample with the shortest round trip: its error is at
+ * most half its round trip, and the shortest one was least delayed by queues on either side. An offset within
+ * that error cannot be told from none and is taken as 0: gateways whose clocks agree (one host, NTP-synced
+ * hosts) then give a reveal exactly the same showAt instead of each its own measurement noise.
  */
 export function bestOffset(samples: readonly ClockSample[]): { offsetMs: number; rttMs: number } | null {
   let best: { offsetMs: number; rttMs: number } | null = null;
@@ -44,7 +46,8 @@ export function bestOffset(samples: readonly ClockSample[]): { offsetMs: number;
     if (!Number.isFinite(rttMs) || rttMs < 0 || !Number.isFinite(s.serverNow)) continue;
     if (best === null || rttMs < best.rttMs) best = { offsetMs: s.serverNow - (s.sentAt + s.receivedAt) / 2, rttMs };
   }
-  return best;
+  if (best === null) return null;
+  return { offsetMs: Math.abs(best.offsetMs) <= best.rttMs / 2 ? 0 : Math.round(best.offsetMs), rttMs: best.rttMs };
 }
 
 /**
