@@ -1,9 +1,16 @@
 /** Real nats-servers with JetStream of their own (one, or an n-node cluster), for e2e tests and local benches (no shared streams). */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+
+/** True when the nats-server binary knows `jetstream { sync_interval }` (2.10 and later). */
+function natsSupportsSyncInterval(bin: string): boolean {
+  const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+  const m = /v(\d+)\.(\d+)/.exec(`${r.stdout ?? ''}${r.stderr ?? ''}`);
+  return !!m && (Number(m[1]) > 2 || (Number(m[1]) === 2 && Number(m[2]) >= 10));
+}
 
 export function natsServerBinary(): string {
   const candidates = [process.env.NATS_SERVER_BIN, '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].filter(Boolean) as string[];
@@ -69,7 +76,13 @@ export interface NatsDeployConfig {
  */
 async function deployConfigArgs(config: NatsDeployConfig, storeDir: string): Promise<string[]> {
   const confDir = mkdtempSync(join(tmpdir(), 'laurel-nats-conf-'));
-  for (const file of readdirSync(config.dir)) if (file.endsWith('.conf')) copyFileSync(join(config.dir, file), join(confDir, file));
+  // An older local binary (2.9) refuses `sync_interval` (2.10+, the deployment images): the copy leaves it out.
+  const syncInterval = natsSupportsSyncInterval(natsServerBinary());
+  for (const file of readdirSync(config.dir)) {
+    if (!file.endsWith('.conf')) continue;
+    if (syncInterval) copyFileSync(join(config.dir, file), join(confDir, file));
+    else writeFileSync(join(confDir, file), readFileSync(join(config.dir, file), 'utf8').replace(/^\s*sync_interval:.*$/gm, ''));
+  }
   const entry = join(confDir, 'nats.conf');
   writeFileSync(entry, readFileSync(entry, 'utf8').replace(/store_dir:.*$/m, `store_dir: ${JSON.stringify(storeDir)}`));
   return ['-c', entry, '-m', String(await freePort())];

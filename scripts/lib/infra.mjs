@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { natsSupportsSyncInterval, writeNatsDurabilityConf } from './nats-durability.mjs';
 import { PG_SUPERUSER, initCluster, postgresArgs, postgresBinaries, postgresDataDir, postgresSpawnOptions } from './embedded-postgres.mjs';
 import {
   Child,
@@ -48,7 +49,9 @@ export async function startNats({ bin, storeDir = path.join(STATE_DIR, 'nats'), 
   ensureDir(storeDir);
   ensureDir(LOG_DIR);
   const port = await pickPort(preferredPort, { avoid });
-  const child = new Child('nats', bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, '-n', 'laurel-dev'], {
+  // sync_interval 1 s instead of the default 2 min (nats-server 2.10+): see nats-durability.mjs for why.
+  const durability = natsSupportsSyncInterval(bin) ? ['-c', writeNatsDurabilityConf(storeDir)] : [];
+  const child = new Child('nats', bin, [...durability, '-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, '-n', 'laurel-dev'], {
     logFile: path.join(LOG_DIR, 'nats.log'),
   });
   const deadline = Date.now() + 15_000;

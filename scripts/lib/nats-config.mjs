@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureNatsServer } from './infra.mjs';
+import { natsConfForLocalServer } from './nats-durability.mjs';
 import { Child, pickPort, sleep, tcpReachable } from './util.mjs';
 
 export async function startNatsWithConfig({ config, storeDir, env = {} }) {
@@ -13,7 +14,7 @@ export async function startNatsWithConfig({ config, storeDir, env = {} }) {
   // override) is swapped in a copy next to the copied includes.
   const copyDir = fs.mkdtempSync(path.join(storeDir, 'conf-'));
   for (const file of fs.readdirSync(path.dirname(config))) {
-    if (file.endsWith('.conf')) fs.copyFileSync(path.join(path.dirname(config), file), path.join(copyDir, file));
+    if (file.endsWith('.conf')) fs.writeFileSync(path.join(copyDir, file), natsConfForLocalServer(fs.readFileSync(path.join(path.dirname(config), file), 'utf8'), bin));
   }
   const copied = path.join(copyDir, path.basename(config));
   fs.writeFileSync(copied, fs.readFileSync(copied, 'utf8').replace(/store_dir:.*$/m, `store_dir: "${path.join(storeDir, 'js')}"`));
