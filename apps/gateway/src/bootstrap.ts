@@ -25,6 +25,7 @@ export function gatewayConfig(env: GatewayEnv): GatewayConfig {
     serviceToken: env.LAUREL_GATEWAY_SERVICE_TOKEN,
     revealLeadMs: env.REVEAL_LEAD_MS ?? 250,
     writesWaitMs: env.WRITES_WAIT_MS ?? 5000,
+    cueOnScreensMs: env.CUE_ON_SCREENS_MS ?? 2000,
     webDist,
     // Per minute; the reasons for each number are in docs/operations.md (Rate limits).
     rateLimits: {

@@ -46,12 +46,18 @@ export function setOutboxLagProbe(service: string, probe: OutboxLagProbe | null)
   }
 }
 
-async function collectOutboxLag(): Promise<void> {
-  for (const [service, probe] of outboxLagProbes) {
-    // A database that does not answer keeps the last value (readiness reports the database itself).
-    const value = await probe().catch(() => outboxLagLast.get(service));
-    if (value) outboxLagLast.set(service, value);
-  }
+let collecting: Promise<void> | null = null;
+
+/** Asks every probe once per scrape (both gauges share the answer). */
+function collectOutboxLag(): Promise<void> {
+  collecting ??= (async () => {
+    for (const [service, probe] of outboxLagProbes) {
+      // A database that does not answer keeps the last value (readiness reports the database itself).
+      const value = await probe().catch(() => outboxLagLast.get(service));
+      if (value) outboxLagLast.set(service, value);
+    }
+  })().finally(() => (collecting = null));
+  return collecting;
 }
 
 /**
@@ -75,7 +81,8 @@ export const outboxPending = new Gauge({
   help: 'Outbox messages committed and not yet published to JetStream, by service',
   labelNames: ['service'],
   registers: [metricsRegistry],
-  collect() {
+  async collect() {
+    await collectOutboxLag();
     this.reset();
     for (const [service, v] of outboxLagLast) this.set({ service }, v.pending);
   },
