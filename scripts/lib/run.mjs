@@ -134,7 +134,7 @@ export async function run(args) {
     // Each domain service connects as its own role that owns only its schema (see README, "Database roles").
     const databases = await serviceDatabaseUrls(databaseUrl, { exclusive: Boolean(owned.postgres) });
     if (databases.roles) say(`Postgres: each service connects as its own role (${databases.roles.join(', ')}), owner of its schema only`);
-    writeRunFile(owned, { databases: databases.urls });
+    writeRunFile(owned, { databases: databases.urls, adminDatabaseUrl: databaseUrl, natsUrl }); // adminDatabaseUrl, natsUrl: for laurel backup/restore
 
     if (infraOnly) {
       console.log();
