@@ -30,7 +30,7 @@ class AnnouncementsProcess {
   ) {}
 
   async start(): Promise<void> {
-    const env = { ...process.env, NATS_URL: this.system.natsUrl, DATABASE_URL: this.system.db.serviceUrls.announcements, PORT: String(this.port), LAUREL_GATEWAY_SERVICE_TOKEN: TEST_SERVICE_TOKEN, LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NATS_URL: this.system.natsUrl, DATABASE_URL: this.system.db.serviceUrls.announcements, PORT: String(this.port), LAUREL_GATEWAY_SERVICE_TOKEN: TEST_SERVICE_TOKEN, LOG_LEVEL: 'warn' };
     delete env.NODE_OPTIONS; // jest's --experimental-vm-modules is not for the service
     const child = spawn(process.execPath, ['--import', './tools/ts-run/register.mjs', 'apps/announcements/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
