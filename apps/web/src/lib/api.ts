@@ -78,7 +78,8 @@ export class Api {
   results(c: string): Promise<Omit<RevealedEvent, 'showAt'>[]> {
     return this.request('GET', `/ceremonies/${enc(c)}/results`);
   }
-  cue(c: string, body: CueBody): Promise<{ seq: number; scene: SceneEvent }> {
+  /** 200 once the scene is on the screens; 202 (`onScreens: false`) when it is committed but not there yet. */
+  cue(c: string, body: CueBody): Promise<{ seq: number; scene: SceneEvent; onScreens?: boolean }> {
     return this.request('POST', `/ceremonies/${enc(c)}/show/cues`, body);
   }
   /** Report a reveal made from a key card (idempotent: the same idempotencyKey answers the first result). */

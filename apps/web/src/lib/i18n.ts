@@ -97,6 +97,7 @@ const sv = {
   welcomeRow: 'Välkommen',
   rehearsalToggle: 'Repetition: styr repetitionsshowen (vattenmärkt, aldrig till press eller publik)',
   rehearsalCues: 'REPETITION – kommandon går till repetitionsshowen',
+  notOnScreens: 'Inte på skärmarna än – kommando {seq} är sparat och går ut så snart meddelandesystemet tar emot det. Tryck inte igen.',
   closingRow: 'Avslutning',
   // jury
   juryTitle: 'Jury',
@@ -369,6 +370,7 @@ const en: Shaped = {
   welcomeRow: 'Welcome',
   rehearsalToggle: 'Rehearsal: cue the rehearsal show (watermarked, never sent to press or public)',
   rehearsalCues: 'REHEARSAL – cues go to the rehearsal show',
+  notOnScreens: 'Not on screens yet – cue {seq} is saved and goes out as soon as messaging takes it. Do not press again.',
   closingRow: 'Closing',
   juryTitle: 'Jury',
   yourCategory: 'Your category',

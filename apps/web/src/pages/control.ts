@@ -13,6 +13,7 @@ import { formatTime } from '../lib/format.js';
 import { t, type MsgKey } from '../lib/i18n.js';
 import { LiveClient } from '../lib/live.js';
 import { kitButton } from '../lib/envelope-kit.js';
+import { ScreenDelivery } from '../lib/screen-delivery.js';
 import { rehearsalParam, takeToken, uuid } from '../lib/session.js';
 
 type Result = Omit<RevealedEvent, 'showAt'>;
@@ -101,6 +102,12 @@ export function mount(root: HTMLElement, ceremony: string): void {
       dismiss,
     );
   }
+  // A cue committed but not on the screens yet (202 from the gateway): shown until the socket brings it.
+  const notOnScreens = h('div', { class: 'banner banner-warn not-on-screens hidden', role: 'status', 'aria-live': 'assertive' });
+  const delivery = new ScreenDelivery((p) => {
+    notOnScreens.classList.toggle('hidden', !p);
+    notOnScreens.textContent = p ? t('notOnScreens', { seq: p.seq }) : '';
+  });
 
   const btnPrev = h('button', { class: 'btn cue cue-prev', type: 'button', 'aria-keyshortcuts': 'ArrowLeft' }, h('span', { class: 'cue-label' }, `← ${t('back')}`));
   const btnNext = h('button', { class: 'btn btn-gold cue cue-next', type: 'button', 'aria-keyshortcuts': 'Space ArrowRight' }, h('span', { class: 'cue-label' }, `${t('next')} →`));
@@ -140,6 +147,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
             onAirMeta,
           ),
           message,
+          notOnScreens,
           h('div', { class: 'cues' }, btnPrev, btnNext, btnBlack, btnReveal),
           revealHint,
           rehearsalBanner,
@@ -296,6 +304,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
       const res = await api.cue(ceremony, body);
       failedPress = null;
       showMessage('none');
+      if (res) delivery.answered(res);
       if (res?.scene) applyScene(res.scene);
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError(0, String(err), undefined, true);
@@ -466,12 +475,16 @@ export function mount(root: HTMLElement, ceremony: string): void {
         for (const r of snap.results ?? []) results.set(r.categoryId, r);
         for (const s of snap.seals ?? []) seals.set(s.categoryId, s);
         for (const p of snap.juryProgress ?? []) progress.set(p.categoryId, p);
+        if (snap.scene) delivery.sawScene(snap.scene);
         if (snap.scene) applyScene(snap.scene);
         else renderOnAir();
         ui.setStale(!!snap.stale);
         renderProgress();
       },
-      scene: (s) => applyScene(s),
+      scene: (s) => {
+        delivery.sawScene(s);
+        applyScene(s);
+      },
       revealed: (r, received) => {
         const { showAt: _s, ...rest } = r;
         results.set(r.categoryId, rest);

@@ -28,6 +28,12 @@ export class CueCommand extends CeremonyScoped {
 export interface CueResult {
   seq: number;
   scene: SceneEvent;
+  /**
+   * Set by the gateway: true once the scene is on its screens; false (HTTP 202, with `message`) when it
+   * did not get there within CUE_ON_SCREENS_MS — committed, and delivered once JetStream takes writes.
+   */
+  onScreens?: boolean;
+  message?: string;
 }
 
 /** A producer's short message to the presenter monitor; `text: ''` clears it. */
