@@ -115,6 +115,14 @@ describe('the show clock and presenter messages', () => {
     const reloaded = await connectLive(system.gatewayUrl, { ceremony: 'kvalitetsmassan-2017', token: tokens.producer.token });
     clients.push(reloaded);
     expect(reloaded.of<SnapshotEvent>('snapshot')[0].scene?.clock).toEqual(interlude.clock);
+
+    // A rehearsal reset starts the rehearsal's clock afresh (the live clock is untouched).
+    const rehearsed = (await cue({ action: 'next', rehearsal: true })).body.scene;
+    expect(rehearsed.clock).toMatchObject({ segmentId: 'welcome', startedAt: rehearsed.at });
+    const reset = await system.http<{ seq: number }>('POST', `${base}/show/rehearsal/reset`, { token: tokens.producer.token });
+    const afterReset = await system.http<{ scene: SceneEvent }>('GET', `${base}/show?rehearsal=1`, { token: tokens.producer.token });
+    expect(afterReset.body.scene).toMatchObject({ seq: reset.body.seq, clock: { startedAt: null, segmentId: null } });
+    expect((await system.http<{ scene: SceneEvent }>('GET', `${base}/show`, { token: tokens.producer.token })).body.scene.clock).toEqual(interlude.clock);
   });
 
   it('sends a producer message to the presenter monitor (screens and crew only), keeps it for reconnecting screens, and clears it', async () => {
