@@ -7,13 +7,11 @@
 //     with the gateway's NATS user (needs LAUREL_TEST_DATABASE_URL as `./laurel test` sets it; the jest
 //     step of `./laurel test` runs it too)
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { startNatsWithConfig } from './lib/nats-config.mjs';
+import { startNatsServer } from './lib/infra/index.mjs';
 import { ROOT, c, fail, say } from './lib/util.mjs';
 
 const PASSWORDS = {
@@ -53,9 +51,8 @@ async function subscribeStrict(nc, subject) {
   return sub;
 }
 
-const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-nats-check-'));
 const env = Object.fromEntries(Object.entries(PASSWORDS).map(([user, pw]) => [`NATS_${user.toUpperCase()}_PASSWORD`, pw]));
-const server = await startNatsWithConfig({ config: path.join(ROOT, 'deploy', 'nats', 'nats.conf'), storeDir, env });
+const server = await startNatsServer({ deployConfig: { dir: path.join(ROOT, 'deploy', 'nats'), env } });
 say(`nats-server with deploy/nats/nats.conf on ${server.url}`);
 
 const conns = [];
@@ -206,6 +203,21 @@ try {
   await check('gateway subscribes to gala.sealed.>', 'denied', () => subscribeStrict(gateway, 'gala.sealed.>'));
   await check('gateway subscribes to _INBOX.> (other clients\u2019 deliveries)', 'denied', () => subscribeStrict(gateway, '_INBOX.>'));
   await check('gateway subscribes to _INBOX_announcements.>', 'denied', () => subscribeStrict(gateway, '_INBOX_announcements.>'));
+  // Socket protocol v2 (docs/reveal-v2.md): envelope keys exist only in announcements until the reveal. The gateway reads the
+  // staged envelopes (ciphertexts) and the reveal (with its key) on gala.events; it cannot read the requests other gateways
+  // forward (a card reveal carries a key typed on stage before the system has revealed), nor forge a reveal.
+  await check('announcements publishes gala.events.announcements.envelope.staged', 'allowed', async () => {
+    await jetstream(announcements, { timeout: 3000 }).publish('gala.events.announcements.envelope.staged', JSON.stringify({ envelopes: {} }), { msgID: 'staged-1' });
+  });
+  await check('gateway reads gala.events.announcements.envelope.staged', 'allowed', async () => {
+    const consumer = await gatewayJs.consumers.get('GALA_EVENTS', { filter_subjects: 'gala.events.announcements.envelope.staged', deliver_policy: DeliverPolicy.All });
+    if (!(await consumer.next({ expires: 2000 }))) throw new Error('no message');
+  });
+  await check('gateway subscribes to announcements.> (card reveals of other gateways carry keys)', 'denied', () => subscribeStrict(gateway, 'announcements.>'));
+  await check('gateway subscribes to announcements.show.card-reveal', 'denied', () => subscribeStrict(gateway, 'announcements.show.card-reveal'));
+  await check('gateway publishes a reveal (with a key) on gala.events.announcements.winner.revealed', 'denied', async () => {
+    await jetstream(gateway, { timeout: 2000 }).publish('gala.events.announcements.winner.revealed', JSON.stringify({ key: 'forged' }));
+  });
   await check('gateway creates a consumer on GALA_SEALED', 'denied', async () => {
     const jsm = await jetstreamManager(gateway, { timeout: 2000 });
     await jsm.consumers.add('GALA_SEALED', { name: 'peek', ack_policy: AckPolicy.None, filter_subject: 'gala.sealed.>' });
@@ -230,8 +242,7 @@ try {
   });
 } finally {
   for (const nc of conns) await nc.close().catch(() => {});
-  await server.stop();
-  fs.rmSync(storeDir, { recursive: true, force: true });
+  await server.dispose();
 }
 
 const width = Math.max(...results.map((r) => r.name.length));

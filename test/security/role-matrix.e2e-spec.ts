@@ -62,6 +62,10 @@ const EXPECTED: Record<string, Spec> = {
   'POST /api/v1/ceremonies/:c/show/presenter-message': { allow: ['producer', 'admin'], body: () => ({}) },
   'GET /api/v1/ceremonies/:c/show': { allow: ['producer', 'admin'] },
   'GET /api/v1/ceremonies/:c/results': { allow: ANYONE },
+  // socket protocol v2 (docs/reveal-v2.md)
+  'POST /api/v1/ceremonies/:c/show/card-reveals': { allow: ['screen', 'producer', 'admin'], body: () => ({}) },
+  'GET /api/v1/ceremonies/:c/envelope-kit': { allow: ['producer', 'admin'] },
+  'POST /api/v1/ceremonies/:c/keycards': { allow: ['admin'], body: () => ({}) },
   // tokens
   'POST /api/v1/ceremonies/:c/tokens': { allow: ['admin'], body: () => ({}) },
   'GET /api/v1/ceremonies/:c/tokens': { allow: ['admin'] },

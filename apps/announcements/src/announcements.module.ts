@@ -6,6 +6,8 @@ import { CuesService } from './cues/cues.service.js';
 import { PresenterController } from './presenter/presenter.controller.js';
 import { announcementsDataSource, SCHEMA } from './data-source.js';
 import { EnvelopesHandler } from './envelopes/envelopes.handler.js';
+import { RevealV2Controller } from './envelopes/reveal-v2.controller.js';
+import { RevealV2Service } from './envelopes/reveal-v2.service.js';
 import { SnapshotReconciler } from './show/snapshot-reconciler.js';
 import { CeremonyReadModel } from './ceremonies/ceremony-read-model.entity.js';
 
@@ -16,8 +18,8 @@ export class AnnouncementsModule {
     return {
       module: AnnouncementsModule,
       imports: base.imports,
-      controllers: [...base.controllers, CuesController, PresenterController],
-      providers: [ceremonyRefsFrom(CeremonyReadModel), CuesService, CeremoniesHandler, EnvelopesHandler, SnapshotReconciler],
+      controllers: [...base.controllers, CuesController, RevealV2Controller, PresenterController],
+      providers: [ceremonyRefsFrom(CeremonyReadModel), CuesService, RevealV2Service, CeremoniesHandler, EnvelopesHandler, SnapshotReconciler],
     };
   }
 }

@@ -24,6 +24,8 @@ export function gatewayConfig(env: GatewayEnv): GatewayConfig {
     port: env.PORT ?? 3000,
     serviceToken: env.LAUREL_GATEWAY_SERVICE_TOKEN,
     revealLeadMs: env.REVEAL_LEAD_MS ?? 250,
+    clockSkewMs: env.LAUREL_CLOCK_SKEW_MS ?? 0,
+    clockSyncIntervalMs: env.CLOCK_SYNC_INTERVAL_MS ?? 30_000,
     writesWaitMs: env.WRITES_WAIT_MS ?? 5000,
     webDist,
     // Per minute; the reasons for each number are in docs/operations.md (Rate limits).

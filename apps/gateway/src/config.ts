@@ -90,6 +90,18 @@ export class GatewayEnv {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(5000)
   REVEAL_LEAD_MS?: number;
 
+  /**
+   * TESTS ONLY: shifts this gateway's own clock by this many ms (positive: ahead), to prove that showAt does
+   * not depend on the gateway's and announcements' clocks agreeing (docs/reveal-v2.md, Clock). Never set it
+   * in production: the gateway corrects for its offset, but its logs and clients would see a wrong time.
+   */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(-86_400_000) @Max(86_400_000)
+  LAUREL_CLOCK_SKEW_MS?: number;
+
+  /** How often the gateway measures its clock offset to announcements (default 30 s). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1000) @Max(600_000)
+  CLOCK_SYNC_INTERVAL_MS?: number;
+
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
 
@@ -144,6 +156,10 @@ export interface GatewayConfig {
   /** `Service <token>` secret of the gateway's own calls (never a user's token, never the admin token). */
   serviceToken: string;
   revealLeadMs: number;
+  /** Tests only: this gateway's clock runs this many ms ahead (LAUREL_CLOCK_SKEW_MS). */
+  clockSkewMs?: number;
+  /** How often the clock offset to announcements is measured (ms). */
+  clockSyncIntervalMs?: number;
   writesWaitMs: number;
   webDist: string | null;
   rateLimits: RateBudgets;

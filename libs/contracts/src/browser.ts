@@ -15,3 +15,4 @@ export * from './audit-anchor.js';
 export type { ImportCeremonyResult, IssuedToken, TokenInfo, TokenRole } from './commands/nominations.js';
 export type { BallotProof, BallotView, JurorView, PanelStatus, SealResult, VerdictResult, RankingRow, AuditVerification } from './commands/jury.js';
 export type { CueAction, CueResult, ShowSnapshot } from './commands/announcements.js';
+export * from './reveal-v2.js';

@@ -20,3 +20,4 @@ export * from './commitment.js';
 export * from './merkle.js';
 export * from './ballot-receipt.js';
 export * from './audit-anchor.js';
+export * from './reveal-v2.js';

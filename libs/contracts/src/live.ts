@@ -177,6 +177,11 @@ export interface ScreenPresence {
 export interface GatewayStatusEvent {
   stale: boolean;
   reason?: string;
+  /**
+   * Producer and admin only: this gateway's clock offset to announcements (ms, announcements − gateway),
+   * sent when it exceeds 50 ms (and once more when it is back under). The gateway corrects showAt for it.
+   */
+  clockOffsetMs?: number;
 }
 
 /** Server → client events (contract v1). */

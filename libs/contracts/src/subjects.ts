@@ -29,7 +29,9 @@ export type CommandResponse<S extends CommandSubject> = (typeof commandContracts
  * id/slug lookup (its fallback, `nominations.ceremony.get`, is public and needs no credential).
  */
 export const SERVICE_GRANTS: Readonly<Record<ServiceIdentity, readonly CommandSubject[]>> = {
-  gateway: ['announcements.show.snapshot'],
+  // envelopes.kit: the staged envelopes (no keys) for a socket's snapshot when the gateway holds none yet;
+  // clock: the gateway's offset to announcements' clock (showAt).
+  gateway: ['announcements.show.snapshot', 'announcements.envelopes.kit', 'announcements.clock'],
 };
 
 /** Streams: public domain events, and sealed verdicts (a subject space the gateway's NATS user cannot read). */

@@ -21,6 +21,7 @@ import {
 } from '#contracts';
 import { Outbox, type OutboxRow } from '#messaging';
 import { CeremonyReadModel } from '../ceremonies/ceremony-read-model.entity.js';
+import { RevealKey } from '../envelopes/reveal-key.entity.js';
 import { PublicSeal, SealedEnvelope } from '../envelopes/sealed-envelope.entity.js';
 import { Result } from '../results/result.entity.js';
 import { buildRunOfShow } from '../show/run-of-show.js';
@@ -44,6 +45,8 @@ interface HeldShow {
   /** The sealed verdicts (live show only). */
   envelopes: (SealContents & { commitment: string })[];
   seals: SealedEvent[];
+  /** Envelope keys by category id, base64 (socket protocol v2); read for reveal cues only. */
+  keys: Record<string, string> | null;
 }
 
 function noCeremony(ref: string): LaurelError {
@@ -94,7 +97,7 @@ export class CuesService {
     return this.outbox.transaction(async (manager) => {
       const ceremony = await this.lockShow(manager, command.ceremony, mode);
       const ceremonyId = ceremony.id;
-      const held = await this.readShow(manager, ceremonyId, mode, command.idempotencyKey);
+      const held = await this.readShow(manager, ceremonyId, mode, command.idempotencyKey, command.action === 'reveal');
       // A retried key gets its first answer, even when the show has moved on since (expectedSeq is not checked again).
       if (held.previous) return held.previous;
 
@@ -120,7 +123,9 @@ export class CuesService {
       if (outcome.reveal) {
         revealed = this.openEnvelope(ceremony, held.envelopes, held.seals, outcome.reveal.categoryId, seq, now, mode);
         results.push(revealed);
-        rows.push(this.outbox.event('gala.events.announcements.winner.revealed', ceremonyId, revealed));
+        // The key goes out with the reveal (v2 clients open their envelope with it), never in the stored result.
+        const key = held.keys?.[revealed.categoryId];
+        rows.push(this.outbox.event('gala.events.announcements.winner.revealed', ceremonyId, key ? { ...revealed, key: Buffer.from(key, 'base64').toString('base64url') } : revealed));
       }
       const scene = renderScene(ceremony.view, outcome.scene, results, seq, now, mode === 'rehearsal');
       if (operator) scene.cuedBy = operator;
@@ -152,7 +157,7 @@ export class CuesService {
    * before): the first answer to this idempotency key, the show, the results so far (in reveal order),
    * the sealed envelopes and the public seals.
    */
-  private async readShow(manager: EntityManager, ceremonyId: string, mode: ShowMode, idempotencyKey = ''): Promise<HeldShow> {
+  private async readShow(manager: EntityManager, ceremonyId: string, mode: ShowMode, idempotencyKey = '', withKeys = false): Promise<HeldShow> {
     const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
     const [row]: [HeldShow] = await manager.query(
       `SELECT
@@ -164,8 +169,9 @@ export class CuesService {
          (SELECT coalesce(json_agg(json_strip_nulls(json_build_object('ceremonyId', ceremony_id, 'categoryId', category_id, 'commitment', commitment, 'sealedAt', ${iso('sealed_at')},
                    'auditHead', CASE WHEN audit_hash IS NULL THEN NULL ELSE json_build_object('hash', audit_hash, 'count', audit_count) END,
                    'ballotRoot', ballot_root, 'ballotCount', ballot_count)) ORDER BY sealed_at), '[]'::json)
-            FROM ${tableOf(manager, PublicSeal)} WHERE ceremony_id = $1) AS seals`,
-      [ceremonyId, mode, idempotencyKey],
+            FROM ${tableOf(manager, PublicSeal)} WHERE ceremony_id = $1) AS seals,
+         (SELECT json_object_agg(category_id, encode(key, 'base64')) FROM ${tableOf(manager, RevealKey)} WHERE ceremony_id = $1 AND $2 = 'live' AND $4) AS keys`,
+      [ceremonyId, mode, idempotencyKey, withKeys],
     );
     return row;
   }

@@ -18,18 +18,19 @@ export function pressRelease(
   category: Pick<CategoryView, 'name' | 'prize' | 'presenter'>,
   winner: PressWinner,
   motivation: string,
-  revealedAt: Date | string,
+  /** null: the reveal time is not known yet (the press envelope of socket protocol v2): no announcement line. */
+  revealedAt: Date | string | null,
 ): string {
   const header = 'ceremony' in ceremony ? ceremony.ceremony : ceremony;
   const timezone = header.timezone ?? DEFAULT_TIMEZONE;
-  const revealed = local(new Date(revealedAt), timezone);
+  const revealed = revealedAt === null ? null : local(new Date(revealedAt), timezone);
   const winnerName = winner.organisation ?? winner.title ?? '';
   const forEntry = winner.organisation && winner.title ? ` för ”${winner.title}”` : '';
-  const day = header.date ? swedishDate(header.date) : revealed.date;
+  const day = header.date ? swedishDate(header.date) : (revealed?.date ?? '');
 
   const lead = [
     `${winnerName} vinner ${category.name}${forEntry}.`,
-    `Utmärkelsen delades ut vid ${header.name}${header.venue ? ` på ${header.venue}` : ''} den ${day}.`,
+    `Utmärkelsen delades ut vid ${header.name}${header.venue ? ` på ${header.venue}` : ''}${day ? ` den ${day}` : ''}.`,
     category.presenter ? `Prisutdelare var ${category.presenter}.` : '',
   ]
     .filter(Boolean)
@@ -42,7 +43,7 @@ export function pressRelease(
     prize.length ? ['Priset:', ...prize.map((line) => `– ${line}`)].join('\n') : '',
     // The jury's words verbatim: they are what the sealed commitment covers.
     `Juryns motivering: ”${motivation}”`,
-    `Tillkännagivet ${revealed.date} kl. ${revealed.time}.`,
+    revealed ? `Tillkännagivet ${revealed.date} kl. ${revealed.time}.` : '',
   ]
     .filter(Boolean)
     .join('\n\n')

@@ -28,7 +28,7 @@ export class CeremoniesController {
   async import(@Body() body: unknown, @Caller() credential: string | null, @Res() res: Response): Promise<void> {
     const checked = validateCeremonyFile(body);
     if (!checked.ok) throw LaurelError.badRequest(`the ceremony file has ${checked.problems.length} problem(s)`, checked.problems);
-    const call = this.services.requestWithWrites('nominations.ceremony.import', { file: checked.file as Record<string, unknown> }, { credential, timeoutMs: 15000 });
+    const call = this.services.requestWithWrites('nominations.ceremony.import', { file: checked.file }, { credential, timeoutMs: 15000 });
     await this.writes.answer(res, 201, (result) => {
       this.directory.learn(result.id, result.slug);
       return result.id;

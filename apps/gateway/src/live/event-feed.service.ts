@@ -7,6 +7,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config.js';
 import { CeremonyDirectory } from './ceremony-directory.service.js';
 import { LiveGateway } from './live.gateway.js';
 import { LiveState } from './live-state.service.js';
+import { ClockSync, GatewayClock } from './clock.js';
 
 /** How long a KV snapshot ahead of the event feed waits for the events before it is checked again. */
 const SNAPSHOT_GRACE_MS = 1000;
@@ -60,14 +61,15 @@ type Envelope<S extends EventSubject> = EventEnvelope<EventData<S>>;
 export const MIN_FLIP_LEAD_MS = 50;
 
 /**
- * When every screen shows a winner: the reveal's commit time (announcements' clock) plus the lead. Every
- * gateway computes the same instant from the same event, so screens on different gateways flip together
- * (gateway hosts keep NTP time); the lead covers the way to the gateways and their fan-out. A gateway
+ * When every screen shows a winner: the reveal's commit time (announcements' clock) plus the lead, in this
+ * gateway's clock (its measured offset to announcements, ClockSync). Every gateway computes the same instant
+ * from the same event, so screens on different gateways flip together even when their clocks disagree; the lead covers the way to the gateways and their fan-out. A gateway
  * that gets the reveal too late for that (catching up after an outage) gives its screens a short lead of
  * their own instead of an instant already past.
  */
-export function flipInstant(revealedAt: string, now: number, leadMs: number): string {
-  const shared = Date.parse(revealedAt) + leadMs;
+export function flipInstant(revealedAt: string, now: number, leadMs: number, offsetMs = 0): string {
+  // revealedAt is announcements' clock; `now` and the answer are this gateway's (offset = announcements − gateway).
+  const shared = Date.parse(revealedAt) + leadMs - offsetMs;
   const earliest = now + Math.min(MIN_FLIP_LEAD_MS, leadMs);
   return new Date(Number.isFinite(shared) ? Math.max(shared, earliest) : now + leadMs).toISOString();
 }
@@ -94,8 +96,15 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly state: LiveState,
     private readonly directory: CeremonyDirectory,
     private readonly live: LiveGateway,
+    private readonly clock: GatewayClock,
+    private readonly clockSync: ClockSync,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
+
+  /** The flip instant of a reveal committed at `revealedAt` (announcements' clock), in this gateway's clock. */
+  private flipAt(revealedAt: string): string {
+    return flipInstant(revealedAt, this.clock.now(), this.config.revealLeadMs, this.clockSync.offsetMs);
+  }
 
   onApplicationBootstrap(): void {
     void this.watchConnection();
@@ -226,8 +235,7 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
     // gateway gives them, so screens animate them in sync instead of jumping to a snapshot.
     const view = this.state.show(snapshot.ceremonyId, rehearsal);
     const missed = snapshot.results.filter((r) => !view.results.has(r.categoryId));
-    const now = Date.now();
-    const revealed = missed.map((r) => this.state.applyReveal(r, flipInstant(r.revealedAt, now, this.config.revealLeadMs))).filter((r) => r !== null);
+    const revealed = missed.map((r) => this.state.applyReveal(r, this.flipAt(r.revealedAt))).filter((r) => r !== null);
     revealed.forEach((r) => this.live.pushRevealed(r));
     if (this.state.applySnapshot(snapshot, rehearsal) || revealed.length) this.live.pushSnapshot(snapshot.ceremonyId, rehearsal);
   }
@@ -327,8 +335,13 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
       }
       case 'gala.events.announcements.winner.revealed': {
         const e = envelope as Envelope<typeof subject>;
-        const revealed = this.state.applyReveal(e.data, flipInstant(e.data.revealedAt, Date.now(), this.config.revealLeadMs));
+        const revealed = this.state.applyReveal(e.data, this.flipAt(e.data.revealedAt));
         if (revealed) this.live.pushRevealed(revealed);
+        return;
+      }
+      case 'gala.events.announcements.envelope.staged': {
+        const e = envelope as Envelope<typeof subject>;
+        if (this.state.applyStaged(e.data)) this.live.pushEnvelope(e.data);
         return;
       }
       case 'gala.events.announcements.scene.changed': {

@@ -24,4 +24,11 @@ describe('flipInstant: when the screens show a winner', () => {
   it('falls back to the gateway clock for a reveal without a readable commit time', () => {
     expect(Date.parse(flipInstant('not a date', 1_000_000, 250))).toBe(1_000_250);
   });
+
+  it('is the same real instant on a gateway whose clock is off, in that gateway\'s own clock', () => {
+    // Gateway B runs 3 s ahead: announcements − B = −3000. Its showAt reads 3 s later, the same real instant.
+    const onA = Date.parse(flipInstant(revealedAt, committed + 3, 250, 0));
+    const onB = Date.parse(flipInstant(revealedAt, committed + 3 + 3000, 250, -3000));
+    expect(onB - 3000).toBe(onA);
+  });
 });

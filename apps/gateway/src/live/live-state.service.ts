@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { JuryProgressEvent, PresenterMessageEvent, RevealedEvent, SceneEvent, SealedEvent, ShowSnapshot } from '#contracts';
+import { envelopeFrameFor, type EnvelopeAudience, type EnvelopeFrame, type EnvelopeStagedEvent, type JuryProgressEvent, type PresenterMessageEvent, type RevealedEvent, type SceneEvent, type SealedEvent, type ShowSnapshot } from '#contracts';
 
 type ResultView = Omit<RevealedEvent, 'showAt'>;
 
@@ -16,6 +16,16 @@ interface CeremonyState {
   progress: Map<string, JuryProgressEvent>;
   /** showAt per revealed seq, so the winner scene of that seq flips with the reveal. */
   showAt: Map<number, string>;
+  /** Socket protocol v2: staged envelopes by category (live show only). */
+  envelopes: Map<string, EnvelopeStagedEvent>;
+  /** Seqs of the live reveals that came with a key: v2 sockets get no winner scene for them. */
+  keyedSeqs: Set<number>;
+}
+
+/** What a reveal event brings: the result as v1 sends it (no key), and the key when it has one. */
+export interface AppliedReveal {
+  revealed: RevealedEvent;
+  key: string | null;
 }
 
 /**
@@ -35,6 +45,8 @@ export class LiveState {
         seals: new Map(),
         progress: new Map(),
         showAt: new Map(),
+        envelopes: new Map(),
+        keyedSeqs: new Set(),
       };
       this.ceremonies.set(ceremonyId, state);
     }
@@ -88,13 +100,43 @@ export class LiveState {
     return stamped;
   }
 
-  /** A reveal not held yet; stamps the moment every screen flips. */
-  applyReveal(result: ResultView, showAt: string): RevealedEvent | null {
+  /**
+   * A reveal not held yet; stamps the moment every screen flips. The key (v2) is kept apart from the
+   * result, so v1 frames and snapshots stay exactly as they were.
+   */
+  applyReveal(event: ResultView & { key?: string }, showAt: string): AppliedReveal | null {
+    const { key, ...result } = event;
     const view = this.show(result.ceremonyId, result.rehearsal);
     if (view.results.has(result.categoryId)) return null;
     view.results.set(result.categoryId, result);
-    this.get(result.ceremonyId).showAt.set(result.seq, showAt);
-    return { ...result, showAt };
+    const state = this.get(result.ceremonyId);
+    state.showAt.set(result.seq, showAt);
+    const keyed = typeof key === 'string' && !result.rehearsal && state.envelopes.has(result.categoryId);
+    if (keyed) state.keyedSeqs.add(result.seq);
+    return { revealed: { ...result, showAt }, key: keyed ? key : null };
+  }
+
+  /** True when the reveal of this seq went to v2 sockets as a key-only frame (they take the winner scene from their envelope). */
+  keyedReveal(ceremonyId: string, seq: number): boolean {
+    return this.get(ceremonyId).keyedSeqs.has(seq);
+  }
+
+  /** A staged envelope not held yet. */
+  applyStaged(staged: EnvelopeStagedEvent): boolean {
+    const envelopes = this.get(staged.ceremonyId).envelopes;
+    if (envelopes.has(staged.categoryId)) return false;
+    envelopes.set(staged.categoryId, staged);
+    return true;
+  }
+
+  /** The staged, not yet revealed envelopes of a ceremony for one audience (a v2 snapshot's `envelopes`). */
+  envelopes(ceremonyId: string, audience: EnvelopeAudience): EnvelopeFrame[] {
+    const state = this.get(ceremonyId);
+    return [...state.envelopes.values()].filter((e) => !state.live.results.has(e.categoryId)).map((e) => envelopeFrameFor(e, audience));
+  }
+
+  hasEnvelopes(ceremonyId: string): boolean {
+    return this.get(ceremonyId).envelopes.size > 0;
   }
 
   applySeal(seal: SealedEvent): boolean {

@@ -2,44 +2,75 @@ import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import {
+  audienceOf,
+  ENVELOPE_AUDIENCES,
+  envelopeFrameFor,
   LaurelError,
   LIVE_NAMESPACE,
+  ROLES,
   serviceCredential,
+  type EnvelopeAudience,
+  type EnvelopeStagedEvent,
   type JuryProgressEvent,
   type LiveClientEvents,
+  type LiveClientEventsV2,
   type PresenterMessageEvent,
   type LiveServerEvents,
+  type LiveServerEventsV2,
   type RevealedEvent,
+  type RevealedV2Frame,
   type Role,
   type SceneEvent,
   type ScreenPresence,
   type SealedEvent,
   type SnapshotEvent,
+  type SnapshotV2Event,
 } from '#contracts';
 import { AccessResolver, ServiceClient } from '#messaging';
 import type { Principal } from '../auth/principal.js';
 import { RateLimits, tooMany } from '../edge/rate-limits.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config.js';
 import { CeremonyDirectory } from './ceremony-directory.service.js';
+import { CLOCK_WARNING_MS, ClockSync, GatewayClock } from './clock.js';
 import { CLOCK_ROLES, CREW_ROLES, sceneFor } from './crew-view.js';
-import { LiveState } from './live-state.service.js';
+import { LiveState, type AppliedReveal } from './live-state.service.js';
+import { PrebuiltFrame } from './prebuilt-frame.js';
 
-type LiveSocket = Socket<LiveClientEvents, LiveServerEvents, Record<string, never>, SocketData>;
-type LiveNamespace = Namespace<LiveClientEvents, LiveServerEvents, Record<string, never>, SocketData>;
+/** What a socket may receive: v1, plus what protocol v2 adds or changes (docs/reveal-v2.md). */
+type ServerEvents = Omit<LiveServerEvents, 'snapshot' | 'revealed'> &
+  Omit<LiveServerEventsV2, 'snapshot' | 'revealed'> & {
+    snapshot: (payload: SnapshotEvent | SnapshotV2Event) => void;
+    revealed: (payload: RevealedEvent | RevealedV2Frame) => void;
+  };
+type ClientEvents = LiveClientEvents & LiveClientEventsV2;
+type LiveSocket = Socket<ClientEvents, ServerEvents, Record<string, never>, SocketData>;
+type LiveNamespace = Namespace<ClientEvents, ServerEvents, Record<string, never>, SocketData>;
+
+/** Socket protocol version a client asked for at its handshake (`auth.v`). */
+export type ProtocolVersion = 1 | 2;
 
 interface SocketData {
   principal: Principal;
   ceremonyId: string;
   rehearsal: boolean;
+  v: ProtocolVersion;
   label: string;
   lastSeq: number;
   lastSeenAt: number;
+  /** Alarms this socket has sent (bounded: a client cannot flood the control room). */
+  alarms: number;
 }
 
-/** Rooms: one per ceremony and show (live or rehearsal), and one per role within it. */
-export function room(ceremonyId: string, rehearsal: boolean, role?: Role): string {
-  return `${rehearsal ? 'r' : 'c'}:${ceremonyId}${role ? `:${role}` : ''}`;
+/**
+ * Rooms: one per ceremony and show (live or rehearsal), and one per role within it, apart for each socket
+ * protocol version (a v2 socket is in no v1 room, so it never gets a v1-only frame).
+ */
+export function room(ceremonyId: string, rehearsal: boolean, role?: Role, v: ProtocolVersion = 1): string {
+  return `${rehearsal ? 'r' : 'c'}${v === 2 ? '2' : ''}:${ceremonyId}${role ? `:${role}` : ''}`;
 }
+
+/** Alarms a socket may raise in its lifetime: enough for every category of a show, not a flood. */
+const MAX_ALARMS_PER_SOCKET = 20;
 
 const REHEARSAL_ROLES: Role[] = ['admin', 'producer', 'screen'];
 
@@ -53,9 +84,16 @@ const FIRST_ROLES: Role[] = ['screen', 'producer', 'admin', 'press'];
 /** Roles that get the press release with a reveal (and in their snapshot's results). */
 const PRESS_RELEASE_ROLES: Role[] = ['press', 'producer', 'admin'];
 
-function firstRooms(ceremonyId: string, rehearsal: boolean): string[] {
-  return FIRST_ROLES.map((role) => room(ceremonyId, rehearsal, role));
+function firstRooms(ceremonyId: string, rehearsal: boolean, v: ProtocolVersion = 1): string[] {
+  return FIRST_ROLES.map((role) => room(ceremonyId, rehearsal, role, v));
 }
+
+/** The roles whose sockets get one audience's envelope. */
+const ROLES_OF_AUDIENCE: Record<EnvelopeAudience, Role[]> = {
+  screen: ROLES.filter((r) => audienceOf(r) === 'screen'),
+  press: ROLES.filter((r) => audienceOf(r) === 'press'),
+  public: ROLES.filter((r) => audienceOf(r) === 'public'),
+};
 
 /** A result as screens and the public get it: without the press release (a third of the frame, for the press only). */
 function withoutPressRelease<T extends { pressRelease?: string }>(result: T): Omit<T, 'pressRelease'> {
@@ -91,8 +129,14 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly state: LiveState,
     private readonly services: ServiceClient,
     private readonly limits: RateLimits,
+    private readonly clock: GatewayClock,
+    private readonly clockSync: ClockSync,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
+
+  private stopClockWatch: (() => void) | null = null;
+  /** The offset last reported to producers as a warning (null: none outstanding). */
+  private clockWarning: number | null = null;
 
   afterInit(server: LiveNamespace): void {
     // Long-polling answers bypass Express (and helmet): the two headers that matter for them.
@@ -113,7 +157,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       );
     });
     server.use((socket, next) => {
-      void this.authenticate(socket as LiveSocket).then(
+      void this.authenticate(socket).then(
         () => next(),
         (error: unknown) => {
           const message = error instanceof LaurelError ? error.message : 'cannot connect';
@@ -130,11 +174,28 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       this.broadcastPresence();
     }, 2000);
     this.presenceTimer.unref();
+    this.stopClockWatch = this.clockSync.onMeasured((offsetMs) => this.reportClock(offsetMs));
   }
 
   onModuleDestroy(): void {
     if (this.presenceTimer) clearInterval(this.presenceTimer);
     this.stopInvalidation?.();
+    this.stopClockWatch?.();
+  }
+
+  /** Producers see this gateway's clock offset when it is over CLOCK_WARNING_MS, and once more when it is back under. */
+  private reportClock(offsetMs: number | null): void {
+    if (offsetMs === null) return;
+    const over = Math.abs(offsetMs) > CLOCK_WARNING_MS;
+    if (!over && this.clockWarning === null) return;
+    if (over && this.clockWarning !== null && Math.abs(offsetMs - this.clockWarning) <= 5) return;
+    this.clockWarning = over ? offsetMs : null;
+    this.server.to(this.crewRooms()).emit('gateway-status', { stale: this.stale, clockOffsetMs: Math.round(offsetMs) });
+  }
+
+  /** Every producer and admin room this gateway has (any ceremony, show and protocol version). */
+  private crewRooms(): string[] {
+    return [...this.server.adapter.rooms.keys()].filter((name) => name.endsWith(':producer') || name.endsWith(':admin'));
   }
 
   private endSessions(matches: (principal: Principal) => boolean, reason: string): void {
@@ -147,7 +208,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   private async authenticate(socket: LiveSocket): Promise<void> {
-    const auth = (socket.handshake.auth ?? {}) as { token?: unknown; ceremony?: unknown; rehearsal?: unknown; label?: unknown };
+    const auth = (socket.handshake.auth ?? {}) as { token?: unknown; ceremony?: unknown; rehearsal?: unknown; label?: unknown; v?: unknown };
+    if (auth.v !== undefined && auth.v !== 1 && auth.v !== 2) throw LaurelError.badRequest('auth.v must be 1 or 2 (socket protocol version)');
     if (typeof auth.ceremony !== 'string' || auth.ceremony.length === 0 || auth.ceremony.length > 80) throw LaurelError.badRequest('auth.ceremony (id or slug) is required');
     if (auth.token !== undefined && typeof auth.token !== 'string') throw LaurelError.badRequest('auth.token must be a string');
     const principal = await this.access.authenticate(auth.token);
@@ -159,21 +221,23 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       principal,
       ceremonyId,
       rehearsal,
+      v: auth.v === 2 ? 2 : 1,
       label: typeof auth.label === 'string' ? auth.label.slice(0, 60) : socket.id.slice(0, 6),
       lastSeq: 0,
       lastSeenAt: Date.now(),
+      alarms: 0,
     };
   }
 
   async handleConnection(socket: LiveSocket): Promise<void> {
-    const { principal, ceremonyId, rehearsal } = socket.data;
+    const { principal, ceremonyId, rehearsal, v } = socket.data;
     if (!principal) return;
-    await socket.join([room(ceremonyId, rehearsal), room(ceremonyId, rehearsal, principal.role)]);
+    await socket.join([room(ceremonyId, rehearsal, undefined, v), room(ceremonyId, rehearsal, principal.role, v)]);
     // Client payloads are untrusted: read numbers only as numbers. Number(x) on a client's
     // `[{ "toString": 1 }]` throws, and a throw in a socket handler is an uncaught exception that
     // took the whole gateway down (found by test/security/fuzz).
     socket.on('clock:ping', (clientSentAt, ack) => {
-      if (typeof ack === 'function') ack({ clientSentAt: typeof clientSentAt === 'number' && Number.isFinite(clientSentAt) ? clientSentAt : 0, serverTime: Date.now() });
+      if (typeof ack === 'function') ack({ clientSentAt: typeof clientSentAt === 'number' && Number.isFinite(clientSentAt) ? clientSentAt : 0, serverTime: this.clock.now() });
     });
     socket.on('presence', (report) => {
       if (typeof report !== 'object' || report === null) return;
@@ -183,6 +247,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       if (typeof label === 'string' && label.length > 0) socket.data.label = label.slice(0, 60);
       socket.data.lastSeenAt = Date.now();
     });
+    if (v === 2) socket.on('reveal-alarm', (report) => this.forwardAlarm(socket, report));
     await this.sendSnapshot(socket);
   }
 
@@ -190,8 +255,24 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     // Presence is recomputed from the connected sockets on the next tick.
   }
 
+  /**
+   * A v2 client could not open or verify a reveal: producers hear it at once (`alarm`). Untrusted input:
+   * strings only, bounded, and a bounded number per socket.
+   */
+  private forwardAlarm(socket: LiveSocket, report: unknown): void {
+    if (typeof report !== 'object' || report === null) return;
+    const { categoryId, reason } = report as { categoryId?: unknown; reason?: unknown };
+    if (typeof categoryId !== 'string' || categoryId.length === 0 || typeof reason !== 'string') return;
+    if (++socket.data.alarms > MAX_ALARMS_PER_SOCKET) return;
+    const { ceremonyId, principal } = socket.data;
+    this.logger.warn(`reveal alarm from ${principal.role} socket ${socket.id} (${ceremonyId}/${categoryId.slice(0, 80)}): ${reason.slice(0, 200)}`);
+    const targets = (['producer', 'admin'] as const).flatMap((role) => [room(ceremonyId, false, role, 1), room(ceremonyId, false, role, 2)]);
+    this.server.to(targets).emit('alarm', { ceremonyId, categoryId: categoryId.slice(0, 80), reason: reason.slice(0, 200), role: principal.role, socketId: socket.id, at: new Date(this.clock.now()).toISOString() });
+  }
+
   private async sendSnapshot(socket: LiveSocket): Promise<void> {
-    const { principal, ceremonyId, rehearsal } = socket.data;
+    const { principal, ceremonyId, rehearsal, v } = socket.data;
+    if (v === 2 && !rehearsal && !this.state.hasEnvelopes(ceremonyId)) await this.loadEnvelopes(ceremonyId);
     if (!this.state.show(ceremonyId, rehearsal).scene) {
       // Nothing held yet (fresh gateway, or no cue so far): ask announcements once, as the gateway's own
       // service identity (whatever the socket's role: the public gets its filtered view of the answer).
@@ -202,53 +283,113 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         this.logger.warn(`no snapshot for ${ceremonyId}: ${(error as Error).message}`);
       }
     }
-    socket.emit('snapshot', this.snapshotFor(principal.role, ceremonyId, rehearsal));
+    socket.emit('snapshot', this.snapshotFor(principal.role, ceremonyId, rehearsal, v));
+    // A clock warning outstanding: the crew hears it when it connects, not only at the next measurement.
+    if (this.clockWarning !== null && (principal.role === 'producer' || principal.role === 'admin')) {
+      socket.emit('gateway-status', { stale: this.stale, clockOffsetMs: Math.round(this.clockWarning) });
+    }
   }
 
-  snapshotFor(role: Role, ceremonyId: string, rehearsal: boolean): SnapshotEvent {
+  /**
+   * Nothing staged held for this ceremony (a fresh gateway whose event replay has not got there, or none
+   * staged yet): the staged envelopes from announcements, as the gateway's own service identity (no keys in them).
+   */
+  private async loadEnvelopes(ceremonyId: string): Promise<void> {
+    try {
+      const kit = await this.services.request('announcements.envelopes.kit', { ceremony: ceremonyId }, { credential: serviceCredential(this.config.serviceToken), timeoutMs: 3000 });
+      for (const staged of kit.envelopes) this.state.applyStaged(staged);
+    } catch (error) {
+      this.logger.warn(`no staged envelopes for ${ceremonyId}: ${(error as Error).message}`);
+    }
+  }
+
+  snapshotFor(role: Role, ceremonyId: string, rehearsal: boolean, v: 2): SnapshotV2Event;
+  snapshotFor(role: Role, ceremonyId: string, rehearsal: boolean, v?: ProtocolVersion): SnapshotEvent | SnapshotV2Event;
+  snapshotFor(role: Role, ceremonyId: string, rehearsal: boolean, v: ProtocolVersion = 1): SnapshotEvent | SnapshotV2Event {
     const view = this.state.show(ceremonyId, rehearsal);
     const snapshot: SnapshotEvent = {
       ceremonyId,
       role,
       scene: sceneFor(role, view.scene),
       results: PRESS_RELEASE_ROLES.includes(role) ? [...view.results.values()] : [...view.results.values()].map(withoutPressRelease),
-      serverTime: Date.now(),
+      serverTime: this.clock.now(),
       stale: this.stale,
     };
     if (role === 'press' || role === 'producer' || role === 'admin') snapshot.seals = this.state.seals(ceremonyId);
     if (role === 'producer' || role === 'admin') snapshot.juryProgress = this.state.progress(ceremonyId);
     const message = CLOCK_ROLES.includes(role) ? this.state.presenterMessage(ceremonyId, rehearsal) : undefined;
     if (message) snapshot.presenterMessage = message;
-    return snapshot;
+    if (v === 1) return snapshot;
+    // Rehearsal results are stand-ins with no envelope: a rehearsal v2 socket gets none (and v1 reveals).
+    return { ...snapshot, v: 2, envelopes: rehearsal ? [] : this.state.envelopes(ceremonyId, audienceOf(role)) };
   }
 
   /** Sends every socket of a show its snapshot again (after a gap, e.g. a NATS outage). */
   pushSnapshot(ceremonyId: string, rehearsal: boolean): void {
     for (const socket of this.server.sockets.values()) {
       const data = socket.data;
-      if (data?.ceremonyId === ceremonyId && data.rehearsal === rehearsal) socket.emit('snapshot', this.snapshotFor(data.principal.role, ceremonyId, rehearsal));
+      if (data?.ceremonyId === ceremonyId && data.rehearsal === rehearsal) socket.emit('snapshot', this.snapshotFor(data.principal.role, ceremonyId, rehearsal, data.v));
     }
   }
 
+  /**
+   * To v1 and v2 sockets, the crew first. The winner scene of a key-only reveal goes to v1 sockets only: a
+   * v2 socket takes it from its envelope (one frame per client per reveal).
+   */
   pushScene(scene: SceneEvent): void {
-    const first = firstRooms(scene.ceremonyId, scene.rehearsal);
+    const { ceremonyId: c, rehearsal: r } = scene;
+    const toV2 = !(scene.kind === 'winner' && !r && this.state.keyedReveal(c, scene.seq));
+    const versions: ProtocolVersion[] = toV2 ? [1, 2] : [1];
     // Screens first (with the clock), then the crew (with who cued it), then the press and everyone else (neither).
-    const screens = room(scene.ceremonyId, scene.rehearsal, 'screen');
-    const crew = CREW_ROLES.map((role) => room(scene.ceremonyId, scene.rehearsal, role));
+    const screens = versions.map((v) => room(c, r, 'screen', v));
+    const crew = versions.flatMap((v) => CREW_ROLES.map((role) => room(c, r, role, v)));
+    const first = versions.flatMap((v) => firstRooms(c, r, v));
     const lean = sceneFor('public', scene);
     this.server.to(screens).emit('scene', sceneFor('screen', scene));
     this.server.to(crew).emit('scene', scene);
-    this.server.to(first).except([screens, ...crew]).emit('scene', lean);
-    this.server.to(room(scene.ceremonyId, scene.rehearsal)).except(first).emit('scene', lean);
+    this.server.to(first).except([...screens, ...crew]).emit('scene', lean);
+    this.server.to(versions.map((v) => room(c, r, undefined, v))).except(first).emit('scene', lean);
   }
 
-  /** Stage screens first, then the crew (with the press release), then everyone else; each frame encoded once. */
-  pushRevealed(revealed: RevealedEvent): void {
+  /**
+   * v1: stage screens first, then the crew (with the press release), then everyone else; each frame encoded
+   * once. v2: with a key, one pre-built frame, the same bytes for every role, stage screens first; without
+   * one (a rehearsal, an envelope that could not be staged) v2 sockets get the v1 frames.
+   */
+  pushRevealed({ revealed, key }: AppliedReveal): void {
     const { ceremonyId, rehearsal } = revealed;
     const lean = withoutPressRelease(revealed);
-    this.server.to(room(ceremonyId, rehearsal, 'screen')).emit('revealed', lean);
-    this.server.to(PRESS_RELEASE_ROLES.map((role) => room(ceremonyId, rehearsal, role))).emit('revealed', revealed);
-    this.server.to(room(ceremonyId, rehearsal)).except(firstRooms(ceremonyId, rehearsal)).emit('revealed', lean);
+    if (key !== null) {
+      const frame: RevealedV2Frame = { v: 2, ceremonyId, seq: revealed.seq, categoryId: revealed.categoryId, key, commitment: revealed.commitment, showAt: Date.parse(revealed.showAt) };
+      this.writeToRooms(PrebuiltFrame.of(this.server, 'revealed', frame), [...firstRooms(ceremonyId, rehearsal, 2), room(ceremonyId, rehearsal, undefined, 2)]);
+    }
+    const versions: ProtocolVersion[] = key === null ? [1, 2] : [1];
+    this.server.to(versions.map((v) => room(ceremonyId, rehearsal, 'screen', v))).emit('revealed', lean);
+    this.server.to(versions.flatMap((v) => PRESS_RELEASE_ROLES.map((role) => room(ceremonyId, rehearsal, role, v)))).emit('revealed', revealed);
+    this.server.to(versions.map((v) => room(ceremonyId, rehearsal, undefined, v))).except(versions.flatMap((v) => firstRooms(ceremonyId, rehearsal, v))).emit('revealed', lean);
+  }
+
+  /** Writes one pre-built frame to every socket of the rooms, in room order, each socket once. */
+  private writeToRooms(frame: PrebuiltFrame, rooms: string[]): void {
+    const sent = new Set<string>();
+    for (const name of rooms) {
+      const ids = this.server.adapter.rooms.get(name);
+      if (!ids) continue;
+      for (const id of ids) {
+        if (sent.has(id)) continue;
+        sent.add(id);
+        const socket = this.server.sockets.get(id);
+        if (socket) frame.writeTo(socket);
+      }
+    }
+  }
+
+  /** A staged category's envelope to the v2 sockets of the live show, each audience its own. */
+  pushEnvelope(staged: EnvelopeStagedEvent): void {
+    for (const audience of ENVELOPE_AUDIENCES) {
+      const rooms = ROLES_OF_AUDIENCE[audience].map((role) => room(staged.ceremonyId, false, role, 2));
+      this.server.to(rooms).emit('envelope', envelopeFrameFor(staged, audience));
+    }
   }
 
   /** The presenter monitor (a screen), and the crew who sent it; never press or public. */
@@ -257,11 +398,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   pushSealed(sealed: SealedEvent): void {
-    this.server.to([room(sealed.ceremonyId, false, 'press'), room(sealed.ceremonyId, false, 'producer'), room(sealed.ceremonyId, false, 'admin')]).emit('sealed', sealed);
+    this.server.to(([1, 2] as const).flatMap((v) => [room(sealed.ceremonyId, false, 'press', v), room(sealed.ceremonyId, false, 'producer', v), room(sealed.ceremonyId, false, 'admin', v)])).emit('sealed', sealed);
   }
 
   pushProgress(progress: JuryProgressEvent): void {
-    this.server.to([room(progress.ceremonyId, false, 'producer'), room(progress.ceremonyId, false, 'admin')]).emit('jury-progress', progress);
+    this.server.to(([1, 2] as const).flatMap((v) => [room(progress.ceremonyId, false, 'producer', v), room(progress.ceremonyId, false, 'admin', v)])).emit('jury-progress', progress);
   }
 
   /** Tells every client whether this gateway can vouch for what it shows (NATS reachable). */
@@ -287,7 +428,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.showsWithScreens = new Set([...byShow.keys()].filter((key) => byShow.get(key)!.length > 0));
     for (const [key, screens] of byShow) {
       const [ceremonyId, mode] = key.split('|');
-      this.server.to([room(ceremonyId, mode === 'r', 'producer'), room(ceremonyId, mode === 'r', 'admin')]).emit('screens', { ceremonyId, screens });
+      this.server.to(([1, 2] as const).flatMap((v) => [room(ceremonyId, mode === 'r', 'producer', v), room(ceremonyId, mode === 'r', 'admin', v)])).emit('screens', { ceremonyId, screens });
     }
   }
 }

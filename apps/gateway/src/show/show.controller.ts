@@ -5,7 +5,7 @@ import { LaurelError, type CueResult, type PresenterMessageEvent, type RevealedE
 import { ServiceClient } from '#messaging';
 import { Caller, CeremonyId } from '../auth/principal.decorator.js';
 import { ANYONE, Roles } from '../auth/roles.js';
-import { commandFields } from '../http/body.js';
+import { CueBody, PresenterMessageBody } from '../http/bodies.js';
 
 @ApiTags('show')
 @ApiBearerAuth()
@@ -23,8 +23,8 @@ export class ShowController {
       'expectedSeq (optional, integer ≥ 0): the seq of the scene the operator saw; when the show has moved on since (another operator cued first) the cue is refused with 409 and details { expectedSeq, seq, scene } (the scene on stage now). ' +
       'The answer\'s scene.cuedBy = { label, role }: the producer token\'s label, or admin.',
   })
-  async cue(@CeremonyId() ceremonyId: string, @Body() body: unknown, @Caller() credential: string | null): Promise<CueResult> {
-    return this.services.request('announcements.show.cue', { ...commandFields(body), ceremony: ceremonyId } as never, { credential });
+  async cue(@CeremonyId() ceremonyId: string, @Body() body: CueBody, @Caller() credential: string | null): Promise<CueResult> {
+    return this.services.request('announcements.show.cue', { ...body, ceremony: ceremonyId }, { credential });
   }
 
   @Post('show/presenter-message')
@@ -35,8 +35,8 @@ export class ShowController {
     description:
       'text: "30 s", "stretch" or free text, at most 140 characters; "" clears the monitor. Pushed as the socket event `presenter-message` to screens, producers and admins (never press or public), and kept in their snapshot until the next message.',
   })
-  async presenterMessage(@CeremonyId() ceremonyId: string, @Body() body: unknown, @Caller() credential: string | null): Promise<PresenterMessageEvent> {
-    return this.services.request('announcements.show.presenter-message', { ...commandFields(body), ceremony: ceremonyId } as never, { credential });
+  async presenterMessage(@CeremonyId() ceremonyId: string, @Body() body: PresenterMessageBody, @Caller() credential: string | null): Promise<PresenterMessageEvent> {
+    return this.services.request('announcements.show.presenter-message', { ...body, ceremony: ceremonyId }, { credential });
   }
 
   @Post('show/rehearsal/reset')

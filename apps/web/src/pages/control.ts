@@ -5,13 +5,14 @@
  */
 import '../styles/app.css';
 import '../styles/control.css';
-import type { CategoryView, CeremonyView, JuryProgressEvent, RevealedEvent, SceneEvent, SceneKind, ScreenPresence, SealedEvent } from '@laurel/contracts';
+import type { CategoryView, CeremonyView, JuryProgressEvent, RevealAlarmEvent, RevealedEvent, SceneEvent, SceneKind, ScreenPresence, SealedEvent } from '@laurel/contracts';
 import { Api, ApiError, type CueAction, type CueBody } from '../lib/api.js';
 import { chrome } from '../lib/chrome.js';
 import { confirmDialog, h, replace } from '../lib/dom.js';
 import { formatTime } from '../lib/format.js';
 import { t, type MsgKey } from '../lib/i18n.js';
 import { LiveClient } from '../lib/live.js';
+import { kitButton } from '../lib/envelope-kit.js';
 import { rehearsalParam, takeToken, uuid } from '../lib/session.js';
 
 type Result = Omit<RevealedEvent, 'showAt'>;
@@ -65,6 +66,41 @@ export function mount(root: HTMLElement, ceremony: string): void {
     location.assign(url.toString());
   });
   const message = h('div', { class: 'cue-message', 'aria-live': 'assertive' });
+  // A reveal that did not verify on some screen: loud, at the top, until the producer acknowledges it.
+  const alarmBox = h('div', { class: 'alarm-box hidden', role: 'alert' });
+  const alarms: RevealAlarmEvent[] = [];
+  const clockWarn = h('div', { class: 'banner banner-warn hidden', role: 'status' });
+  function renderAlarms(): void {
+    alarmBox.classList.toggle('hidden', alarms.length === 0);
+    document.body.classList.toggle('has-alarm', alarms.length > 0);
+    if (!alarms.length) {
+      replace(alarmBox);
+      return;
+    }
+    const dismiss = h('button', { class: 'btn alarm-dismiss', type: 'button' }, t('alarmDismiss'));
+    dismiss.addEventListener('click', () => {
+      alarms.length = 0;
+      renderAlarms();
+    });
+    replace(
+      alarmBox,
+      h('div', { class: 'alarm-title' }, `⚠ ${t('alarmTitle')}`),
+      h(
+        'ul',
+        { class: 'alarm-list' },
+        alarms.map((a) =>
+          h(
+            'li',
+            null,
+            h('span', { class: 'mono small' }, formatTime(a.at)),
+            ' ',
+            t('alarmBody', { role: a.role, socket: a.socketId.slice(0, 8), category: view?.categories.find((c) => c.id === a.categoryId)?.name ?? a.categoryId, reason: a.reason }),
+          ),
+        ),
+      ),
+      dismiss,
+    );
+  }
 
   const btnPrev = h('button', { class: 'btn cue cue-prev', type: 'button', 'aria-keyshortcuts': 'ArrowLeft' }, h('span', { class: 'cue-label' }, `← ${t('back')}`));
   const btnNext = h('button', { class: 'btn btn-gold cue cue-next', type: 'button', 'aria-keyshortcuts': 'Space ArrowRight' }, h('span', { class: 'cue-label' }, `${t('next')} →`));
@@ -86,6 +122,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
       'main',
       { class: 'control' },
       ui.alerts,
+      alarmBox,
+      clockWarn,
       h(
         'div',
         { class: 'control-grid' },
@@ -119,6 +157,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
           h('div', { class: 'panel' }, h('h2', null, t('juryProgress')), progressList),
           h('div', { class: 'panel' }, h('h2', null, t('screens')), screensList),
           h('div', { class: 'panel' }, h('h2', null, t('lastReveal')), revealBox, clockBox),
+          h('div', { class: 'panel stack' }, h('h2', null, t('envelopeKit')), h('p', { class: 'muted small' }, t('envelopeKitHelp')), kitButton(api, ceremony, (m) => ui.showError(m))),
         ),
       ),
     ),
@@ -452,7 +491,18 @@ export function mount(root: HTMLElement, ceremony: string): void {
         screens = p.screens ?? [];
         renderScreens();
       },
-      gatewayStatus: (g) => ui.setStale(g.stale),
+      gatewayStatus: (g) => {
+        ui.setStale(g.stale);
+        const offset = (g as { clockOffsetMs?: unknown }).clockOffsetMs;
+        const off = typeof offset === 'number' && Math.abs(offset) > 50;
+        clockWarn.classList.toggle('hidden', !off);
+        if (off) clockWarn.textContent = t('gatewayClockWarn', { ms: Math.round(offset) });
+      },
+      alarm: (a) => {
+        alarms.unshift(a);
+        alarms.splice(20);
+        renderAlarms();
+      },
     },
   });
   setInterval(() => {

@@ -1,6 +1,7 @@
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { ANYONE, command } from '../contract.js';
 import { SCENE_KINDS, type PresenterMessageEvent, type RevealedEvent, type SceneEvent, type SceneKind, type SealedEvent } from '../live.js';
+import type { EnvelopeStagedEvent, SealedToPage } from '../reveal-v2.js';
 import { CeremonyScoped } from './common.js';
 
 export const CUE_ACTIONS = ['next', 'prev', 'goto', 'blackout', 'resume', 'reveal'] as const;
@@ -54,6 +55,53 @@ export interface ShowSnapshot {
   seals?: SealedEvent[];
 }
 
+const BASE64URL_32 = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * A reveal reported from a key card (docs/reveal-v2.md): the stage revealed `categoryId` with `key` while the
+ * network was down. Announcements checks the key against its own (constant time) and applies an idempotent
+ * reveal cue; the category must be on stage as for any reveal.
+ */
+export class CardRevealCommand extends CeremonyScoped {
+  /** Category id or slug. */
+  @IsString() @Length(1, 80) categoryId!: string;
+  /** The category's key, base64url (43 characters), as parsed from the card's code. */
+  @Matches(BASE64URL_32, { message: 'key must be 32 bytes as base64url (43 characters)' }) key!: string;
+  @IsString() @Length(1, 200) idempotencyKey!: string;
+}
+
+export interface CardRevealResult extends CueResult {
+  /** True when the category was revealed already (by a cue or an earlier report): nothing changed. */
+  alreadyRevealed: boolean;
+}
+
+export class EnvelopeKitQuery extends CeremonyScoped {}
+
+/** Every staged envelope of every audience with its commitment, no keys: for a standby stage laptop. */
+export interface EnvelopeKit {
+  v: 2;
+  ceremonyId: string;
+  ceremonySlug: string;
+  ceremonyName: string;
+  exportedAt: string;
+  envelopes: EnvelopeStagedEvent[];
+}
+
+/** The admin page's fresh X25519 public key: the key cards come back sealed to it. */
+export class KeyCardsExportCommand extends CeremonyScoped {
+  @Matches(BASE64URL_32, { message: 'publicKey must be an X25519 public key (32 bytes as base64url, 43 characters)' }) publicKey!: string;
+}
+
+export class ClockQuery {
+  /** The asker's clock when it sent the request (echoed nowhere; for the asker's own logs). */
+  @IsOptional() @IsNumber() sentAt?: number;
+}
+
+/** Announcements' clock (epoch ms) when it answered: gateways measure their offset to it. */
+export interface ServerClockReading {
+  now: number;
+}
+
 export const announcementsCommands = {
   'announcements.show.cue': command(CueCommand, ['producer', 'admin']).returns<CueResult>(),
   'announcements.show.snapshot': command(ShowQuery, ['producer', 'admin']).returns<ShowSnapshot>(),
@@ -61,4 +109,9 @@ export const announcementsCommands = {
   'announcements.results.list': command(ResultsQuery, ANYONE).returns<Omit<RevealedEvent, 'showAt'>[]>(),
   'announcements.results.csv': command(ResultsQuery, ANYONE).returns<{ csv: string; filename: string }>(),
   'announcements.rehearsal.reset': command(ResetRehearsalCommand, ['producer', 'admin']).returns<{ reset: true; seq: number }>(),
+  'announcements.show.card-reveal': command(CardRevealCommand, ['screen', 'producer', 'admin']).returns<CardRevealResult>(),
+  'announcements.envelopes.kit': command(EnvelopeKitQuery, ['producer', 'admin']).returns<EnvelopeKit>(),
+  'announcements.keycards.export': command(KeyCardsExportCommand, ['admin']).returns<SealedToPage>(),
+  // Service identities only (the gateway's clock offset): no user role.
+  'announcements.clock': command(ClockQuery, []).returns<ServerClockReading>(),
 } as const;

@@ -32,11 +32,14 @@ export class VerdictSealedData implements SealedEvent {
   @IsOptional() @IsInt() @Min(1) ballotCount?: number;
 }
 
+/** The longest jury motivation the contract admits (UTF-16 code units); envelope sizes depend on it. */
+export const MOTIVATION_MAX_LENGTH = 4000;
+
 /** SEALED: the verdict's contents, jury → announcements only, on `gala.sealed.>` (gateway cannot read it). */
 export class SealedVerdictData {
   @IsUUID() categoryId!: string;
   @IsUUID() winnerId!: string;
-  @IsString() @Length(1, 4000) motivation!: string;
+  @IsString() @Length(1, MOTIVATION_MAX_LENGTH) motivation!: string;
   @IsHexadecimal() @Length(64, 64) salt!: string;
   @IsHexadecimal() @Length(64, 64) commitment!: string;
   @IsISO8601() sealedAt!: string;
