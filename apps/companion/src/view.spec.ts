@@ -108,3 +108,20 @@ describe('the module definitions', () => {
     expect(stale && stale.type === 'boolean' && stale.callback({} as never, { type: 'feedback' })).toBe(true);
   });
 });
+
+describe('the page as drawn', () => {
+  it('fills the variables and applies the feedbacks in order', async () => {
+    const { keyFaces, cssColor } = await import('./key-faces.js');
+    const { presets } = presetDefinitions('laurel');
+    const values = { current_scene: 'Envelope: GötaPriset', next_scene: 'REVEAL GötaPriset', armed_category: 'GötaPriset', connection: 'OK' };
+    const calm = keyFaces(presets, values, { on_air: true, reveal_armed: false, armed_matches_stage: false, connection_stale: false });
+    expect(calm[0][0]).toMatchObject({ id: 'scene_now', text: 'NOW\nEnvelope: GötaPriset' });
+    expect(cssColor(calm[0][0].bgcolor)).toBe('#00963c');
+    expect(calm[2][3]).toMatchObject({ id: 'confirm', text: 'REVEAL\nGötaPriset', bgcolor: 0 });
+    const armed = keyFaces(presets, values, { on_air: true, reveal_armed: true, armed_matches_stage: true, connection_stale: true });
+    expect(cssColor(armed[2][2].bgcolor)).toBe('#c80000');
+    expect(cssColor(armed[2][3].bgcolor)).toBe('#c80000');
+    // Stale wins over on air on the scene key (it comes later).
+    expect(cssColor(armed[0][0].bgcolor)).toBe('#dc8c00');
+  });
+});

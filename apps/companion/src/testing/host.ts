@@ -8,7 +8,7 @@ import LaurelInstance, { type ModuleSchema } from '../main.js';
  * runtime, but nothing it loads needs more). Feedbacks are evaluated whenever the module asks.
  */
 export class RecordingHost {
-  readonly variables: Record<string, unknown> = {};
+  readonly variables: Record<string, string | number | boolean | null | undefined> = {};
   readonly feedbacks: Record<string, boolean> = {};
   readonly statuses: { status: InstanceStatus; message: string | null }[] = [];
   readonly logs: string[] = [];
@@ -36,7 +36,7 @@ export class RecordingHost {
     checkFeedbacksById: () => this.evaluateFeedbacks(),
     setPresetDefinitions: (structure, presets) => void (this.presets = { structure, presets }),
     setVariableDefinitions: (definitions) => void (this.variableDefinitions = definitions as Record<string, { name: string }>),
-    setVariableValues: (values) => void Object.assign(this.variables, values),
+    setVariableValues: (values) => void Object.assign(this.variables, values as Record<string, string | number | boolean | undefined>),
     getVariableValue: (id) => this.variables[id] as never,
     sharedUdpSocketHandlers: new Map(),
     sharedUdpSocketJoin: () => Promise.reject(new Error('no UDP in tests')),
