@@ -115,6 +115,14 @@ describe('the show clock and presenter messages', () => {
     const reloaded = await connectLive(system.gatewayUrl, { ceremony: 'kvalitetsmassan-2017', token: tokens.producer.token });
     clients.push(reloaded);
     expect(reloaded.of<SnapshotEvent>('snapshot')[0].scene?.clock).toEqual(interlude.clock);
+
+    // A rehearsal reset starts the rehearsal's clock afresh (the live clock is untouched).
+    const rehearsed = (await cue({ action: 'next', rehearsal: true })).body.scene;
+    expect(rehearsed.clock).toMatchObject({ segmentId: 'welcome', startedAt: rehearsed.at });
+    const reset = await system.http<{ seq: number }>('POST', `${base}/show/rehearsal/reset`, { token: tokens.producer.token });
+    const afterReset = await system.http<{ scene: SceneEvent }>('GET', `${base}/show?rehearsal=1`, { token: tokens.producer.token });
+    expect(afterReset.body.scene).toMatchObject({ seq: reset.body.seq, clock: { startedAt: null, segmentId: null } });
+    expect((await system.http<{ scene: SceneEvent }>('GET', `${base}/show`, { token: tokens.producer.token })).body.scene.clock).toEqual(interlude.clock);
   });
 
   it('sends a producer message to the presenter monitor (screens and crew only), keeps it for reconnecting screens, and clears it', async () => {
@@ -122,7 +130,10 @@ describe('the show clock and presenter messages', () => {
     const producer = await connectLive(system.gatewayUrl, { ceremony: 'kvalitetsmassan-2017', token: tokens.producer.token });
     const press = await connectLive(system.gatewayUrl, { ceremony: 'kvalitetsmassan-2017', token: tokens.press.token });
     const audience = await connectLive(system.gatewayUrl, { ceremony: 'kvalitetsmassan-2017' });
-    clients.push(screen, producer, press, audience);
+    // Socket protocol v2 pages (the presenter monitor on the ShowTimeline) get the same.
+    const screenV2 = await connectLive(system.gatewayUrl, { ceremony: 'kvalitetsmassan-2017', token: tokens.screen.token, v: 2 });
+    const pressV2 = await connectLive(system.gatewayUrl, { ceremony: 'kvalitetsmassan-2017', token: tokens.press.token, v: 2 });
+    clients.push(screen, producer, press, audience, screenV2, pressV2);
 
     const bad = await system.http<Problems>('POST', `${base}/show/presenter-message`, { token: tokens.producer.token, body: { text: 'x'.repeat(141) } });
     expect(bad.status).toBe(400);
@@ -132,11 +143,14 @@ describe('the show clock and presenter messages', () => {
     const sent = await system.http<PresenterMessageEvent>('POST', `${base}/show/presenter-message`, { token: tokens.producer.token, body: { text: '30 s', tone: 'urgent' } });
     expect(sent.status).toBe(200);
     expect(sent.body).toMatchObject({ text: '30 s', tone: 'urgent', by: { label: 'producer desk', role: 'producer' }, rehearsal: false });
-    for (const client of [screen, producer]) expect(await client.waitFor<PresenterMessageEvent>('presenter-message', (m) => m.id === sent.body.id)).toEqual(sent.body);
+    for (const client of [screen, producer, screenV2]) expect(await client.waitFor<PresenterMessageEvent>('presenter-message', (m) => m.id === sent.body.id)).toEqual(sent.body);
 
     const later = await connectLive(system.gatewayUrl, { ceremony: 'kvalitetsmassan-2017', token: tokens.screen.token });
     clients.push(later);
     expect(later.of<SnapshotEvent>('snapshot')[0].presenterMessage).toEqual(sent.body);
+    const laterV2 = await connectLive(system.gatewayUrl, { ceremony: 'kvalitetsmassan-2017', token: tokens.screen.token, v: 2 });
+    clients.push(laterV2);
+    expect(laterV2.of<SnapshotEvent>('snapshot')[0].presenterMessage).toEqual(sent.body);
 
     const cleared = await system.http<PresenterMessageEvent>('POST', `${base}/show/presenter-message`, { token: tokens.producer.token, body: { text: '' } });
     expect(cleared.body).toMatchObject({ text: '', tone: 'info' });
@@ -147,9 +161,11 @@ describe('the show clock and presenter messages', () => {
 
     // An ordered barrier: a scene after both messages reached press and public, and no message before it.
     const barrier = (await cue({ action: 'next' })).body;
-    for (const client of [press, audience]) {
+    expect((await screenV2.waitFor<SceneEvent>('scene', (s) => s.seq === barrier.seq)).clock).toBeDefined();
+    for (const client of [press, audience, pressV2]) {
       await client.waitFor<SceneEvent>('scene', (s) => s.seq === barrier.seq);
       expect(client.of('presenter-message')).toEqual([]);
+      expect(client.frames.filter((f) => /"clock"|"cuedBy"/.test(JSON.stringify(f.payload)))).toEqual([]);
       expect(client.of<SnapshotEvent>('snapshot').every((s) => s.presenterMessage === undefined)).toBe(true);
     }
   });

@@ -245,6 +245,7 @@ export class CuesService {
       const state = { ...initialShowState(), seq };
       const scene = renderScene(ceremony.view, currentScene(state, buildRunOfShow(ceremony.view)), [], seq, new Date(), true);
       scene.data.reset = true;
+      scene.clock = startClock(ceremony.view.timing, plannedSegments(ceremony.view), scene.at);
       if (show) await manager.update(Show, { ceremonyId, mode }, { state, scene });
       else await manager.insert(Show, { ceremonyId, mode, state, scene });
       await manager.delete(Result, { ceremonyId, mode });

@@ -394,7 +394,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   /** The presenter monitor (a screen), and the crew who sent it; never press or public. */
   pushPresenterMessage(message: PresenterMessageEvent): void {
-    this.server.to(CLOCK_ROLES.map((role) => room(message.ceremonyId, message.rehearsal, role))).emit('presenter-message', message);
+    this.server.to(([1, 2] as const).flatMap((v) => CLOCK_ROLES.map((role) => room(message.ceremonyId, message.rehearsal, role, v)))).emit('presenter-message', message);
   }
 
   pushSealed(sealed: SealedEvent): void {
