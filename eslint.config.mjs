@@ -48,6 +48,14 @@ export default defineConfig(
     },
   },
   {
+    // One logger: service code logs through contextLogger (pino, #observability), not Nest's static Logger.
+    files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: '@nestjs/common', importNames: ['Logger'], message: 'log with contextLogger() from #observability (one pino logger per process)' }] }],
+    },
+  },
+  {
     // Tests: jest's expect(...).rejects and mocks trip the unbound-method rule without being bugs.
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {

@@ -1,9 +1,8 @@
-import { Logger } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { LaurelError } from '#contracts';
-import { currentCorrelationId } from '#observability';
+import { contextLogger, currentCorrelationId } from '#observability';
 
-const logger = new Logger('Command');
+const logger = contextLogger('Command');
 
 const PG_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
 const PG_UNAVAILABLE_TEXT = /Connection terminated|connect ECONNREFUSED|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)|timeout exceeded when trying to connect|Client has encountered a connection error/i;

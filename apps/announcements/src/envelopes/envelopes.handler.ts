@@ -1,11 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { contextLogger } from '#observability';
 import { verifyCommitment, type EventData, type EventEnvelope } from '#contracts';
 import { OnEvent, PermanentEventError, type EventContext } from '#messaging';
 import { PublicSeal, SealedEnvelope } from './sealed-envelope.entity.js';
 
 @Injectable()
 export class EnvelopesHandler {
-  private readonly logger = new Logger('Envelopes');
+  private readonly logger = contextLogger('Envelopes');
 
   /** Sealed contents from the jury: accepted only if they hash to their commitment (and to the public one, if known). */
   @OnEvent('gala.sealed.jury.verdict')
