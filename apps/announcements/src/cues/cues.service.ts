@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
+  DomainRefusal,
   KV_BUCKETS,
   LaurelError,
   nomineeName,
+  refusalKindOf,
   verifyCommitment,
   type CueCommand,
   type CueResult,
@@ -90,7 +92,7 @@ export class CuesService {
       const sealed = mode === 'rehearsal' ? new Set(ceremony.view.categories.map((c) => c.id)) : new Set(held.envelopes.map((e) => e.categoryId));
       const now = new Date();
       const outcome = applyCue(state, { action: command.action, categoryId: command.categoryId, scene: command.scene }, { ceremony: ceremony.view, runOfShow, sealed, now });
-      if (!outcome.ok) throw new LaurelError(outcome.status, outcome.reason);
+      if (!outcome.ok) throw new DomainRefusal(refusalKindOf(outcome.status), `cue ${command.action} refused`, outcome.reason);
 
       const results = held.results;
       const seq = outcome.state.seq;
