@@ -1,3 +1,4 @@
+// @ts-check
 // The deployment check must fail on broken manifests: each case breaks a copy of the deployment files
 // (Dockerfile, docker-compose.yml, deploy/) and expects the problem to be reported with file, document
 // and JSON path. Offline. Run by `./laurel test deploy`:  node --test scripts/check-deploy.test.mjs
@@ -263,11 +264,11 @@ test('NATS values: the chart\'s monitor on the pod IP, a probe missing, monitori
     'deploy/k8s/nats-values.yaml': (t) =>
       replace('  monitor:\n    enabled: false\n', '  monitor:\n    enabled: true\n')(t)
         .replace('    http: 127.0.0.1:8222\n', '    http: 0.0.0.0:8222\n')
-        .replace(/    - op: add\n      path: \/livenessProbe\n[\s\S]*?failureThreshold: 3\n/, ''),
+        .replace(/ {4}- op: add\n {6}path: \/livenessProbe\n[\s\S]*?failureThreshold: 3\n/, ''),
   });
   expectProblem(problems, /nats-values\.yaml config\.monitor\.enabled: should be false: the chart's monitor listens on the pod IP/);
   expectProblem(problems, /nats-values\.yaml config\.merge\.http: 0\.0\.0\.0:8222 listens beyond the loopback interface/);
-  const noProbe = await check({ 'deploy/k8s/nats-values.yaml': (t) => t.replace(/    - op: add\n      path: \/livenessProbe\n[\s\S]*?failureThreshold: 3\n/, '') });
+  const noProbe = await check({ 'deploy/k8s/nats-values.yaml': (t) => t.replace(/ {4}- op: add\n {6}path: \/livenessProbe\n[\s\S]*?failureThreshold: 3\n/, '') });
   expectProblem(noProbe, /nats-values\.yaml container\.patch: no livenessProbe: with config\.monitor off the chart renders none/);
   const elsewhere = await check({ 'deploy/k8s/nats-values.yaml': replace('http://127.0.0.1:8222/healthz?js-server-only=true', 'http://127.0.0.1:8223/healthz?js-server-only=true') });
   expectProblem(elsewhere, /container\.patch\[\d+\]\.value\.exec\.command: readinessProbe fetches http:\/\/127\.0\.0\.1:8223\/healthz\?js-server-only=true, the monitor listens on 127\.0\.0\.1:8222/);

@@ -1,3 +1,4 @@
+// @ts-check
 // The checks behind scripts/check-deploy.mjs, as a function of the directory they read, so
 // scripts/check-deploy.test.mjs can run them on broken copies. Offline: no cluster, no Docker, no network.
 //
@@ -93,6 +94,9 @@ const matchesLabels = (selector, labels) => isMap(selector) && Object.keys(selec
  * reading the application's facts (health routes, environment classes, web client) under `codeRoot`.
  * Returns { problems: string[], checked, notes: string[] }.
  */
+/**
+ * @param {{ root?: string, codeRoot?: string, natsServer?: string | null, loader?: ReturnType<typeof yamlLoader>, schemas?: K8sSchemas }} [options]
+ */
 export async function checkDeploy({ root = ROOT, codeRoot = ROOT, natsServer = null, loader = yamlLoader(), schemas = new K8sSchemas() } = {}) {
   const problems = [];
   const notes = [];
@@ -121,7 +125,7 @@ export async function checkDeploy({ root = ROOT, codeRoot = ROOT, natsServer = n
       checked++;
       return docs;
     } catch (error) {
-      problem(file, `does not parse: ${error.message.split('\n')[0]}`);
+      problem(file, `does not parse: ${String(error instanceof Error ? error.message : error).split('\n')[0]}`);
       return [];
     }
   };
@@ -354,7 +358,7 @@ export async function checkDeploy({ root = ROOT, codeRoot = ROOT, natsServer = n
   const deployments = byKind('Deployment');
   const natsCluster = natsValues?.doc?.config?.cluster ?? {};
   const natsUserVar = new Map(facts.natsUsers.map((u) => [u.user, u.passwordVar]));
-  const natsServerEnv = isMap(natsValues?.doc?.container?.env) ? natsValues.doc.container.env : {};
+  const natsServerEnv = isMap(natsValues?.doc?.container?.env) ? natsValues?.doc.container.env : {};
   /** ConfigMap volumes each Deployment mounts (where a NATS CA can come from). */
   const natsCaVolumes = new Map();
   /** `<secret variable> <app>` → the Secret/key it comes from, to check that holders share one. */
@@ -383,7 +387,7 @@ export async function checkDeploy({ root = ROOT, codeRoot = ROOT, natsServer = n
       ['livenessProbe', facts.health.live, true],
       ['startupProbe', facts.health.live, false],
     ]) {
-      const p = ctr[probe];
+      const p = ctr[/** @type {string} */ (probe)];
       if (!p) {
         if (required) at(dep, [...cpath, probe], 'missing');
         continue;
@@ -470,7 +474,7 @@ export async function checkDeploy({ root = ROOT, codeRoot = ROOT, natsServer = n
     const password = need('NATS_PASSWORD', 'its NATS password');
     if (password && !password.secret) at(dep, [...cpath, 'env'], 'NATS_PASSWORD should come from a Secret (secretKeyRef)');
     if (password?.secret && user?.value && natsUserVar.has(user.value)) {
-      const serverSide = natsServerEnv[natsUserVar.get(user.value)]?.valueFrom?.secretKeyRef;
+      const serverSide = natsServerEnv[natsUserVar.get(user.value) ?? '']?.valueFrom?.secretKeyRef;
       if (!serverSide || serverSide.name !== password.secret.name || serverSide.key !== password.secret.key) {
         at(dep, [...cpath, 'env'], `NATS_PASSWORD comes from ${password.secret.name}/${password.secret.key}, but the NATS servers read ${natsUserVar.get(user.value)} from ${serverSide ? `${serverSide.name}/${serverSide.key}` : 'nowhere'} (nats-values.yaml container.env)`);
       }
@@ -686,7 +690,7 @@ function loadChart({ root, read, problems }) {
     if (!isMap(parsed?.values)) throw new Error('no "values" tree');
     return parsed;
   } catch (error) {
-    problems.push(`${schemaFile}: cannot read: ${error.message}`);
+    problems.push(`${schemaFile}: cannot read: ${error instanceof Error ? error.message : String(error)}`);
     return null;
   }
 }
@@ -990,9 +994,10 @@ function checkNatsEdge({ root, read, load, compose, facts, problems, notes, nats
           const text = fs.readFileSync(path.join(root, 'deploy', 'nats', file), 'utf8').replaceAll('/etc/nats/', `${tmp}/`);
           fs.writeFileSync(path.join(tmp, file), text);
         }
+        /** @type {Record<string, string>} */
         const env = { PATH: process.env.PATH ?? '' };
         for (const { passwordVar } of facts.natsUsers) env[passwordVar] = 'check';
-        const r = spawnSync(natsServer, ['-c', tlsConfName, '-t'], { cwd: tmp, env, encoding: 'utf8' });
+        const r = spawnSync(natsServer, ['-c', String(tlsConfName), '-t'], { cwd: tmp, env, encoding: 'utf8' });
         if (r.status !== 0) problem(`deploy/nats/${tlsConfName}`, `nats-server rejects it with development certificates: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
       }
     } finally {
