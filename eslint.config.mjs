@@ -8,7 +8,30 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   {
-    ignores: ['dist/**', '**/dist/**', 'node_modules/**', 'apps/web/dist/**', 'scripts/**', 'coverage/**', '.laurel/**', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    ignores: ['dist/**', '**/dist/**', 'node_modules/**', 'apps/web/dist/**', 'coverage/**', '.laurel/**', '**/*.js', '**/*.cjs', 'bench/**/*.mjs', 'deploy/**'],
+  },
+  {
+    // scripts/: the launcher and the checks, JavaScript type-checked through JSDoc (tsconfig.scripts.json).
+    files: ['scripts/**/*.mjs'],
+    extends: [js.configs.recommended],
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { project: './tsconfig.scripts.json', tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    linterOptions: { reportUnusedDisableDirectives: 'warn' },
+    rules: {
+      // TypeScript checks names (checkJs); ESLint's no-undef knows no Node globals without a list.
+      'no-undef': 'off',
+      'no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+    },
+  },
+  {
+    // node:test cases: `test(…)` registers a case; its promise is the runner's.
+    files: ['scripts/**/*.test.mjs'],
+    rules: { '@typescript-eslint/no-floating-promises': 'off' },
   },
   {
     files: ['apps/*/src/**/*.ts', 'apps/web/vite.config.ts', 'libs/*/src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
@@ -45,6 +68,14 @@ export default defineConfig(
       // Nest modules are classes with decorators and no members.
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true, allowNullish: true }],
+    },
+  },
+  {
+    // One logger: service code logs through contextLogger (pino, #observability), not Nest's static Logger.
+    files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: '@nestjs/common', importNames: ['Logger'], message: 'log with contextLogger() from #observability (one pino logger per process)' }] }],
     },
   },
   {

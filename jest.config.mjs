@@ -1,18 +1,9 @@
 // ESM jest: Nest 12 is ESM-only. SWC compiles TS with legacy decorators + metadata (what Nest DI needs);
-// type-checking is `npm run typecheck` (tsc --noEmit), not the test runner's job.
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-      target: 'es2022',
-      keepClassNames: true,
-    },
-    module: { type: 'es6' },
-    sourceMaps: 'inline',
-  },
-];
+// type-checking is `npm run typecheck` (tsc --noEmit), not the test runner's job. The SWC settings are
+// shared with the scripts that import the services' sources (scripts/lib/swc-options.mjs).
+import { SWC_OPTIONS } from './scripts/lib/swc-options.mjs';
+
+const swc = ['@swc/jest', { ...SWC_OPTIONS, sourceMaps: 'inline' }];
 
 const shared = {
   extensionsToTreatAsEsm: ['.ts'],

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Static checks of the deployment files, for a machine without Docker or a cluster (see
 // scripts/lib/deploy-check.mjs for the list): Kubernetes schemas of every manifest (unknown fields
 // and kinds fail), the kustomization, cross-checks against the services' code, the NATS Helm values

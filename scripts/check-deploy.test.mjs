@@ -1,3 +1,4 @@
+// @ts-check
 // The deployment check must fail on broken manifests: each case breaks a copy of the deployment files
 // (Dockerfile, docker-compose.yml, deploy/) and expects the problem to be reported with file, document
 // and JSON path. Offline. Run by `./laurel test deploy`:  node --test scripts/check-deploy.test.mjs
@@ -6,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { readmeEnvironmentProblems, serviceEnvironments } from './lib/deploy/env.mjs';
 import { checkDeploy } from './lib/deploy-check.mjs';
 import { K8sSchemas } from './lib/k8s-schema.mjs';
 import { ROOT, which } from './lib/util.mjs';
@@ -263,11 +265,11 @@ test('NATS values: the chart\'s monitor on the pod IP, a probe missing, monitori
     'deploy/k8s/nats-values.yaml': (t) =>
       replace('  monitor:\n    enabled: false\n', '  monitor:\n    enabled: true\n')(t)
         .replace('    http: 127.0.0.1:8222\n', '    http: 0.0.0.0:8222\n')
-        .replace(/    - op: add\n      path: \/livenessProbe\n[\s\S]*?failureThreshold: 3\n/, ''),
+        .replace(/ {4}- op: add\n {6}path: \/livenessProbe\n[\s\S]*?failureThreshold: 3\n/, ''),
   });
   expectProblem(problems, /nats-values\.yaml config\.monitor\.enabled: should be false: the chart's monitor listens on the pod IP/);
   expectProblem(problems, /nats-values\.yaml config\.merge\.http: 0\.0\.0\.0:8222 listens beyond the loopback interface/);
-  const noProbe = await check({ 'deploy/k8s/nats-values.yaml': (t) => t.replace(/    - op: add\n      path: \/livenessProbe\n[\s\S]*?failureThreshold: 3\n/, '') });
+  const noProbe = await check({ 'deploy/k8s/nats-values.yaml': (t) => t.replace(/ {4}- op: add\n {6}path: \/livenessProbe\n[\s\S]*?failureThreshold: 3\n/, '') });
   expectProblem(noProbe, /nats-values\.yaml container\.patch: no livenessProbe: with config\.monitor off the chart renders none/);
   const elsewhere = await check({ 'deploy/k8s/nats-values.yaml': replace('http://127.0.0.1:8222/healthz?js-server-only=true', 'http://127.0.0.1:8223/healthz?js-server-only=true') });
   expectProblem(elsewhere, /container\.patch\[\d+\]\.value\.exec\.command: readinessProbe fetches http:\/\/127\.0\.0\.1:8223\/healthz\?js-server-only=true, the monitor listens on 127\.0\.0\.1:8222/);
@@ -308,4 +310,18 @@ test('NATS TLS in compose: a service left on nats://, without the CA, a variable
 test('NATS TLS in compose: nats-server refuses a TLS config whose certificate is not where compose mounts it', { skip: natsServer ? false : 'nats-server not installed' }, async () => {
   const problems = await check({ 'deploy/nats/nats-tls.conf': replace('/etc/nats/tls/server.pem', '/etc/nats/tls/server-cert.pem') });
   expectProblem(problems, /^deploy\/nats\/nats-tls\.conf: nats-server rejects it with development certificates/);
+});
+
+test("the README's environment table names every variable each service reads (from its SERVICE_ENV)", async () => {
+  const environments = await serviceEnvironments(ROOT, ['gateway', 'nominations', 'jury', 'announcements'], (file, message) => assert.fail(`${file}: ${message}`));
+  assert.equal(environments.gateway.name, 'GatewayEnv');
+  assert.equal(environments.gateway.fields.get('LAUREL_GATEWAY_SERVICE_TOKEN'), true);
+  assert.equal(environments.jury.fields.get('DATABASE_URL'), true);
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  assert.deepEqual(readmeEnvironmentProblems(readme, environments), []);
+  const withoutRow = readme.replace(/^\| `REVEAL_LEAD_MS` .*\n/m, '');
+  assert.notEqual(withoutRow, readme);
+  assert.deepEqual(readmeEnvironmentProblems(withoutRow, environments), ['README.md: the environment table has no row for REVEAL_LEAD_MS (read by gateway: GatewayEnv in apps/gateway/src/config.ts)']);
+  const notJury = readme.replace('| `JETSTREAM_REPLICAS` | nominations, jury, announcements |', '| `JETSTREAM_REPLICAS` | nominations, announcements |');
+  assert.deepEqual(readmeEnvironmentProblems(notJury, environments), ['README.md: the environment table\'s row for JETSTREAM_REPLICAS does not name jury, which reads it (used by: nominations, announcements)']);
 });

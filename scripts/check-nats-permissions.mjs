@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Proves deploy/nats/nats.conf with real clients: starts nats-server with it on spare ports, then checks
 // that each service can do its job and that the gateway cannot read sealed verdicts by any route.
 //   node scripts/check-nats-permissions.mjs             (needs nats-server on PATH or NATS_SERVER_BIN)
@@ -28,7 +29,7 @@ async function check(name, expectation, fn) {
     await fn();
     results.push({ name, ok: expectation === 'allowed', got: 'allowed' });
   } catch (error) {
-    results.push({ name, ok: expectation === 'denied', got: `denied (${String(error?.message ?? error).slice(0, 90)})` });
+    results.push({ name, ok: expectation === 'denied', got: `denied (${String(error instanceof Error ? error.message : error).slice(0, 90)})` });
   }
 }
 
@@ -69,15 +70,15 @@ try {
   const gateway = await as('gateway');
 
   // Boot: every domain service declares the streams and buckets (as libs/messaging does).
-  for (const [name, nc] of [['nominations', nominations], ['jury', jury], ['announcements', announcements]]) {
+  for (const [name, nc] of /** @type {const} */ ([['nominations', nominations], ['jury', jury], ['announcements', announcements]])) {
     await check(`${name} declares GALA_EVENTS, GALA_SEALED and the KV buckets`, 'allowed', async () => {
       const jsm = await jetstreamManager(nc, { timeout: 3000 });
-      for (const [stream, subjects] of [['GALA_EVENTS', ['gala.events.>']], ['GALA_SEALED', ['gala.sealed.>']]]) {
+      for (const [stream, subjects] of /** @type {[string, string[]][]} */ ([['GALA_EVENTS', ['gala.events.>']], ['GALA_SEALED', ['gala.sealed.>']]])) {
         try {
           await jsm.streams.info(stream);
           await jsm.streams.update(stream, { subjects });
         } catch (error) {
-          if (!/not found/i.test(String(error.message))) throw error;
+          if (!/not found/i.test(String(error instanceof Error ? error.message : error))) throw error;
           await jsm.streams.add({ name: stream, subjects });
         }
       }
@@ -88,7 +89,7 @@ try {
   }
 
   // Request/reply: the gateway asks, the service answers on the gateway's own inbox.
-  nominations.subscribe('nominations.ceremony.get', { queue: 'nominations', callback: (_e, m) => m.respond('{"ok":true}') });
+  nominations.subscribe('nominations.ceremony.get', { queue: 'nominations', callback: (_e, m) => void m.respond('{"ok":true}') });
   await nominations.flush();
   await check('gateway → nominations.ceremony.get (request/reply)', 'allowed', async () => {
     const reply = await gateway.request('nominations.ceremony.get', '{}', { timeout: 2000 });
@@ -162,10 +163,10 @@ try {
     if (!first || first.done) throw new Error('no update');
     if (!(await kv.get('tokenhash'))?.string().includes('press')) throw new Error('no value');
   };
-  for (const [name, nc] of [['nominations', nominations], ['jury', jury], ['announcements', announcements]]) {
+  for (const [name, nc] of /** @type {const} */ ([['nominations', nominations], ['jury', jury], ['announcements', announcements]])) {
     await check(`${name} watches and reads the access grants (KV laurel_access)`, 'allowed', () => watchGrants(nc));
   }
-  for (const [name, nc] of [['gateway', gateway], ['jury', jury], ['announcements', announcements]]) {
+  for (const [name, nc] of /** @type {const} */ ([['gateway', gateway], ['jury', jury], ['announcements', announcements]])) {
     await check(`${name} writes an access grant (only nominations may)`, 'denied', async () => {
       const kv = await new Kvm(jetstream(nc, { timeout: 2000 })).open('laurel_access');
       await kv.put('forged', JSON.stringify({ tokenId: 'x', role: 'admin', ceremonyId: null, jurorId: null, expiresAt: null, revoked: false }));

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Entry point behind ./laurel (which makes sure node_modules is installed first).
 import { run } from './lib/run.mjs';
 import { test } from './lib/test.mjs';

@@ -1,3 +1,4 @@
+// @ts-check
 // `laurel audit verify|tally …`: check a ceremony's records from outside the running services.
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+// @ts-check
 // Per-service database roles for `laurel run`: each domain service connects as its own role that owns only
 // its schema. The role logic itself is libs/persistence/src/service-roles.ts (the one the test helpers use),
 // loaded from dist/ (the launcher builds before it starts Postgres).

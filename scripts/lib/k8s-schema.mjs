@@ -1,3 +1,4 @@
+// @ts-check
 // Kubernetes schema validation for scripts/check-deploy.mjs, offline.
 //
 // kubernetes-models (tommy351/kubernetes-models-ts, devDependency) carries the upstream Kubernetes
@@ -70,9 +71,18 @@ function ajvMessage(error) {
 export class K8sSchemas {
   constructor() {
     this.classes = new Map();
+    /** @type {Map<string, import('typescript').Type | null>} */
     this.typeCache = new Map();
+    /** @type {import('typescript').Program | null} */
     this.program = null;
+    /** @type {import('typescript').TypeChecker} */
+    this.checker = /** @type {any} */ (null);
+    /** @type {Map<string, import('typescript').TypeAliasDeclaration>} */
+    this.aliases = new Map();
+    /** @type {Set<string>} */
     this.pending = new Set();
+    /** @type {string[]} */
+    this.programSpecs = [];
   }
 
   /** The kubernetes-models class for a module spec and export name, or null if there is none. */
@@ -133,8 +143,9 @@ export class K8sSchemas {
     try {
       new Cls(value).validate();
     } catch (error) {
-      if (!Array.isArray(error?.errors)) throw error;
-      for (const e of error.errors) add(pointerToSegments(e.instancePath), ajvMessage(e));
+      const errors = /** @type {{ errors?: unknown }} */ (error)?.errors;
+      if (!Array.isArray(errors)) throw error;
+      for (const e of errors) add(pointerToSegments(e.instancePath), ajvMessage(e));
     }
     const type = this.typeOf(spec, exportName);
     if (type) this.walk(value, type, [], add);
@@ -184,7 +195,7 @@ export class K8sSchemas {
     this.program = program;
     this.checker = program.getTypeChecker();
     this.aliases = new Map();
-    const sf = program.getSourceFile(virtual);
+    const sf = /** @type {import('typescript').SourceFile} */ (program.getSourceFile(virtual));
     const decls = sf.statements.filter((s) => ts.isTypeAliasDeclaration(s));
     decls.forEach((d, i) => this.aliases.set(names[i], d));
     this.typeCache.clear();
@@ -206,7 +217,7 @@ export class K8sSchemas {
     }
     if (Array.isArray(value)) {
       if (!c.isArrayType(t)) return;
-      const [element] = c.getTypeArguments(t);
+      const [element] = c.getTypeArguments(/** @type {import('typescript').TypeReference} */ (t));
       value.forEach((item, i) => this.walk(item, element, [...segments, i], add));
       return;
     }
@@ -233,7 +244,7 @@ export class K8sSchemas {
       t = c.getNonNullableType(t);
       if (segment === '-' || /^\d+$/.test(segment)) {
         if (!c.isArrayType(t)) return null;
-        [t] = c.getTypeArguments(t);
+        [t] = c.getTypeArguments(/** @type {import('typescript').TypeReference} */ (t));
       } else {
         const prop = c.getPropertyOfType(t, segment.replace(/~1/g, '/').replace(/~0/g, '~'));
         if (!prop) return null;

@@ -1,3 +1,4 @@
+// @ts-check
 // ./laurel rehearse: the 2017 gala end to end against the running system (see tools/rehearse).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';

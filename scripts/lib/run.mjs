@@ -1,3 +1,4 @@
+// @ts-check
 // `laurel run [--demo] [--infra-only] [--no-build]`: the whole system on one machine.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -54,6 +55,7 @@ export async function run(args) {
   ensureDir(LOG_DIR);
   guardAgainstSecondLauncher();
 
+  /** @type {{ services: Child[], nats: import('./infra/nats.mjs').LocalNatsServer | null, postgres: import('./infra/postgres.mjs').EmbeddedPostgres | null }} */
   const owned = { services: [], nats: null, postgres: null };
   let stopping = null;
   let allReady = false;
@@ -115,7 +117,7 @@ export async function run(args) {
       try {
         bin = natsServerBinary({ install: true });
       } catch (error) {
-        fail(error.message);
+        fail(error instanceof Error ? error.message : String(error));
         return shutdown('nats-server missing', 1);
       }
       const t = Date.now();
@@ -167,6 +169,7 @@ export async function run(args) {
     const width = Math.max(...services.map((s) => s.name.length));
     for (const service of services) {
       const entry = path.join(ROOT, 'dist', 'apps', service.name, 'src', 'main.js');
+      /** @type {NodeJS.ProcessEnv} */
       const env = { ...process.env, NATS_URL: natsUrl, PORT: String(ports[service.name]), LOG_LEVEL: logLevel };
       if (service.database) env.DATABASE_URL = databases.urls[service.name];
       else delete env.DATABASE_URL;
@@ -338,7 +341,8 @@ async function probe(url) {
     const body = await response.text();
     return { ok: response.status === 200, status: String(response.status), body: body.slice(0, 200) };
   } catch (error) {
-    return { ok: false, status: error?.cause?.code === 'ECONNREFUSED' ? 'not listening' : (error?.cause?.code ?? 'no answer') };
+    const code = /** @type {{ cause?: { code?: string } }} */ (error)?.cause?.code;
+    return { ok: false, status: code === 'ECONNREFUSED' ? 'not listening' : (code ?? 'no answer') };
   }
 }
 

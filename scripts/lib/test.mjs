@@ -1,3 +1,4 @@
+// @ts-check
 // `laurel test [step…] [-- jest args]`: every check CI runs, in order, stopping at the first failure.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -83,6 +84,7 @@ export async function test(args) {
       }
       console.log();
       // A node step is one or more `node …` runs in order, stopping at the first failure.
+      /** @type {[string, string[]][]} */
       const runs = step.node
         ? [step.node].flat().map((line) => [process.execPath, line.split(' ')])
         : [['npm', ['run', step.script, ...(step.args ?? []), ...(step.name === 'jest' ? jestArgs : [])]]];
@@ -124,7 +126,7 @@ function ensureTestTools({ browser }) {
     try {
       natsServer = natsServerBinary();
     } catch (error) {
-      fail(error.message); // how to install it
+      fail(error instanceof Error ? error.message : String(error)); // how to install it
     }
   }
   if (!chromium && browser) {
@@ -182,10 +184,10 @@ function runStep(command, args, env, captureSummary, onSpawn) {
     let hung = false;
     let watchdog = null;
     if (captureSummary) {
-      for (const [stream, sink] of [
+      for (const [stream, sink] of /** @type {[import('node:stream').Readable, NodeJS.WriteStream][]} */ ([
         [proc.stdout, process.stdout],
         [proc.stderr, process.stderr],
-      ]) {
+      ])) {
         let pending = '';
         stream.on('data', (chunk) => {
           sink.write(chunk);

@@ -1,3 +1,4 @@
+// @ts-check
 // Small helpers shared by `laurel run` and `laurel test`: output, processes, apt. Ports and children are the
 // local-infrastructure toolkit's (./infra/), re-exported here for the launcher.
 import { spawn, spawnSync } from 'node:child_process';
@@ -13,7 +14,8 @@ export const STATE_DIR = path.join(ROOT, '.laurel');
 export const LOG_DIR = path.join(STATE_DIR, 'logs');
 
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
-const paint = (code) => (text) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : String(text));
+/** @param {string} code */
+const paint = (code) => (/** @type {unknown} */ text) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : String(text));
 export const c = {
   bold: paint('1'),
   dim: paint('2'),
@@ -25,32 +27,45 @@ export const c = {
   cyan: paint('36'),
 };
 
+/** @param {string} message */
 export function say(message) {
   console.log(`${c.bold(c.blue('laurel ▸'))} ${message}`);
 }
+/** @param {string} message */
 export function warn(message) {
   console.log(`${c.bold(c.yellow('laurel ▸'))} ${message}`);
 }
+/** @param {string} message */
 export function fail(message) {
   console.error(`${c.bold(c.red('laurel ✗'))} ${message}`);
 }
 
 export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
+/** @param {number} ms */
 export function seconds(ms) {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/**
+ * @param {number} ms
+ * @returns {Promise<void>}
+ */
 export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** @param {string} dir */
 export function ensureDir(dir) {
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
 
 /** First executable named `cmd` on PATH, also looking in the sbin folders Debian puts daemons in. */
+/**
+ * @param {string} cmd
+ * @returns {string | null}
+ */
 export function which(cmd) {
   const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin'];
   for (const dir of dirs) {
@@ -71,6 +86,7 @@ export function aptUsable() {
 }
 
 /** apt-get install the given Debian packages; `apt-get update` first because fresh images have no lists. */
+/** @param {string[]} packages */
 export function aptInstall(packages) {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   say(`installing ${packages.join(', ')} with apt-get…`);
@@ -80,16 +96,18 @@ export function aptInstall(packages) {
   return install.status === 0;
 }
 
+/** @param {number | null | undefined} pid */
 export function pidAlive(pid) {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return error.code === 'EPERM';
+    return /** @type {NodeJS.ErrnoException} */ (error).code === 'EPERM';
   }
 }
 
+/** @param {number} pid */
 export function cmdlineOf(pid) {
   try {
     return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
@@ -99,6 +117,12 @@ export function cmdlineOf(pid) {
 }
 
 /** Run a command with inherited output; resolves with its exit code and duration. */
+/**
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ env?: NodeJS.ProcessEnv }} [options]
+ * @returns {Promise<{ code: number, ms: number }>}
+ */
 export function runInherit(command, args, options = {}) {
   const started = Date.now();
   return new Promise((resolve) => {
@@ -112,8 +136,10 @@ export function runInherit(command, args, options = {}) {
 }
 
 /** Newest modification time of any file under `dirs` (skipping dist, node_modules and dot folders). */
+/** @param {string[]} paths */
 export function newestMtime(paths) {
   let newest = 0;
+  /** @param {string} p */
   const visit = (p) => {
     let stat;
     try {
@@ -135,6 +161,7 @@ export function newestMtime(paths) {
 }
 
 /** A URL for the terminal, its password masked. */
+/** @param {string} url */
 export function describeUrl(url) {
   try {
     const u = new URL(url);

@@ -11,6 +11,9 @@ export class AnnouncementsEnv extends DomainServiceEnv {
   LAUREL_GATEWAY_SERVICE_TOKEN!: string;
 }
 
+/** The environment schema the deployment check and the README's table are held to. */
+export const SERVICE_ENV = AnnouncementsEnv;
+
 export function announcementsConfig(env: AnnouncementsEnv, defaultPort = 3103): DomainServiceConfig {
   return { ...domainConfig(env, defaultPort), serviceTokens: { gateway: env.LAUREL_GATEWAY_SERVICE_TOKEN } };
 }

@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
-import { CORRELATION_HEADER, createLogger, currentCorrelationId, PinoNestLogger, runWithCorrelation } from '#observability';
+import { CORRELATION_HEADER, createLogger, currentCorrelationId, PinoNestLogger, runWithCorrelation, useProcessLogger } from '#observability';
 import { cspSources, trustProxyList, type GatewayConfig, type GatewayEnv } from './config.js';
 import { checkPayloadShape, natsTlsOf } from '#messaging';
 import { ClientAddress } from './edge/client-address.js';
@@ -50,7 +50,7 @@ export function gatewayConfig(env: GatewayEnv): GatewayConfig {
 
 /** Boots the gateway: REST /api/v1, OpenAPI /api/docs, socket.io /live, the pages, health and metrics. */
 export async function startGateway(config: GatewayConfig): Promise<NestExpressApplication> {
-  const logger = createLogger('gateway');
+  const logger = useProcessLogger(createLogger('gateway'));
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), {
     logger: new PinoNestLogger(logger),
     bodyParser: false,

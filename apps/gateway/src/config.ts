@@ -153,6 +153,9 @@ export class GatewayEnv {
   NATS_PASSWORD?: string;
 }
 
+/** The environment schema the deployment check and the README's table are held to. */
+export const SERVICE_ENV = GatewayEnv;
+
 export interface GatewayConfig {
   natsUrl: string;
   port: number;

@@ -19,6 +19,9 @@ export class NominationsEnv extends DomainServiceEnv {
   LAUREL_ADMIN_TOKEN_FILE?: string;
 }
 
+/** The environment schema the deployment check and the README's table are held to. */
+export const SERVICE_ENV = NominationsEnv;
+
 export const NOMINATIONS_CONFIG = Symbol('NOMINATIONS_CONFIG');
 
 export interface NominationsConfig extends DomainServiceConfig {

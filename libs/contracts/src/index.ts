@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 export * from './envelope.js';
 export * from './errors.js';
+export * from './refusal.js';
 export * from './contract.js';
 export * from './ceremony.js';
 export * from './ceremony-file.js';

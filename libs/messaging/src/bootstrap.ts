@@ -4,7 +4,7 @@ import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, Validate } from 'class-validator';
 import { Type } from 'class-transformer';
 import type { ServiceIdentity } from '#contracts';
-import { createLogger, PinoNestLogger } from '#observability';
+import { createLogger, PinoNestLogger, useProcessLogger } from '#observability';
 import { natsAuthOptions, type NatsAuth } from './nats-bus.js';
 import { WritesReplySerializer } from './writes.js';
 import { NATS_URL_MESSAGE, NATS_URL_PATTERN, NatsTlsCaFile, natsTlsOf } from './nats-tls.js';
@@ -72,7 +72,7 @@ export function natsAuthOf(service: string, config: Pick<DomainServiceConfig, 'n
  * queue group per service so replicas share the load), graceful shutdown that drains NATS.
  */
 export async function startDomainService(service: string, module: DynamicModule, config: DomainServiceConfig): Promise<INestApplication> {
-  const logger = createLogger(service);
+  const logger = useProcessLogger(createLogger(service));
   const app = await NestFactory.create(module, { logger: new PinoNestLogger(logger), abortOnError: false });
   app.connectMicroservice<MicroserviceOptions>(
     {

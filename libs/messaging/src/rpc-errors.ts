@@ -1,9 +1,8 @@
-import { Logger } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { LaurelError } from '#contracts';
-import { currentCorrelationId } from '#observability';
+import { contextLogger, currentCorrelationId } from '#observability';
 
-const logger = new Logger('Command');
+const logger = contextLogger('Command');
 
 const PG_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
 // "Query runner (was) already released": TypeORM's answer to the next query (or the COMMIT) of a transaction whose connection

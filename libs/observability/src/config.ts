@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { getMetadataStorage, validateSync } from 'class-validator';
 
 /** Thrown when the environment is invalid; main() prints the one line and exits. */
 export class InvalidEnvironmentError extends Error {}
@@ -24,6 +24,23 @@ export function loadEnv<T extends object>(cls: new () => T, env: NodeJS.ProcessE
     throw new InvalidEnvironmentError(`Invalid environment variables: ${parts.join(', ')}`);
   }
   return values;
+}
+
+/** One variable of a service's environment schema. */
+export interface EnvVariable {
+  name: string;
+  /** Boot fails without it (no @IsOptional). */
+  required: boolean;
+}
+
+/**
+ * The variables an environment class reads (its base classes' included), in declaration order: what the
+ * deployment check holds the manifests and the README's environment table to (scripts/lib/deploy/env.mjs).
+ */
+export function envVariables(cls: new () => object): EnvVariable[] {
+  const rules = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false);
+  const names = [...new Set(rules.map((r) => r.propertyName))];
+  return names.map((name) => ({ name, required: !rules.some((r) => r.propertyName === name && r.type === 'conditionalValidation' && r.name === 'isOptional') }));
 }
 
 /** Boots a service, turning an invalid environment into one clear line and exit code 2. */

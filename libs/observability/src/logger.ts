@@ -22,23 +22,53 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? '
   });
 }
 
-/** Nest's logger interface over pino, so framework messages are JSON too. */
+/**
+ * The one logger of a process: the pino instance its bootstrap made (startDomainService, startGateway).
+ * Until one is set (a module's top level, a unit test) a default one for `laurel`.
+ */
+let processLogger: Logger | null = null;
+
+export function useProcessLogger(logger: Logger): Logger {
+  processLogger = logger;
+  return logger;
+}
+
+function currentLogger(): Logger {
+  return (processLogger ??= createLogger('laurel'));
+}
+
+/**
+ * The one Nest adapter over pino: Nest's LoggerService, so framework messages and service code log the
+ * same JSON lines. Without a pino instance it writes to the process logger as it is when a line is logged.
+ */
 export class PinoNestLogger implements LoggerService {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger?: Logger,
+    private readonly boundContext?: string,
+  ) {}
+
+  private get target(): Logger {
+    return this.logger ?? currentLogger();
+  }
 
   log(message: unknown, context?: string): void {
-    this.logger.info({ context }, String(message));
+    this.target.info({ context: context ?? this.boundContext }, String(message));
   }
   error(message: unknown, stack?: string, context?: string): void {
-    this.logger.error({ context, stack }, message instanceof Error ? message.message : String(message));
+    this.target.error({ context: context ?? this.boundContext, stack }, message instanceof Error ? message.message : String(message));
   }
   warn(message: unknown, context?: string): void {
-    this.logger.warn({ context }, String(message));
+    this.target.warn({ context: context ?? this.boundContext }, String(message));
   }
   debug(message: unknown, context?: string): void {
-    this.logger.debug({ context }, String(message));
+    this.target.debug({ context: context ?? this.boundContext }, String(message));
   }
   verbose(message: unknown, context?: string): void {
-    this.logger.trace({ context }, String(message));
+    this.target.trace({ context: context ?? this.boundContext }, String(message));
   }
+}
+
+/** A logger for one part of a service (`context` in each line), on the process's pino instance. */
+export function contextLogger(context: string): PinoNestLogger {
+  return new PinoNestLogger(undefined, context);
 }

@@ -59,7 +59,7 @@ export function postgresUser() {
       execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', PG_SUPERUSER], { stdio: 'ignore' });
     } catch (error) {
       // A parallel run may have created it meanwhile.
-      if (!idsOf(PG_SUPERUSER)) throw new Error(`running as root, PostgreSQL needs a '${PG_SUPERUSER}' user and useradd failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (!idsOf(PG_SUPERUSER)) throw new Error(`running as root, PostgreSQL needs a '${PG_SUPERUSER}' user and useradd failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     ids = idsOf(PG_SUPERUSER);
   }

@@ -92,7 +92,7 @@ export class Child {
         pending = '';
       });
     }
-    this.exit.then(() => logFile?.end());
+    void this.exit.then(() => logFile?.end());
   }
 
   /**

@@ -3,9 +3,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   advanceClock,
+  DomainRefusal,
   KV_BUCKETS,
   LaurelError,
   nomineeName,
+  refusalKindOf,
   startClock,
   verifyCommitment,
   type Actor,
@@ -114,7 +116,7 @@ export class CuesService {
       const sealed = mode === 'rehearsal' ? new Set(ceremony.view.categories.map((c) => c.id)) : new Set(held.envelopes.map((e) => e.categoryId));
       const now = new Date();
       const outcome = applyCue(state, { action: command.action, categoryId: command.categoryId, scene: command.scene }, { ceremony: ceremony.view, runOfShow, sealed, now });
-      if (!outcome.ok) throw new LaurelError(outcome.status, outcome.reason);
+      if (!outcome.ok) throw new DomainRefusal(refusalKindOf(outcome.status), `cue ${command.action} refused`, outcome.reason);
 
       const results = held.results;
       const seq = outcome.state.seq;

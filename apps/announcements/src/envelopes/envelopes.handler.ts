@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { contextLogger } from '#observability';
 import { ENVELOPE_AUDIENCES, verifyCommitment, type EnvelopeAudience, type EventData, type EventEnvelope, type StagedEnvelopesData } from '#contracts';
 import { OnEvent, Outbox, PermanentEventError, type EventContext } from '#messaging';
 import { CeremonyReadModel } from '../ceremonies/ceremony-read-model.entity.js';
@@ -10,7 +11,7 @@ import { envelopePlaintexts, envelopeSizes, sealWithNodeCrypto, UnknownWinnerErr
 
 @Injectable()
 export class EnvelopesHandler {
-  private readonly logger = new Logger('Envelopes');
+  private readonly logger = contextLogger('Envelopes');
 
   constructor(private readonly outbox: Outbox) {}
 

@@ -1,4 +1,4 @@
-import type { CategoryView, CeremonyView, CueAction, SceneKind } from '#contracts';
+import { REFUSAL_STATUS, type CategoryView, type CeremonyView, type CueAction, type RefusalKind, type SceneKind } from '#contracts';
 import { findStep, isCategoryStepKind, type RunOfShow, type RunOfShowStep } from './run-of-show.js';
 
 /**
@@ -71,9 +71,10 @@ export interface CueAccepted {
   reveal?: { categoryId: string };
 }
 
+/** A refused cue: the kind of refusal as its HTTP-ish status (REFUSAL_STATUS), and the reason the producer sees. */
 export interface CueRefused {
   ok: false;
-  status: 400 | 409;
+  status: (typeof REFUSAL_STATUS)['invalid' | 'conflict'];
   reason: string;
 }
 
@@ -96,7 +97,7 @@ export function applyCue(state: ShowState, cue: Cue, ctx: CueContext): CueOutcom
     case 'blackout':
       return blackout(state, ctx);
     case 'resume':
-      return state.blackout ? accept(state, ctx, { blackout: false }) : refuse(409, 'Nothing to resume: the screens are not blacked out');
+      return state.blackout ? accept(state, ctx, { blackout: false }) : refuse('conflict', 'Nothing to resume: the screens are not blacked out');
     case 'next':
       return refuseInBlackout(state, cue) ?? next(state, ctx);
     case 'prev':
@@ -106,32 +107,32 @@ export function applyCue(state: ShowState, cue: Cue, ctx: CueContext): CueOutcom
     case 'reveal':
       return refuseInBlackout(state, cue) ?? reveal(state, cue, ctx);
     default:
-      return refuse(400, `Unknown cue "${String(cue.action)}"`);
+      return refuse('invalid', `Unknown cue "${String(cue.action)}"`);
   }
 }
 
 function refuseInBlackout(state: ShowState, cue: Cue): CueRefused | undefined {
-  return state.blackout ? refuse(409, `The screens are blacked out: resume first (${cue.action} was not applied)`) : undefined;
+  return state.blackout ? refuse('conflict', `The screens are blacked out: resume first (${cue.action} was not applied)`) : undefined;
 }
 
 function next(state: ShowState, ctx: CueContext): CueOutcome {
   if (state.stepIndex === null) return accept(state, ctx, { stepIndex: 0, interlude: false });
   const from = stepAt(ctx.runOfShow, state.stepIndex);
-  if (from.kind === 'closing') return refuse(409, 'The closing is the last scene: there is no next scene');
+  if (from.kind === 'closing') return refuse('conflict', 'The closing is the last scene: there is no next scene');
   const to = stepAt(ctx.runOfShow, from.index + 1);
   if (hidesResult(to, state)) {
     const name = categoryName(ctx, to.categoryId);
-    return refuse(409, `Reveal the envelope first: only the reveal cue shows the winner of ${name}`);
+    return refuse('conflict', `Reveal the envelope first: only the reveal cue shows the winner of ${name}`);
   }
   return accept(state, ctx, { stepIndex: to.index, interlude: false });
 }
 
 function prev(state: ShowState, ctx: CueContext): CueOutcome {
-  if (state.stepIndex === null) return refuse(409, 'The show has not started: there is no previous scene (next starts with the welcome)');
+  if (state.stepIndex === null) return refuse('conflict', 'The show has not started: there is no previous scene (next starts with the welcome)');
   // From an interlude, back is the step it was shown over.
   if (state.interlude) return accept(state, ctx, { interlude: false });
   const from = stepAt(ctx.runOfShow, state.stepIndex);
-  if (from.index === 0) return refuse(409, 'The welcome is the first scene: there is no previous scene');
+  if (from.index === 0) return refuse('conflict', 'The welcome is the first scene: there is no previous scene');
   // Stepping back past an unrevealed category (reached with goto) lands on its envelope, never its result.
   let to = stepAt(ctx.runOfShow, from.index - 1);
   while (hidesResult(to, state)) to = stepAt(ctx.runOfShow, to.index - 1);
@@ -140,46 +141,46 @@ function prev(state: ShowState, ctx: CueContext): CueOutcome {
 
 function goto(state: ShowState, cue: Cue, ctx: CueContext): CueOutcome {
   const scene = cue.scene;
-  if (scene === undefined) return refuse(400, 'goto needs a scene');
-  if (!Object.hasOwn(SCENE_KINDS, scene)) return refuse(400, `Unknown scene "${String(scene)}"`);
+  if (scene === undefined) return refuse('invalid', 'goto needs a scene');
+  if (!Object.hasOwn(SCENE_KINDS, scene)) return refuse('invalid', `Unknown scene "${String(scene)}"`);
   if (scene === 'blackout') return blackout(state, ctx);
   if (scene === 'interlude') return accept(state, ctx, { interlude: true });
   if (!isCategoryStepKind(scene)) {
     const step = findStep(ctx.runOfShow, scene);
-    if (!step) return refuse(400, `The run of show has no ${scene} scene`);
+    if (!step) return refuse('invalid', `The run of show has no ${scene} scene`);
     return accept(state, ctx, { stepIndex: step.index, interlude: false });
   }
-  if (cue.categoryId === undefined) return refuse(400, `goto ${scene} needs a categoryId`);
+  if (cue.categoryId === undefined) return refuse('invalid', `goto ${scene} needs a categoryId`);
   const category = resolveCategory(ctx, cue.categoryId);
-  if (!category) return refuse(400, `Unknown category "${cue.categoryId}"`);
+  if (!category) return refuse('invalid', `Unknown category "${cue.categoryId}"`);
   const step = findStep(ctx.runOfShow, scene, category.id);
-  if (!step) return refuse(400, `${category.name} is not in the run of show`);
+  if (!step) return refuse('invalid', `${category.name} is not in the run of show`);
   if (hidesResult(step, state)) {
-    return refuse(409, `No spoilers: ${category.name} is not revealed yet, so its ${scene} scene cannot be shown (reveal it at its envelope)`);
+    return refuse('conflict', `No spoilers: ${category.name} is not revealed yet, so its ${scene} scene cannot be shown (reveal it at its envelope)`);
   }
   return accept(state, ctx, { stepIndex: step.index, interlude: false });
 }
 
 function reveal(state: ShowState, cue: Cue, ctx: CueContext): CueOutcome {
-  if (cue.categoryId === undefined) return refuse(400, 'reveal needs the categoryId of the envelope on stage');
+  if (cue.categoryId === undefined) return refuse('invalid', 'reveal needs the categoryId of the envelope on stage');
   const category = resolveCategory(ctx, cue.categoryId);
-  if (!category) return refuse(400, `Unknown category "${cue.categoryId}"`);
-  if (state.revealed[category.id]) return refuse(409, `${category.name} is already revealed`);
+  if (!category) return refuse('invalid', `Unknown category "${cue.categoryId}"`);
+  if (state.revealed[category.id]) return refuse('conflict', `${category.name} is already revealed`);
   const winnerStep = findStep(ctx.runOfShow, 'winner', category.id);
-  if (!winnerStep) return refuse(400, `${category.name} is not in the run of show`);
+  if (!winnerStep) return refuse('invalid', `${category.name} is not in the run of show`);
 
   const onStage = currentScene(state, ctx.runOfShow);
   if (onStage.kind !== 'envelope' || onStage.categoryId !== category.id) {
     if (onStage.kind === 'envelope') {
-      return refuse(409, `${category.name} is not on stage: the envelope on stage is ${categoryName(ctx, onStage.categoryId)}`);
+      return refuse('conflict', `${category.name} is not on stage: the envelope on stage is ${categoryName(ctx, onStage.categoryId)}`);
     }
     if (onStage.categoryId === category.id) {
-      return refuse(409, `${category.name} is not at its envelope yet: the scene on stage is ${describeScene(onStage, ctx)}`);
+      return refuse('conflict', `${category.name} is not at its envelope yet: the scene on stage is ${describeScene(onStage, ctx)}`);
     }
-    return refuse(409, `${category.name} is not on stage: the scene on stage is ${describeScene(onStage, ctx)}`);
+    return refuse('conflict', `${category.name} is not on stage: the scene on stage is ${describeScene(onStage, ctx)}`);
   }
   if (!ctx.sealed.has(category.id)) {
-    return refuse(409, `${category.name} cannot be revealed: its verdict is not sealed yet (the jury chair seals it)`);
+    return refuse('conflict', `${category.name} cannot be revealed: its verdict is not sealed yet (the jury chair seals it)`);
   }
 
   const seq = state.seq + 1;
@@ -188,7 +189,7 @@ function reveal(state: ShowState, cue: Cue, ctx: CueContext): CueOutcome {
 }
 
 function blackout(state: ShowState, ctx: CueContext): CueOutcome {
-  if (state.blackout) return refuse(409, 'The screens are already blacked out');
+  if (state.blackout) return refuse('conflict', 'The screens are already blacked out');
   return accept(state, ctx, { blackout: true });
 }
 
@@ -198,8 +199,8 @@ function accept(state: ShowState, ctx: CueContext, change: Partial<Omit<ShowStat
   return { ok: true, state: next, scene: currentScene(next, ctx.runOfShow) };
 }
 
-function refuse(status: 400 | 409, reason: string): CueRefused {
-  return { ok: false, status, reason };
+function refuse(kind: Extract<RefusalKind, 'invalid' | 'conflict'>, reason: string): CueRefused {
+  return { ok: false, status: REFUSAL_STATUS[kind], reason };
 }
 
 function sceneUnderneath(state: ShowState, runOfShow: RunOfShow): Scene {

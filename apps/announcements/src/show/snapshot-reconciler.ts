@@ -1,11 +1,12 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { contextLogger } from '#observability';
 import { JetStreamReconciler } from '#messaging';
 import { CuesService } from '../cues/cues.service.js';
 
 /** When the JetStream store is found reset, every show's snapshot is put back in KV from Postgres. */
 @Injectable()
 export class SnapshotReconciler implements OnApplicationBootstrap {
-  private readonly logger = new Logger('SnapshotReconciler');
+  private readonly logger = contextLogger('SnapshotReconciler');
 
   constructor(
     private readonly reconciler: JetStreamReconciler,

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { contextLogger } from '#observability';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, MemoryStore, rateLimit, type Options } from 'express-rate-limit';
 import { LaurelError, type Role } from '#contracts';
@@ -41,7 +42,7 @@ function bearerToken(header: string | undefined): string | undefined {
  */
 @Injectable()
 export class RateLimits implements OnModuleDestroy {
-  private readonly logger = new Logger('RateLimits');
+  private readonly logger = contextLogger('RateLimits');
   private readonly callers = new MemoryStore();
   private readonly statics = new MemoryStore();
   private readonly budgets: RateBudgets;

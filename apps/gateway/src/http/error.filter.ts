@@ -1,12 +1,12 @@
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { errorName, LaurelError, type LaurelErrorBody } from '#contracts';
-import { currentCorrelationId } from '#observability';
+import { contextLogger, currentCorrelationId } from '#observability';
 
 /** Every REST error is `{ statusCode, error, message, details? }` — never a stack trace. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Http');
+  private readonly logger = contextLogger('Http');
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { contextLogger } from '#observability';
 import { LaurelError, serviceCredential } from '#contracts';
 import { ServiceClient } from '#messaging';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config.js';
@@ -10,7 +11,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class CeremonyDirectory {
   private readonly bySlug = new Map<string, string>();
   private readonly slugs = new Map<string, string>();
-  private readonly logger = new Logger('CeremonyDirectory');
+  private readonly logger = contextLogger('CeremonyDirectory');
 
   constructor(
     private readonly services: ServiceClient,

@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { serviceCredential } from '#contracts';
+import { contextLogger } from '#observability';
 import { ServiceClient } from '#messaging';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config.js';
 
@@ -57,7 +58,7 @@ export function bestOffset(samples: readonly ClockSample[]): { offsetMs: number;
  */
 @Injectable()
 export class ClockSync implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('ClockSync');
+  private readonly logger = contextLogger('ClockSync');
   private timer: NodeJS.Timeout | null = null;
   private readonly listeners = new Set<(offsetMs: number | null) => void>();
   /** announcements − gateway, ms; null until first measured. */

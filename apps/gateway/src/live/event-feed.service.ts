@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { contextLogger } from '#observability';
 import { DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
 import type { KvWatchEntry } from '@nats-io/kv';
 import { KV_BUCKETS, STREAMS, type EventData, type EventEnvelope, type EventSubject, type ShowSnapshot } from '#contracts';
@@ -76,7 +77,7 @@ export function flipInstant(revealedAt: string, now: number, leadMs: number, off
 
 @Injectable()
 export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('EventFeed');
+  private readonly logger = contextLogger('EventFeed');
   private stopped = false;
   private messages: ConsumerMessages | null = null;
   private stopKv: (() => void) | null = null;

@@ -1,4 +1,5 @@
-import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, type OnModuleDestroy } from '@nestjs/common';
+import { contextLogger } from '#observability';
 import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import {
@@ -116,7 +117,7 @@ function withoutPressRelease<T extends { pressRelease?: string }>(result: T): Om
 })
 export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   @WebSocketServer() private readonly server!: LiveNamespace;
-  private readonly logger = new Logger('Live');
+  private readonly logger = contextLogger('Live');
   private presenceTimer: NodeJS.Timeout | null = null;
   /** Shows that had screens at the last tick: when the last screen goes, producers hear an empty list. */
   private showsWithScreens = new Set<string>();

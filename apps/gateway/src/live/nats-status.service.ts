@@ -1,4 +1,5 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { contextLogger } from '#observability';
 import { NatsBus } from '#messaging';
 import { LiveGateway } from './live.gateway.js';
 
@@ -8,7 +9,7 @@ import { LiveGateway } from './live.gateway.js';
  */
 @Injectable()
 export class NatsStatusWatcher implements OnApplicationBootstrap {
-  private readonly logger = new Logger('NatsStatus');
+  private readonly logger = contextLogger('NatsStatus');
 
   constructor(
     private readonly bus: NatsBus,

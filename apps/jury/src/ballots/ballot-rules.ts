@@ -3,6 +3,8 @@
  * Pure functions; the ballots service maps the problems to 400 and `conflicted` to 403.
  */
 
+import { DomainRefusal, type FieldProblem, type RefusalKind } from '#contracts';
+
 export const SCORE_MIN = 1;
 export const SCORE_MAX = 10;
 /** The single criterion of a category that declares none (contract v1). */
@@ -146,8 +148,22 @@ export function sameScores(stored: BallotScores | undefined, next: BallotScores)
 
 export type BallotStatus = 'draft' | 'locked';
 
-/** Why a ballot action is refused (409, except 'not the chair' which is 403). */
+/** Why a ballot action is refused: a DomainRefusal code (ballotRefusal turns it into one). */
 export type BallotRefusal = 'verdict sealed' | 'ballot locked' | 'ballot not locked' | 'ballot incomplete' | 'not the chair' | 'reason required';
+
+/** Each ballot refusal's kind; the words depend on the action, so the service gives them. */
+const BALLOT_REFUSAL_KIND: Record<BallotRefusal, RefusalKind> = {
+  'verdict sealed': 'conflict',
+  'ballot locked': 'conflict',
+  'ballot not locked': 'conflict',
+  'ballot incomplete': 'invalid',
+  'not the chair': 'forbidden',
+  'reason required': 'invalid',
+};
+
+export function ballotRefusal(code: BallotRefusal, message: string, details?: FieldProblem[]): DomainRefusal<BallotRefusal> {
+  return new DomainRefusal(BALLOT_REFUSAL_KIND[code], code, message, details);
+}
 
 export interface BallotState {
   status: BallotStatus;

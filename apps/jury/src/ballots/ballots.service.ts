@@ -5,7 +5,7 @@ import { JuryCategory } from '../panels/panel.entities.js';
 import { callingChair, callingJuror, conflictsOf, isSealed } from '../panels/panel-state.js';
 import { PanelsService } from '../panels/panels.service.js';
 import { Ballot } from './ballot.entity.js';
-import { isBallotEmpty, lockRefusal, missingScores, reopenRefusal, sameScores, saveRefusal, validateScores, type BallotScores } from './ballot-rules.js';
+import { ballotRefusal, isBallotEmpty, lockRefusal, missingScores, reopenRefusal, sameScores, saveRefusal, validateScores, type BallotScores } from './ballot-rules.js';
 
 const PROBLEM_MESSAGES: Record<string, string> = {
   'not an object': 'must be an object',
@@ -37,7 +37,7 @@ export class BallotsService {
       const juror = callingJuror(state, actor);
       const current = state.ballots.find((b) => b.jurorId === juror.id);
       const refusal = saveRefusal({ status: current?.lockedAt ? 'locked' : 'draft', verdictSealed: isSealed(state) });
-      if (refusal) throw LaurelError.conflict(refusal === 'ballot locked' ? 'your ballot is locked: only the chair can reopen it' : 'the verdict of this category is sealed');
+      if (refusal) throw ballotRefusal(refusal, refusal === 'ballot locked' ? 'your ballot is locked: only the chair can reopen it' : 'the verdict of this category is sealed');
 
       const conflicts = conflictsOf(state, juror.id);
       const { problems, conflicted } = validateScores(command.scores, state.category.nominees.map((n) => n.id), state.category.criteria, conflicts.map((c) => c.nomineeId));
@@ -78,7 +78,7 @@ export class BallotsService {
       const missing = missingScores(scores, nomineeIds, state.category.criteria, conflicted);
       const refusal = lockRefusal({ status: 'draft', verdictSealed: false, complete: missing.length === 0 });
       if (refusal) {
-        throw LaurelError.badRequest(`the ballot is incomplete: ${missing.join(', ')}`, missing.map((path) => ({ path, message: 'needs a score from 1 to 10 before locking' })));
+        throw ballotRefusal(refusal, `the ballot is incomplete: ${missing.join(', ')}`, missing.map((path) => ({ path, message: 'needs a score from 1 to 10 before locking' })));
       }
 
       const now = new Date();
@@ -105,8 +105,8 @@ export class BallotsService {
       if (!juror) throw LaurelError.notFound(`juror ${command.jurorId} is not on this panel`, [{ path: 'jurorId', message: 'not on this panel' }]);
       const ballot = state.ballots.find((b) => b.jurorId === juror.id);
       const refusal = reopenRefusal({ status: ballot?.lockedAt ? 'locked' : 'draft', verdictSealed: isSealed(state), byChair: true, reason: command.reason });
-      if (refusal === 'reason required') throw LaurelError.badRequest('a reason is required', [{ path: 'reason', message: 'must not be blank' }]);
-      if (refusal) throw LaurelError.conflict(refusal === 'verdict sealed' ? 'the verdict of this category is sealed: ballots can no longer be reopened' : 'that ballot is not locked');
+      if (refusal === 'reason required') throw ballotRefusal(refusal, 'a reason is required', [{ path: 'reason', message: 'must not be blank' }]);
+      if (refusal) throw ballotRefusal(refusal, refusal === 'verdict sealed' ? 'the verdict of this category is sealed: ballots can no longer be reopened' : 'that ballot is not locked');
 
       const now = new Date();
       // The old receipt dies with the lock: a new lock draws a new salt and receipt.

@@ -2,6 +2,7 @@
  * Verdict scoring: quorum and ranking of one award category's nominees from its locked ballots.
  * Pure and deterministic; the verdict service loads the panel and maps the errors to HTTP.
  */
+import { DomainRefusal, type RefusalKind } from '#contracts';
 import { effectiveCriteria, isValidScore, type BallotScores, type Criterion } from '../ballots/ballot-rules.js';
 
 /** Scores closer than this are a tie (floating-point means of identical ballots may differ in the last bits). */
@@ -70,14 +71,20 @@ export type ScoringErrorCode =
   | 'no scorable nominee'
   | 'tie break not among tied';
 
-/** A rule of the verdict is not satisfied; `code` tells the service which HTTP error it is. */
-export class ScoringError extends Error {
-  constructor(
-    readonly code: ScoringErrorCode,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
+/** What sort of refusal each scoring rule is: all conflicts with the panel's state, except a tie-break the request got wrong. */
+const SCORING_REFUSAL_KIND: Record<ScoringErrorCode, RefusalKind> = {
+  'invalid panel': 'conflict',
+  'quorum not met': 'conflict',
+  'no scorable nominee': 'conflict',
+  'tie break not among tied': 'invalid',
+};
+
+/** A rule of the verdict is not satisfied: a DomainRefusal whose code names the rule. */
+export class ScoringError extends DomainRefusal<ScoringErrorCode> {
+  declare readonly details?: Record<string, unknown>;
+
+  constructor(code: ScoringErrorCode, message: string, details?: Record<string, unknown>) {
+    super(SCORING_REFUSAL_KIND[code], code, message, details);
     this.name = 'ScoringError';
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { LaurelError, type Actor, type RankingRow, type VerdictCommand, type VerdictResult } from '#contracts';
+import { DomainRefusal, LaurelError, type Actor, type RankingRow, type VerdictCommand, type VerdictResult } from '#contracts';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { callingChair, isSealed, scoringInput, type PanelState } from '../panels/panel-state.js';
 import { PanelsService } from '../panels/panels.service.js';
@@ -22,19 +22,15 @@ export function rankPanel(state: PanelState, tieBreakWinnerId?: string): Ranking
   try {
     result = computeRanking(scoringInput(state), tieBreakWinnerId !== undefined ? { tieBreakWinnerId } : {});
   } catch (error) {
-    if (!(error instanceof ScoringError)) throw error;
-    switch (error.code) {
-      case 'quorum not met':
-        throw LaurelError.conflict(`quorum not met: ${error.message}`, error.details);
-      case 'tie break not among tied':
-        throw LaurelError.badRequest(error.message, [{ path: 'tieBreakWinnerId', message: 'is not among the tied nominees' }]);
-      case 'no scorable nominee':
-      case 'invalid panel':
-        throw LaurelError.conflict(error.message, error.details);
+    // A ScoringError is a DomainRefusal, answered as its kind says; two get the words and field the REST contract gives them.
+    if (error instanceof ScoringError && error.code === 'quorum not met') throw new DomainRefusal(error.kind, error.code, `quorum not met: ${error.message}`, error.details);
+    if (error instanceof ScoringError && error.code === 'tie break not among tied') {
+      throw new DomainRefusal(error.kind, error.code, error.message, [{ path: 'tieBreakWinnerId', message: 'is not among the tied nominees' }]);
     }
+    throw error;
   }
   if (result.winnerId === null) {
-    throw LaurelError.conflict('tie at the top: the chair must choose the winner with tieBreakWinnerId', { tied: result.tied ?? [] });
+    throw new DomainRefusal('conflict', 'tie needs the chair', 'tie at the top: the chair must choose the winner with tieBreakWinnerId', { tied: result.tied ?? [] });
   }
   return { ...result, winnerId: result.winnerId };
 }

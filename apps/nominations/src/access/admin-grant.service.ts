@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { contextLogger } from '#observability';
 import { IsNull } from 'typeorm';
 import { KV_BUCKETS } from '#contracts';
 import { NatsBus, Outbox } from '#messaging';
@@ -19,7 +20,7 @@ const ADMIN_GRANT_LOCK = 'laurel.nominations.admin-grant';
  */
 @Injectable()
 export class AdminGrant implements OnApplicationBootstrap {
-  private readonly logger = new Logger('AdminGrant');
+  private readonly logger = contextLogger('AdminGrant');
 
   constructor(
     @Inject(NOMINATIONS_CONFIG) private readonly config: NominationsConfig,
