@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { generateEnvelopeKey, keyToCardCode, type CueResult } from '#contracts';
+import { randomUUID } from 'node:crypto';
+import { computeCommitment, generateEnvelopeKey, generateSalt, keyToCardCode, sealEnvelope, type CueResult, type EnvelopePlaintext } from '#contracts';
 import { eventually } from '../support/eventually.js';
 import { ceremony2017, outcome2017 } from '../support/fixtures.js';
 import { startSystem, type TestSystem } from '../support/system.js';
@@ -217,6 +218,51 @@ describe('protocol v2 in a browser', () => {
       await stage.waitForFunction(() => document.body.dataset.cardQueued === '0', undefined, { timeout: 20_000 });
       await waitForText(stage, '.winner-name', winnerName(gala, second));
       await waitForText(publicPage, '.pub-winner', winnerName(gala, second), { mode: 'contains', timeoutMs: 20_000 });
+      expect(errors).toEqual([]);
+    },
+    SLOW,
+  );
+  it(
+    'an envelope that opens but does not match its commitment shows nothing on the stage and raises the alarm in the control room',
+    async () => {
+      const control = await open(LAPTOP, url(`/control/${gala.slug}`, producer));
+      await waitForText(control, '.conn', 'Ansluten');
+      // A forged envelope (a standby laptop handed a doctored kit): it opens with its key, but the result
+      // inside is not the one the commitment was made for.
+      const key = generateEnvelopeKey();
+      const categoryId = randomUUID();
+      const salt = generateSalt();
+      const commitment = computeCommitment({ categoryId, winnerId: randomUUID(), motivation: 'Den förseglade motiveringen.', salt });
+      const winnerId = randomUUID();
+      const forged: EnvelopePlaintext = {
+        v: 2,
+        ceremonyId: gala.view.ceremony.id,
+        categoryId,
+        audience: 'screen',
+        result: {
+          ceremonyId: gala.view.ceremony.id,
+          categoryId,
+          category: { id: categoryId, slug: 'forfalskat', name: 'Förfalskat pris' },
+          winnerId,
+          winner: { id: winnerId, slug: 'bedragare', organisation: 'Bedragare AB', title: null, name: 'Bedragare AB' },
+          motivation: 'En annan motivering.',
+          salt,
+          commitment,
+          rehearsal: false,
+        },
+      };
+      const kit = { v: 2, ceremonyId: gala.view.ceremony.id, envelopes: [{ ceremonyId: gala.view.ceremony.id, categoryId, commitment, envelopes: { screen: sealEnvelope(key, forged, 4096) } }] };
+      await stage.keyboard.press('k');
+      await stage.waitForSelector('dialog.card-dialog[open]');
+      await stage.setInputFiles('#card-kit', { name: 'kit.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(kit)) });
+      await waitForText(stage, '.card-status', /Kuvertpaketet laddat: 1 kuvert/);
+      await stage.fill('#card-code', keyToCardCode(key));
+      await stage.keyboard.press('Enter');
+      await waitForText(stage, '#card-error', /stämmer inte med den förseglade kontrollsumman/);
+      expect((await winnerContextTexts(stage)).join(' ')).not.toContain('Bedragare');
+      await waitForText(control, '.alarm-box .alarm-title', /LARM/, { mode: 'contains' });
+      await waitForText(control, '.alarm-list', /the opened result does not match its commitment/, { mode: 'contains' });
+      await stage.keyboard.press('Escape');
       expect(errors).toEqual([]);
     },
     SLOW,
