@@ -7,13 +7,11 @@
 //     with the gateway's NATS user (needs LAUREL_TEST_DATABASE_URL as `./laurel test` sets it; the jest
 //     step of `./laurel test` runs it too)
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { startNatsWithConfig } from './lib/nats-config.mjs';
+import { startNatsServer } from './lib/infra/index.mjs';
 import { ROOT, c, fail, say } from './lib/util.mjs';
 
 const PASSWORDS = {
@@ -53,9 +51,8 @@ async function subscribeStrict(nc, subject) {
   return sub;
 }
 
-const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-nats-check-'));
 const env = Object.fromEntries(Object.entries(PASSWORDS).map(([user, pw]) => [`NATS_${user.toUpperCase()}_PASSWORD`, pw]));
-const server = await startNatsWithConfig({ config: path.join(ROOT, 'deploy', 'nats', 'nats.conf'), storeDir, env });
+const server = await startNatsServer({ deployConfig: { dir: path.join(ROOT, 'deploy', 'nats'), env } });
 say(`nats-server with deploy/nats/nats.conf on ${server.url}`);
 
 const conns = [];
@@ -245,8 +242,7 @@ try {
   });
 } finally {
   for (const nc of conns) await nc.close().catch(() => {});
-  await server.stop();
-  fs.rmSync(storeDir, { recursive: true, force: true });
+  await server.dispose();
 }
 
 const width = Math.max(...results.map((r) => r.name.length));

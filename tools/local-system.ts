@@ -14,7 +14,7 @@ import { GatewayEnv } from '../apps/gateway/src/config.js';
 import { JuryModule } from '../apps/jury/src/jury.module.js';
 import { nominationsConfig, NominationsEnv } from '../apps/nominations/src/config.js';
 import { NominationsModule } from '../apps/nominations/src/nominations.module.js';
-import { startNatsServer, type NatsDeployConfig, type TestNatsCluster, type TestNatsServer } from './local-nats.js';
+import { startNatsServer, type NatsDeployConfig, type TestNatsCluster, type TestNatsServer } from '../test/support/nats-server.js';
 
 export type ServiceName = 'nominations' | 'jury' | 'announcements' | 'gateway';
 export const ALL_SERVICES: ServiceName[] = ['nominations', 'jury', 'announcements', 'gateway'];
@@ -49,7 +49,7 @@ export interface TestSystem<Nats = TestNatsServer> {
   start(name: ServiceName, env?: Record<string, string | undefined>): Promise<INestApplication>;
   stop(name: ServiceName): Promise<void>;
   /** Another gateway on a free port, on the given NATS_URL (default the services'); stopped by dispose(). */
-  startExtraGateway(options?: { natsUrl?: string }): Promise<ExtraGateway>;
+  startExtraGateway(options?: { natsUrl?: string; clockSkewMs?: number }): Promise<ExtraGateway>;
   /** GET/POST/PUT/DELETE against the gateway (or `gatewayUrl`, e.g. an extra one) with a token; returns status and parsed body. */
   http<T = unknown>(method: string, path: string, options?: { token?: string; body?: unknown; raw?: string; gatewayUrl?: string }): Promise<{ status: number; body: T; text: string; headers: Headers }>;
   dispose(): Promise<void>;
@@ -180,8 +180,10 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Tes
       delete apps[name];
       await app?.close();
     },
-    async startExtraGateway({ natsUrl: natsUrlOfGateway = natsUrl } = {}) {
+    async startExtraGateway({ natsUrl: natsUrlOfGateway = natsUrl, clockSkewMs }: { natsUrl?: string; clockSkewMs?: number } = {}) {
       const config = gatewayConfig(gatewayEnv(natsUrlOfGateway, 0));
+      // A gateway whose clock is wrong (tests of showAt under clock skew; LAUREL_CLOCK_SKEW_MS in a process).
+      if (clockSkewMs !== undefined) config.clockSkewMs = clockSkewMs;
       // Its own NATS connection name (the instance is host-pid, shared by every gateway in this process).
       config.instance = `${config.instance}-${++extraStarted + 1}`;
       const app = await startGateway(config);

@@ -25,10 +25,10 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startNatsServer } from '../../scripts/lib/infra/index.mjs';
 import { fmt, ipcClient, now, sleep, summarize } from '../reveal/lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -74,6 +74,7 @@ function authOf(checkout) {
 }
 
 const children = [];
+const natsServers = [];
 const tmps = [];
 const dbNames = [];
 
@@ -107,23 +108,13 @@ async function cleanup() {
       log(`could not drop ${dbName}: ${e.message}`);
     }
   }
+  for (const nats of natsServers) await nats.dispose().catch(() => undefined);
   for (const tmp of tmps) rmSync(tmp, { recursive: true, force: true });
 }
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => void cleanup().finally(() => process.exit(130)));
 
 function psql(sql) {
   return execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { encoding: 'utf8' });
-}
-
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolvePort(port));
-    });
-  });
 }
 
 async function waitFor(what, fn, timeoutMs = 60000, everyMs = 100) {
@@ -163,9 +154,10 @@ async function startSystem(checkout, tag) {
   const auth = authOf(checkout);
   const tmp = mkdtempSync(join(tmpdir(), 'laurel-cue-bench-'));
   tmps.push(tmp);
-  const natsPort = await freePort();
-  start('0', ['/usr/sbin/nats-server', '-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', join(tmp, 'js')], { name: `${tag}-nats` });
-  await waitFor('nats-server', () => new Promise((r) => connect(natsPort, '127.0.0.1', function () { this.destroy(); r(true); }).on('error', () => r(false))));
+  const nats = await startNatsServer({ storeDir: join(tmp, 'js'), prefix: pin ? ['taskset', '-c', '0'] : [] });
+  natsServers.push(nats);
+  if (niceness !== 0) setPriority(nats.pid(), niceness);
+  const natsPort = nats.port;
   const dbName = `laurel_bench_cue_${stamp.slice(0, 19).replace(/-/g, '').toLowerCase()}_${process.pid}_${tag}`;
   psql(`CREATE DATABASE "${dbName}"`);
   dbNames.push(dbName);

@@ -23,10 +23,10 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { cpus, setPriority, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startNatsServer } from '../../scripts/lib/infra/index.mjs';
 import { fmt, ipcClient, median, now, sleep, summarize } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -81,6 +81,8 @@ const children = [];
 let tmp = null;
 let dbName = null;
 let cleaning = null;
+/** The system's nats-server (the local-infrastructure toolkit's), stopped after the services. */
+let natsServer = null;
 
 function pinned(core, args, { env = {}, name, ipc = false } = {}) {
   if (profileDir && core === SYSTEM_CORE && args[0] === process.execPath) args = [args[0], '--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`, ...args.slice(1)];
@@ -121,6 +123,7 @@ async function cleanup() {
   cleaning = (async () => {
     // Load generators first, then the gateway(s) and services, then NATS.
     for (const child of [...children].reverse()) await stopChild(child).catch(() => undefined);
+    await natsServer?.dispose().catch(() => undefined);
     if (dbName) {
       try {
         psql(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
@@ -143,17 +146,6 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 
 function psql(sql) {
   return execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { encoding: 'utf8' });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitFor(what, fn, timeoutMs = 60000, everyMs = 200) {
@@ -213,18 +205,9 @@ async function startSystem() {
     if (!existsSync(join(root, 'dist', f))) throw new Error(`dist/${f} missing: run npm run build:server first`);
   }
   tmp = mkdtempSync(join(tmpdir(), 'laurel-bench-'));
-  const natsPort = await freePort();
-  const nats = pinned(SYSTEM_CORE, ['/usr/sbin/nats-server', '-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', join(tmp, 'js')], { name: 'nats' });
-  await waitFor('nats-server', () =>
-    new Promise((r) => {
-      const c = connect(natsPort, '127.0.0.1', () => {
-        c.destroy();
-        r(true);
-      });
-      c.on('error', () => r(false));
-    }),
-  );
-  const natsUrl = `nats://127.0.0.1:${natsPort}`;
+  natsServer = await startNatsServer({ storeDir: join(tmp, 'js'), prefix: ['taskset', '-c', SYSTEM_CORE] });
+  if (niceness !== 0) setPriority(natsServer.pid(), niceness);
+  const natsUrl = natsServer.url;
 
   dbName = `laurel_bench_${stamp.slice(0, 19).replace(/-/g, '').toLowerCase()}_${process.pid}`;
   psql(`CREATE DATABASE "${dbName}"`);
@@ -447,7 +430,7 @@ async function benchN(sys, N) {
     await sleep(500);
 
     // CPU used during each timed phase: the whole system side (services + NATS) and the load generators.
-    const serverPids = children.filter((c) => /^(nats|nominations|jury|announcements|gateway\d)$/.test(c.benchName)).map((c) => c.pid);
+    const serverPids = [natsServer.pid(), ...children.filter((c) => /^(nominations|jury|announcements|gateway\d)$/.test(c.benchName)).map((c) => c.pid)];
     const loadPids = [...workers.map((w) => w.child.pid), screenChild.pid];
     const doSystem = async () => {
       await all('arm', { kind: 'system', key: seq + 1 });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serviceDatabaseUrls, serviceUrlVariable } from './db-roles.mjs';
-import { describeUrl, ensureNatsServer, startEmbeddedPostgres, startNats } from './infra.mjs';
+import { natsServerBinary, startEmbeddedPostgres, startNatsServer } from './infra/index.mjs';
 import {
   Child,
   LOG_DIR,
@@ -11,6 +11,7 @@ import {
   STATE_DIR,
   c,
   cmdlineOf,
+  describeUrl,
   ensureDir,
   fail,
   newestMtime,
@@ -110,10 +111,15 @@ export async function run(args) {
     if (natsUrl) {
       say(`NATS: using NATS_URL=${describeUrl(natsUrl)}`);
     } else {
-      const bin = ensureNatsServer();
-      if (!bin) return shutdown('nats-server missing', 1);
+      let bin;
+      try {
+        bin = natsServerBinary({ install: true });
+      } catch (error) {
+        fail(error.message);
+        return shutdown('nats-server missing', 1);
+      }
       const t = Date.now();
-      owned.nats = await startNats({ bin });
+      owned.nats = await startNatsServer({ bin, preferredPort: 4222, storeDir: path.join(STATE_DIR, 'nats'), serverName: 'laurel-dev', logFile: path.join(LOG_DIR, 'nats.log'), detached: true });
       natsUrl = owned.nats.url;
       say(`NATS: started nats-server with JetStream at ${c.cyan(natsUrl)} (${seconds(Date.now() - t)}, store .laurel/nats)`);
     }
@@ -125,7 +131,7 @@ export async function run(args) {
       say(`Postgres: using DATABASE_URL=${describeUrl(databaseUrl)}`);
     } else {
       const t = Date.now();
-      owned.postgres = await startEmbeddedPostgres({ database: 'laurel' });
+      owned.postgres = await startEmbeddedPostgres({ dataDir: path.join(STATE_DIR, 'pg'), preferredPort: 5433, database: 'laurel', logFile: path.join(LOG_DIR, 'pg.log'), detached: true, log: say });
       databaseUrl = owned.postgres.url;
       say(`Postgres: started embedded PostgreSQL at ${describeUrl(databaseUrl)} (${seconds(Date.now() - t)})`);
     }
@@ -236,7 +242,7 @@ function writeRunFile(owned, info = {}) {
   runInfo = { ...runInfo, ...info };
   const children = [
     ...owned.services.map((child) => ({ pid: child.pid, match: `dist/apps/${child.name}/` })),
-    owned.nats && { pid: owned.nats.child.pid, match: 'nats-server' },
+    owned.nats && { pid: owned.nats.pid(), match: 'nats-server' },
   ].filter(Boolean);
   // Postgres is found again through its own postmaster.pid.
   fs.writeFileSync(RUN_FILE, JSON.stringify({ launcher: process.pid, children, ...runInfo }, null, 2), { mode: 0o600 });

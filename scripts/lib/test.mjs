@@ -2,8 +2,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeUrl, ensureNatsServer, postgresReachable, startEmbeddedPostgres } from './infra.mjs';
-import { Child, ROOT, STATE_DIR, aptInstall, aptUsable, c, fail, say, seconds, warn, which } from './util.mjs';
+import { natsServerBinary, postgresReachable, startEmbeddedPostgres } from './infra/index.mjs';
+import { Child, LOG_DIR, ROOT, STATE_DIR, aptInstall, aptUsable, c, describeUrl, ensureDir, fail, say, seconds, warn, which } from './util.mjs';
 
 const MACHINE_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 const CHROMIUM_NAMES = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
@@ -120,7 +120,13 @@ function ensureTestTools({ browser }) {
     natsServer ||= which('nats-server');
     chromium ||= findChromium();
   }
-  if (!natsServer) natsServer = ensureNatsServer({ install: false }); // prints how to install
+  if (!natsServer) {
+    try {
+      natsServer = natsServerBinary();
+    } catch (error) {
+      fail(error.message); // how to install it
+    }
+  }
   if (!chromium && browser) {
     warn('chromium not found (browser tests will fail or skip): install it with `sudo apt-get install -y chromium` or set CHROMIUM_BIN');
   }
@@ -148,7 +154,7 @@ async function testDatabase() {
   }
   const t = Date.now();
   say('no Postgres on 127.0.0.1:5432: starting an embedded one for this test run…');
-  const owned = await startEmbeddedPostgres({ dataDir: path.join(STATE_DIR, 'pg-test'), preferredPort: 5434, database: 'postgres' });
+  const owned = await startEmbeddedPostgres({ dataDir: path.join(STATE_DIR, 'pg-test'), preferredPort: 5434, database: 'postgres', logFile: path.join(ensureDir(LOG_DIR), 'pg-test.log'), detached: true, log: say });
   say(`embedded PostgreSQL ready on port ${owned.port} (${seconds(Date.now() - t)})`);
   return { url: owned.adminUrl, owned };
 }

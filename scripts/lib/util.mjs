@@ -1,9 +1,12 @@
-// Small helpers shared by `laurel run` and `laurel test`: output, ports, processes, apt.
+// Small helpers shared by `laurel run` and `laurel test`: output, processes, apt. Ports and children are the
+// local-infrastructure toolkit's (./infra/), re-exported here for the launcher.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+export { Child } from './infra/process.mjs';
+export { freePort, pickPort, portFree, tcpReachable } from './infra/ports.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const STATE_DIR = path.join(ROOT, '.laurel');
@@ -77,53 +80,6 @@ export function aptInstall(packages) {
   return install.status === 0;
 }
 
-export function portFree(port, host = '127.0.0.1') {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', () => resolve(false));
-    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
-async function randomFreePort(host = '127.0.0.1') {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen({ port: 0, host }, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** `preferred` when nothing listens there, else `preferred+1…+9`, else any free port. */
-export async function pickPort(preferred, { host = '127.0.0.1', avoid = [] } = {}) {
-  if (preferred) {
-    for (let port = preferred; port < preferred + 10; port++) {
-      if (!avoid.includes(port) && (await portFree(port, host))) return port;
-    }
-  }
-  for (;;) {
-    const port = await randomFreePort(host);
-    if (!avoid.includes(port)) return port;
-  }
-}
-
-export function tcpReachable(port, host = '127.0.0.1', timeoutMs = 1000) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host });
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
 export function pidAlive(pid) {
   if (!pid) return false;
   try {
@@ -139,108 +95,6 @@ export function cmdlineOf(pid) {
     return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
   } catch {
     return '';
-  }
-}
-
-/**
- * A child we own. Spawned detached (own process group) so a terminal Ctrl-C reaches only the launcher,
- * which then stops things in order: services first, then NATS and Postgres.
- */
-export class Child {
-  /** Every child still running, so an early exit (Ctrl-C mid-start) can still take them down. */
-  static live = new Set();
-
-  static killAll(signal = 'SIGKILL') {
-    for (const child of Child.live) child.signalGroup(signal);
-  }
-
-  constructor(name, command, args, options = {}) {
-    this.name = name;
-    this.exited = false;
-    this.exitCode = null;
-    this.signal = null;
-    this.tail = [];
-    this.proc = spawn(command, args, {
-      cwd: options.cwd ?? ROOT,
-      env: options.env ?? process.env,
-      uid: options.uid,
-      gid: options.gid,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.pid = this.proc.pid;
-    Child.live.add(this);
-    this.exit = new Promise((resolve) => {
-      this.proc.once('exit', (code, signal) => {
-        Child.live.delete(this);
-        this.exited = true;
-        this.exitCode = code;
-        this.signal = signal;
-        resolve({ code, signal });
-      });
-      this.proc.once('error', (error) => {
-        Child.live.delete(this);
-        this.exited = true;
-        this.tail.push(String(error.message));
-        resolve({ code: null, signal: null, error });
-      });
-    });
-    const logFile = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a' }) : null;
-    logFile?.on('error', () => {}); // a log we cannot write must not take the process down
-    for (const stream of [this.proc.stdout, this.proc.stderr]) {
-      let pending = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk) => {
-        logFile?.write(chunk);
-        pending += chunk;
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines) this.#line(line, options.onLine);
-      });
-      stream.on('end', () => {
-        if (pending) this.#line(pending, options.onLine);
-        pending = '';
-      });
-    }
-    this.exit.then(() => logFile?.end());
-  }
-
-  #line(line, onLine) {
-    this.tail.push(line);
-    if (this.tail.length > 30) this.tail.shift();
-    onLine?.(line);
-  }
-
-  signalGroup(signal) {
-    if (this.exited) return;
-    try {
-      process.kill(-this.pid, signal);
-    } catch {
-      try {
-        this.proc.kill(signal);
-      } catch {
-        // already gone
-      }
-    }
-  }
-
-  /** `signal`, then SIGKILL after `graceMs`; resolves once the process is gone. */
-  async stop(signal = 'SIGTERM', graceMs = 10_000) {
-    if (this.exited) return { forced: false };
-    this.signalGroup(signal);
-    const timedOut = Symbol('timeout');
-    let timer;
-    const result = await Promise.race([
-      this.exit,
-      new Promise((resolve) => {
-        timer = setTimeout(() => resolve(timedOut), graceMs);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (result !== timedOut) return { forced: false };
-    this.signalGroup('SIGKILL');
-    await this.exit;
-    return { forced: true };
   }
 }
 
@@ -278,4 +132,15 @@ export function newestMtime(paths) {
   };
   for (const p of paths) visit(path.join(ROOT, p));
   return newest;
+}
+
+/** A URL for the terminal, its password masked. */
+export function describeUrl(url) {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return c.cyan(u.toString());
+  } catch {
+    return url;
+  }
 }

@@ -3,7 +3,6 @@
  * the gateway serves from dist/web, plus the REST steps the tests take as organiser and jury.
  */
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -130,17 +129,6 @@ export function winnerContextTexts(page: Page): Promise<string[]> {
   return page.evaluate((sel) => [...document.querySelectorAll(sel)].map((el) => (el.textContent ?? '').replace(/\s+/g, ' ').trim()), WINNER_CONTEXTS);
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 // ------------------------------------------------------------------------------ REST as organiser / jury
 
@@ -236,3 +224,5 @@ export function stopwatch(): (label: string) => void {
     last = now;
   };
 }
+
+export { freePort } from '../support/nats-server.js';

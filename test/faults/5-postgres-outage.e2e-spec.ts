@@ -5,7 +5,7 @@ import { GalaDriver } from '../../tools/rehearse/gala-driver.js';
 import { eventually } from '../support/eventually.js';
 import { ceremony2017 } from '../support/fixtures.js';
 import { connectLive, type LiveClient } from '../support/live-client.js';
-import { startOwnPostgres, type OwnPostgres } from './embedded-postgres.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../scripts/lib/infra/postgres.mjs';
 import { BASE, heldScene, observe, SLUG, startGala, type Gala } from './support.js';
 
 /**
@@ -20,12 +20,13 @@ const LOCK_APPLIED_BOUND_MS = 15_000;
  * database is back, and is applied once; a cue during the outage is refused and no screen shows it.
  */
 describe('fault 5: Postgres outage during judging', () => {
-  let postgres: OwnPostgres;
+  let postgres: EmbeddedPostgres;
   let gala: Gala;
   const clients: LiveClient[] = [];
 
   beforeAll(async () => {
-    postgres = await startOwnPostgres('laurel_fault5');
+    // A Postgres of the test's own (a scratch embedded one on a spare port), so stopping it touches no other test.
+    postgres = await startEmbeddedPostgres({ database: 'laurel_fault5' });
     gala = await startGala({ label: 'fault_pg_outage', databaseUrl: postgres.url });
   });
 

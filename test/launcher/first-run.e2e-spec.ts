@@ -32,7 +32,7 @@ function processesMentioning(text: string): string[] {
 /**
  * First run anywhere (issue 12): a clone inside a 0700 folder (as /root is) starts with `./laurel run --demo`
  * and stops cleanly. As root the embedded PostgreSQL runs as the postgres user, which cannot enter that
- * folder: the launcher puts its binaries and data where it can (scripts/lib/embedded-postgres.mjs).
+ * folder: the launcher puts its binaries and data where it can (scripts/lib/infra/postgres-binaries.mjs).
  * The clone is of HEAD plus the working tree's uncommitted changes to tracked files; node_modules is
  * hard-linked from this checkout (npm ci is not what is tested), and the clone builds itself as a user's would.
  */

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { LiveClientEvents, LiveServerEvents } from '#contracts';
+import type { LiveClientEvents, LiveClientEventsV2, LiveServerEvents, LiveServerEventsV2 } from '#contracts';
 import { eventually } from './eventually.js';
 
 export interface RecordedFrame {
@@ -8,24 +8,26 @@ export interface RecordedFrame {
   at: number;
 }
 
+type ServerEventName = keyof LiveServerEvents | keyof LiveServerEventsV2;
+
 export interface LiveClient {
-  socket: Socket<LiveServerEvents, LiveClientEvents>;
+  socket: Socket<LiveServerEvents, LiveClientEvents & LiveClientEventsV2>;
   frames: RecordedFrame[];
-  of<T = unknown>(event: keyof LiveServerEvents): T[];
-  waitFor<T = unknown>(event: keyof LiveServerEvents, predicate?: (payload: T) => boolean, timeoutMs?: number): Promise<T>;
+  of<T = unknown>(event: ServerEventName): T[];
+  waitFor<T = unknown>(event: ServerEventName, predicate?: (payload: T) => boolean, timeoutMs?: number): Promise<T>;
   close(): void;
 }
 
 /** A socket.io client on `/live` that records every frame it receives. */
-export async function connectLive(gatewayUrl: string, auth: { ceremony: string; token?: string; rehearsal?: boolean }, options: { waitForSnapshot?: boolean } = {}): Promise<LiveClient> {
-  const socket: Socket<LiveServerEvents, LiveClientEvents> = io(`${gatewayUrl}/live`, { auth, transports: ['websocket'], reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 1000 });
+export async function connectLive(gatewayUrl: string, auth: { ceremony: string; token?: string; rehearsal?: boolean; v?: 2 }, options: { waitForSnapshot?: boolean } = {}): Promise<LiveClient> {
+  const socket: Socket<LiveServerEvents, LiveClientEvents & LiveClientEventsV2> = io(`${gatewayUrl}/live`, { auth, transports: ['websocket'], reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 1000 });
   const frames: RecordedFrame[] = [];
   socket.onAny((event: string, payload: unknown) => frames.push({ event, payload, at: Date.now() }));
   const client: LiveClient = {
     socket,
     frames,
-    of: <T>(event: keyof LiveServerEvents) => frames.filter((f) => f.event === event).map((f) => f.payload as T),
-    waitFor: <T>(event: keyof LiveServerEvents, predicate: (p: T) => boolean = () => true, timeoutMs = 10000) =>
+    of: <T>(event: ServerEventName) => frames.filter((f) => f.event === event).map((f) => f.payload as T),
+    waitFor: <T>(event: ServerEventName, predicate: (p: T) => boolean = () => true, timeoutMs = 10000) =>
       eventually(
         () => {
           const found = frames.find((f) => f.event === event && predicate(f.payload as T));

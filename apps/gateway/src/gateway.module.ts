@@ -1,11 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { MessagingModule, NatsBus } from '#messaging';
 import { HealthModule, MetricsController } from '#observability';
 import { AuthGuard } from './auth/auth.guard.js';
 import { CeremoniesController } from './ceremonies/ceremonies.controller.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config.js';
 import { RateLimits } from './edge/rate-limits.js';
+import { BodyValidationPipe } from './http/body-validation.pipe.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { JuryController } from './jury/jury.controller.js';
 import { EntriesController } from './nominations/entries.controller.js';
@@ -36,6 +37,7 @@ export class GatewayModule {
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_PIPE, useClass: BodyValidationPipe },
         CeremonyDirectory,
         GatewayClock,
         ClockSync,

@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, Validate } from 'class-validator';
@@ -71,9 +71,9 @@ export function natsAuthOf(service: string, config: Pick<DomainServiceConfig, 'n
  * Boots a domain service: HTTP for health and metrics, Nest's NATS transport for request/reply (a
  * queue group per service so replicas share the load), graceful shutdown that drains NATS.
  */
-export async function startDomainService(service: string, module: unknown, config: DomainServiceConfig): Promise<INestApplication> {
+export async function startDomainService(service: string, module: DynamicModule, config: DomainServiceConfig): Promise<INestApplication> {
   const logger = createLogger(service);
-  const app = await NestFactory.create(module as never, { logger: new PinoNestLogger(logger), abortOnError: false });
+  const app = await NestFactory.create(module, { logger: new PinoNestLogger(logger), abortOnError: false });
   app.connectMicroservice<MicroserviceOptions>(
     {
       transport: Transport.NATS,

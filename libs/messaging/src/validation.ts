@@ -49,10 +49,16 @@ export async function validatePayload<T extends object>(cls: PayloadClass<T>, ra
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw LaurelError.badRequest('payload must be a JSON object');
   checkPayloadShape(raw, { nulDepth: 2 });
   const instance = plainToInstance(cls, raw);
-  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
-  if (errors.length) {
-    const details = flatten(errors);
-    throw LaurelError.badRequest(details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
-  }
+  const errors = await validate(instance, VALIDATOR_OPTIONS);
+  if (errors.length) throw validationRefusal(errors);
   return instance;
+}
+
+/** The rules every payload is checked with, at the gateway's REST edge and in each service: no field a contract does not name. */
+export const VALIDATOR_OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
+
+/** class-validator's errors as one 400: `path: message; …` with each field's problem in `details` (under `prefix`, when the payload sits there in its command). */
+export function validationRefusal(errors: ValidationError[], prefix = ''): LaurelError {
+  const details = flatten(errors, prefix);
+  return LaurelError.badRequest(details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
 }

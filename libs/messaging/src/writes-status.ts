@@ -1,5 +1,5 @@
 import { Controller, type Type } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { LaurelError, type EventSubject, type WritesStatus, type WritesStatusQuery, type WritesStatusSubject } from '#contracts';
 import { Command } from './command.js';
 import { OutboxMessage, ParkedEvent, ProcessedEvent } from './entities.js';
@@ -28,7 +28,7 @@ export function writesStatusController(service: string): Type<unknown> {
       if (!handled) throw LaurelError.unavailable(`the ${service} service is starting`, { service });
       const mine = query.writes.filter((w) => w.event !== undefined && handled.has(w.event as EventSubject)).map((w) => w.id);
       const puts = query.writes.filter((w) => w.event === undefined).map((w) => w.id);
-      const table = (entity: object) => this.dataSource.getRepository(entity as never).metadata.tablePath;
+      const table = (entity: EntityTarget<ObjectLiteral>) => this.dataSource.getRepository(entity).metadata.tablePath;
       const [processed, parked, unpublished] = await Promise.all([
         mine.length ? this.dataSource.query<{ id: string }[]>(`SELECT event_id AS id FROM ${table(ProcessedEvent)} WHERE consumer = $1 AND event_id = ANY($2::uuid[])`, [service, mine]) : [],
         mine.length ? this.dataSource.query<{ id: string }[]>(`SELECT event_id AS id FROM ${table(ParkedEvent)} WHERE consumer = $1 AND event_id = ANY($2::varchar[])`, [service, mine]) : [],

@@ -11,6 +11,19 @@ export interface ServiceDataSourceConfig {
   poolSize?: number;
 }
 
+/**
+ * Server-side limits every connection of a service sets (node-postgres sends them at connect). A statement
+ * that runs longer, or waits longer for a row lock, is cancelled by Postgres itself (57014 / 55P03) and the
+ * command answers a retryable 503 instead of holding a pool connection and its locks for as long as the
+ * caller waits; a transaction left open by a stuck process is ended the same way. Generous against the
+ * milliseconds a cue or a lock takes; overridable per process for a long data migration.
+ */
+export const DB_TIMEOUTS = {
+  statementTimeoutMs: Number(process.env.DB_STATEMENT_TIMEOUT_MS ?? 15_000),
+  lockTimeoutMs: Number(process.env.DB_LOCK_TIMEOUT_MS ?? 10_000),
+  idleInTransactionTimeoutMs: Number(process.env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS ?? 30_000),
+};
+
 /** One TypeORM data source per service, in its own schema. Migrations only, never `synchronize`. */
 export function serviceDataSourceOptions(config: ServiceDataSourceConfig): DataSourceOptions {
   return {
@@ -25,7 +38,13 @@ export function serviceDataSourceOptions(config: ServiceDataSourceConfig): DataS
     migrationsRun: false,
     uuidExtension: 'pgcrypto',
     applicationName: `laurel-${config.schema}`,
-    extra: { max: config.poolSize ?? 10, connectionTimeoutMillis: 5000 },
+    extra: {
+      max: config.poolSize ?? 10,
+      connectionTimeoutMillis: 5000,
+      statement_timeout: DB_TIMEOUTS.statementTimeoutMs,
+      lock_timeout: DB_TIMEOUTS.lockTimeoutMs,
+      idle_in_transaction_session_timeout: DB_TIMEOUTS.idleInTransactionTimeoutMs,
+    },
     logging: ['error'],
   };
 }
@@ -38,6 +57,8 @@ export async function migrate(dataSource: DataSource, schema: string): Promise<s
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
+    // A replica waits for another's migrations as long as they take (not the pool's lock_timeout).
+    await runner.query('SET lock_timeout = 0');
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`laurel-migrate-${schema}`]);
     // Each service's role owns its schema (created for it by the launcher, compose or the test helpers) and
     // has no CREATE on the database, which even CREATE SCHEMA IF NOT EXISTS checks first: create only if missing.
@@ -47,6 +68,7 @@ export async function migrate(dataSource: DataSource, schema: string): Promise<s
     return ran.map((m) => m.name);
   } finally {
     await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`laurel-migrate-${schema}`]).catch(() => undefined);
+    await runner.query('RESET lock_timeout').catch(() => undefined);
     await runner.release();
   }
 }

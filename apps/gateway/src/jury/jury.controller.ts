@@ -17,7 +17,7 @@ import { Caller, CallerPrincipal, CeremonyId } from '../auth/principal.decorator
 import type { Principal } from '../auth/principal.js';
 import { Roles } from '../auth/roles.js';
 import { ReadYourWrites } from '../writes/read-your-writes.service.js';
-import { commandFields } from '../http/body.js';
+import { AddJurorBody, AppointChairBody, DeclareConflictBody, RemoveJurorBody, ReopenBallotBody, SaveBallotBody, VerdictBody } from '../http/bodies.js';
 
 /** Jury calls: only admin and jurors; the jury service enforces own-ballot, panel and chair rules. */
 @ApiTags('jury')
@@ -33,23 +33,22 @@ export class JuryController {
   @HttpCode(201)
   @Roles('admin')
   @ApiOperation({ summary: 'Add a juror to a category panel: { name, affiliation?, chair? } → { id }' })
-  async addJuror(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @Caller() credential: string | null): Promise<{ id: string }> {
-    return this.services.request('jury.juror.add', { ...commandFields(body), ceremony, category } as never, { credential });
+  async addJuror(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: AddJurorBody, @Caller() credential: string | null): Promise<{ id: string }> {
+    return this.services.request('jury.juror.add', { ...body, ceremony, category }, { credential });
   }
 
   @Delete('categories/:cat/jurors/:jurorId')
   @Roles('admin')
   @ApiOperation({ summary: 'Take a juror off a panel: { overrideReason? } (required once the panel is frozen; audited)' })
-  async removeJuror(@CeremonyId() ceremony: string, @Param('cat') category: string, @Param('jurorId') jurorId: string, @Body() body: unknown, @Caller() credential: string | null): Promise<{ removed: true }> {
-    const extra = body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0) ? {} : commandFields(body);
-    return this.services.request('jury.juror.remove', { ...extra, jurorId, ceremony, category }, { credential });
+  async removeJuror(@CeremonyId() ceremony: string, @Param('cat') category: string, @Param('jurorId') jurorId: string, @Body() body: RemoveJurorBody, @Caller() credential: string | null): Promise<{ removed: true }> {
+    return this.services.request('jury.juror.remove', { ...body, jurorId, ceremony, category }, { credential });
   }
 
   @Put('categories/:cat/chair')
   @Roles('admin')
   @ApiOperation({ summary: "Appoint a panel's chair: { jurorId, overrideReason? } (override reason required once the panel is frozen; audited)" })
-  async appointChair(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @Caller() credential: string | null): Promise<JurorView> {
-    return this.services.request('jury.panel.chair', { ...commandFields(body), ceremony, category } as never, { credential });
+  async appointChair(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: AppointChairBody, @Caller() credential: string | null): Promise<JurorView> {
+    return this.services.request('jury.panel.chair', { ...body, ceremony, category }, { credential });
   }
 
   @Get('jurors')
@@ -70,8 +69,8 @@ export class JuryController {
   @HttpCode(201)
   @Roles('admin', 'juror')
   @ApiOperation({ summary: 'Declare a conflict of interest: { jurorId, nomineeId, reason }' })
-  async conflict(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @Caller() credential: string | null): Promise<{ declared: true }> {
-    return this.services.request('jury.conflict.declare', { ...commandFields(body), ceremony, category } as never, { credential });
+  async conflict(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: DeclareConflictBody, @Caller() credential: string | null): Promise<{ declared: true }> {
+    return this.services.request('jury.conflict.declare', { ...body, ceremony, category }, { credential });
   }
 
   @Get('categories/:cat/ballot')
@@ -84,8 +83,8 @@ export class JuryController {
   @Put('categories/:cat/ballot')
   @Roles('juror')
   @ApiOperation({ summary: 'Save own ballot as a draft: { scores: { <nomineeId>: { <criterionKey>: 1..10 } } }' })
-  async saveBallot(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @Caller() credential: string | null): Promise<BallotView> {
-    return this.services.request('jury.ballot.save', { ...commandFields(body), ceremony, category } as never, { credential });
+  async saveBallot(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: SaveBallotBody, @Caller() credential: string | null): Promise<BallotView> {
+    return this.services.request('jury.ballot.save', { ...body, ceremony, category }, { credential });
   }
 
   @Post('categories/:cat/ballot/lock')
@@ -103,8 +102,8 @@ export class JuryController {
   @HttpCode(200)
   @Roles('juror')
   @ApiOperation({ summary: "Chair only: reopen a juror's locked ballot before sealing, with a reason (audited)" })
-  async reopen(@CeremonyId() ceremony: string, @Param('cat') category: string, @Param('jurorId') jurorId: string, @Body() body: unknown, @Caller() credential: string | null): Promise<BallotView> {
-    return this.services.request('jury.ballot.reopen', { ...commandFields(body), jurorId, ceremony, category } as never, { credential });
+  async reopen(@CeremonyId() ceremony: string, @Param('cat') category: string, @Param('jurorId') jurorId: string, @Body() body: ReopenBallotBody, @Caller() credential: string | null): Promise<BallotView> {
+    return this.services.request('jury.ballot.reopen', { ...body, jurorId, ceremony, category }, { credential });
   }
 
   @Get('categories/:cat/panel')
@@ -118,8 +117,8 @@ export class JuryController {
   @HttpCode(200)
   @Roles('juror')
   @ApiOperation({ summary: 'Chair: compute the verdict { motivation, tieBreakWinnerId? } → { winnerId, ranking }; 409 before quorum or on a tie' })
-  async verdict(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @Caller() credential: string | null): Promise<VerdictResult> {
-    return this.services.request('jury.verdict.compute', { ...commandFields(body), ceremony, category } as never, { credential });
+  async verdict(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: VerdictBody, @Caller() credential: string | null): Promise<VerdictResult> {
+    return this.services.request('jury.verdict.compute', { ...body, ceremony, category }, { credential });
   }
 
   @Post('categories/:cat/verdict/seal')

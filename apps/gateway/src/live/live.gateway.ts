@@ -282,6 +282,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       }
     }
     socket.emit('snapshot', this.snapshotFor(principal.role, ceremonyId, rehearsal, v));
+    // A clock warning outstanding: the crew hears it when it connects, not only at the next measurement.
+    if (this.clockWarning !== null && (principal.role === 'producer' || principal.role === 'admin')) {
+      socket.emit('gateway-status', { stale: this.stale, clockOffsetMs: Math.round(this.clockWarning) });
+    }
   }
 
   /**

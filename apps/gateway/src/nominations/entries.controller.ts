@@ -6,7 +6,7 @@ import { ServiceClient } from '#messaging';
 import { Caller, CeremonyId } from '../auth/principal.decorator.js';
 import { Roles } from '../auth/roles.js';
 import { ReadYourWrites } from '../writes/read-your-writes.service.js';
-import { commandFields, objectBody } from '../http/body.js';
+import { SetShortlistBody, SubmitEntryBody } from '../http/bodies.js';
 import { batches, decodeCsv, parseEntriesCsv } from './entries-csv.js';
 
 function integerParam(name: string, value: string | undefined): number | undefined {
@@ -32,8 +32,8 @@ export class EntriesController {
     summary: 'Submit one entry: { organisation?, kind?, title?, description?, contactName?, contactEmail?, contactPhone?, externalId? }',
     description: '400 with the field when invalid or not eligible for the category; 409 (with details.entryId) when the same entry is already there.',
   })
-  async submit(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @Caller() credential: string | null): Promise<EntryView> {
-    return this.services.request('nominations.entry.submit', { entry: objectBody(body), ceremony, category }, { credential });
+  async submit(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() entry: SubmitEntryBody, @Caller() credential: string | null): Promise<EntryView> {
+    return this.services.request('nominations.entry.submit', { entry, ceremony, category }, { credential });
   }
 
   @Post('entries/import')
@@ -93,8 +93,8 @@ export class EntriesController {
     summary: 'Set the draft shortlist from entries: { entryIds: [...] } in stage order',
     description: "400 outside the category's nominee bounds or naming another category's entry; 409 once published (frozen).",
   })
-  async setShortlist(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: unknown, @Caller() credential: string | null): Promise<ShortlistView> {
-    return this.services.request('nominations.shortlist.set', { ...commandFields(body), ceremony, category } as never, { credential });
+  async setShortlist(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: SetShortlistBody, @Caller() credential: string | null): Promise<ShortlistView> {
+    return this.services.request('nominations.shortlist.set', { ...body, ceremony, category }, { credential });
   }
 
   @Post('shortlist/publish')

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CardRevealCommand, KeyCardsExportCommand, type CardRevealResult, type EnvelopeKit, type SealedToPage } from '#contracts';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { CardRevealResult, EnvelopeKit, SealedToPage } from '#contracts';
 import { ServiceClient } from '#messaging';
 import { Caller, CeremonyId } from '../auth/principal.decorator.js';
 import { Roles } from '../auth/roles.js';
-import { commandFields } from '../http/body.js';
+import { CardRevealBody, KeyCardsExportBody } from '../http/bodies.js';
 
 /**
  * Socket protocol v2 over REST (docs/reveal-v2.md): the reveal reported from a key card, the envelope kit
@@ -27,20 +27,8 @@ export class RevealV2Controller {
       '(constant time) and applies an idempotent reveal cue. 400 "this code does not open the envelope of <category>" for a wrong key; 409 when the ' +
       'category is not on stage or not sealed; a category revealed already answers the current scene with alreadyRevealed: true.',
   })
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['categoryId', 'key', 'idempotencyKey'],
-      properties: {
-        categoryId: { type: 'string', description: 'category id or slug' },
-        key: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$', description: 'the 32-byte key as base64url (parsed from the card code)' },
-        idempotencyKey: { type: 'string', maxLength: 200 },
-      },
-    },
-  })
-  async cardReveal(@CeremonyId() ceremonyId: string, @Body() body: unknown, @Caller() credential: string | null): Promise<CardRevealResult> {
-    const request = Object.assign(new CardRevealCommand(), commandFields(body), { ceremony: ceremonyId });
-    return this.services.request('announcements.show.card-reveal', request, { credential });
+  async cardReveal(@CeremonyId() ceremonyId: string, @Body() body: CardRevealBody, @Caller() credential: string | null): Promise<CardRevealResult> {
+    return this.services.request('announcements.show.card-reveal', { ...body, ceremony: ceremonyId }, { credential });
   }
 
   @Get('envelope-kit')
@@ -57,9 +45,7 @@ export class RevealV2Controller {
     summary: 'Export the key cards: { publicKey } (the page\'s fresh X25519 key, base64url) → { ephemeralPublicKey, iv, ciphertext }',
     description: 'The keys of every staged category sealed end to end to the page (X25519 + HKDF-SHA256 + AES-256-GCM; open with openKeyCards in @laurel/contracts).',
   })
-  @ApiBody({ schema: { type: 'object', required: ['publicKey'], properties: { publicKey: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' } } } })
-  async keyCards(@CeremonyId() ceremonyId: string, @Body() body: unknown, @Caller() credential: string | null): Promise<SealedToPage> {
-    const request = Object.assign(new KeyCardsExportCommand(), commandFields(body), { ceremony: ceremonyId });
-    return this.services.request('announcements.keycards.export', request, { credential });
+  async keyCards(@CeremonyId() ceremonyId: string, @Body() body: KeyCardsExportBody, @Caller() credential: string | null): Promise<SealedToPage> {
+    return this.services.request('announcements.keycards.export', { ...body, ceremony: ceremonyId }, { credential });
   }
 }

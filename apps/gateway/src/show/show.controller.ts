@@ -5,7 +5,7 @@ import { LaurelError, type CueResult, type RevealedEvent, type ShowSnapshot } fr
 import { ServiceClient } from '#messaging';
 import { Caller, CeremonyId } from '../auth/principal.decorator.js';
 import { ANYONE, Roles } from '../auth/roles.js';
-import { commandFields } from '../http/body.js';
+import { CueBody } from '../http/bodies.js';
 
 @ApiTags('show')
 @ApiBearerAuth()
@@ -20,8 +20,8 @@ export class ShowController {
     summary: 'A producer cue: { action: next|prev|goto|blackout|resume|reveal, categoryId?, scene?, idempotencyKey } → { seq, scene }',
     description: '409 with the reason when the show refuses the cue (e.g. revealing a category that is not on stage). The same idempotencyKey returns the first answer.',
   })
-  async cue(@CeremonyId() ceremonyId: string, @Body() body: unknown, @Caller() credential: string | null): Promise<CueResult> {
-    return this.services.request('announcements.show.cue', { ...commandFields(body), ceremony: ceremonyId } as never, { credential });
+  async cue(@CeremonyId() ceremonyId: string, @Body() body: CueBody, @Caller() credential: string | null): Promise<CueResult> {
+    return this.services.request('announcements.show.cue', { ...body, ceremony: ceremonyId }, { credential });
   }
 
   @Post('show/rehearsal/reset')

@@ -1,19 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { LaurelError, TOKEN_ROLES, type TokenInfo, type TokenRole } from '#contracts';
+import { LaurelError, type TokenInfo } from '#contracts';
 import { ServiceClient } from '#messaging';
 import { Caller, CeremonyId } from '../auth/principal.decorator.js';
 import { Roles } from '../auth/roles.js';
 import { ReadYourWrites } from '../writes/read-your-writes.service.js';
-import { commandFields } from '../http/body.js';
-
-interface IssueBody {
-  role?: unknown;
-  jurorId?: unknown;
-  label?: unknown;
-  ttlSeconds?: unknown;
-}
+import { IssueTokenBody } from '../http/bodies.js';
 
 @ApiTags('tokens')
 @ApiBearerAuth()
@@ -29,16 +22,14 @@ export class TokensController {
   @Roles('admin')
   @ApiOperation({ summary: 'Issue an access token: { role: producer|press|screen|juror, jurorId? } → { token }' })
   @ApiResponse({ status: 202, description: 'Done, but a service that serves its effect has not applied it within WRITES_WAIT_MS: the result plus `writes` (status pending/failed) and a Location to ask again (GET …/writes/:token)' })
-  async issue(@CeremonyId() ceremonyId: string, @Body() body: IssueBody, @Caller() credential: string | null, @Res() res: Response): Promise<void> {
-    if (typeof body !== 'object' || body === null) throw LaurelError.badRequest('body must be a JSON object');
-    if (!TOKEN_ROLES.includes(body.role as TokenRole)) throw LaurelError.badRequest(`role must be one of ${TOKEN_ROLES.join(', ')}`, [{ path: 'role', message: 'invalid' }]);
+  async issue(@CeremonyId() ceremonyId: string, @Body() body: IssueTokenBody, @Caller() credential: string | null, @Res() res: Response): Promise<void> {
     if (body.role === 'juror') {
-      if (typeof body.jurorId !== 'string') throw LaurelError.badRequest('jurorId is required for a juror token', [{ path: 'jurorId', message: 'is required for role juror' }]);
+      if (body.jurorId === undefined) throw LaurelError.badRequest('jurorId is required for a juror token', [{ path: 'jurorId', message: 'is required for role juror' }]);
       // A juror token is bound to a juror of this ceremony: the jury service must know them.
       await this.services.request('jury.juror.get', { ceremony: ceremonyId, jurorId: body.jurorId }, { credential });
     }
     // 201 once its grant is in the access bucket: the token works at once on every gateway.
-    await this.writes.answer(res, 201, () => ceremonyId, this.services.requestWithWrites('nominations.access.issue', { ...commandFields(body), ceremony: ceremonyId } as never, { credential }));
+    await this.writes.answer(res, 201, () => ceremonyId, this.services.requestWithWrites('nominations.access.issue', { ...body, ceremony: ceremonyId }, { credential }));
   }
 
   @Get()

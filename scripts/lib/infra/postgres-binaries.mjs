@@ -1,5 +1,6 @@
+// @ts-check
 // Where the embedded PostgreSQL's binaries and data live, and how a cluster is initialised. Shared by the
-// launcher (scripts/lib/infra.mjs) and the test helpers (test/faults/embedded-postgres.ts).
+// embedded server of ./postgres.mjs (the launcher's and the tests').
 //
 // PostgreSQL refuses to run as root, so as root it runs as the `postgres` system user (created if absent).
 // That user cannot enter a clone inside a 0700 folder (/root, or `mktemp -d`): the binaries in
@@ -19,9 +20,23 @@ import path from 'node:path';
 export const SYSTEM_STATE_DIR = '/var/lib/laurel';
 export const PG_SUPERUSER = 'postgres';
 
+/** @typedef {{ uid: number, gid: number }} PostgresUser */
+/**
+ * @typedef {object} PostgresBinaries
+ * @property {string} dir
+ * @property {string} initdb
+ * @property {string} postgres
+ * @property {PostgresUser | null} user The user Postgres runs as (root only), else null: it runs as the caller.
+ * @property {boolean} copied True when the binaries were copied out of node_modules for the postgres user to reach.
+ */
+
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
-/** uid/gid of a user, or null when there is none. */
+/**
+ * uid/gid of a user, or null when there is none.
+ * @param {string} user
+ * @returns {PostgresUser | null}
+ */
 function idsOf(user) {
   try {
     const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
@@ -44,14 +59,18 @@ export function postgresUser() {
       execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', PG_SUPERUSER], { stdio: 'ignore' });
     } catch (error) {
       // A parallel run may have created it meanwhile.
-      if (!idsOf(PG_SUPERUSER)) throw new Error(`running as root, PostgreSQL needs a '${PG_SUPERUSER}' user and useradd failed: ${error.message}`);
+      if (!idsOf(PG_SUPERUSER)) throw new Error(`running as root, PostgreSQL needs a '${PG_SUPERUSER}' user and useradd failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     ids = idsOf(PG_SUPERUSER);
   }
   return ids;
 }
 
-/** True when `user` can walk down to `dir` (every existing ancestor searchable by it). */
+/**
+ * True when `user` can walk down to `dir` (every existing ancestor searchable by it).
+ * @param {PostgresUser | null} user
+ * @param {string} dir
+ */
 export function reachableBy(user, dir) {
   if (!user) return true;
   let current = path.resolve(dir);
@@ -80,13 +99,21 @@ function platformPackageDir() {
   }
 }
 
-/** Runs `bin --version` as `user`: the direct test that the user can reach and execute it. */
+/**
+ * Runs `bin --version` as `user`: the direct test that the user can reach and execute it.
+ * @param {PostgresUser | null} user
+ * @param {string} bin
+ */
 function runnableBy(user, bin) {
   const result = spawnSync(bin, ['--version'], { uid: user?.uid, gid: user?.gid, cwd: '/', stdio: 'ignore' });
   return !result.error && result.status === 0;
 }
 
-/** Copies the native tree (bin, lib, share; symlinks kept) with modes the postgres user can read and run. */
+/**
+ * Copies the native tree (bin, lib, share; symlinks kept) with modes the postgres user can read and run.
+ * @param {string} from
+ * @param {string} to
+ */
 function copyTree(from, to) {
   const stat = fs.lstatSync(from);
   if (stat.isSymbolicLink()) {
@@ -105,6 +132,7 @@ function copyTree(from, to) {
  * The PostgreSQL binaries (`initdb`, `postgres`) and the user they run as. As root, when the postgres user
  * cannot run them where npm put them, they are copied once to SYSTEM_STATE_DIR (atomically: a parallel run
  * uses the first complete copy).
+ * @returns {PostgresBinaries}
  */
 export function postgresBinaries() {
   const pkgDir = platformPackageDir();
@@ -131,7 +159,10 @@ export function postgresBinaries() {
   return { dir: native, initdb: path.join(native, 'bin', 'initdb'), postgres: path.join(native, 'bin', 'postgres'), user, copied: native !== path.join(pkgDir, 'native') };
 }
 
-/** A root-owned folder every user may enter (0755), whatever the umask. */
+/**
+ * A root-owned folder every user may enter (0755), whatever the umask.
+ * @param {string} dir
+ */
 function ensureSystemDir(dir) {
   fs.mkdirSync(dir, { recursive: true });
   fs.chmodSync(dir, 0o755);
@@ -140,6 +171,8 @@ function ensureSystemDir(dir) {
 /**
  * Where a data folder the launcher would keep at `preferred` (e.g. <clone>/.laurel/pg) goes: there when
  * the postgres user can reach it, else /var/lib/laurel/<clone>-<hash of its path>/<name>.
+ * @param {string} preferred
+ * @param {PostgresUser | null} [user]
  */
 export function postgresDataDir(preferred, user = postgresUser()) {
   if (reachableBy(user, preferred)) return preferred;
@@ -151,6 +184,7 @@ export function postgresDataDir(preferred, user = postgresUser()) {
 /**
  * initdb into `dataDir` (scratch folder renamed when complete: an interrupted initdb never looks
  * initialised), as the postgres user, password auth (scram-sha-256) for `PG_SUPERUSER`.
+ * @param {{ binaries: PostgresBinaries, dataDir: string, password: string, log?: (message: string) => void }} options
  */
 export async function initCluster({ binaries, dataDir, password, log = () => undefined }) {
   const { user } = binaries;
@@ -168,7 +202,7 @@ export async function initCluster({ binaries, dataDir, password, log = () => und
     fs.chownSync(pwfile, user.uid, user.gid);
   }
   try {
-    await new Promise((resolve, reject) => {
+    await /** @type {Promise<void>} */ (new Promise((resolve, reject) => {
       let output = '';
       const child = spawn(binaries.initdb, [`--pgdata=${scratch}`, '--auth=scram-sha-256', `--username=${PG_SUPERUSER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--lc-messages=C'], {
         uid: user?.uid,
@@ -184,7 +218,7 @@ export async function initCluster({ binaries, dataDir, password, log = () => und
       }
       child.once('error', reject);
       child.once('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`initdb failed (${signal ?? `code ${code}`}): ${output.slice(-2000)}`))));
-    });
+    }));
   } finally {
     fs.rmSync(pwfile, { force: true });
   }
@@ -192,7 +226,10 @@ export async function initCluster({ binaries, dataDir, password, log = () => und
   return dataDir;
 }
 
-/** As root, every folder from SYSTEM_STATE_DIR down to `dir` (0755, root-owned). */
+/**
+ * As root, every folder from SYSTEM_STATE_DIR down to `dir` (0755, root-owned).
+ * @param {string} dir
+ */
 function ensureSystemDirs(dir) {
   if (!isRoot || !path.resolve(dir).startsWith(SYSTEM_STATE_DIR)) {
     fs.mkdirSync(dir, { recursive: true });
@@ -206,12 +243,20 @@ function ensureSystemDirs(dir) {
   }
 }
 
-/** The postgres command line: TCP on 127.0.0.1 only (a unix socket needs /var/run/postgresql, which a fresh machine lacks). */
+/**
+ * The postgres command line: TCP on 127.0.0.1 only (a unix socket needs /var/run/postgresql, which a fresh machine lacks).
+ * @param {string} dataDir
+ * @param {number} port
+ */
 export function postgresArgs(dataDir, port) {
   return ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
 }
 
-/** Spawn options for the postgres server: as the postgres user, from a folder it can enter, English messages. */
+/**
+ * Spawn options for the postgres server: as the postgres user, from a folder it can enter, English messages.
+ * @param {PostgresBinaries} binaries
+ * @param {string} dataDir
+ */
 export function postgresSpawnOptions(binaries, dataDir) {
   return { uid: binaries.user?.uid, gid: binaries.user?.gid, cwd: path.dirname(dataDir), env: { ...process.env, LC_MESSAGES: 'C' } };
 }

@@ -1,0 +1,62 @@
+import { OmitType, PickType } from '@nestjs/swagger';
+import {
+  AddJurorCommand,
+  AppointChairCommand,
+  CardRevealCommand,
+  CueCommand,
+  DeclareConflictCommand,
+  EntryFields,
+  IssueTokenCommand,
+  KeyCardsExportCommand,
+  RemoveJurorCommand,
+  ReopenBallotCommand,
+  SaveBallotCommand,
+  SetShortlistCommand,
+  VerdictCommand,
+} from '#contracts';
+import { CommandBody } from './command-body.js';
+
+/*
+ * Every REST request body: its command minus what the path names (ceremony, category, juror). The rules
+ * are the contract's own, checked once by the global BodyValidationPipe and shown in OpenAPI.
+ */
+
+@CommandBody()
+export class AddJurorBody extends OmitType(AddJurorCommand, ['ceremony', 'category'] as const) {}
+
+@CommandBody({ optional: true })
+export class RemoveJurorBody extends PickType(RemoveJurorCommand, ['overrideReason'] as const) {}
+
+@CommandBody()
+export class AppointChairBody extends OmitType(AppointChairCommand, ['ceremony', 'category'] as const) {}
+
+@CommandBody()
+export class DeclareConflictBody extends OmitType(DeclareConflictCommand, ['ceremony', 'category'] as const) {}
+
+@CommandBody()
+export class SaveBallotBody extends OmitType(SaveBallotCommand, ['ceremony', 'category'] as const) {}
+
+@CommandBody()
+export class ReopenBallotBody extends PickType(ReopenBallotCommand, ['reason'] as const) {}
+
+@CommandBody()
+export class VerdictBody extends OmitType(VerdictCommand, ['ceremony', 'category'] as const) {}
+
+@CommandBody()
+export class CueBody extends OmitType(CueCommand, ['ceremony'] as const) {}
+
+@CommandBody()
+export class IssueTokenBody extends OmitType(IssueTokenCommand, ['ceremony'] as const) {}
+
+/** The entry itself; its command carries it as `entry`. */
+@CommandBody({ under: 'entry' })
+export class SubmitEntryBody extends OmitType(EntryFields, [] as const) {}
+
+@CommandBody()
+export class SetShortlistBody extends OmitType(SetShortlistCommand, ['ceremony', 'category'] as const) {}
+
+@CommandBody()
+export class CardRevealBody extends OmitType(CardRevealCommand, ['ceremony'] as const) {}
+
+@CommandBody()
+export class KeyCardsExportBody extends OmitType(KeyCardsExportCommand, ['ceremony'] as const) {}
