@@ -128,7 +128,11 @@ export function mount(root: HTMLElement, ceremony: string): void {
   const drive = new TimelineDriver(timeline, live.clock, (view) => {
     results.clear();
     for (const r of view.results) results.set(r.result.categoryId, r.result);
-    if (view.scene !== scene) applyScene(view.scene);
+    if (view.scene !== scene) {
+      applyScene(view.scene);
+      // The control room sees at once that the monitor follows (as the stage reports on every scene).
+      live.sendPresence();
+    }
     render();
   });
   setInterval(() => (clock.textContent = formatTime(live.clock.serverNow())), 500);
