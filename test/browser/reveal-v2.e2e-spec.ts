@@ -27,7 +27,8 @@ import {
 
 /**
  * Socket protocol v2 in a real browser (docs/reveal-v2.md): the stage and public pages hold the sealed
- * envelopes before the reveal; a key-only reveal flips them; the key cards page opens its keys end to end; and
+ * envelopes before the reveal; a key-only reveal flips them (and a phone whose socket never delivered the
+ * envelopes falls back to the plaintext of the snapshot after the reveal); the key cards page opens its keys end to end; and
  * a stage reveals a category from a key card's code with the gateway and every service stopped (the time from
  * entering the code to the flip is printed, not asserted: tests never assert on wall time). A typo and a code
  * that does not open the envelope show their message and nothing else. When the system is back the stage
@@ -51,6 +52,8 @@ describe('protocol v2 in a browser', () => {
   let screen: string;
   let stage: Page;
   let publicPage: Page;
+  /** A phone that never got the envelopes (its socket frames are filtered): it must fall back to the snapshot. */
+  let bare: Page;
   /** Every socket.io frame the stage received, as text. */
   const stageFrames: string[] = [];
 
@@ -93,11 +96,28 @@ describe('protocol v2 in a browser', () => {
       stage.on('websocket', (ws) => ws.on('framereceived', (f) => stageFrames.push(typeof f.payload === 'string' ? f.payload : f.payload.toString('utf8'))));
       await stage.goto(url(`/stage/${gala.slug}?label=v2`, screen));
       publicPage = await open(PHONE, url(`/c/${gala.slug}`), { isMobile: true });
+      const unsealed = await openPage(browser, PHONE, { isMobile: true, errors });
+      contexts.push(unsealed.context);
+      bare = unsealed.page;
+      await bare.routeWebSocket(/\/socket\.io\//, (ws) => {
+        const server = ws.connectToServer();
+        server.onMessage((message) => {
+          // socket.io over Engine.IO: `42[/namespace,][ackId][event, payload]`. Drop `envelope` frames and empty snapshot.envelopes.
+          const m = typeof message === 'string' ? /^42(\/[^,[]*,)?(\d*)(\[.*)$/s.exec(message) : null;
+          if (!m) return ws.send(message);
+          const [event, payload] = JSON.parse(m[3]) as [string, Record<string, unknown>];
+          if (event === 'envelope') return;
+          if (event === 'snapshot' && Array.isArray(payload.envelopes)) payload.envelopes = [];
+          ws.send(`42${m[1] ?? ''}${m[2]}${JSON.stringify([event, payload])}`);
+        });
+      });
+      await bare.goto(url(`/c/${gala.slug}`));
       await deliberateOverRest(system, gala, first);
       await deliberateOverRest(system, gala, second);
       for (const page of [stage, publicPage]) await page.waitForFunction(() => Number(document.body.dataset.envelopes) >= 2, undefined, { timeout: 20_000 });
       // Sealed, not revealed: no winner anywhere.
-      for (const page of [stage, publicPage]) expect(await winnerContextTexts(page)).toEqual([]);
+      for (const page of [stage, publicPage, bare]) expect(await winnerContextTexts(page)).toEqual([]);
+      expect(await bare.getAttribute('body', 'data-envelopes')).toBe('0');
     },
     SLOW,
   );
@@ -112,6 +132,8 @@ describe('protocol v2 in a browser', () => {
       const name = winnerName(gala, first);
       await waitForText(stage, '.winner-name', name);
       await waitForText(publicPage, '.pub-winner', name, { mode: 'contains' });
+      // Without the envelope: the plaintext from the snapshot after the reveal.
+      await waitForText(bare, '.pub-winner', name, { mode: 'contains' });
       // The reveal reached the stage as a key: no winner and no motivation in the frame.
       const reveal = stageFrames.find((f) => f.includes('"revealed"') && f.includes(category.id));
       expect(reveal).toBeDefined();
