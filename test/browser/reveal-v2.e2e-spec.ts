@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
@@ -31,7 +31,8 @@ import {
  * envelopes falls back to the plaintext of the snapshot after the reveal); the key cards page opens its keys end to end; and
  * a stage reveals a category from a key card's code with the gateway and every service stopped (the time from
  * entering the code to the flip is printed, not asserted: tests never assert on wall time). A typo and a code
- * that does not open the envelope show their message and nothing else. When the system is back the stage
+ * that does not open the envelope show their message and nothing else. A standby stage laptop that never got
+ * the envelopes loads the envelope kit the producer downloaded and reveals from the same card. When the system is back the stage
  * reports the card reveal and the archive has it.
  *
  * `LAUREL_SCREENSHOTS=1` also writes docs/screenshots/keycard.png and reveal-from-card.png.
@@ -72,6 +73,22 @@ describe('protocol v2 in a browser', () => {
     return res.body;
   }
 
+  /** Filters the page's socket: no `envelope` frames, empty snapshot.envelopes (a page that never got them). */
+  async function withoutEnvelopes(page: Page): Promise<void> {
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const server = ws.connectToServer();
+      server.onMessage((message) => {
+        // socket.io over Engine.IO: `42[/namespace,][ackId][event, payload]`.
+        const m = typeof message === 'string' ? /^42(\/[^,[]*,)?(\d*)(\[.*)$/s.exec(message) : null;
+        if (!m) return ws.send(message);
+        const [event, payload] = JSON.parse(m[3]) as [string, Record<string, unknown>];
+        if (event === 'envelope') return;
+        if (event === 'snapshot' && Array.isArray(payload.envelopes)) payload.envelopes = [];
+        ws.send(`42${m[1] ?? ''}${m[2]}${JSON.stringify([event, payload])}`);
+      });
+    });
+  }
+
   beforeAll(async () => {
     requireWebBuild();
     // A fixed gateway port: the stage reconnects to the same address when the gateway is started again.
@@ -99,18 +116,7 @@ describe('protocol v2 in a browser', () => {
       const unsealed = await openPage(browser, PHONE, { isMobile: true, errors });
       contexts.push(unsealed.context);
       bare = unsealed.page;
-      await bare.routeWebSocket(/\/socket\.io\//, (ws) => {
-        const server = ws.connectToServer();
-        server.onMessage((message) => {
-          // socket.io over Engine.IO: `42[/namespace,][ackId][event, payload]`. Drop `envelope` frames and empty snapshot.envelopes.
-          const m = typeof message === 'string' ? /^42(\/[^,[]*,)?(\d*)(\[.*)$/s.exec(message) : null;
-          if (!m) return ws.send(message);
-          const [event, payload] = JSON.parse(m[3]) as [string, Record<string, unknown>];
-          if (event === 'envelope') return;
-          if (event === 'snapshot' && Array.isArray(payload.envelopes)) payload.envelopes = [];
-          ws.send(`42${m[1] ?? ''}${m[2]}${JSON.stringify([event, payload])}`);
-        });
-      });
+      await withoutEnvelopes(bare);
       await bare.goto(url(`/c/${gala.slug}`));
       await deliberateOverRest(system, gala, first);
       await deliberateOverRest(system, gala, second);
@@ -145,6 +151,8 @@ describe('protocol v2 in a browser', () => {
   );
 
   let code = '';
+  /** The envelope kit as the producer's button downloads it. */
+  let kit = '';
   it(
     'the key cards page opens the keys end to end and shows one card per sealed category',
     async () => {
@@ -158,6 +166,10 @@ describe('protocol v2 in a browser', () => {
       await waitForText(admin, `.keycard[data-category="${category.id}"] .kc-category`, category.name);
       code = (await card.locator('.kc-code').getAttribute('data-code')) ?? '';
       expect(code).toMatch(/^([0-9A-Z]{6}-){8}[0-9A-Z]{6}$/);
+      const [download] = await Promise.all([admin.waitForEvent('download'), admin.click('.kit-btn')]);
+      const path = await download.path();
+      kit = readFileSync(path, 'utf8');
+      expect(kit).toContain(category.id);
       if (SHOTS) {
         mkdirSync(SHOTS, { recursive: true });
         await card.screenshot({ path: join(SHOTS, 'keycard.png') });
@@ -175,6 +187,14 @@ describe('protocol v2 in a browser', () => {
       await waitForText(stage, '.scene-envelope .eyebrow', category.name);
       // The previous winner has faded out and left the canvas.
       await stage.waitForFunction(() => document.querySelectorAll('.scene-layer > .scene').length === 1);
+      // A standby stage laptop that never got the envelopes over the network: it has the kit file.
+      const standbyOpened = await openPage(browser, STAGE, { errors });
+      contexts.push(standbyOpened.context);
+      const standby = standbyOpened.page;
+      await withoutEnvelopes(standby);
+      await standby.goto(url(`/stage/${gala.slug}?label=reserv`, screen));
+      await standby.waitForSelector('.stage[data-kind="envelope"]');
+      expect(await standby.getAttribute('body', 'data-envelopes')).toBe('0');
       for (const service of ['gateway', 'announcements', 'jury', 'nominations'] as const) await system.stop(service);
       await stage.waitForSelector('.net-dot[data-state="reconnecting"]');
 
@@ -221,6 +241,15 @@ describe('protocol v2 in a browser', () => {
       await waitForText(stage, '.winner-name', winnerName(gala, second));
       expect(await stage.isVisible('dialog.card-dialog[open]')).toBe(false);
       expect(await stage.getAttribute('body', 'data-card-queued')).toBe('1');
+
+      // The standby laptop, everything still down: load the kit, type the same card.
+      await standby.keyboard.press('k');
+      await standby.waitForSelector('dialog.card-dialog[open]');
+      await standby.setInputFiles('#card-kit', { name: 'kit.json', mimeType: 'application/json', buffer: Buffer.from(kit) });
+      await waitForText(standby, '.card-status', /Kuvertpaketet laddat/);
+      await standby.fill('#card-code', code);
+      await standby.keyboard.press('Enter');
+      await waitForText(standby, '.winner-name', winnerName(gala, second));
     },
     SLOW,
   );
