@@ -48,6 +48,15 @@ export function bestOffset(samples: readonly ClockSample[]): { offsetMs: number;
 }
 
 /**
+ * The correction to apply: none while zero lies within the measurement's own uncertainty (± half its round
+ * trip). Clocks that agree (one host, or NTP-disciplined hosts) then give every gateway exactly the same
+ * showAt for a reveal, as before; a real skew is corrected to within half a round trip.
+ */
+export function correctionOf(best: { offsetMs: number; rttMs: number }): number {
+  return Math.abs(best.offsetMs) <= best.rttMs / 2 ? 0 : best.offsetMs;
+}
+
+/**
  * Measures the gateway's offset to announcements' clock (`announcements.clock`, as the gateway's service
  * identity) at start and every CLOCK_SYNC_INTERVAL_MS, so a reveal's showAt (stamped in announcements'
  * clock) is sent to clients in this gateway's own clock.
@@ -57,7 +66,7 @@ export class ClockSync implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ClockSync');
   private timer: NodeJS.Timeout | null = null;
   private readonly listeners = new Set<(offsetMs: number | null) => void>();
-  /** announcements − gateway, ms; null until first measured. */
+  /** announcements − gateway, ms, as corrected (see correctionOf); null until first measured. */
   private offset: number | null = null;
   private lastRtt: number | null = null;
 
@@ -114,8 +123,9 @@ export class ClockSync implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const best = bestOffset(taken);
     if (best) {
-      const changed = this.offset === null || Math.abs(best.offsetMs - this.offset) > 5;
-      this.offset = best.offsetMs;
+      const corrected = correctionOf(best);
+      const changed = this.offset === null || Math.abs(corrected - this.offset) > 5;
+      this.offset = corrected;
       this.lastRtt = best.rttMs;
       if (changed) this.logger.log(`clock offset to announcements ${best.offsetMs.toFixed(1)} ms (round trip ${best.rttMs.toFixed(1)} ms)`);
     }
