@@ -124,6 +124,12 @@ describe('protocol v2 in a browser', () => {
       // Sealed, not revealed: no winner anywhere.
       for (const page of [stage, publicPage, bare]) expect(await winnerContextTexts(page)).toEqual([]);
       expect(await bare.getAttribute('body', 'data-envelopes')).toBe('0');
+      // Kept across reloads: another tab of the phone whose socket brings no envelope has them from IndexedDB.
+      const tab = await publicPage.context().newPage();
+      await withoutEnvelopes(tab);
+      await tab.goto(url(`/c/${gala.slug}`));
+      await tab.waitForFunction(() => Number(document.body.dataset.envelopes) >= 2);
+      await tab.close();
     },
     SLOW,
   );
