@@ -19,7 +19,10 @@
 //   --nice -10 (priority of everything the bench starts, for a shared machine; default 0)
 //   --quiet-wait 5000 --quiet-runnable 2 (before each timed phase wait up to 5 s for ≤ 2 runnable tasks)
 //   --profile <dir> (each system process writes <name>.cpuprofile there when it exits)
-//   --socketio-floor (also N socket.io clients of a bare socket.io server replaying the round's frames: socket.io's own cost)
+//   --socketio-floor (also N socket.io clients of a bare socket.io server replaying the round's frames: socket.io's own cost; needs --phones socketio)
+//   --protocol 2|1 (socket protocol of the public clients and screens, default 2: envelopes + the key-only reveal)
+//   --phones engineio|socketio (public clients: a minimal Engine.IO v4 client on `ws` that parses only what a phone
+//     must (phones.mjs, default), or socket.io-client (clients.mjs, as before issue 11); screens always use socket.io-client)
 import { spawn, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -59,6 +62,10 @@ const twoFrameBaseline = opt('two-frame-baseline', false) === true;
 const socketioFloor = opt('socketio-floor', false) === true;
 // --profile <dir>: every system process (services, gateways) writes a V8 CPU profile there on exit.
 const profileDir = opt('profile', null);
+const protocol = Number(opt('protocol', 2));
+if (protocol !== 1 && protocol !== 2) throw new Error('--protocol is 1 or 2');
+const phoneClient = String(opt('phones', 'engineio'));
+if (phoneClient !== 'engineio' && phoneClient !== 'socketio') throw new Error('--phones is engineio or socketio');
 const quietWaitMs = Number(opt('quiet-wait', 5000));
 const quietRunnable = Number(opt('quiet-runnable', 2));
 const gatewayEnv = Object.fromEntries(
@@ -372,14 +379,14 @@ async function benchN(sys, N) {
     }
   }
   await cue({ action: 'next' }); // welcome: a scene to snapshot
-  const auth = rehearsal ? { rehearsal: true } : {};
+  const auth = { ...(rehearsal ? { rehearsal: true } : {}), ...(protocol === 2 ? { v: 2 } : {}) };
 
   // Load generators.
   const workers = [];
   const nWorkers = Math.max(1, Math.ceil(N / perWorker));
   for (let w = 0; w < nWorkers; w++) {
     const share = Math.floor(N / nWorkers) + (w < N % nWorkers ? 1 : 0);
-    const child = pinned(LOAD_CORE, [process.execPath, join(here, 'clients.mjs')], { name: `clients${w + 1}`, ipc: true });
+    const child = pinned(LOAD_CORE, [process.execPath, join(here, phoneClient === 'engineio' ? 'phones.mjs' : 'clients.mjs')], { name: `clients${w + 1}`, ipc: true });
     workers.push({ child, call: ipcClient(child), share, url: sys.gateways[w % sys.gateways.length].url });
   }
   const screenChild = pinned(LOAD_CORE, [process.execPath, join(here, 'screens.mjs')], { name: 'screens', ipc: true });
@@ -403,7 +410,7 @@ async function benchN(sys, N) {
   const perConnKiB = (rssAfter - rssBefore) / connected / 1024;
   log(`N=${N}: ${connected} connected + snapshot in ${fmt(connectMs, 0)} ms; gateway RSS ${(rssAfter / 2 ** 20).toFixed(1)} MiB, ${fmt(perConnKiB)} KiB/connection`);
 
-  await screens('connect', { url: sys.gateways[0].url, ceremony: show.slug, tokens: show.screens });
+  await screens('connect', { url: sys.gateways[0].url, ceremony: show.slug, tokens: show.screens, v: protocol });
   const baseRssBefore = rssOf(sys.baseline.child.pid);
   const bconn = await all('connectBaseline', (w) => ({ url: sys.baseline.wsUrl, count: w.share }));
   if (bconn.some((b) => b.errorCount)) log(`baseline connect errors: ${bconn.flatMap((b) => b.errors).join(' | ')}`);
@@ -643,7 +650,7 @@ async function main() {
     startedAt: stamp,
     command: `node bench/reveal/run.mjs ${argv.join(' ')}`,
     machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: totalmem() / 2 ** 30, node: process.version, systemCore: SYSTEM_CORE, loadCore: LOAD_CORE, loadavgAtEnd: readFileSync('/proc/loadavg', 'utf8').trim() },
-    options: { twoFrameBaseline, socketioFloor, niceness, quietWaitMs, quietRunnable, rounds, perWorker, screens: screenCount, leadMs, gateways: gatewayCount, gatewayEnv, rehearsal },
+    options: { protocol, phones: phoneClient, twoFrameBaseline, socketioFloor, niceness, quietWaitMs, quietRunnable, rounds, perWorker, screens: screenCount, leadMs, gateways: gatewayCount, gatewayEnv, rehearsal },
     results,
   };
   mkdirSync(dirname(outFile), { recursive: true });
@@ -654,7 +661,7 @@ async function main() {
 
 function renderMarkdown(report) {
   const lines = [];
-  lines.push(`### ${report.label} (${report.startedAt})`, '', `\`${report.command}\``, '');
+  lines.push(`### ${report.label} (${report.startedAt})`, '', `\`${report.command}\``, '', `socket protocol v${report.options.protocol}; public clients: ${report.options.phones === 'engineio' ? 'minimal Engine.IO v4 client on ws (bench/reveal/phones.mjs)' : 'socket.io-client'}; stage screens: socket.io-client in their own process`, '');
   for (const r of report.results) {
     lines.push(`**N = ${r.N}** (${r.processes} load processes): ${r.connected} connected + snapshot in ${fmt(r.connectMs, 0)} ms; gateway RSS ${fmt(r.gatewayRss.beforeMiB)} → ${fmt(r.gatewayRss.afterMiB)} MiB = ${fmt(r.gatewayRss.perConnectionKiB)} KiB/connection (bare ws: ${fmt(r.baselineRssPerConnectionKiB)} KiB)`, '');
     lines.push(`disconnects during the run: ${r.disconnectsDuringRun} ${JSON.stringify(r.disconnectReasons)}; clients missing a reveal per round: ${r.rounds.map((x) => x.systemMissing).join(', ')}; 1-min load average per round: ${r.rounds.map((x) => x.loadavg1).join(', ')}`, '');

@@ -34,12 +34,12 @@ async function syncClock(screen, samples) {
 }
 
 serveIpc({
-  async connect({ url, ceremony, tokens }) {
+  async connect({ url, ceremony, tokens, v = 1 }) {
     await Promise.all(
       tokens.map(
         (token, i) =>
           new Promise((resolve, reject) => {
-            const socket = io(`${url}/live`, { auth: { ceremony, token, label: `bench-screen-${i + 1}` }, transports: ['websocket'], forceNew: true, reconnection: false });
+            const socket = io(`${url}/live`, { auth: { ceremony, token, label: `bench-screen-${i + 1}`, ...(v === 2 ? { v: 2 } : {}) }, transports: ['websocket'], forceNew: true, reconnection: false });
             const screen = { socket, offset: 0, rtt: NaN, index: i };
             screens[i] = screen;
             socket.on('snapshot', () => resolve());
@@ -55,8 +55,10 @@ serveIpc({
               if (!a || a.seq !== r.seq || a.recv[i] !== undefined) return;
               a.recv[i] = received;
               // The instant showAt names, on this machine's monotonic clock (gateway and screen share the wall clock here).
-              a.showAtTrue = Date.parse(r.showAt) - (wall() - now());
-              const flipWall = Date.parse(r.showAt) - screen.offset;
+              // v1: ISO string; v2: epoch ms (both in the gateway's clock).
+              const showAt = typeof r.showAt === 'number' ? r.showAt : Date.parse(r.showAt);
+              a.showAtTrue = showAt - (wall() - now());
+              const flipWall = showAt - screen.offset;
               const delay = flipWall - wall();
               a.late[i] = delay < 0;
               setTimeout(() => {

@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { generateEnvelopeKey, keyToCardCode, type CueResult } from '#contracts';
+import { randomUUID } from 'node:crypto';
+import { computeCommitment, generateEnvelopeKey, generateSalt, keyToCardCode, sealEnvelope, type CueResult, type EnvelopePlaintext } from '#contracts';
 import { eventually } from '../support/eventually.js';
 import { ceremony2017, outcome2017 } from '../support/fixtures.js';
 import { startSystem, type TestSystem } from '../support/system.js';
@@ -26,10 +27,12 @@ import {
 
 /**
  * Socket protocol v2 in a real browser (docs/reveal-v2.md): the stage and public pages hold the sealed
- * envelopes before the reveal; a key-only reveal flips them; the key cards page opens its keys end to end; and
+ * envelopes before the reveal; a key-only reveal flips them (and a phone whose socket never delivered the
+ * envelopes falls back to the plaintext of the snapshot after the reveal); the key cards page opens its keys end to end; and
  * a stage reveals a category from a key card's code with the gateway and every service stopped (the time from
  * entering the code to the flip is printed, not asserted: tests never assert on wall time). A typo and a code
- * that does not open the envelope show their message and nothing else. When the system is back the stage
+ * that does not open the envelope show their message and nothing else. A standby stage laptop that never got
+ * the envelopes loads the envelope kit the producer downloaded and reveals from the same card. When the system is back the stage
  * reports the card reveal and the archive has it.
  *
  * `LAUREL_SCREENSHOTS=1` also writes docs/screenshots/keycard.png and reveal-from-card.png.
@@ -50,6 +53,8 @@ describe('protocol v2 in a browser', () => {
   let screen: string;
   let stage: Page;
   let publicPage: Page;
+  /** A phone that never got the envelopes (its socket frames are filtered): it must fall back to the snapshot. */
+  let bare: Page;
   /** Every socket.io frame the stage received, as text. */
   const stageFrames: string[] = [];
 
@@ -66,6 +71,22 @@ describe('protocol v2 in a browser', () => {
     const res = await system.http<CueResult>('POST', `${gala.base}/show/cues`, { token: producer, body: { idempotencyKey: `${Math.random()}`, ...body } });
     if (res.status !== 200 && res.status !== 201) throw new Error(`cue ${JSON.stringify(body)}: ${res.status} ${res.text}`);
     return res.body;
+  }
+
+  /** Filters the page's socket: no `envelope` frames, empty snapshot.envelopes (a page that never got them). */
+  async function withoutEnvelopes(page: Page): Promise<void> {
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const server = ws.connectToServer();
+      server.onMessage((message) => {
+        // socket.io over Engine.IO: `42[/namespace,][ackId][event, payload]`.
+        const m = typeof message === 'string' ? /^42(\/[^,[]*,)?(\d*)(\[.*)$/s.exec(message) : null;
+        if (!m) return ws.send(message);
+        const [event, payload] = JSON.parse(m[3]) as [string, Record<string, unknown>];
+        if (event === 'envelope') return;
+        if (event === 'snapshot' && Array.isArray(payload.envelopes)) payload.envelopes = [];
+        ws.send(`42${m[1] ?? ''}${m[2]}${JSON.stringify([event, payload])}`);
+      });
+    });
   }
 
   beforeAll(async () => {
@@ -92,11 +113,23 @@ describe('protocol v2 in a browser', () => {
       stage.on('websocket', (ws) => ws.on('framereceived', (f) => stageFrames.push(typeof f.payload === 'string' ? f.payload : f.payload.toString('utf8'))));
       await stage.goto(url(`/stage/${gala.slug}?label=v2`, screen));
       publicPage = await open(PHONE, url(`/c/${gala.slug}`), { isMobile: true });
+      const unsealed = await openPage(browser, PHONE, { isMobile: true, errors });
+      contexts.push(unsealed.context);
+      bare = unsealed.page;
+      await withoutEnvelopes(bare);
+      await bare.goto(url(`/c/${gala.slug}`));
       await deliberateOverRest(system, gala, first);
       await deliberateOverRest(system, gala, second);
       for (const page of [stage, publicPage]) await page.waitForFunction(() => Number(document.body.dataset.envelopes) >= 2, undefined, { timeout: 20_000 });
       // Sealed, not revealed: no winner anywhere.
-      for (const page of [stage, publicPage]) expect(await winnerContextTexts(page)).toEqual([]);
+      for (const page of [stage, publicPage, bare]) expect(await winnerContextTexts(page)).toEqual([]);
+      expect(await bare.getAttribute('body', 'data-envelopes')).toBe('0');
+      // Kept across reloads: another tab of the phone whose socket brings no envelope has them from IndexedDB.
+      const tab = await publicPage.context().newPage();
+      await withoutEnvelopes(tab);
+      await tab.goto(url(`/c/${gala.slug}`));
+      await tab.waitForFunction(() => Number(document.body.dataset.envelopes) >= 2);
+      await tab.close();
     },
     SLOW,
   );
@@ -111,6 +144,8 @@ describe('protocol v2 in a browser', () => {
       const name = winnerName(gala, first);
       await waitForText(stage, '.winner-name', name);
       await waitForText(publicPage, '.pub-winner', name, { mode: 'contains' });
+      // Without the envelope: the plaintext from the snapshot after the reveal.
+      await waitForText(bare, '.pub-winner', name, { mode: 'contains' });
       // The reveal reached the stage as a key: no winner and no motivation in the frame.
       const reveal = stageFrames.find((f) => f.includes('"revealed"') && f.includes(category.id));
       expect(reveal).toBeDefined();
@@ -122,6 +157,8 @@ describe('protocol v2 in a browser', () => {
   );
 
   let code = '';
+  /** The envelope kit as the producer's button downloads it. */
+  let kit = '';
   it(
     'the key cards page opens the keys end to end and shows one card per sealed category',
     async () => {
@@ -135,6 +172,10 @@ describe('protocol v2 in a browser', () => {
       await waitForText(admin, `.keycard[data-category="${category.id}"] .kc-category`, category.name);
       code = (await card.locator('.kc-code').getAttribute('data-code')) ?? '';
       expect(code).toMatch(/^([0-9A-Z]{6}-){8}[0-9A-Z]{6}$/);
+      const [download] = await Promise.all([admin.waitForEvent('download'), admin.click('.kit-btn')]);
+      const path = await download.path();
+      kit = readFileSync(path, 'utf8');
+      expect(kit).toContain(category.id);
       if (SHOTS) {
         mkdirSync(SHOTS, { recursive: true });
         await card.screenshot({ path: join(SHOTS, 'keycard.png') });
@@ -152,6 +193,14 @@ describe('protocol v2 in a browser', () => {
       await waitForText(stage, '.scene-envelope .eyebrow', category.name);
       // The previous winner has faded out and left the canvas.
       await stage.waitForFunction(() => document.querySelectorAll('.scene-layer > .scene').length === 1);
+      // A standby stage laptop that never got the envelopes over the network: it has the kit file.
+      const standbyOpened = await openPage(browser, STAGE, { errors });
+      contexts.push(standbyOpened.context);
+      const standby = standbyOpened.page;
+      await withoutEnvelopes(standby);
+      await standby.goto(url(`/stage/${gala.slug}?label=reserv`, screen));
+      await standby.waitForSelector('.stage[data-kind="envelope"]');
+      expect(await standby.getAttribute('body', 'data-envelopes')).toBe('0');
       for (const service of ['gateway', 'announcements', 'jury', 'nominations'] as const) await system.stop(service);
       await stage.waitForSelector('.net-dot[data-state="reconnecting"]');
 
@@ -198,6 +247,15 @@ describe('protocol v2 in a browser', () => {
       await waitForText(stage, '.winner-name', winnerName(gala, second));
       expect(await stage.isVisible('dialog.card-dialog[open]')).toBe(false);
       expect(await stage.getAttribute('body', 'data-card-queued')).toBe('1');
+
+      // The standby laptop, everything still down: load the kit, type the same card.
+      await standby.keyboard.press('k');
+      await standby.waitForSelector('dialog.card-dialog[open]');
+      await standby.setInputFiles('#card-kit', { name: 'kit.json', mimeType: 'application/json', buffer: Buffer.from(kit) });
+      await waitForText(standby, '.card-status', /Kuvertpaketet laddat/);
+      await standby.fill('#card-code', code);
+      await standby.keyboard.press('Enter');
+      await waitForText(standby, '.winner-name', winnerName(gala, second));
     },
     SLOW,
   );
@@ -217,6 +275,51 @@ describe('protocol v2 in a browser', () => {
       await stage.waitForFunction(() => document.body.dataset.cardQueued === '0', undefined, { timeout: 20_000 });
       await waitForText(stage, '.winner-name', winnerName(gala, second));
       await waitForText(publicPage, '.pub-winner', winnerName(gala, second), { mode: 'contains', timeoutMs: 20_000 });
+      expect(errors).toEqual([]);
+    },
+    SLOW,
+  );
+  it(
+    'an envelope that opens but does not match its commitment shows nothing on the stage and raises the alarm in the control room',
+    async () => {
+      const control = await open(LAPTOP, url(`/control/${gala.slug}`, producer));
+      await waitForText(control, '.conn', 'Ansluten');
+      // A forged envelope (a standby laptop handed a doctored kit): it opens with its key, but the result
+      // inside is not the one the commitment was made for.
+      const key = generateEnvelopeKey();
+      const categoryId = randomUUID();
+      const salt = generateSalt();
+      const commitment = computeCommitment({ categoryId, winnerId: randomUUID(), motivation: 'Den förseglade motiveringen.', salt });
+      const winnerId = randomUUID();
+      const forged: EnvelopePlaintext = {
+        v: 2,
+        ceremonyId: gala.view.ceremony.id,
+        categoryId,
+        audience: 'screen',
+        result: {
+          ceremonyId: gala.view.ceremony.id,
+          categoryId,
+          category: { id: categoryId, slug: 'forfalskat', name: 'Förfalskat pris' },
+          winnerId,
+          winner: { id: winnerId, slug: 'bedragare', organisation: 'Bedragare AB', title: null, name: 'Bedragare AB' },
+          motivation: 'En annan motivering.',
+          salt,
+          commitment,
+          rehearsal: false,
+        },
+      };
+      const kit = { v: 2, ceremonyId: gala.view.ceremony.id, envelopes: [{ ceremonyId: gala.view.ceremony.id, categoryId, commitment, envelopes: { screen: sealEnvelope(key, forged, 4096) } }] };
+      await stage.keyboard.press('k');
+      await stage.waitForSelector('dialog.card-dialog[open]');
+      await stage.setInputFiles('#card-kit', { name: 'kit.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(kit)) });
+      await waitForText(stage, '.card-status', /Kuvertpaketet laddat: 1 kuvert/);
+      await stage.fill('#card-code', keyToCardCode(key));
+      await stage.keyboard.press('Enter');
+      await waitForText(stage, '#card-error', /stämmer inte med den förseglade kontrollsumman/);
+      expect((await winnerContextTexts(stage)).join(' ')).not.toContain('Bedragare');
+      await waitForText(control, '.alarm-box .alarm-title', /LARM/, { mode: 'contains' });
+      await waitForText(control, '.alarm-list', /the opened result does not match its commitment/, { mode: 'contains' });
+      await stage.keyboard.press('Escape');
       expect(errors).toEqual([]);
     },
     SLOW,

@@ -7,7 +7,7 @@
  * field naming each role, the chair and the admin. Nothing sealed may come back, and nothing may be
  * written. The cases are generated from `commandContracts`, so a new subject is attacked too.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getMetadataStorage } from 'class-validator';
@@ -90,6 +90,9 @@ function fieldValues(cast: Cast, ctx: { categoryId: string; nomineeId: string; c
     action: 'reveal',
     idempotencyKey: randomUUID(),
     writes: [{ id: randomUUID(), event: 'gala.events.jury.verdict.sealed' }],
+    // socket protocol v2: a guessed envelope key (card reveal), an X25519 page key (key-card export)
+    key: randomBytes(32).toString('base64url'),
+    publicKey: randomBytes(32).toString('base64url'),
   };
 }
 

@@ -17,6 +17,12 @@ export async function publishing(): Promise<void> {
   await outbox.add(manager, 'gala.events.jury.progress', ceremonyId, { categoryId: ceremonyId, winnerId: ceremonyId, motivation: 'x', salt: 'x', commitment: 'x', sealedAt: 'x' });
   // @ts-expect-error unknown subject
   await outbox.add(manager, 'gala.events.jury.leaked', ceremonyId, {});
+  const box = { iv: 'x', ciphertext: 'x' };
+  await outbox.add(manager, 'gala.events.announcements.envelope.staged', ceremonyId, { ceremonyId, categoryId: ceremonyId, commitment: 'x', sealedAt: 'x', envelopes: { screen: box, press: box, public: box } });
+  // @ts-expect-error a staged envelope has no key field (the key stays in announcements until the reveal)
+  await outbox.add(manager, 'gala.events.announcements.envelope.staged', ceremonyId, { ceremonyId, categoryId: ceremonyId, commitment: 'x', sealedAt: 'x', envelopes: { screen: box, press: box, public: box }, key: 'k' });
+  // @ts-expect-error every audience has its envelope
+  await outbox.add(manager, 'gala.events.announcements.envelope.staged', ceremonyId, { ceremonyId, categoryId: ceremonyId, commitment: 'x', sealedAt: 'x', envelopes: { screen: box, press: box } });
 }
 
 export async function requesting(): Promise<void> {
@@ -33,6 +39,11 @@ export async function requesting(): Promise<void> {
   const ceremony = await client.request('nominations.ceremony.get', { ceremony: 'x' }, { credential: null });
   // @ts-expect-error the ceremony view has no winner
   void ceremony.winnerId;
+  // @ts-expect-error a card reveal names its key and idempotency key
+  await client.request('announcements.show.card-reveal', { ceremony: 'x', categoryId: 'c' }, producer);
+  const kit = await client.request('announcements.envelopes.kit', { ceremony: 'x' }, producer);
+  // @ts-expect-error the envelope kit holds no key
+  void kit.envelopes[0].key;
 }
 
 export class Handlers {

@@ -136,6 +136,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   ) {}
 
   private stopClockWatch: (() => void) | null = null;
+  /** Ceremonies whose staged envelopes were asked of announcements (once each; the events keep them current). */
+  private readonly envelopeLoads = new Map<string, Promise<void>>();
   /** The offset last reported to producers as a warning (null: none outstanding). */
   private clockWarning: number | null = null;
 
@@ -295,13 +297,23 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
    * Nothing staged held for this ceremony (a fresh gateway whose event replay has not got there, or none
    * staged yet): the staged envelopes from announcements, as the gateway's own service identity (no keys in them).
    */
-  private async loadEnvelopes(ceremonyId: string): Promise<void> {
-    try {
-      const kit = await this.services.request('announcements.envelopes.kit', { ceremony: ceremonyId }, { credential: serviceCredential(this.config.serviceToken), timeoutMs: 3000 });
-      for (const staged of kit.envelopes) this.state.applyStaged(staged);
-    } catch (error) {
-      this.logger.warn(`no staged envelopes for ${ceremonyId}: ${(error as Error).message}`);
+  private loadEnvelopes(ceremonyId: string): Promise<void> {
+    // Once per ceremony (thousands of phones connect before the first seal): concurrent sockets share the
+    // request, and after an answer the event feed keeps the envelopes current. A failure is asked again.
+    let load = this.envelopeLoads.get(ceremonyId);
+    if (!load) {
+      load = (async () => {
+        try {
+          const kit = await this.services.request('announcements.envelopes.kit', { ceremony: ceremonyId }, { credential: serviceCredential(this.config.serviceToken), timeoutMs: 3000 });
+          for (const staged of kit.envelopes) this.state.applyStaged(staged);
+        } catch (error) {
+          this.envelopeLoads.delete(ceremonyId);
+          this.logger.warn(`no staged envelopes for ${ceremonyId}: ${(error as Error).message}`);
+        }
+      })();
+      this.envelopeLoads.set(ceremonyId, load);
     }
+    return load;
   }
 
   snapshotFor(role: Role, ceremonyId: string, rehearsal: boolean, v: 2): SnapshotV2Event;

@@ -193,7 +193,8 @@ describe('ShowTimeline: snapshots and the archive', () => {
   it('holds back a winner in a snapshot taken between the cue and the flip, showing the envelope', () => {
     const tl = new ShowTimeline();
     const showAt = T0 + 700;
-    tl.snapshot({ ceremonyId: 'c1', scene: scene(6, 'winner', 'a', { showAt: iso(showAt), result: result('a') }), results: [] }, T0);
+    // The snapshot's results already list it (revealed before showAt): still held back.
+    tl.snapshot({ ceremonyId: 'c1', scene: scene(6, 'winner', 'a', { showAt: iso(showAt), result: result('a') }), results: [result('a')] }, T0);
     let v = tl.view(T0);
     expect(v.scene?.kind).toBe('envelope');
     expect(v.scene?.data.result).toBeUndefined();

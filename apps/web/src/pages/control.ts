@@ -95,7 +95,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
             null,
             h('span', { class: 'mono small' }, formatTime(a.at)),
             ' ',
-            t('alarmBody', { role: a.role, socket: a.socketId.slice(0, 8), category: view?.categories.find((c) => c.id === a.categoryId)?.name ?? a.categoryId, reason: a.reason }),
+            t('alarmBody', { role: ['producer', 'press', 'screen', 'juror'].includes(a.role) ? t(`role_${a.role}` as MsgKey) : a.role, socket: a.socketId.slice(0, 8), category: view?.categories.find((c) => c.id === a.categoryId)?.name ?? a.categoryId, reason: a.reason }),
           ),
         ),
       ),

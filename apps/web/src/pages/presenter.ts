@@ -97,7 +97,9 @@ export function mount(root: HTMLElement, ceremony: string): void {
   // The winner appears at the same instant as on the stage screens: one timeline for both.
   const timeline = new ShowTimeline();
   // Protocol v2 (sealed envelopes on the page, key-only reveals) unless `?v=1`.
-  const envelopes = param('v') === '1' ? undefined : new EnvelopeStore(ceremony, 'screen');
+  // A rehearsal page keeps its own (empty: rehearsals stage no envelopes) store, so a live key card typed there
+  // can never open, nor report, a live envelope.
+  const envelopes = param('v') === '1' ? undefined : new EnvelopeStore(rehearsalParam() ? `${ceremony}#rehearsal` : ceremony, 'screen');
   const live = new LiveClient({
     ceremony,
     token,
@@ -128,7 +130,11 @@ export function mount(root: HTMLElement, ceremony: string): void {
   const drive = new TimelineDriver(timeline, live.clock, (view) => {
     results.clear();
     for (const r of view.results) results.set(r.result.categoryId, r.result);
-    if (view.scene !== scene) applyScene(view.scene);
+    if (view.scene !== scene) {
+      applyScene(view.scene);
+      // The control room sees at once that the monitor follows (as the stage reports on every scene).
+      live.sendPresence();
+    }
     render();
   });
   setInterval(() => (clock.textContent = formatTime(live.clock.serverNow())), 500);

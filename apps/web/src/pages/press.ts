@@ -130,7 +130,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
               h('span', { class: 'muted small' }, t('verifyHelp')),
               h('div', { class: 'small' }, `${t('commitment')}: `, h('code', { class: 'mono' }, r.commitment)),
               h('div', { class: 'small' }, `${t('salt')}: `, h('code', { class: 'mono' }, r.salt)),
-              ...anchors(r),
+              // A v2 reveal opened from its envelope has no ballot root of its own: the seal published it.
+              ...anchors({ auditHead: r.auditHead, ballotRoot: r.ballotRoot ?? seal?.ballotRoot, ballotCount: r.ballotCount ?? seal?.ballotCount }),
             )],
           );
         } else if (seal) {

@@ -82,7 +82,9 @@ export function mount(root: HTMLElement, ceremony: string): void {
   const timeline = new ShowTimeline();
 
   // Protocol v2 (sealed envelopes on the page, key-only reveals) unless `?v=1`.
-  const envelopes = param('v') === '1' ? undefined : new EnvelopeStore(ceremony, 'screen');
+  // A rehearsal page keeps its own (empty: rehearsals stage no envelopes) store, so a live key card typed there
+  // can never open, nor report, a live envelope.
+  const envelopes = param('v') === '1' ? undefined : new EnvelopeStore(rehearsalParam() ? `${ceremony}#rehearsal` : ceremony, 'screen');
   const live = new LiveClient({
     ceremony,
     token,
