@@ -4,6 +4,7 @@ import { run } from './lib/run.mjs';
 import { test } from './lib/test.mjs';
 import { rehearse } from './lib/rehearse.mjs';
 import { audit, AUDIT_USAGE } from './lib/audit.mjs';
+import { backup, restore, BACKUP_USAGE } from './lib/backup.mjs';
 
 const USAGE = `usage:
   ./laurel run [--demo] [--infra-only] [--no-build] [--raw-logs] [--without svc,…]
@@ -21,7 +22,8 @@ const USAGE = `usage:
       against a running system (./laurel run in another terminal): the 2017 gala end to end, headless —
       jurors score so the real winners win, chairs seal the real motivations, every scene and reveal is
       cued; prints each step and how long each reveal took to reach a stage screen and the audience
-${AUDIT_USAGE}`;
+${AUDIT_USAGE}
+${BACKUP_USAGE}`;
 
 const [command, ...args] = process.argv.slice(2);
 switch (command) {
@@ -36,6 +38,12 @@ switch (command) {
     break;
   case 'audit':
     process.exitCode = await audit(args);
+    break;
+  case 'backup':
+    process.exitCode = await backup(args);
+    break;
+  case 'restore':
+    process.exitCode = await restore(args);
     break;
   case undefined:
   case 'help':

@@ -78,6 +78,8 @@ export interface StartSystemOptions {
   gatewayNatsUrl?: string;
   /** A fixed port for the test's nats-server (e.g. to put a proxy in front of it before boot). */
   natsPort?: number;
+  /** More nats-server arguments (e.g. `-c` a config with a small `max_file_store`, for a full JetStream store). */
+  natsExtraArgs?: string[];
   /** The database URL to use instead of a fresh test database on the machine's Postgres (the caller owns it). */
   databaseUrl?: string;
   /**
@@ -104,7 +106,7 @@ function envOf(values: Record<string, string | number | undefined>): Record<stri
 export function startSystem(options: StartSystemOptions & { natsCluster: TestNatsCluster }): Promise<TestSystem<TestNatsCluster>>;
 export function startSystem(options?: StartSystemOptions): Promise<TestSystem>;
 export async function startSystem(options: StartSystemOptions = {}): Promise<TestSystem<TestNatsServer | TestNatsCluster>> {
-  const nats = options.natsCluster ?? (await startNatsServer({ port: options.natsPort, deployConfig: options.natsDeployConfig }));
+  const nats = options.natsCluster ?? (await startNatsServer({ port: options.natsPort, deployConfig: options.natsDeployConfig, extraArgs: options.natsExtraArgs }));
   const natsUrl = 'urls' in nats ? nats.urls.join(',') : nats.url;
   // A caller's own database (e.g. an embedded one a fault test stops) is used as is, by every service.
   const db: TestDatabase = options.databaseUrl

@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { K8sSchemas, jsonPath, suggest } from './k8s-schema.mjs';
+import { natsConfForLocalServer, natsSupportsSyncInterval } from './nats-durability.mjs';
 import { ROOT } from './util.mjs';
 
 export const APPS = { gateway: 3000, nominations: 3101, jury: 3102, announcements: 3103 };
@@ -585,7 +586,14 @@ export async function checkDeploy({ root = ROOT, codeRoot = ROOT, natsServer = n
   if (natsServer) {
     const env = { ...process.env };
     for (const { passwordVar } of facts.natsUsers) env[passwordVar] = 'check';
-    const r = spawnSync(natsServer, ['-c', 'nats.conf', '-t'], { cwd: path.join(root, 'deploy', 'nats'), env, encoding: 'utf8' });
+    // An older local binary (2.9) does not know `sync_interval` (2.10+, the images' version): parse a copy without it.
+    const confDir = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-nats-check-'));
+    for (const file of fs.readdirSync(path.join(root, 'deploy', 'nats'))) {
+      if (file.endsWith('.conf')) fs.writeFileSync(path.join(confDir, file), natsConfForLocalServer(fs.readFileSync(path.join(root, 'deploy', 'nats', file), 'utf8'), natsServer));
+    }
+    if (!natsSupportsSyncInterval(natsServer)) notes.push('nats-server older than 2.10: deploy/nats/nats.conf parsed without its sync_interval line');
+    const r = spawnSync(natsServer, ['-c', 'nats.conf', '-t'], { cwd: confDir, env, encoding: 'utf8' });
+    fs.rmSync(confDir, { recursive: true, force: true });
     if (r.status !== 0) problem('deploy/nats/nats.conf', (r.stderr || r.stdout).trim());
     checked++;
   } else {
@@ -987,7 +995,7 @@ function checkNatsEdge({ root, read, load, compose, facts, problems, notes, nats
       if (made.status !== 0) problem('deploy/nats/dev-certs.sh', `failed: ${(made.stderr || made.stdout).trim().split('\n').pop()}`);
       else {
         for (const file of fs.readdirSync(path.join(root, 'deploy', 'nats')).filter((x) => x.endsWith('.conf'))) {
-          const text = fs.readFileSync(path.join(root, 'deploy', 'nats', file), 'utf8').replaceAll('/etc/nats/', `${tmp}/`);
+          const text = natsConfForLocalServer(fs.readFileSync(path.join(root, 'deploy', 'nats', file), 'utf8'), natsServer).replaceAll('/etc/nats/', `${tmp}/`);
           fs.writeFileSync(path.join(tmp, file), text);
         }
         const env = { PATH: process.env.PATH ?? '' };

@@ -119,7 +119,7 @@ export async function run(args) {
         return shutdown('nats-server missing', 1);
       }
       const t = Date.now();
-      owned.nats = await startNatsServer({ bin, preferredPort: 4222, storeDir: path.join(STATE_DIR, 'nats'), serverName: 'laurel-dev', logFile: path.join(LOG_DIR, 'nats.log'), detached: true });
+      owned.nats = await startNatsServer({ bin, preferredPort: 4222, storeDir: path.join(STATE_DIR, 'nats'), serverName: 'laurel-dev', syncInterval: '1s', logFile: path.join(LOG_DIR, 'nats.log'), detached: true });
       natsUrl = owned.nats.url;
       say(`NATS: started nats-server with JetStream at ${c.cyan(natsUrl)} (${seconds(Date.now() - t)}, store .laurel/nats)`);
     }
@@ -140,7 +140,7 @@ export async function run(args) {
     // Each domain service connects as its own role that owns only its schema (see README, "Database roles").
     const databases = await serviceDatabaseUrls(databaseUrl, { exclusive: Boolean(owned.postgres) });
     if (databases.roles) say(`Postgres: each service connects as its own role (${databases.roles.join(', ')}), owner of its schema only`);
-    writeRunFile(owned, { databases: databases.urls });
+    writeRunFile(owned, { databases: databases.urls, adminDatabaseUrl: databaseUrl, natsUrl }); // adminDatabaseUrl, natsUrl: for laurel backup/restore
 
     if (infraOnly) {
       console.log();

@@ -59,6 +59,7 @@ const EXPECTED: Record<string, Spec> = {
   // show
   'POST /api/v1/ceremonies/:c/show/cues': { allow: ['producer', 'admin'], body: () => ({}) },
   'POST /api/v1/ceremonies/:c/show/rehearsal/reset': { allow: ['producer', 'admin'] },
+  'POST /api/v1/ceremonies/:c/show/presenter-message': { allow: ['producer', 'admin'], body: () => ({}) },
   'GET /api/v1/ceremonies/:c/show': { allow: ['producer', 'admin'] },
   'GET /api/v1/ceremonies/:c/results': { allow: ANYONE },
   // socket protocol v2 (docs/reveal-v2.md)

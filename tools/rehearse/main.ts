@@ -89,7 +89,9 @@ async function main(): Promise<void> {
 
   const cue = async (body: Record<string, unknown>): Promise<CueResult> => {
     const res = await http<CueResult & { message?: string }>('POST', `${base}/show/cues`, { token: producer, body: { idempotencyKey: randomUUID(), ...body } });
-    if (res.status !== 200) throw new Error(`cue ${String(body.action)}: HTTP ${res.status} ${res.body.message ?? res.text}`);
+    // 202: committed but not on the screens within the gateway's bound (JetStream not taking writes): say so, go on.
+    if (res.status === 202) log(`  ! ${res.body.message ?? 'not on screens yet'}`);
+    else if (res.status !== 200) throw new Error(`cue ${String(body.action)}: HTTP ${res.status} ${res.body.message ?? res.text}`);
     log(`  seq ${String(res.body.seq).padStart(3)}  ${res.body.scene.kind}${res.body.scene.data.category ? ` — ${res.body.scene.data.category.name}` : ''}`);
     return res.body;
   };

@@ -3,6 +3,7 @@ import { ceremonyRefsFrom, domainServiceBase, type DomainServiceConfig } from '#
 import { CeremoniesHandler } from './ceremonies/ceremonies.handler.js';
 import { CuesController } from './cues/cues.controller.js';
 import { CuesService } from './cues/cues.service.js';
+import { PresenterController } from './presenter/presenter.controller.js';
 import { announcementsDataSource, SCHEMA } from './data-source.js';
 import { EnvelopesHandler } from './envelopes/envelopes.handler.js';
 import { RevealV2Controller } from './envelopes/reveal-v2.controller.js';
@@ -17,7 +18,7 @@ export class AnnouncementsModule {
     return {
       module: AnnouncementsModule,
       imports: base.imports,
-      controllers: [...base.controllers, CuesController, RevealV2Controller],
+      controllers: [...base.controllers, CuesController, RevealV2Controller, PresenterController],
       providers: [ceremonyRefsFrom(CeremonyReadModel), CuesService, RevealV2Service, CeremoniesHandler, EnvelopesHandler, SnapshotReconciler],
     };
   }

@@ -27,6 +27,7 @@ export function gatewayConfig(env: GatewayEnv): GatewayConfig {
     clockSkewMs: env.LAUREL_CLOCK_SKEW_MS ?? 0,
     clockSyncIntervalMs: env.CLOCK_SYNC_INTERVAL_MS ?? 30_000,
     writesWaitMs: env.WRITES_WAIT_MS ?? 5000,
+    cueOnScreensMs: env.CUE_ON_SCREENS_MS ?? 2000,
     webDist,
     // Per minute; the reasons for each number are in docs/operations.md (Rate limits).
     rateLimits: {

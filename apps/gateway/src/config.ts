@@ -139,6 +139,9 @@ export class GatewayEnv {
   /** Read-your-writes: how long a command waits for the services that serve its effect before it answers 202. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(60000)
   WRITES_WAIT_MS?: number;
+  /** How long a cue's answer waits for its scene to reach this gateway's screens before it answers 202 "not on screens yet". */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(60000)
+  CUE_ON_SCREENS_MS?: number;
   /** CSP frame-ancestors of the stage page (default `*`: any page may embed the stage output). */
   @IsOptional() @Validate(CspSourceList)
   STAGE_FRAME_ANCESTORS?: string;
@@ -161,6 +164,7 @@ export interface GatewayConfig {
   /** How often the clock offset to announcements is measured (ms). */
   clockSyncIntervalMs?: number;
   writesWaitMs: number;
+  cueOnScreensMs: number;
   webDist: string | null;
   rateLimits: RateBudgets;
   /** Proxies whose X-Forwarded-For is believed; empty: none. */

@@ -39,6 +39,8 @@ export interface Actor {
   service?: ServiceIdentity;
   /** When the token stops being valid (ms since epoch); absent when it does not expire. */
   expiresAt?: number;
+  /** The grant's label, as the admin gave it at issue (who holds the token: "Stream Deck", "Anna"). */
+  label?: string | null;
 }
 
 /** A user (or the public) as the gateway authenticates a bearer token. */
@@ -61,4 +63,6 @@ export interface AccessGrant {
   /** null: does not expire (the admin grant, which is replaced when LAUREL_ADMIN_TOKEN changes). */
   expiresAt: string | null;
   revoked: boolean;
+  /** The label given at issue (absent in grants written before labels were mirrored). */
+  label?: string | null;
 }

@@ -8,6 +8,7 @@ export * from './live.js';
 export * from './ceremony.js';
 export * from './errors.js';
 export * from './commitment.js';
+export * from './show-clock.js';
 export * from './merkle.js';
 export * from './ballot-receipt.js';
 export * from './audit-anchor.js';

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import type { FieldProblem } from './errors.js';
+import type { SegmentTiming, ShowTiming } from './show-clock.js';
 
 /** The ceremony file as organisers write it (schema: libs/contracts/schema/ceremony.schema.json). */
 export interface CeremonyFile {
@@ -20,6 +21,8 @@ export interface CeremonyFile {
   };
   categories: CeremonyFileCategory[];
   runOfShow?: string[];
+  /** Planned durations (seconds) for the show clock; `categories` is every category's default. */
+  timing?: { welcome?: number; closing?: number; interlude?: number; categories?: SegmentTiming };
   [extra: string]: unknown;
 }
 
@@ -43,6 +46,8 @@ export interface CeremonyFileCategory {
   jury?: { name: string; affiliation?: string | null; title?: string | null; chair?: boolean }[];
   juryNote?: string;
   quorum?: number;
+  /** Planned durations (seconds) of this category's segment and/or scenes; overrides the file's default field by field. */
+  timing?: SegmentTiming;
 }
 
 export interface CeremonyFileNominee {
@@ -160,9 +165,44 @@ export function validateCeremonyFile(input: unknown): { ok: true; file: Ceremony
     const max = bounds?.max ?? category.nomineesCount;
     if (max !== undefined && count > max) problems.push({ path: `/categories/${i}/nominees`, message: `lists ${count} nominees, more than the ${max} allowed` });
   });
+  file.categories.forEach((category, i) => {
+    const timing = categoryTiming(file, category);
+    const scenes = Object.values(timing.scenes ?? {});
+    const sum = scenes.reduce((a, b) => a + b, 0);
+    if (timing.segment !== undefined && scenes.length && sum > timing.segment) {
+      const path = category.timing ? `/categories/${i}/timing` : '/timing/categories';
+      const defaults = file.timing?.categories?.scenes && category.timing ? " (with the file's defaults)" : '';
+      problems.push({ path, message: `the scenes of ${category.slug} are planned at ${sum} s in all${defaults}, more than its segment's ${timing.segment} s` });
+    }
+  });
   (file.runOfShow ?? []).forEach((slug, i) => {
     if (!categorySlugs.has(slug)) problems.push({ path: `/runOfShow/${i}`, message: `names unknown category "${slug}"` });
   });
   if (file.runOfShow && new Set(file.runOfShow).size !== file.runOfShow.length) problems.push({ path: '/runOfShow', message: 'names a category twice' });
   return problems.length ? { ok: false, problems } : { ok: true, file };
+}
+
+/** A category's planned durations: the file's default (`timing.categories`), overridden field by field by its own. */
+export function categoryTiming(file: Pick<CeremonyFile, 'timing'>, category: Pick<CeremonyFileCategory, 'timing'>): SegmentTiming {
+  const fallback = file.timing?.categories ?? {};
+  const own = category.timing ?? {};
+  const segment = own.segment ?? fallback.segment;
+  const scenes = { ...fallback.scenes, ...own.scenes };
+  return { ...(segment !== undefined ? { segment } : {}), ...(Object.keys(scenes).length ? { scenes } : {}) };
+}
+
+/**
+ * The show clock's plan from a (validated) ceremony file, by category id; undefined when the file plans
+ * nothing (then no clock shows planned times).
+ */
+export function showTimingOf(file: CeremonyFile, categoryId: (slug: string) => string | undefined): ShowTiming | undefined {
+  const categories: ShowTiming['categories'] = {};
+  for (const category of file.categories) {
+    const timing = categoryTiming(file, category);
+    const id = categoryId(category.slug);
+    if (id !== undefined && (timing.segment !== undefined || timing.scenes)) categories[id] = timing;
+  }
+  const { welcome, closing, interlude } = file.timing ?? {};
+  const timing: ShowTiming = { ...(welcome ? { welcome } : {}), ...(closing ? { closing } : {}), ...(interlude ? { interlude } : {}), categories };
+  return welcome || closing || interlude || Object.keys(categories).length ? timing : undefined;
 }

@@ -1,3 +1,4 @@
+import type { ShowTiming } from './show-clock.js';
 /** The ceremony as the services share it (ids assigned by nominations). Public: no jury verdict data. */
 export interface CeremonyHeader {
   id: string;
@@ -64,6 +65,8 @@ export interface CeremonyView {
   ceremony: CeremonyHeader;
   categories: CategoryView[];
   about: string | null;
+  /** Planned durations from the ceremony file (show clock); only in announcements' read model, not in the public view. */
+  timing?: ShowTiming;
 }
 
 /** A nominee's display name: the organisation, else the entry's title. */

@@ -5,6 +5,7 @@ export * from './contract.js';
 export * from './ceremony.js';
 export * from './ceremony-file.js';
 export * from './live.js';
+export * from './show-clock.js';
 export * from './subjects.js';
 export * from './access.js';
 export * from './commands/common.js';

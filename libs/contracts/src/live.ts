@@ -1,5 +1,6 @@
 import type { AuditAnchor } from './audit-anchor.js';
 import type { CeremonyHeader, Criterion, NomineeView, Prize } from './ceremony.js';
+import type { ShowClock } from './show-clock.js';
 
 /**
  * What browsers receive on socket.io namespace `/live` — contract v1. Frozen wire names:
@@ -76,6 +77,21 @@ export interface SceneData {
   reset?: boolean;
 }
 
+/** Who cued a scene: the producer token's label (as issued), or the admin. */
+export interface CueOperator {
+  label: string;
+  role: 'producer' | 'admin';
+}
+
+/** `details` of the 409 that refuses a cue whose `expectedSeq` is stale (another operator cued first). */
+export interface StaleCueDetails {
+  expectedSeq: number;
+  /** The show's seq now (the scene's seq). */
+  seq: number;
+  /** The scene on stage now, as in the `scene` event. */
+  scene: SceneEvent;
+}
+
 export interface SceneEvent {
   ceremonyId: string;
   seq: number;
@@ -86,6 +102,30 @@ export interface SceneEvent {
   rehearsal: boolean;
   /** On the winner scene of a reveal: flip at this gateway time, with the `revealed` event. */
   showAt?: string;
+  /** Who cued this scene (crew only: producers and admins get it; other roles get the scene without it). */
+  cuedBy?: CueOperator;
+  /**
+   * The show clock at this scene change (producers, admins and screens, e.g. the presenter monitor; not
+   * press or public): read it with `readClock(scene.clock, serverNow)`. Absent on scenes from before it existed.
+   */
+  clock?: ShowClock;
+}
+
+/**
+ * A producer's short message to the presenter monitor ("30 s", "stretch", free text), shown in very large
+ * type until the next one; `text: ''` clears it. Screens, producers and admins only (never press or public).
+ */
+export interface PresenterMessageEvent {
+  ceremonyId: string;
+  /** Unique per message (a page shows each once, e.g. to flash it). */
+  id: string;
+  text: string;
+  /** `urgent` is for time calls (flash, red); `info` for the rest. */
+  tone: 'info' | 'urgent';
+  /** Server time (ISO) it was sent. */
+  sentAt: string;
+  by: CueOperator;
+  rehearsal: boolean;
 }
 
 export interface SealedEvent {
@@ -121,6 +161,8 @@ export interface SnapshotEvent {
   juryProgress?: JuryProgressEvent[];
   /** True when the gateway has lost NATS and what it shows may be behind. */
   stale?: boolean;
+  /** The producer's message on the presenter monitor now (screen, producer, admin; absent when none or cleared). */
+  presenterMessage?: PresenterMessageEvent;
 }
 
 export interface ScreenPresence {
@@ -149,6 +191,8 @@ export interface LiveServerEvents {
   sealed: (payload: SealedEvent) => void;
   revealed: (payload: RevealedEvent) => void;
   'jury-progress': (payload: JuryProgressEvent) => void;
+  /** Screens, producers and admins: a producer's message to the presenter (`text: ''` clears it). */
+  'presenter-message': (payload: PresenterMessageEvent) => void;
   screens: (payload: { ceremonyId: string; screens: ScreenPresence[] }) => void;
   'gateway-status': (payload: GatewayStatusEvent) => void;
   /** The socket's token was revoked or expired: the gateway disconnects it right after this. */

@@ -26,6 +26,7 @@ export interface AccessResolverOptions {
 function actorOf(grant: AccessGrant): UserActor {
   const actor: UserActor = { role: grant.role, ceremonyId: grant.ceremonyId, jurorId: grant.jurorId, tokenId: grant.tokenId };
   if (grant.expiresAt !== null) actor.expiresAt = Date.parse(grant.expiresAt);
+  if (grant.label) actor.label = grant.label;
   return actor;
 }
 

@@ -35,7 +35,7 @@ describe('authorize (who may call a subject at all)', () => {
       expect([subject, status(subject, as('service', { service: 'gateway' }))]).toEqual([subject, expected]);
       expect([subject, status(subject, as('service'))]).toEqual([subject, 403]);
     }
-    expect(SERVICE_GRANTS.gateway).toEqual(['announcements.show.snapshot']);
+    expect(SERVICE_GRANTS.gateway).toEqual(['announcements.show.snapshot', 'announcements.envelopes.kit', 'announcements.clock']);
   });
 
   it('no juror, producer, press or screen reaches the organiser-only subjects', () => {

@@ -17,6 +17,13 @@ export class OutboxMessage {
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true }) publishedAt!: Date | null;
   @Column({ type: 'int', default: 0 }) attempts!: number;
   @Column({ name: 'last_error', type: 'text', nullable: true }) lastError!: string | null;
+  /**
+   * Where JetStream stored it (the PubAck's stream and seq), so the relay can check the stream still holds
+   * every row it marked published (a lost tail of the store) and publish the missing ones again. Null for
+   * rows published before this column existed (expand migration: old releases leave it null).
+   */
+  @Column({ type: 'varchar', length: 64, nullable: true }) stream!: string | null;
+  @Column({ name: 'stream_seq', type: 'bigint', nullable: true }) streamSeq!: string | null;
 }
 
 /** One outbox row as written: exactly what the relay publishes, with the event id as the msgID. */

@@ -4,6 +4,8 @@ import type { NatsBus } from './nats-bus.js';
 import { ensureKvBuckets, ensureStreams } from './streams.js';
 
 export type StoreResetListener = () => Promise<void>;
+/** Checks, on every pass, that the streams still hold what they acknowledged (`thorough` after a reconnect). */
+export type TailCheck = (thorough: boolean) => Promise<void>;
 
 /**
  * Keeps the declared JetStream state (streams, KV buckets) in place for as long as the service runs,
@@ -13,6 +15,9 @@ export type StoreResetListener = () => Promise<void>;
  */
 export class JetStreamReconciler {
   private readonly listeners: StoreResetListener[] = [];
+  private readonly tailChecks: TailCheck[] = [];
+  /** A reconnect happened since the last pass: the broker may be back on an older copy of its store. */
+  private reconnected = false;
   private created: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -30,12 +35,20 @@ export class JetStreamReconciler {
     this.listeners.push(listener);
   }
 
+  /** Called on every pass after the streams are in place (the outbox relay compares its stream tail). */
+  onPass(check: TailCheck): void {
+    this.tailChecks.push(check);
+  }
+
   async start(): Promise<void> {
     this.created = await this.streamsCreated();
     void (async () => {
       for await (const status of this.bus.nc.status()) {
         if (this.stopped) return;
-        if (status.type === 'reconnect') void this.reconcile();
+        if (status.type === 'reconnect') {
+          this.reconnected = true;
+          void this.reconcile();
+        }
       }
     })();
     this.timer = setInterval(() => void this.reconcile(), this.intervalMs);
@@ -64,6 +77,9 @@ export class JetStreamReconciler {
         for (const listener of this.listeners) await listener();
       }
       this.created = created;
+      const thorough = this.reconnected;
+      for (const check of this.tailChecks) await check(thorough);
+      if (thorough) this.reconnected = false;
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'JetStream reconcile failed; will retry');
     }

@@ -72,6 +72,9 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       this.logger.warn({ rows: rows.length }, 'outbox queued for publishing again');
       this.relay.kick();
     });
+    // A store that came back with a lost tail (restored from an older copy, a truncated last block) keeps its
+    // creation time: the relay checks the stream against what it marked published and republishes the gap.
+    this.reconciler.onPass((thorough) => this.relay.checkTail(thorough));
     await this.reconciler.start();
     this.relay.start();
     if (handlers.size) {
@@ -131,7 +134,7 @@ export class MessagingModule {
         {
           provide: OutboxRelay,
           inject: [DataSource, NatsBus],
-          useFactory: (ds: DataSource, bus: NatsBus) => new OutboxRelay(ds, bus, createLogger(options.service), { pollIntervalMs: options.relayPollMs }),
+          useFactory: (ds: DataSource, bus: NatsBus) => new OutboxRelay(ds, bus, createLogger(options.service), { pollIntervalMs: options.relayPollMs, service: options.service }),
         },
         {
           provide: JetStreamReconciler,

@@ -1,11 +1,14 @@
+import type { PubAck } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { CORRELATION_HEADER, outboxPublished } from '#observability';
+import { CORRELATION_HEADER, outboxPublished, outboxRepublished, setOutboxLagProbe } from '#observability';
 import { OutboxMessage, type OutboxRow } from './entities.js';
 import type { NatsBus } from './nats-bus.js';
 
 export interface OutboxRelayOptions {
+  /** The service whose outbox this is: the label of its lag gauges on /metrics. */
+  service?: string;
   pollIntervalMs?: number;
   batchSize?: number;
   /** Fault injection for tests: runs after publishing a batch and before marking it sent. */
@@ -34,6 +37,12 @@ export class OutboxRelay {
   private drained = false;
   /** Kicks without rows so far: rows committed somewhere we do not know, to be found by a poll. */
   private blindKicks = 0;
+  /** The highest seq JetStream acknowledged per stream (from this relay's publishes and its outbox). */
+  private readonly acked = new Map<string, number>();
+  /** Set when the stream may have lost what it acknowledged: the loop checks and republishes first. */
+  private tailCheckWanted = false;
+  /** Rows published and then found missing from their stream, republished (for tests and the log). */
+  republished = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -46,11 +55,135 @@ export class OutboxRelay {
     if (this.running) return;
     this.running = true;
     this.loop = this.run();
+    if (this.options.service) {
+      setOutboxLagProbe(this.options.service, async () => {
+        const [row] = (await this.dataSource.query(
+          `SELECT count(*)::int AS pending, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest FROM ${this.table} WHERE published_at IS NULL`,
+        )) as { pending: number; oldest: number }[];
+        return { pending: row.pending, oldestSeconds: row.oldest };
+      });
+    }
+  }
+
+  /**
+   * Asks the relay to compare its stream(s) with what it marked published: at once when a stream's last
+   * seq is below what it acknowledged to this relay (a lost tail), or always with `thorough` (after a
+   * reconnect: the broker may have come back from an older copy of its store while others published).
+   */
+  async checkTail(thorough = false): Promise<void> {
+    if (this.acked.size === 0) await this.loadAcked();
+    let behind = thorough;
+    for (const [stream, seq] of this.acked) {
+      const info = await this.bus.jsm.streams.info(stream).catch(() => null);
+      if (info && info.state.last_seq < seq) {
+        this.logger.warn({ stream, lastSeq: info.state.last_seq, acknowledged: seq }, 'stream holds less than it acknowledged (lost tail): checking the outbox against it');
+        behind = true;
+      }
+    }
+    if (behind) {
+      this.tailCheckWanted = true;
+      this.pending = true;
+      this.wake?.();
+    }
+  }
+
+  private async loadAcked(): Promise<void> {
+    const rows: { stream: string; seq: string }[] = await this.dataSource.query(`SELECT stream, max(stream_seq)::text AS seq FROM ${this.table} WHERE stream IS NOT NULL GROUP BY stream`);
+    for (const r of rows) this.acked.set(r.stream, Math.max(this.acked.get(r.stream) ?? 0, Number(r.seq)));
+  }
+
+  private get table(): string {
+    return this.dataSource.getRepository(OutboxMessage).metadata.tablePath;
+  }
+
+  /** A PubAck at or below a seq already acknowledged, not a duplicate: the stream went back (lost its tail). */
+  private noteAck(ack: PubAck): void {
+    const highest = this.acked.get(ack.stream) ?? 0;
+    if (!ack.duplicate && ack.seq <= highest) {
+      if (!this.tailCheckWanted) this.logger.warn({ stream: ack.stream, seq: ack.seq, acknowledged: highest }, 'stream seq went back (lost tail): checking the outbox against it');
+      this.tailCheckWanted = true;
+    }
+    if (ack.seq > highest) this.acked.set(ack.stream, ack.seq);
+  }
+
+  /** Marks rows published, with where JetStream stored each. */
+  private async markPublished(manager: DataSource['manager'], acks: { id: string; ack: PubAck }[], onlyUnpublished: boolean): Promise<void> {
+    await manager.query(
+      `UPDATE ${this.table} o SET published_at = coalesce(o.published_at, now()), stream = v.stream, stream_seq = v.seq
+         FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS v(id, stream, seq)
+        WHERE o.id = v.id${onlyUnpublished ? ' AND o.published_at IS NULL' : ''}`,
+      [acks.map((a) => a.id), acks.map((a) => a.ack.stream), acks.map((a) => a.ack.seq)],
+    );
+  }
+
+  /**
+   * Walks the outbox back from its newest published row and checks that the stream still holds each at
+   * the seq it was acknowledged with (same msgID); republishes the missing ones in their order (msgID
+   * dedup: one that is there after all is not stored twice). For a KV key only its newest put counts
+   * (older puts of a key are gone by design). Stops after 100 rows in a row that check out, once past
+   * the missing ones, or after 500 rows when none is missing.
+   */
+  private async repairTail(): Promise<number> {
+    this.tailCheckWanted = false;
+    const missing: (OutboxMessage & { stream_seq: string })[] = [];
+    const seenKeys = new Set<string>();
+    let fine = 0;
+    let scanned = 0;
+    let before: string | null = null;
+    for (;;) {
+      const page: (OutboxMessage & { stream_seq: string })[] = await this.dataSource.query(
+        `SELECT o.position::text AS position, o.id, o.subject, o.kind, o.payload, o.stream, o.stream_seq::text AS stream_seq FROM ${this.table} o
+          WHERE o.published_at IS NOT NULL AND o.stream_seq IS NOT NULL${before ? ' AND o.position < $1' : ''} ORDER BY o.position DESC LIMIT 200`,
+        before ? [before] : [],
+      );
+      if (page.length === 0) break;
+      for (const row of page) {
+        scanned++;
+        before = row.position;
+        let held: boolean;
+        if (row.kind === 'kv') {
+          if (seenKeys.has(row.subject)) continue;
+          seenKeys.add(row.subject);
+          held = await this.keyHolds(row);
+        } else {
+          const msg = await this.bus.jsm.streams.getMessage(row.stream!, { seq: Number(row.stream_seq) }).catch(() => null);
+          held = msg?.header?.get('Nats-Msg-Id') === row.id;
+        }
+        if (held) fine++;
+        else {
+          missing.push(row);
+          fine = 0;
+        }
+      }
+      if ((missing.length > 0 && fine >= 100) || (missing.length === 0 && scanned >= 500)) break;
+    }
+    if (missing.length === 0) {
+      await this.resetAcked();
+      return 0;
+    }
+    missing.reverse();
+    const acks: { id: string; ack: PubAck }[] = [];
+    for (const row of missing) acks.push({ id: row.id, ack: await this.publishOne(row) });
+    await this.markPublished(this.dataSource.manager, acks, false);
+    this.republished += missing.length;
+    outboxRepublished.inc(missing.length);
+    this.logger.warn({ rows: missing.length, scanned }, 'outbox rows missing from their stream were published again');
+    await this.resetAcked();
+    return missing.length;
+  }
+
+  /** After a check: what the streams hold now is the new baseline (a KV stream keeps only each key's last put). */
+  private async resetAcked(): Promise<void> {
+    for (const stream of [...this.acked.keys()]) {
+      const info = await this.bus.jsm.streams.info(stream).catch(() => null);
+      if (info) this.acked.set(stream, info.state.last_seq);
+    }
   }
 
   /** Finishes the batch in flight, then stops. */
   async stop(): Promise<void> {
     this.running = false;
+    if (this.options.service) setOutboxLagProbe(this.options.service, null);
     this.kick();
     await this.loop;
     this.loop = null;
@@ -74,6 +207,7 @@ export class OutboxRelay {
     while (this.running) {
       this.pending = false;
       try {
+        if (this.tailCheckWanted) await this.repairTail();
         if (this.fresh.length > 0 && this.drained && (await this.publishFresh())) {
           backoff = 0;
           if (!this.pending) await this.sleep(poll);
@@ -115,20 +249,16 @@ export class OutboxRelay {
    */
   private async publishFresh(): Promise<boolean> {
     const rows = this.fresh.splice(0);
+    const acks: { id: string; ack: PubAck }[] = [];
     try {
-      for (const row of rows) await this.publishOne(row);
+      for (const row of rows) acks.push({ id: row.id, ack: await this.publishOne(row) });
     } catch (error) {
       this.drained = false;
       this.logger.warn({ err: (error as Error).message }, 'outbox relay could not publish committed rows at once; the poll retries them in order');
       return false;
     }
     await this.options.afterPublish?.(rows);
-    await this.dataSource
-      .createQueryBuilder()
-      .update(OutboxMessage)
-      .set({ publishedAt: () => 'now()' })
-      .where('id IN (:...ids) AND published_at IS NULL', { ids: rows.map((r) => r.id) })
-      .execute();
+    await this.markPublished(this.dataSource.manager, acks, true);
     outboxPublished.inc(rows.length);
     return true;
   }
@@ -154,8 +284,9 @@ export class OutboxRelay {
         this.drained = this.blindKicks === blindKicks;
         return 0;
       }
+      const acks: { id: string; ack: PubAck }[] = [];
       try {
-        for (const row of rows) await this.publishOne(row);
+        for (const row of rows) acks.push({ id: row.id, ack: await this.publishOne(row) });
       } catch (error) {
         await manager
           .createQueryBuilder()
@@ -166,24 +297,36 @@ export class OutboxRelay {
         throw error;
       }
       await this.options.afterPublish?.(rows);
-      await manager
-        .createQueryBuilder()
-        .update(OutboxMessage)
-        .set({ publishedAt: () => 'now()' })
-        .whereInIds(rows.map((r) => r.position))
-        .execute();
+      await this.markPublished(manager, acks, false);
       outboxPublished.inc(rows.length);
       this.drained = rows.length < batch && this.blindKicks === blindKicks;
       return rows.length;
     });
   }
 
-  private async publishOne(row: Pick<OutboxMessage, 'id' | 'subject' | 'kind' | 'payload'>): Promise<void> {
+  /**
+   * Whether a KV key still holds this row's put or something newer: its last message is this row, or a
+   * put this outbox does not know (another writer's, left alone). Lost: the key is empty, or holds an
+   * older put of this outbox (the newer one went with the lost tail).
+   */
+  private async keyHolds(row: OutboxMessage): Promise<boolean> {
+    const last = await this.bus.jsm.streams.getMessage(row.stream!, { last_by_subj: row.subject }).catch(() => null);
+    if (!last) return false;
+    const id = last.header?.get('Nats-Msg-Id') ?? '';
+    if (id === row.id) return true;
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return true;
+    const older: unknown[] = await this.dataSource.query(`SELECT 1 FROM ${this.table} WHERE id = $1 AND position < $2`, [id, row.position]);
+    return older.length === 0;
+  }
+
+  private async publishOne(row: Pick<OutboxMessage, 'id' | 'subject' | 'kind' | 'payload'>): Promise<PubAck> {
     const h = headers();
     if (row.kind === 'event') {
       const correlationId = (JSON.parse(row.payload) as { correlationId?: string }).correlationId;
       if (correlationId) h.set(CORRELATION_HEADER, correlationId);
     }
-    await this.bus.js.publish(row.subject, row.payload, { msgID: row.id, headers: h, timeout: 5000 });
+    const ack = await this.bus.js.publish(row.subject, row.payload, { msgID: row.id, headers: h, timeout: 5000 });
+    this.noteAck(ack);
+    return ack;
   }
 }

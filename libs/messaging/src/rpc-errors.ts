@@ -6,7 +6,9 @@ import { currentCorrelationId } from '#observability';
 const logger = new Logger('Command');
 
 const PG_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
-const PG_UNAVAILABLE_TEXT = /Connection terminated|connect ECONNREFUSED|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)|timeout exceeded when trying to connect|Client has encountered a connection error/i;
+// "Query runner (was) already released": TypeORM's answer to the next query (or the COMMIT) of a transaction whose connection
+// died under it (a Postgres crash mid-transaction): nothing was committed.
+const PG_UNAVAILABLE_TEXT = /Connection terminated|[Qq]uery runner (was )?already released|connect ECONNREFUSED|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)|timeout exceeded when trying to connect|Client has encountered a connection error/i;
 
 /**
  * Postgres refusing work for now, not for ever: disk full (53100), out of memory (53200), too many

@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { OpsRoute } from './health.js';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per process, exposed at /metrics in Prometheus text format. */
 export const metricsRegistry = new Registry();
@@ -25,6 +25,67 @@ export const outboxPublished = new Counter({
   name: 'laurel_outbox_published_total',
   help: 'Outbox messages published to JetStream',
   registers: [metricsRegistry],
+});
+export const outboxRepublished = new Counter({
+  name: 'laurel_outbox_republished_total',
+  help: 'Outbox messages published again because their stream no longer held them (a lost JetStream tail)',
+  registers: [metricsRegistry],
+});
+
+/** What a service's outbox holds unpublished now: asked at each scrape (one small query on the partial index). */
+export type OutboxLagProbe = () => Promise<{ pending: number; oldestSeconds: number }>;
+const outboxLagProbes = new Map<string, OutboxLagProbe>();
+const outboxLagLast = new Map<string, { pending: number; oldestSeconds: number }>();
+
+/** Registers (or with null removes) the probe of one service's outbox for the lag gauges. */
+export function setOutboxLagProbe(service: string, probe: OutboxLagProbe | null): void {
+  if (probe) outboxLagProbes.set(service, probe);
+  else {
+    outboxLagProbes.delete(service);
+    outboxLagLast.delete(service);
+  }
+}
+
+let collecting: Promise<void> | null = null;
+
+/** Asks every probe once per scrape (both gauges share the answer). */
+function collectOutboxLag(): Promise<void> {
+  collecting ??= (async () => {
+    for (const [service, probe] of outboxLagProbes) {
+      // A database that does not answer keeps the last value (readiness reports the database itself).
+      const value = await probe().catch(() => outboxLagLast.get(service));
+      if (value) outboxLagLast.set(service, value);
+    }
+  })().finally(() => (collecting = null));
+  return collecting;
+}
+
+/**
+ * Outbox lag: how long the oldest committed-but-unpublished event has waited (0 when none) — above a
+ * second or two, screens are not showing what the producer cued (JetStream not taking writes).
+ */
+export const outboxLagSeconds = new Gauge({
+  name: 'laurel_outbox_lag_seconds',
+  help: 'Age of the oldest outbox message not yet published to JetStream (0 when none), by service',
+  labelNames: ['service'],
+  registers: [metricsRegistry],
+  async collect() {
+    await collectOutboxLag();
+    this.reset();
+    for (const [service, v] of outboxLagLast) this.set({ service }, v.oldestSeconds);
+  },
+});
+
+export const outboxPending = new Gauge({
+  name: 'laurel_outbox_pending',
+  help: 'Outbox messages committed and not yet published to JetStream, by service',
+  labelNames: ['service'],
+  registers: [metricsRegistry],
+  async collect() {
+    await collectOutboxLag();
+    this.reset();
+    for (const [service, v] of outboxLagLast) this.set({ service }, v.pending);
+  },
 });
 
 @OpsRoute()

@@ -2,6 +2,7 @@
 // nats-server with JetStream on 127.0.0.1: one server (the launcher's, a test's, a bench's, or one started
 // with a deployment's config for a check) or an n-node JetStream cluster (tests). The only place a
 // nats-server is started.
+import { natsConfForLocalServer, natsSupportsSyncInterval, writeNatsDurabilityConf } from '../nats-durability.mjs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,9 +62,12 @@ export function natsServerBinary({ install = false } = {}) {
  * @param {NatsDeployConfig} config
  * @param {string} confDir
  * @param {string} storeDir
+ * @param {string} bin The local nats-server (an older one refuses `sync_interval`: the copy leaves it out).
  */
-function copyDeployConfig(config, confDir, storeDir) {
-  for (const file of fs.readdirSync(config.dir)) if (file.endsWith('.conf')) fs.copyFileSync(path.join(config.dir, file), path.join(confDir, file));
+function copyDeployConfig(config, confDir, storeDir, bin) {
+  for (const file of fs.readdirSync(config.dir)) {
+    if (file.endsWith('.conf')) fs.writeFileSync(path.join(confDir, file), natsConfForLocalServer(fs.readFileSync(path.join(config.dir, file), 'utf8'), bin));
+  }
   const entry = path.join(confDir, 'nats.conf');
   fs.writeFileSync(entry, fs.readFileSync(entry, 'utf8').replace(/store_dir:.*$/m, `store_dir: ${JSON.stringify(storeDir)}`));
   return entry;
@@ -96,6 +100,7 @@ async function listening(child, port, timeoutMs) {
  * @param {NatsDeployConfig} [options.deployConfig] Run with a deployment's config (its users, permissions, JetStream block).
  * @param {string[]} [options.extraArgs]
  * @param {string} [options.serverName]
+ * @param {string} [options.syncInterval] JetStream's fsync interval (e.g. '1s'; nats-server 2.10+, ignored by older ones).
  * @param {string} [options.logFile]
  * @param {boolean} [options.detached] Own process group (the launcher), default false.
  * @param {string[]} [options.prefix] A command to run it under (e.g. `taskset -c 0`, for a bench).
@@ -111,11 +116,12 @@ export async function startNatsServer(options = {}) {
   let confDir = null;
   let monitorPort = null;
   /** @type {string[]} */
-  let serverArgs = ['-js', '-sd', storeDir];
+  // sync_interval for a kept store (the launcher): see nats-durability.mjs for why; there is no flag for it.
+  let serverArgs = [...(options.syncInterval && natsSupportsSyncInterval(bin) ? ['-c', writeNatsDurabilityConf(storeDir, options.syncInterval)] : []), '-js', '-sd', storeDir];
   if (options.deployConfig) {
     confDir = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-nats-conf-'));
     monitorPort = await pickPort(undefined, { avoid: [port] });
-    serverArgs = ['-c', copyDeployConfig(options.deployConfig, confDir, storeDir), '-m', String(monitorPort)];
+    serverArgs = ['-c', copyDeployConfig(options.deployConfig, confDir, storeDir, bin), '-m', String(monitorPort)];
   }
   const args = ['-a', '127.0.0.1', '-p', String(port), ...serverArgs, ...(options.serverName ? ['-n', options.serverName] : []), ...(options.extraArgs ?? [])];
   const [command, ...prefixArgs] = [...(options.prefix ?? []), bin];

@@ -7,8 +7,8 @@ import { CeremonyReadModel } from './ceremony-read-model.entity.js';
 export class CeremoniesHandler {
   @OnEvent('gala.events.nominations.ceremony.imported')
   async onImported(event: EventEnvelope<EventData<'gala.events.nominations.ceremony.imported'>>, { manager }: EventContext): Promise<void> {
-    const { ceremony, categories, about } = event.data;
-    await manager.upsert(CeremonyReadModel, { id: ceremony.id, slug: ceremony.slug, view: { ceremony, categories, about } }, ['id']);
+    const { ceremony, categories, about, timing } = event.data;
+    await manager.upsert(CeremonyReadModel, { id: ceremony.id, slug: ceremony.slug, view: { ceremony, categories, about, ...(timing ? { timing } : {}) } }, ['id']);
   }
 
   @OnEvent('gala.events.nominations.shortlist.published')

@@ -1,15 +1,15 @@
 import { Controller } from '@nestjs/common';
 import type { CueCommand, CueResult, ResetRehearsalCommand, ResultsQuery, RevealedEvent, ShowQuery, ShowSnapshot } from '#contracts';
-import { Command } from '#messaging';
-import { CuesService } from './cues.service.js';
+import { Command, type CommandContext } from '#messaging';
+import { CuesService, operatorOf } from './cues.service.js';
 
 @Controller()
 export class CuesController {
   constructor(private readonly cues: CuesService) {}
 
   @Command('announcements.show.cue')
-  async cue(request: CueCommand): Promise<CueResult> {
-    return this.cues.cue(request);
+  async cue(request: CueCommand, ctx: CommandContext): Promise<CueResult> {
+    return this.cues.cue(request, operatorOf(ctx.actor));
   }
 
   @Command('announcements.show.snapshot')

@@ -2,17 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
+  advanceClock,
   KV_BUCKETS,
   LaurelError,
   nomineeName,
+  startClock,
   verifyCommitment,
+  type Actor,
   type CueCommand,
+  type CueOperator,
   type CueResult,
   type RevealedEvent,
   type SceneEvent,
   type SealContents,
   type SealedEvent,
   type ShowSnapshot,
+  type StaleCueDetails,
 } from '#contracts';
 import { Outbox, type OutboxRow } from '#messaging';
 import { CeremonyReadModel } from '../ceremonies/ceremony-read-model.entity.js';
@@ -21,6 +26,7 @@ import { PublicSeal, SealedEnvelope } from '../envelopes/sealed-envelope.entity.
 import { Result } from '../results/result.entity.js';
 import { buildRunOfShow } from '../show/run-of-show.js';
 import { renderScene } from '../show/scene-view.js';
+import { plannedSegments, scenePlace } from '../show/show-plan.js';
 import { applyCue, currentScene, initialShowState, type ShowState } from '../show/show-machine.js';
 import { CueRecord, Show, type ShowMode } from '../show/show.entity.js';
 import { pressRelease, resultsCsv } from '../press/press-release.js';
@@ -52,6 +58,13 @@ function tableOf(manager: EntityManager, entity: new () => object): string {
   return manager.getRepository(entity).metadata.tablePath;
 }
 
+/** Who is cueing, as the scene records it: a producer token's label (else the start of its id), or "admin". */
+export function operatorOf(actor: Actor): CueOperator | undefined {
+  if (actor.role === 'admin') return { label: 'admin', role: 'admin' };
+  if (actor.role !== 'producer') return undefined;
+  return { label: actor.label?.trim() || `producer ${actor.tokenId?.slice(0, 8) ?? ''}`.trim(), role: 'producer' };
+}
+
 /** KV key of a show's snapshot: the ceremony id, suffixed for the rehearsal. */
 export function snapshotKey(ceremonyId: string, mode: ShowMode): string {
   return mode === 'live' ? ceremonyId : `${ceremonyId}.rehearsal`;
@@ -79,16 +92,24 @@ export class CuesService {
    * cue: BEGIN, the lock (with the ceremony), one read of everything the cue decides on, one write of
    * the show/result/cue rows and the outbox rows, COMMIT.
    */
-  async cue(command: CueCommand): Promise<CueResult> {
+  async cue(command: CueCommand, operator?: CueOperator): Promise<CueResult> {
     const mode: ShowMode = command.rehearsal ? 'rehearsal' : 'live';
     return this.outbox.transaction(async (manager) => {
       const ceremony = await this.lockShow(manager, command.ceremony, mode);
       const ceremonyId = ceremony.id;
       const held = await this.readShow(manager, ceremonyId, mode, command.idempotencyKey, command.action === 'reveal');
+      // A retried key gets its first answer, even when the show has moved on since (expectedSeq is not checked again).
       if (held.previous) return held.previous;
 
       const state = held.show?.state ?? initialShowState();
       const runOfShow = buildRunOfShow(ceremony.view);
+      // Checked under the show's lock, after every cue committed before it: of two presses that saw the
+      // same seq, the second finds the seq moved and is refused; nothing is written for it.
+      if (command.expectedSeq !== undefined && command.expectedSeq !== state.seq) {
+        const current = held.show?.scene ?? renderScene(ceremony.view, currentScene(state, runOfShow), held.results, state.seq, ceremony.updatedAt, mode === 'rehearsal');
+        const details: StaleCueDetails = { expectedSeq: command.expectedSeq, seq: state.seq, scene: current };
+        throw LaurelError.conflict(`stale cue: the show is at seq ${state.seq}, not ${command.expectedSeq} (another operator cued first); ${command.action} was not applied`, details);
+      }
       // A rehearsal never opens a real envelope: every category counts as sealed with rehearsal contents.
       const sealed = mode === 'rehearsal' ? new Set(ceremony.view.categories.map((c) => c.id)) : new Set(held.envelopes.map((e) => e.categoryId));
       const now = new Date();
@@ -107,6 +128,10 @@ export class CuesService {
         rows.push(this.outbox.event('gala.events.announcements.winner.revealed', ceremonyId, key ? { ...revealed, key: Buffer.from(key, 'base64').toString('base64url') } : revealed));
       }
       const scene = renderScene(ceremony.view, outcome.scene, results, seq, now, mode === 'rehearsal');
+      if (operator) scene.cuedBy = operator;
+      // The clock runs on from the scene it replaces (none yet: a fresh clock for this run of show).
+      const clock = held.show?.scene?.clock ?? startClock(ceremony.view.timing, plannedSegments(ceremony.view), scene.at);
+      scene.clock = advanceClock(clock, scenePlace(ceremony.view, outcome.state, runOfShow), scene.at, ceremony.view.timing?.interlude ?? null);
       const result: CueResult = { seq, scene };
       rows.push(this.outbox.event('gala.events.announcements.scene.changed', ceremonyId, scene));
       const snapshot: ShowSnapshot = { ceremonyId, scene, results, seals: held.seals };
@@ -117,9 +142,9 @@ export class CuesService {
   }
 
   /** Resolves the ceremony and takes its show's lock (the one every writer of the show takes), in one statement. */
-  private async lockShow(manager: EntityManager, ref: string, mode: ShowMode): Promise<Pick<CeremonyReadModel, 'id' | 'slug' | 'view'>> {
-    const rows: Pick<CeremonyReadModel, 'id' | 'slug' | 'view'>[] = await manager.query(
-      `SELECT c.id, c.slug, c.view, pg_advisory_xact_lock(hashtext('show:' || c.id::text || ':' || $2::text)) AS locked
+  private async lockShow(manager: EntityManager, ref: string, mode: ShowMode): Promise<Pick<CeremonyReadModel, 'id' | 'slug' | 'view' | 'updatedAt'>> {
+    const rows: Pick<CeremonyReadModel, 'id' | 'slug' | 'view' | 'updatedAt'>[] = await manager.query(
+      `SELECT c.id, c.slug, c.view, c.updated_at AS "updatedAt", pg_advisory_xact_lock(hashtext('show:' || c.id::text || ':' || $2::text)) AS locked
          FROM ${tableOf(manager, CeremonyReadModel)} c WHERE ${UUID.test(ref) ? 'c.id = $1::uuid' : 'c.slug = $1'}`,
       [ref, mode],
     );
@@ -174,8 +199,11 @@ export class CuesService {
   async snapshot(ref: string, mode: ShowMode = 'live'): Promise<ShowSnapshot> {
     const ceremony = await this.findCeremony(ref);
     const { show, results, seals } = await this.readShow(this.dataSource.manager, ceremony.id, mode);
-    const scene =
-      show?.scene ?? renderScene(ceremony.view, currentScene(initialShowState(), buildRunOfShow(ceremony.view)), [], 0, ceremony.updatedAt, mode === 'rehearsal');
+    let scene = show?.scene;
+    if (!scene) {
+      scene = renderScene(ceremony.view, currentScene(initialShowState(), buildRunOfShow(ceremony.view)), [], 0, ceremony.updatedAt, mode === 'rehearsal');
+      scene.clock = startClock(ceremony.view.timing, plannedSegments(ceremony.view), scene.at);
+    }
     return { ceremonyId: ceremony.id, scene, results, seals };
   }
 
@@ -217,6 +245,7 @@ export class CuesService {
       const state = { ...initialShowState(), seq };
       const scene = renderScene(ceremony.view, currentScene(state, buildRunOfShow(ceremony.view)), [], seq, new Date(), true);
       scene.data.reset = true;
+      scene.clock = startClock(ceremony.view.timing, plannedSegments(ceremony.view), scene.at);
       if (show) await manager.update(Show, { ceremonyId, mode }, { state, scene });
       else await manager.insert(Show, { ceremonyId, mode, state, scene });
       await manager.delete(Result, { ceremonyId, mode });

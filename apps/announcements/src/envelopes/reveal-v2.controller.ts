@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import type { CardRevealCommand, CardRevealResult, ClockReading, EnvelopeKit, EnvelopeKitQuery, KeyCardsExportCommand, SealedToPage } from '#contracts';
+import type { CardRevealCommand, CardRevealResult, ServerClockReading, EnvelopeKit, EnvelopeKitQuery, KeyCardsExportCommand, SealedToPage } from '#contracts';
 import { Command } from '#messaging';
 import { RevealV2Service } from './reveal-v2.service.js';
 
@@ -24,7 +24,7 @@ export class RevealV2Controller {
 
   /** Announcements' clock: showAt is stamped in it, and each gateway measures its offset to it. */
   @Command('announcements.clock')
-  async clock(): Promise<ClockReading> {
+  async clock(): Promise<ServerClockReading> {
     return { now: Date.now() };
   }
 }

@@ -8,6 +8,7 @@ import {
   EntryFields,
   IssueTokenCommand,
   KeyCardsExportCommand,
+  PresenterMessageCommand,
   RemoveJurorCommand,
   ReopenBallotCommand,
   SaveBallotCommand,
@@ -60,3 +61,6 @@ export class CardRevealBody extends OmitType(CardRevealCommand, ['ceremony'] as 
 
 @CommandBody()
 export class KeyCardsExportBody extends OmitType(KeyCardsExportCommand, ['ceremony'] as const) {}
+
+@CommandBody()
+export class PresenterMessageBody extends OmitType(PresenterMessageCommand, ['ceremony'] as const) {}

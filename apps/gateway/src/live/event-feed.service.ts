@@ -264,9 +264,14 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
    */
   private watchStreamReset(created: string, messages: ConsumerMessages): () => void {
     const check = async () => {
-      const now = await this.bus.jsm.streams.info(STREAMS.events.name).then((i) => i.created).catch(() => null);
-      if (now && now !== created) {
+      const info = await this.bus.jsm.streams.info(STREAMS.events.name).catch(() => null);
+      if (info && info.created !== created) {
         this.logger.warn('the event stream was created anew (JetStream store reset): replaying it from the start');
+        messages.stop();
+      } else if (info && this.followed && info.state.last_seq < this.followed.lastSeq) {
+        // The store came back with a lost tail (an older copy, a truncated block): the services republish
+        // what it lost after its new last seq, which this consumer (past that seq) would never see.
+        this.logger.warn({ lastSeq: info.state.last_seq, routed: this.followed.lastSeq }, 'the event stream lost its tail: following it again from its last seq');
         messages.stop();
       }
     };
@@ -281,10 +286,13 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
       let unwatch = () => undefined as void;
       let unwatchHealth = () => undefined as void;
       try {
-        const created = (await soon(this.bus.jsm.streams.info(STREAMS.events.name))).created;
+        const info = await soon(this.bus.jsm.streams.info(STREAMS.events.name));
+        const created = info.created;
         // The same stream again: resume right after the last event routed. A new stream (or the first
         // time): from its beginning, without pushing what the state already holds.
         if (this.followed?.created !== created) this.followed = { created, lastSeq: 0 };
+        // The same stream with a lost tail: what comes next (republished by the services) is after its last seq.
+        else if (info.state.last_seq < this.followed.lastSeq) this.followed.lastSeq = info.state.last_seq;
         const followed = this.followed;
         const consumer = await soon(this.bus.js.consumers.get(STREAMS.events.name, {
           filter_subjects: STREAMS.events.subjects[0],
@@ -358,6 +366,11 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
       case 'gala.events.jury.progress': {
         const e = envelope as Envelope<typeof subject>;
         if (this.state.applyProgress(e.data)) this.live.pushProgress(e.data);
+        return;
+      }
+      case 'gala.events.announcements.presenter.message': {
+        const e = envelope as Envelope<typeof subject>;
+        if (this.state.applyPresenterMessage(e.data)) this.live.pushPresenterMessage(e.data);
         return;
       }
       case 'gala.events.nominations.shortlist.published':

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { envelopeFrameFor, type EnvelopeAudience, type EnvelopeFrame, type EnvelopeStagedEvent, type JuryProgressEvent, type RevealedEvent, type SceneEvent, type SealedEvent, type ShowSnapshot } from '#contracts';
+import { envelopeFrameFor, type EnvelopeAudience, type EnvelopeFrame, type EnvelopeStagedEvent, type JuryProgressEvent, type PresenterMessageEvent, type RevealedEvent, type SceneEvent, type SealedEvent, type ShowSnapshot } from '#contracts';
 
 type ResultView = Omit<RevealedEvent, 'showAt'>;
 
@@ -35,6 +35,37 @@ export interface AppliedReveal {
 @Injectable()
 export class LiveState {
   private readonly ceremonies = new Map<string, CeremonyState>();
+  /** Waiters for a scene seq to be held (pushed to this gateway's screens), by ceremony and show. */
+  private readonly sceneWaiters = new Set<{ ceremonyId: string; rehearsal: boolean; seq: number; done: () => void }>();
+
+  /**
+   * Resolves true once this gateway holds a scene of the show with at least `seq` (it pushes every scene
+   * it takes to its screens as it takes it), false after `timeoutMs`.
+   */
+  waitForScene(ceremonyId: string, rehearsal: boolean, seq: number, timeoutMs: number): Promise<boolean> {
+    if ((this.show(ceremonyId, rehearsal).scene?.seq ?? -Infinity) >= seq) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = {
+        ceremonyId,
+        rehearsal,
+        seq,
+        done: () => {
+          clearTimeout(timer);
+          this.sceneWaiters.delete(waiter);
+          resolve(true);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.sceneWaiters.delete(waiter);
+        resolve(false);
+      }, timeoutMs);
+      this.sceneWaiters.add(waiter);
+    });
+  }
+
+  private sceneHeld(ceremonyId: string, rehearsal: boolean, seq: number): void {
+    for (const w of this.sceneWaiters) if (w.ceremonyId === ceremonyId && w.rehearsal === rehearsal && seq >= w.seq) w.done();
+  }
 
   private get(ceremonyId: string): CeremonyState {
     let state = this.ceremonies.get(ceremonyId);
@@ -83,6 +114,7 @@ export class LiveState {
       const showAt = this.get(snapshot.ceremonyId).showAt.get(snapshot.scene.seq);
       view.scene = showAt ? { ...snapshot.scene, showAt } : snapshot.scene;
       changed = true;
+      if (this.sceneWaiters.size) this.sceneHeld(snapshot.ceremonyId, rehearsal, snapshot.scene.seq);
     }
     for (const seal of snapshot.seals ?? []) this.applySeal(seal);
     return changed;
@@ -97,6 +129,7 @@ export class LiveState {
     const showAt = this.get(scene.ceremonyId).showAt.get(scene.seq);
     const stamped = showAt ? { ...scene, showAt } : scene;
     view.scene = stamped;
+    if (this.sceneWaiters.size) this.sceneHeld(scene.ceremonyId, !!scene.rehearsal, scene.seq);
     return stamped;
   }
 
@@ -143,6 +176,23 @@ export class LiveState {
     const seals = this.get(seal.ceremonyId).seals;
     if (seals.has(seal.categoryId)) return false;
     seals.set(seal.categoryId, seal);
+    return true;
+  }
+
+  /** The presenter monitor's message now, per show (`text: ''` = cleared). */
+  private readonly messages = new Map<string, PresenterMessageEvent>();
+
+  presenterMessage(ceremonyId: string, rehearsal: boolean): PresenterMessageEvent | undefined {
+    const message = this.messages.get(`${ceremonyId}:${rehearsal}`);
+    return message?.text ? message : undefined;
+  }
+
+  /** A message newer than the one held (the stream replays in order; a repeat is dropped). */
+  applyPresenterMessage(message: PresenterMessageEvent): boolean {
+    const key = `${message.ceremonyId}:${message.rehearsal}`;
+    const held = this.messages.get(key);
+    if (held && (held.id === message.id || held.sentAt > message.sentAt)) return false;
+    this.messages.set(key, message);
     return true;
   }
 

@@ -14,6 +14,7 @@ import {
   type JuryProgressEvent,
   type LiveClientEvents,
   type LiveClientEventsV2,
+  type PresenterMessageEvent,
   type LiveServerEvents,
   type LiveServerEventsV2,
   type RevealedEvent,
@@ -31,6 +32,7 @@ import { RateLimits, tooMany } from '../edge/rate-limits.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config.js';
 import { CeremonyDirectory } from './ceremony-directory.service.js';
 import { CLOCK_WARNING_MS, ClockSync, GatewayClock } from './clock.js';
+import { CLOCK_ROLES, CREW_ROLES, sceneFor } from './crew-view.js';
 import { LiveState, type AppliedReveal } from './live-state.service.js';
 import { PrebuiltFrame } from './prebuilt-frame.js';
 
@@ -320,13 +322,15 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const snapshot: SnapshotEvent = {
       ceremonyId,
       role,
-      scene: view.scene,
+      scene: sceneFor(role, view.scene),
       results: PRESS_RELEASE_ROLES.includes(role) ? [...view.results.values()] : [...view.results.values()].map(withoutPressRelease),
       serverTime: this.clock.now(),
       stale: this.stale,
     };
     if (role === 'press' || role === 'producer' || role === 'admin') snapshot.seals = this.state.seals(ceremonyId);
     if (role === 'producer' || role === 'admin') snapshot.juryProgress = this.state.progress(ceremonyId);
+    const message = CLOCK_ROLES.includes(role) ? this.state.presenterMessage(ceremonyId, rehearsal) : undefined;
+    if (message) snapshot.presenterMessage = message;
     if (v === 1) return snapshot;
     // Rehearsal results are stand-ins with no envelope: a rehearsal v2 socket gets none (and v1 reveals).
     return { ...snapshot, v: 2, envelopes: rehearsal ? [] : this.state.envelopes(ceremonyId, audienceOf(role)) };
@@ -345,11 +349,18 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
    * v2 socket takes it from its envelope (one frame per client per reveal).
    */
   pushScene(scene: SceneEvent): void {
-    const toV2 = !(scene.kind === 'winner' && !scene.rehearsal && this.state.keyedReveal(scene.ceremonyId, scene.seq));
-    const first = [...firstRooms(scene.ceremonyId, scene.rehearsal), ...(toV2 ? firstRooms(scene.ceremonyId, scene.rehearsal, 2) : [])];
-    const all = [room(scene.ceremonyId, scene.rehearsal), ...(toV2 ? [room(scene.ceremonyId, scene.rehearsal, undefined, 2)] : [])];
-    this.server.to(first).emit('scene', scene);
-    this.server.to(all).except(first).emit('scene', scene);
+    const { ceremonyId: c, rehearsal: r } = scene;
+    const toV2 = !(scene.kind === 'winner' && !r && this.state.keyedReveal(c, scene.seq));
+    const versions: ProtocolVersion[] = toV2 ? [1, 2] : [1];
+    // Screens first (with the clock), then the crew (with who cued it), then the press and everyone else (neither).
+    const screens = versions.map((v) => room(c, r, 'screen', v));
+    const crew = versions.flatMap((v) => CREW_ROLES.map((role) => room(c, r, role, v)));
+    const first = versions.flatMap((v) => firstRooms(c, r, v));
+    const lean = sceneFor('public', scene);
+    this.server.to(screens).emit('scene', sceneFor('screen', scene));
+    this.server.to(crew).emit('scene', scene);
+    this.server.to(first).except([...screens, ...crew]).emit('scene', lean);
+    this.server.to(versions.map((v) => room(c, r, undefined, v))).except(first).emit('scene', lean);
   }
 
   /**
@@ -391,6 +402,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       const rooms = ROLES_OF_AUDIENCE[audience].map((role) => room(staged.ceremonyId, false, role, 2));
       this.server.to(rooms).emit('envelope', envelopeFrameFor(staged, audience));
     }
+  }
+
+  /** The presenter monitor (a screen), and the crew who sent it; never press or public. */
+  pushPresenterMessage(message: PresenterMessageEvent): void {
+    this.server.to(([1, 2] as const).flatMap((v) => CLOCK_ROLES.map((role) => room(message.ceremonyId, message.rehearsal, role, v)))).emit('presenter-message', message);
   }
 
   pushSealed(sealed: SealedEvent): void {

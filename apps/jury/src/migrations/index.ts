@@ -1,5 +1,6 @@
 import { Initial1795856442526 } from './1795856442526-Initial.js';
 import { RecordsAndReceipts1795900000000 } from './1795900000000-RecordsAndReceipts.js';
+import { OutboxStreamSeq1795900000002 } from './1795900000002-OutboxStreamSeq.js';
 
 // Listed explicitly: ESM has no glob loading, and the order is the history.
-export const migrations: (new () => object)[] = [Initial1795856442526, RecordsAndReceipts1795900000000];
+export const migrations: (new () => object)[] = [Initial1795856442526, RecordsAndReceipts1795900000000, OutboxStreamSeq1795900000002];

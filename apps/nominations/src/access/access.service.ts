@@ -13,7 +13,7 @@ export function hashToken(token: string): string {
 }
 
 export function grantOf(row: AccessToken): AccessGrant {
-  return { tokenId: row.id, role: row.role, ceremonyId: row.ceremonyId, jurorId: row.jurorId, expiresAt: row.expiresAt?.toISOString() ?? null, revoked: row.revokedAt !== null };
+  return { tokenId: row.id, role: row.role, ceremonyId: row.ceremonyId, jurorId: row.jurorId, expiresAt: row.expiresAt?.toISOString() ?? null, revoked: row.revokedAt !== null, label: row.label };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { LaurelError, validateCeremonyFile, type CeremonyFile, type FieldProblem, type CeremonyHeader, type CeremonyView, type ImportCeremonyResult } from '#contracts';
+import { LaurelError, showTimingOf, validateCeremonyFile, type CeremonyFile, type FieldProblem, type CeremonyHeader, type CeremonyView, type ImportCeremonyResult, type ShowTiming } from '#contracts';
 import { Outbox } from '#messaging';
 import { Category } from './category.entity.js';
 import { Ceremony } from './ceremony.entity.js';
@@ -51,6 +51,7 @@ export class CeremoniesService {
         categories: view.categories,
         jury: juryByCategory(categories),
         about: view.about,
+        ...timingOf(file, categories),
       });
       return {
         id: ceremony.id,
@@ -128,6 +129,12 @@ export function fileRuleProblems(file: CeremonyFile): FieldProblem[] {
 }
 
 /** Turns a validated file into rows with fresh ids, categories in run-of-show order. */
+/** The show clock's plan for the imported event (announcements keeps it in its read model); nothing when the file plans none. */
+function timingOf(file: CeremonyFile, categories: Category[]): { timing?: ShowTiming } {
+  const timing = showTimingOf(file, (slug) => categories.find((c) => c.slug === slug)?.id);
+  return timing ? { timing } : {};
+}
+
 export function buildCeremony(file: CeremonyFile): { ceremony: Ceremony; categories: Category[]; nominees: Nominee[]; entries: Entry[] } {
   const id = randomUUID();
   const importedAt = new Date();

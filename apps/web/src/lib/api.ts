@@ -1,5 +1,5 @@
 /** Typed REST client for `/api/v1` (contract v1). Errors surface the server's `message`. */
-import type { CeremonyView, RevealedEvent, SceneEvent, SceneKind } from '@laurel/contracts';
+import type { CeremonyView, RevealedEvent, SceneEvent, SceneKind, SealedToPage } from '@laurel/contracts';
 
 export const API_BASE = '/api/v1';
 
@@ -78,8 +78,21 @@ export class Api {
   results(c: string): Promise<Omit<RevealedEvent, 'showAt'>[]> {
     return this.request('GET', `/ceremonies/${enc(c)}/results`);
   }
-  cue(c: string, body: CueBody): Promise<{ seq: number; scene: SceneEvent }> {
+  /** 200 once the scene is on the screens; 202 (`onScreens: false`) when it is committed but not there yet. */
+  cue(c: string, body: CueBody): Promise<{ seq: number; scene: SceneEvent; onScreens?: boolean }> {
     return this.request('POST', `/ceremonies/${enc(c)}/show/cues`, body);
+  }
+  /** Report a reveal made from a key card (idempotent: the same idempotencyKey answers the first result). */
+  cardReveal(c: string, body: { categoryId: string; key: string; idempotencyKey: string }): Promise<unknown> {
+    return this.request('POST', `/ceremonies/${enc(c)}/show/card-reveals`, body);
+  }
+  /** The envelope kit (every staged envelope, no keys), as the file to save. */
+  envelopeKit(c: string): Promise<string> {
+    return this.request('GET', `/ceremonies/${enc(c)}/envelope-kit`, undefined, { raw: true });
+  }
+  /** The key cards, sealed end to end to `publicKey` (base64url X25519). */
+  keycards(c: string, publicKey: string): Promise<SealedToPage> {
+    return this.request('POST', `/ceremonies/${enc(c)}/keycards`, { publicKey });
   }
 }
 

@@ -1,19 +1,45 @@
 /**
- * socket.io client for namespace `/live` (contract v1): handshake auth, NTP-style clock offset to
- * the gateway, scene sequence filtering, presence reports and the reveal flip scheduler.
+ * socket.io client for namespace `/live`: handshake auth, NTP-style clock offset to the gateway, scene
+ * sequence filtering, presence reports and the reveal flip scheduler. With an EnvelopeStore it speaks
+ * protocol v2 (docs/reveal-v2.md): keeps `envelope` frames and snapshot.envelopes, opens a key-only
+ * `revealed` frame, verifies it and hands the reveal to the page's ShowTimeline; a reveal that does not
+ * verify shows nothing and is reported as `reveal-alarm`.
  */
 import { io, type Socket } from 'socket.io-client';
 import type {
+  EnvelopeFrame,
   GatewayStatusEvent,
   JuryProgressEvent,
   LiveClientEvents,
   LiveServerEvents,
+  RevealAlarmEvent,
+  RevealAlarmReport,
   RevealedEvent,
+  RevealedV2Frame,
   SceneEvent,
   ScreenPresence,
   SealedEvent,
   SnapshotEvent,
 } from '@laurel/contracts';
+import type { EnvelopeStore } from './envelope-store.js';
+import { openRevealFrame } from './reveal-open.js';
+import type { RevealInput, ShowTimeline, TimelineView } from './show-timeline.js';
+
+/** A snapshot as v1 and v2 send it (v2 adds the staged envelopes of the socket's audience). */
+export type LiveSnapshot = SnapshotEvent & { v?: 2; envelopes?: EnvelopeFrame[] };
+
+/** Server → client frames of both protocol versions (v2 adds `envelope`, `alarm` and the key-only `revealed`). */
+type ServerEvents = Omit<LiveServerEvents, 'revealed' | 'snapshot'> & {
+  snapshot: (payload: LiveSnapshot) => void;
+  revealed: (payload: RevealedEvent | RevealedV2Frame) => void;
+  envelope: (payload: EnvelopeFrame) => void;
+  alarm: (payload: RevealAlarmEvent) => void;
+};
+type ClientEvents = LiveClientEvents & { 'reveal-alarm': (report: RevealAlarmReport) => void };
+
+function isV2(r: RevealedEvent | RevealedV2Frame): r is RevealedV2Frame {
+  return (r as { v?: unknown }).v === 2;
+}
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'auth-error';
 
@@ -114,10 +140,19 @@ export function atServerTime(clock: Clock, serverAt: number | string, fn: () => 
 
 export interface LiveHandlers {
   connection?(state: ConnectionState, message?: string): void;
-  snapshot?(s: SnapshotEvent): void;
+  snapshot?(s: LiveSnapshot): void;
   /** Only scenes newer than the last one held (seq filter applied). */
   scene?(s: SceneEvent): void;
+  /** A v1 `revealed` frame as it came (the control room's delivery figures). */
   revealed?(r: RevealedEvent, receivedServerTime: number): void;
+  /** A reveal for the ShowTimeline: a v1 `revealed` frame, or a v2 one whose envelope opened and verified. */
+  reveal?(r: RevealInput): void;
+  /** A v2 reveal that did not open or verify: nothing is shown, the gateway got a `reveal-alarm`. */
+  revealRefused?(categoryId: string, reason: string): void;
+  /** A v2 envelope arrived (kept in the store already). */
+  envelope?(e: EnvelopeFrame): void;
+  /** `alarm` (producer): a client could not open or verify a reveal. */
+  alarm?(a: RevealAlarmEvent): void;
   sealed?(s: SealedEvent): void;
   juryProgress?(p: JuryProgressEvent): void;
   screens?(p: { ceremonyId: string; screens: ScreenPresence[] }): void;
@@ -131,6 +166,8 @@ export interface LiveOptions {
   presenceLabel?: string;
   /** Join the rehearsal show (crew roles only: producer, screen, admin). */
   rehearsal?: boolean;
+  /** Speak protocol v2: the page's envelopes (per ceremony and audience). */
+  envelopes?: EnvelopeStore;
   handlers: LiveHandlers;
 }
 
@@ -139,15 +176,16 @@ export class LiveClient {
   lastSeq = 0;
   state: ConnectionState = 'connecting';
   stale = false;
-  private socket: Socket<LiveServerEvents, LiveClientEvents>;
+  private socket: Socket<ServerEvents, ClientEvents>;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private sessionEnded = false;
   private presenceTimer: ReturnType<typeof setInterval> | null = null;
   private seenReveals = new Set<string>();
 
   constructor(private readonly opts: LiveOptions) {
-    const auth: { ceremony: string; token?: string; rehearsal?: boolean; label?: string } = { ceremony: opts.ceremony };
+    const auth: { ceremony: string; token?: string; rehearsal?: boolean; label?: string; v?: 2 } = { ceremony: opts.ceremony };
     if (opts.token) auth.token = opts.token;
+    if (opts.envelopes) auth.v = 2;
     if (opts.rehearsal) auth.rehearsal = true;
     if (opts.presenceLabel) auth.label = opts.presenceLabel;
     this.socket = io('/live', {
@@ -222,6 +260,9 @@ export class LiveClient {
       this.stale = !!snap.stale;
       if (typeof snap.serverTime === 'number') this.clock.addRough(snap.serverTime);
       for (const r of snap.results ?? []) this.seenReveals.add(`${r.categoryId}:${r.seq}`);
+      if (snap.envelopes?.length) this.opts.envelopes?.put(snap.envelopes);
+      // A revealed category's envelope has done its job: the snapshot carries its plaintext from now on.
+      if (snap.results?.length) this.opts.envelopes?.drop(snap.results.map((r) => r.categoryId));
       h.snapshot?.(snap);
       this.sendPresence();
     });
@@ -234,8 +275,19 @@ export class LiveClient {
       const key = `${r.categoryId}:${r.seq}`;
       if (this.seenReveals.has(key)) return;
       this.seenReveals.add(key);
+      if (isV2(r)) {
+        this.onRevealV2(r);
+        return;
+      }
       h.revealed?.(r, this.clock.serverNow());
+      const { showAt, ...result } = r;
+      h.reveal?.({ result, seq: r.seq, showAt: Date.parse(showAt), rehearsal: r.rehearsal });
     });
+    s.on('envelope', (e) => {
+      this.opts.envelopes?.put([e]);
+      h.envelope?.(e);
+    });
+    s.on('alarm', (a) => h.alarm?.(a));
     s.on('sealed', (e) => h.sealed?.(e));
     s.on('jury-progress', (e) => h.juryProgress?.(e));
     s.on('screens', (e) => h.screens?.(e));
@@ -243,6 +295,41 @@ export class LiveClient {
       this.stale = !!e.stale;
       h.gatewayStatus?.(e);
     });
+  }
+
+  /** A key-only reveal: open the held envelope, verify, hand over; nothing is shown unless it verifies. */
+  private onRevealV2(frame: RevealedV2Frame): void {
+    const store = this.opts.envelopes;
+    const h = this.opts.handlers;
+    // No winner scene follows on v2: the reveal's seq is the winner scene's.
+    if (typeof frame.seq === 'number' && frame.seq > this.lastSeq) this.lastSeq = frame.seq;
+    const out = openRevealFrame(frame, store?.get(frame.categoryId), store?.audience ?? 'public');
+    if (out.ok) {
+      h.reveal?.(out.reveal);
+      store?.drop([frame.categoryId]);
+      return;
+    }
+    if (out.missing) {
+      // Joined late or storage wiped: the snapshot after the reveal carries the plaintext. Fetch it once the
+      // flip is due, spread out so that many such clients do not reconnect at once.
+      const wait = Math.max(0, this.clock.toLocal(frame.showAt) - localNow()) + 200 + Math.random() * 800;
+      setTimeout(() => this.resync(), wait);
+      return;
+    }
+    if (this.socket.connected) this.socket.emit('reveal-alarm', { categoryId: frame.categoryId, reason: out.reason });
+    h.revealRefused?.(frame.categoryId, out.reason);
+  }
+
+  /** Tell the gateway (→ the control room's `alarm`) that a reveal did not verify here. */
+  reportAlarm(categoryId: string, reason: string): void {
+    if (this.socket.connected) this.socket.emit('reveal-alarm', { categoryId, reason });
+  }
+
+  /** A fresh snapshot: reconnect (the snapshot is the truth). */
+  resync(): void {
+    if (!this.socket.connected) return;
+    this.socket.disconnect();
+    this.socket.connect();
   }
 
   private syncClock(samples: number): void {
@@ -268,5 +355,34 @@ export class LiveClient {
     if (this.pingTimer) clearInterval(this.pingTimer);
     if (this.presenceTimer) clearInterval(this.presenceTimer);
     this.socket.close();
+  }
+}
+
+/**
+ * Drives a page's ShowTimeline with the gateway clock: after every input (and at every flip it asks for) it
+ * renders the timeline's view and schedules one wake-up for the next flip. The page keeps no timers of its own.
+ */
+export class TimelineDriver {
+  private cancel: (() => void) | null = null;
+
+  constructor(
+    readonly timeline: ShowTimeline,
+    private readonly clock: Clock,
+    private readonly render: (view: TimelineView) => void,
+  ) {}
+
+  /** Gateway time now (what the timeline's inputs carry). */
+  now(): number {
+    return this.clock.serverNow();
+  }
+
+  /** Render what is due now; `due` is the flip instant that woke us (never render earlier than it). */
+  update(due?: number): void {
+    this.cancel?.();
+    this.cancel = null;
+    const view = this.timeline.view(due === undefined ? this.clock.serverNow() : Math.max(due, this.clock.serverNow()));
+    this.render(view);
+    const next = view.nextFlipAt;
+    if (next !== null) this.cancel = atServerTime(this.clock, next, () => this.update(next));
   }
 }

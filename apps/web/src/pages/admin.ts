@@ -18,6 +18,12 @@ const CEREMONY_KEY = 'laurel.admin.ceremony';
 const ROLES: TokenRole[] = ['producer', 'screen', 'press', 'juror'];
 
 export function mount(root: HTMLElement): void {
+  // `/admin?keycards=<ceremony>`: the printable key cards of one ceremony (same tab, same admin token).
+  const keycards = param('keycards');
+  if (keycards) {
+    void import('./keycards.js').then((m) => m.mountKeycards(root, keycards, getStored(TOKEN_KEY)));
+    return;
+  }
   const ui = chrome(t('adminTitle'));
   ui.conn.classList.add('hidden');
   document.title = `${t('adminTitle')} – Laurel`;
@@ -157,6 +163,7 @@ export function mount(root: HTMLElement): void {
         h('h2', { class: 'display' }, v.ceremony.name),
         h('p', { class: 'muted' }, [v.ceremony.venue, v.ceremony.date, v.ceremony.slug].filter(Boolean).join(' · ')),
         linkRow(t('publicPage'), pub),
+        h('div', { class: 'row' }, h('a', { class: 'btn btn-gold', href: `/admin?keycards=${enc(v.ceremony.slug)}` }, t('keycardsTitle'))),
       ),
       renderTokens(),
       renderAudit(),

@@ -5,13 +5,15 @@
  */
 import '../styles/app.css';
 import '../styles/control.css';
-import type { CategoryView, CeremonyView, JuryProgressEvent, RevealedEvent, SceneEvent, SceneKind, ScreenPresence, SealedEvent } from '@laurel/contracts';
+import type { CategoryView, CeremonyView, JuryProgressEvent, RevealAlarmEvent, RevealedEvent, SceneEvent, SceneKind, ScreenPresence, SealedEvent } from '@laurel/contracts';
 import { Api, ApiError, type CueAction, type CueBody } from '../lib/api.js';
 import { chrome } from '../lib/chrome.js';
 import { confirmDialog, h, replace } from '../lib/dom.js';
 import { formatTime } from '../lib/format.js';
 import { t, type MsgKey } from '../lib/i18n.js';
 import { LiveClient } from '../lib/live.js';
+import { kitButton } from '../lib/envelope-kit.js';
+import { ScreenDelivery } from '../lib/screen-delivery.js';
 import { rehearsalParam, takeToken, uuid } from '../lib/session.js';
 
 type Result = Omit<RevealedEvent, 'showAt'>;
@@ -65,6 +67,47 @@ export function mount(root: HTMLElement, ceremony: string): void {
     location.assign(url.toString());
   });
   const message = h('div', { class: 'cue-message', 'aria-live': 'assertive' });
+  // A reveal that did not verify on some screen: loud, at the top, until the producer acknowledges it.
+  const alarmBox = h('div', { class: 'alarm-box hidden', role: 'alert' });
+  const alarms: RevealAlarmEvent[] = [];
+  const clockWarn = h('div', { class: 'banner banner-warn hidden', role: 'status' });
+  function renderAlarms(): void {
+    alarmBox.classList.toggle('hidden', alarms.length === 0);
+    document.body.classList.toggle('has-alarm', alarms.length > 0);
+    if (!alarms.length) {
+      replace(alarmBox);
+      return;
+    }
+    const dismiss = h('button', { class: 'btn alarm-dismiss', type: 'button' }, t('alarmDismiss'));
+    dismiss.addEventListener('click', () => {
+      alarms.length = 0;
+      renderAlarms();
+    });
+    replace(
+      alarmBox,
+      h('div', { class: 'alarm-title' }, `⚠ ${t('alarmTitle')}`),
+      h(
+        'ul',
+        { class: 'alarm-list' },
+        alarms.map((a) =>
+          h(
+            'li',
+            null,
+            h('span', { class: 'mono small' }, formatTime(a.at)),
+            ' ',
+            t('alarmBody', { role: a.role, socket: a.socketId.slice(0, 8), category: view?.categories.find((c) => c.id === a.categoryId)?.name ?? a.categoryId, reason: a.reason }),
+          ),
+        ),
+      ),
+      dismiss,
+    );
+  }
+  // A cue committed but not on the screens yet (202 from the gateway): shown until the socket brings it.
+  const notOnScreens = h('div', { class: 'banner banner-warn not-on-screens hidden', role: 'status', 'aria-live': 'assertive' });
+  const delivery = new ScreenDelivery((p) => {
+    notOnScreens.classList.toggle('hidden', !p);
+    notOnScreens.textContent = p ? t('notOnScreens', { seq: p.seq }) : '';
+  });
 
   const btnPrev = h('button', { class: 'btn cue cue-prev', type: 'button', 'aria-keyshortcuts': 'ArrowLeft' }, h('span', { class: 'cue-label' }, `← ${t('back')}`));
   const btnNext = h('button', { class: 'btn btn-gold cue cue-next', type: 'button', 'aria-keyshortcuts': 'Space ArrowRight' }, h('span', { class: 'cue-label' }, `${t('next')} →`));
@@ -86,6 +129,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
       'main',
       { class: 'control' },
       ui.alerts,
+      alarmBox,
+      clockWarn,
       h(
         'div',
         { class: 'control-grid' },
@@ -102,6 +147,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
             onAirMeta,
           ),
           message,
+          notOnScreens,
           h('div', { class: 'cues' }, btnPrev, btnNext, btnBlack, btnReveal),
           revealHint,
           rehearsalBanner,
@@ -119,6 +165,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
           h('div', { class: 'panel' }, h('h2', null, t('juryProgress')), progressList),
           h('div', { class: 'panel' }, h('h2', null, t('screens')), screensList),
           h('div', { class: 'panel' }, h('h2', null, t('lastReveal')), revealBox, clockBox),
+          h('div', { class: 'panel stack' }, h('h2', null, t('envelopeKit')), h('p', { class: 'muted small' }, t('envelopeKitHelp')), kitButton(api, ceremony, (m) => ui.showError(m))),
         ),
       ),
     ),
@@ -257,6 +304,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
       const res = await api.cue(ceremony, body);
       failedPress = null;
       showMessage('none');
+      if (res) delivery.answered(res);
       if (res?.scene) applyScene(res.scene);
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError(0, String(err), undefined, true);
@@ -427,12 +475,16 @@ export function mount(root: HTMLElement, ceremony: string): void {
         for (const r of snap.results ?? []) results.set(r.categoryId, r);
         for (const s of snap.seals ?? []) seals.set(s.categoryId, s);
         for (const p of snap.juryProgress ?? []) progress.set(p.categoryId, p);
+        if (snap.scene) delivery.sawScene(snap.scene);
         if (snap.scene) applyScene(snap.scene);
         else renderOnAir();
         ui.setStale(!!snap.stale);
         renderProgress();
       },
-      scene: (s) => applyScene(s),
+      scene: (s) => {
+        delivery.sawScene(s);
+        applyScene(s);
+      },
       revealed: (r, received) => {
         const { showAt: _s, ...rest } = r;
         results.set(r.categoryId, rest);
@@ -452,7 +504,18 @@ export function mount(root: HTMLElement, ceremony: string): void {
         screens = p.screens ?? [];
         renderScreens();
       },
-      gatewayStatus: (g) => ui.setStale(g.stale),
+      gatewayStatus: (g) => {
+        ui.setStale(g.stale);
+        const offset = (g as { clockOffsetMs?: unknown }).clockOffsetMs;
+        const off = typeof offset === 'number' && Math.abs(offset) > 50;
+        clockWarn.classList.toggle('hidden', !off);
+        if (off) clockWarn.textContent = t('gatewayClockWarn', { ms: Math.round(offset) });
+      },
+      alarm: (a) => {
+        alarms.unshift(a);
+        alarms.splice(20);
+        renderAlarms();
+      },
     },
   });
   setInterval(() => {

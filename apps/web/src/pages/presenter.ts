@@ -4,15 +4,17 @@
  */
 import '../styles/app.css';
 import '../styles/presenter.css';
-import type { RevealedEvent, SceneEvent, SceneData } from '@laurel/contracts';
+import type { SceneEvent, SceneData } from '@laurel/contracts';
 import { chrome } from '../lib/chrome.js';
 import { h, replace } from '../lib/dom.js';
 import { formatPrize, formatTime, nomineeName, nomineeSub } from '../lib/format.js';
 import { t, type MsgKey } from '../lib/i18n.js';
-import { atServerTime, LiveClient } from '../lib/live.js';
+import { Api } from '../lib/api.js';
+import { installCardReveal } from '../lib/card-reveal.js';
+import { EnvelopeStore } from '../lib/envelope-store.js';
+import { LiveClient, TimelineDriver } from '../lib/live.js';
+import { ShowTimeline, type Result } from '../lib/show-timeline.js';
 import { param, rehearsalParam, takeToken } from '../lib/session.js';
-
-type Result = Omit<RevealedEvent, 'showAt'>;
 
 export function mount(root: HTMLElement, ceremony: string): void {
   const token = takeToken('presenter');
@@ -26,7 +28,6 @@ export function mount(root: HTMLElement, ceremony: string): void {
   replace(root, ui.bar, h('main', { class: 'pm' }, ui.alerts, h('div', { class: 'pm-top' }, status, clock), main));
 
   let scene: SceneEvent | null = null;
-  let visible: SceneEvent | null = null;
   let data: SceneData | null = null;
   const results = new Map<string, Result>();
 
@@ -82,56 +83,82 @@ export function mount(root: HTMLElement, ceremony: string): void {
     replace(main, parts);
   }
 
-  function applyScene(s: SceneEvent, held = false): void {
-    if (scene && s.seq <= scene.seq) return;
-    const showAt = (s as SceneEvent & { showAt?: unknown }).showAt;
-    if (!held && s.kind === 'winner' && typeof showAt === 'string' && Date.parse(showAt) > live.clock.serverNow()) {
-      // The winner appears at the same instant as on the stage screens.
-      atServerTime(live.clock, showAt, () => applyScene(s, true));
-      return;
-    }
+  function applyScene(s: SceneEvent | null): void {
     scene = s;
-    if ((s.data as { reset?: boolean } | undefined)?.reset) for (const [k, r] of results) if (r.rehearsal) results.delete(k);
-    if (s.data?.result) results.set(s.data.result.categoryId, s.data.result);
+    if (!s) return;
     if (s.data?.ceremony?.name) ui.setTitle(s.data.ceremony.name);
     if (s.kind !== 'blackout') {
-      visible = s;
       // Keep the last category in view through a blackout and scenes that carry no category.
       if (s.data?.category || s.kind === 'welcome' || s.kind === 'closing') data = s.data;
     }
     document.body.classList.toggle('pm-blackout', s.kind === 'blackout');
-    void visible;
-    render();
   }
 
+  // The winner appears at the same instant as on the stage screens: one timeline for both.
+  const timeline = new ShowTimeline();
+  // Protocol v2 (sealed envelopes on the page, key-only reveals) unless `?v=1`.
+  const envelopes = param('v') === '1' ? undefined : new EnvelopeStore(ceremony, 'screen');
   const live = new LiveClient({
     ceremony,
     token,
+    envelopes,
     presenceLabel: param('label') ?? 'presenter',
     rehearsal: rehearsalParam(),
     handlers: {
-      connection: (st, m) => ui.setConnection(st, m),
+      connection: (st, m) => {
+        ui.setConnection(st, m);
+        if (st === 'connected') card?.report();
+      },
       snapshot: (snap) => {
-        scene = null;
-        results.clear();
-        for (const r of snap.results ?? []) results.set(r.categoryId, r);
-        if (snap.scene) applyScene(snap.scene);
-        else render();
+        timeline.snapshot(snap, drive.now());
+        drive.update();
         ui.setStale(!!snap.stale);
       },
-      scene: (s) => applyScene(s),
-      revealed: (r) => {
-        const { showAt, ...rest } = r;
-        atServerTime(live.clock, showAt, () => {
-          results.set(r.categoryId, rest);
-          render();
-        });
+      scene: (s) => {
+        timeline.scene(s, drive.now());
+        drive.update();
+      },
+      reveal: (r) => {
+        timeline.reveal(r, drive.now());
+        drive.update();
       },
       gatewayStatus: (g) => ui.setStale(g.stale),
     },
   });
+  const drive = new TimelineDriver(timeline, live.clock, (view) => {
+    results.clear();
+    for (const r of view.results) results.set(r.result.categoryId, r.result);
+    if (view.scene !== scene) applyScene(view.scene);
+    render();
+  });
   setInterval(() => (clock.textContent = formatTime(live.clock.serverNow())), 500);
   if (!token) ui.showError(t('noToken'));
   render();
-  live.start();
+  // Operator hotkey K: reveal from the key card, with or without the network.
+  const categoryNames = new Map<string, string>();
+  const card = envelopes
+    ? installCardReveal({
+        ceremony,
+        store: envelopes,
+        audience: 'screen',
+        api: new Api(token),
+        live,
+        onStage: () => {
+          const v = timeline.view(drive.now()).scene;
+          if (v?.data?.category) categoryNames.set(v.data.category.id, v.data.category.name);
+          const onStage = v && ['category', 'nominees', 'envelope'].includes(v.kind) ? (v.categoryId ?? null) : null;
+          return { categoryId: onStage, seq: v?.seq ?? live.lastSeq };
+        },
+        categoryName: (id) => categoryNames.get(id) ?? null,
+        reveal: (r) => {
+          timeline.reveal(r, drive.now());
+          drive.update();
+        },
+        now: () => drive.now(),
+        allowKit: false,
+      })
+    : null;
+  // How many sealed envelopes this page holds (no content): for the operator's dialog and the browser tests.
+  if (envelopes) envelopes.onchange = (n) => (document.body.dataset.envelopes = String(n));
+  void (envelopes?.ready ?? Promise.resolve()).then(() => live.start());
 }

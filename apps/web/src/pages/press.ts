@@ -4,16 +4,16 @@
  */
 import '../styles/app.css';
 import '../styles/press.css';
-import { formatAnchor, verifyCommitment, type CategoryView, type CeremonyView, type RevealedEvent, type SealedEvent } from '@laurel/contracts';
+import { formatAnchor, verifyCommitment, type CategoryView, type CeremonyView, type SealedEvent } from '@laurel/contracts';
 import { Api, csvUrl } from '../lib/api.js';
 import { chrome } from '../lib/chrome.js';
 import { append, copyText, h, replace } from '../lib/dom.js';
 import { formatDateTime, formatTime } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
-import { atServerTime, LiveClient } from '../lib/live.js';
-import { takeToken } from '../lib/session.js';
-
-type Result = Omit<RevealedEvent, 'showAt'>;
+import { EnvelopeStore } from '../lib/envelope-store.js';
+import { LiveClient, TimelineDriver } from '../lib/live.js';
+import { ShowTimeline, type Result } from '../lib/show-timeline.js';
+import { param, takeToken } from '../lib/session.js';
 
 export function mount(root: HTMLElement, ceremony: string): void {
   const token = takeToken('press');
@@ -158,7 +158,6 @@ export function mount(root: HTMLElement, ceremony: string): void {
   }
 
   function addResult(r: Result, isFresh: boolean): void {
-    if (r.rehearsal) return; // rehearsal never goes to the press
     results.set(r.categoryId, r);
     if (isFresh) {
       fresh.add(r.categoryId);
@@ -171,30 +170,45 @@ export function mount(root: HTMLElement, ceremony: string): void {
     const commitment = seal?.commitment ?? r.commitment;
     // The revealed contents against the commitment published at sealing (or carried by the reveal).
     verified.set(r.categoryId, verifyCommitment(r, commitment) && (!seal || seal.commitment === r.commitment));
-    render();
   }
 
+  // Rehearsal never goes to the press: the timeline drops it too.
+  const timeline = new ShowTimeline({ liveOnly: true });
+  // Protocol v2 (sealed envelopes on the page, key-only reveals) unless `?v=1`.
+  const envelopes = param('v') === '1' ? undefined : new EnvelopeStore(ceremony, 'press');
   const live = new LiveClient({
     ceremony,
     token,
+    envelopes,
     handlers: {
       connection: (s, m) => ui.setConnection(s, m),
       snapshot: (snap) => {
         for (const s of snap.seals ?? []) seals.set(s.categoryId, s);
-        for (const r of snap.results ?? []) addResult(r, false);
+        timeline.snapshot(snap, drive.now());
         ui.setStale(!!snap.stale);
-        render();
+        drive.update();
       },
       sealed: (s) => {
         seals.set(s.categoryId, s);
         render();
       },
-      revealed: (r) => {
-        const { showAt, ...rest } = r;
-        atServerTime(live.clock, showAt, () => addResult(rest, true));
+      scene: (s) => {
+        timeline.scene(s, drive.now());
+        drive.update();
+      },
+      reveal: (r) => {
+        timeline.reveal(r, drive.now());
+        drive.update();
       },
       gatewayStatus: (g) => ui.setStale(g.stale),
     },
+  });
+  let first = true;
+  const drive = new TimelineDriver(timeline, live.clock, (v) => {
+    for (const { result, at } of v.results) if (results.get(result.categoryId) !== result) addResult(result, at !== null && !first);
+    for (const id of [...results.keys()]) if (!v.results.some((r) => r.result.categoryId === id)) results.delete(id);
+    first = false;
+    render();
   });
 
   if (!token) ui.showError(t('noToken'));
@@ -208,5 +222,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
     })
     .catch((err: unknown) => ui.showError(err instanceof Error ? err.message : String(err)));
   render();
-  live.start();
+  // How many sealed envelopes this page holds (no content): for the operator's dialog and the browser tests.
+  if (envelopes) envelopes.onchange = (n) => (document.body.dataset.envelopes = String(n));
+  void (envelopes?.ready ?? Promise.resolve()).then(() => live.start());
 }

@@ -4,23 +4,26 @@
  */
 import '../styles/app.css';
 import '../styles/public.css';
-import type { CategoryView, CeremonyView, RevealedEvent, SceneEvent } from '@laurel/contracts';
+import type { CategoryView, CeremonyView, SceneEvent } from '@laurel/contracts';
 import { Api } from '../lib/api.js';
 import { copyText, h, replace, svg } from '../lib/dom.js';
 import { formatDate, formatPrize, nomineeName, nomineeSub } from '../lib/format.js';
 import { t, type MsgKey } from '../lib/i18n.js';
-import { atServerTime, LiveClient } from '../lib/live.js';
+import { EnvelopeStore } from '../lib/envelope-store.js';
+import { LiveClient, TimelineDriver } from '../lib/live.js';
+import { ShowTimeline, type Result } from '../lib/show-timeline.js';
 import { laurelWreathSvg } from '../lib/art.js';
-
-type Result = Omit<RevealedEvent, 'showAt'>;
+import { param } from '../lib/session.js';
 
 export function mount(root: HTMLElement, ceremony: string): void {
   document.body.className = 'app public-body';
   const api = new Api(null);
   let view: CeremonyView | null = null;
   let scene: SceneEvent | null = null;
-  const results = new Map<string, Result>();
+  let results = new Map<string, Result>();
   let latest: Result | null = null;
+  /** Results on screen already: one that appears later flipped live (flash). */
+  let seen: Set<string> | null = null;
 
   const heroTitle = h('h1', { class: 'display pub-title' });
   const heroMeta = h('p', { class: 'pub-meta' });
@@ -152,41 +155,44 @@ export function mount(root: HTMLElement, ceremony: string): void {
     updateTitle();
   }
 
-  function addResult(r: Result, live: boolean): void {
-    if (r.rehearsal) return;
-    results.set(r.categoryId, r);
-    if (live || !latest || Date.parse(r.revealedAt) > Date.parse(latest.revealedAt)) latest = r;
-  }
-
+  // Rehearsal never reaches the public: the timeline drops it too.
+  const timeline = new ShowTimeline({ liveOnly: true });
+  // Protocol v2 (sealed envelopes on the page, key-only reveals) unless `?v=1`.
+  const envelopes = param('v') === '1' ? undefined : new EnvelopeStore(ceremony, 'public');
   const live = new LiveClient({
     ceremony,
     token: null,
+    envelopes,
     handlers: {
       connection: (s) => {
         conn.dataset.state = s;
         conn.textContent = s === 'connected' ? t('publicLive') : s === 'reconnecting' ? t('reconnecting') : s === 'auth-error' ? t('authError') : t('connecting');
       },
       snapshot: (snap) => {
-        for (const r of snap.results ?? []) addResult(r, false);
-        scene = snap.scene && !snap.scene.rehearsal ? snap.scene : null;
-        renderAll();
+        timeline.snapshot(snap, drive.now());
+        drive.update();
       },
       scene: (s) => {
-        if (s.rehearsal) return;
-        scene = s;
-        renderLive();
+        timeline.scene(s, drive.now());
+        drive.update();
       },
-      revealed: (r) => {
-        if (r.rehearsal) return;
-        const { showAt, ...rest } = r;
-        atServerTime(live.clock, showAt, () => {
-          addResult(rest, true);
-          renderAll();
-          liveBox.classList.add('flash');
-          setTimeout(() => liveBox.classList.remove('flash'), 2500);
-        });
+      reveal: (r) => {
+        timeline.reveal(r, drive.now());
+        drive.update();
       },
     },
+  });
+  const drive = new TimelineDriver(timeline, live.clock, (v) => {
+    const flipped = v.results.some((r) => r.at !== null && seen !== null && !seen.has(r.result.categoryId));
+    scene = v.scene;
+    results = new Map(v.results.map((r) => [r.result.categoryId, r.result]));
+    latest = v.latest;
+    seen = new Set(results.keys());
+    renderAll();
+    if (flipped) {
+      liveBox.classList.add('flash');
+      setTimeout(() => liveBox.classList.remove('flash'), 2500);
+    }
   });
 
   api
@@ -199,10 +205,12 @@ export function mount(root: HTMLElement, ceremony: string): void {
   api
     .results(ceremony)
     .then((rs) => {
-      for (const r of rs ?? []) addResult(r, false);
-      renderAll();
+      timeline.archive(rs ?? []);
+      drive.update();
     })
     .catch(() => undefined);
   renderAll();
-  live.start();
+  // How many sealed envelopes this page holds (no content): for the operator's dialog and the browser tests.
+  if (envelopes) envelopes.onchange = (n) => (document.body.dataset.envelopes = String(n));
+  void (envelopes?.ready ?? Promise.resolve()).then(() => live.start());
 }

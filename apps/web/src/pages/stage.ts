@@ -6,15 +6,17 @@
  */
 import '../styles/base.css';
 import '../styles/stage.css';
-import type { RevealedEvent, SceneData, SceneEvent, SceneKind, NomineeView } from '@laurel/contracts';
+import type { SceneData, SceneEvent, SceneKind, NomineeView } from '@laurel/contracts';
 import { h, svg, replace } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
-import { atServerTime, LiveClient, type ConnectionState } from '../lib/live.js';
+import { Api } from '../lib/api.js';
+import { installCardReveal } from '../lib/card-reveal.js';
+import { EnvelopeStore } from '../lib/envelope-store.js';
+import { LiveClient, TimelineDriver, type ConnectionState } from '../lib/live.js';
+import { ShowTimeline, type Result } from '../lib/show-timeline.js';
 import { param, rehearsalParam, takeToken } from '../lib/session.js';
 import { formatDate, formatPrize, nomineeName, nomineeSub, shortText } from '../lib/format.js';
 import { envelopeSvg, laurelWreathSvg } from '../lib/art.js';
-
-type Result = Omit<RevealedEvent, 'showAt'>;
 
 interface Rendered {
   el: HTMLElement;
@@ -73,35 +75,45 @@ export function mount(root: HTMLElement, ceremony: string): void {
   // ---- state ----
   let displayed: SceneEvent | null = null;
   let rendered: Rendered | null = null;
-  let lastData: SceneData | null = null;
-  const results = new Map<string, Result>();
-  const revealTimes = new Map<string, string>();
-  let pending: { scene: SceneEvent; cancel: () => void } | null = null;
+  let results = new Map<string, Result>();
   let visible = true;
 
   const label = param('label') ?? stableLabel();
+  const timeline = new ShowTimeline();
 
+  // Protocol v2 (sealed envelopes on the page, key-only reveals) unless `?v=1`.
+  const envelopes = param('v') === '1' ? undefined : new EnvelopeStore(ceremony, 'screen');
   const live = new LiveClient({
     ceremony,
     token,
+    envelopes,
     presenceLabel: label,
     rehearsal: rehearsalParam(),
     handlers: {
-      connection: (state, message) => setConnection(state, message),
+      connection: (state, message) => {
+        setConnection(state, message);
+        if (state === 'connected') card?.report();
+      },
       snapshot: (snap) => {
-        results.clear();
-        for (const r of snap.results ?? []) results.set(r.categoryId, r);
-        cancelPending();
-        const showAt = snap.scene?.kind === 'winner' && snap.scene.categoryId ? (sceneShowAt(snap.scene) ?? revealTimes.get(snap.scene.categoryId)) : undefined;
-        if (snap.scene && showAt && Date.parse(showAt) > live.clock.serverNow()) schedule(snap.scene, showAt);
-        else if (snap.scene) show(snap.scene, { fromSnapshot: true });
-        else if (!displayed) show(idleScene(snap.ceremonyId), { fromSnapshot: true });
+        timeline.snapshot(snap, drive.now());
+        if (!snap.scene && !displayed) show(idleScene(snap.ceremonyId), { fromSnapshot: true });
+        drive.update();
         setStale(!!snap.stale);
       },
-      scene: (s) => onScene(s),
-      revealed: (r) => onRevealed(r),
+      scene: (s) => {
+        timeline.scene(s, drive.now());
+        drive.update();
+      },
+      reveal: (r) => {
+        timeline.reveal(r, drive.now());
+        drive.update();
+      },
       gatewayStatus: (g) => setStale(g.stale),
     },
+  });
+  const drive = new TimelineDriver(timeline, live.clock, (view) => {
+    results = new Map(view.results.map((r) => [r.result.categoryId, r.result]));
+    if (view.scene && view.scene !== displayed) show(view.scene, { fromSnapshot: view.instant });
   });
 
   function setConnection(state: ConnectionState, message?: string): void {
@@ -117,86 +129,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
     dot.classList.toggle('stale', stale);
   }
 
-  function cancelPending(): void {
-    pending?.cancel();
-    pending = null;
-  }
-
-  function schedule(scene: SceneEvent, showAt: string): void {
-    cancelPending();
-    const entry: { scene: SceneEvent; cancel: () => void } = { scene, cancel: () => undefined };
-    pending = entry;
-    entry.cancel = atServerTime(live.clock, showAt, () => {
-      if (pending === entry) pending = null;
-      show(entry.scene);
-    });
-  }
-
-  function onScene(s: SceneEvent): void {
-    if (s.data && (s.data as SceneData & { reset?: boolean }).reset) {
-      // Rehearsal reset: the rehearsal's results so far are void.
-      for (const [k, r] of results) if (r.rehearsal) results.delete(k);
-    }
-    if (pending && s.seq === pending.scene.seq) {
-      // The authoritative scene for a reveal we already hold: keep its flip time, use its data.
-      pending.scene = s;
-      return;
-    }
-    if (displayed && s.seq <= displayed.seq) return;
-    if (s.kind === 'winner' && s.data.result && s.categoryId) {
-      const showAt = sceneShowAt(s) ?? revealTimes.get(s.categoryId);
-      if (showAt) {
-        schedule(s, showAt);
-        return;
-      }
-      // The `revealed` event (which carries showAt) may be a moment behind: wait briefly for it.
-      cancelPending();
-      const entry: { scene: SceneEvent; cancel: () => void } = { scene: s, cancel: () => undefined };
-      pending = entry;
-      const timer = setTimeout(() => {
-        if (pending === entry) {
-          pending = null;
-          show(entry.scene);
-        }
-      }, 300);
-      entry.cancel = () => clearTimeout(timer);
-      return;
-    }
-    cancelPending();
-    show(s);
-  }
-
-  function onRevealed(r: RevealedEvent): void {
-    revealTimes.set(r.categoryId, r.showAt);
-    if (displayed?.kind === 'winner' && displayed.categoryId === r.categoryId) return;
-    const { showAt: _showAt, ...result } = r;
-    let scene: SceneEvent;
-    if (pending && pending.scene.categoryId === r.categoryId) {
-      scene = pending.scene;
-    } else {
-      const base: SceneData = lastData ?? { ceremony: { id: r.ceremonyId, slug: '', name: '', venue: null, date: null, locale: 'sv-SE', host: null } };
-      const sameCategory = base.category?.id === r.categoryId;
-      scene = {
-        ceremonyId: r.ceremonyId,
-        seq: r.seq,
-        kind: 'winner',
-        categoryId: r.categoryId,
-        data: { ceremony: base.ceremony, category: sameCategory ? base.category : undefined, nominees: sameCategory ? base.nominees : undefined, result },
-        at: r.revealedAt,
-        rehearsal: r.rehearsal,
-      };
-    }
-    schedule(scene, r.showAt);
-  }
-
   function show(s: SceneEvent, opts: { fromSnapshot?: boolean } = {}): void {
-    if (displayed && s.seq === displayed.seq && s.kind === displayed.kind && s.categoryId === displayed.categoryId) {
-      // Same scene (e.g. snapshot after a reconnect): keep it on screen untouched.
-      displayed = s;
-      return;
-    }
-    if (s.data?.result) results.set(s.data.result.categoryId, s.data.result);
-    if (s.data) lastData = s.data;
     const prev = rendered;
     displayed = s;
     stage.dataset.kind = s.kind;
@@ -255,13 +188,33 @@ export function mount(root: HTMLElement, ceremony: string): void {
   Object.assign(window, api);
   void visible;
 
-  live.start();
-}
-
-/** Newer gateways put `showAt` on the winner scene itself (same instant as the `revealed` event). */
-function sceneShowAt(s: SceneEvent): string | undefined {
-  const v = (s as SceneEvent & { showAt?: unknown }).showAt;
-  return typeof v === 'string' ? v : undefined;
+  // Operator hotkey K: reveal from the key card, with or without the network.
+  const categoryNames = new Map<string, string>();
+  const card = envelopes
+    ? installCardReveal({
+        ceremony,
+        store: envelopes,
+        audience: 'screen',
+        api: new Api(token),
+        live,
+        onStage: () => {
+          const v = timeline.view(drive.now()).scene;
+          if (v?.data?.category) categoryNames.set(v.data.category.id, v.data.category.name);
+          const onStage = v && ['category', 'nominees', 'envelope'].includes(v.kind) ? (v.categoryId ?? null) : null;
+          return { categoryId: onStage, seq: v?.seq ?? live.lastSeq };
+        },
+        categoryName: (id) => categoryNames.get(id) ?? null,
+        reveal: (r) => {
+          timeline.reveal(r, drive.now());
+          drive.update();
+        },
+        now: () => drive.now(),
+        allowKit: true,
+      })
+    : null;
+  // How many sealed envelopes this page holds (no content): for the operator's dialog and the browser tests.
+  if (envelopes) envelopes.onchange = (n) => (document.body.dataset.envelopes = String(n));
+  void (envelopes?.ready ?? Promise.resolve()).then(() => live.start());
 }
 
 function stableLabel(): string {

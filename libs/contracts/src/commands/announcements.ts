@@ -1,6 +1,6 @@
-import { IsBoolean, IsIn, IsNumber, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { ANYONE, command } from '../contract.js';
-import { SCENE_KINDS, type RevealedEvent, type SceneEvent, type SceneKind, type SealedEvent } from '../live.js';
+import { SCENE_KINDS, type PresenterMessageEvent, type RevealedEvent, type SceneEvent, type SceneKind, type SealedEvent } from '../live.js';
 import type { EnvelopeStagedEvent, SealedToPage } from '../reveal-v2.js';
 import { CeremonyScoped } from './common.js';
 
@@ -17,11 +17,32 @@ export class CueCommand extends CeremonyScoped {
   @IsString() @Length(1, 200) idempotencyKey!: string;
   /** Cue the rehearsal show (rehearsal data, never sent to press or public) instead of the live one. */
   @IsOptional() @IsBoolean() rehearsal?: boolean;
+  /**
+   * The seq of the scene the operator saw. When given and the show has moved on since (another operator
+   * cued first), the cue is refused with 409 and `details` = StaleCueDetails (the scene on stage now).
+   * Absent: the cue applies to whatever is on stage, as in v1.
+   */
+  @IsOptional() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) expectedSeq?: number;
 }
 
 export interface CueResult {
   seq: number;
   scene: SceneEvent;
+  /**
+   * Set by the gateway: true once the scene is on its screens; false (HTTP 202, with `message`) when it
+   * did not get there within CUE_ON_SCREENS_MS — committed, and delivered once JetStream takes writes.
+   */
+  onScreens?: boolean;
+  message?: string;
+}
+
+/** A producer's short message to the presenter monitor; `text: ''` clears it. */
+export class PresenterMessageCommand extends CeremonyScoped {
+  /** "30 s", "stretch", or free text; at most 140 characters; '' clears the monitor. */
+  @IsString() @Length(0, 140) text!: string;
+  /** `urgent` for time calls (the page flashes it); default `info`. */
+  @IsOptional() @IsIn(['info', 'urgent']) tone?: 'info' | 'urgent';
+  @IsOptional() @IsBoolean() rehearsal?: boolean;
 }
 
 export class ShowQuery extends CeremonyScoped {
@@ -83,13 +104,14 @@ export class ClockQuery {
 }
 
 /** Announcements' clock (epoch ms) when it answered: gateways measure their offset to it. */
-export interface ClockReading {
+export interface ServerClockReading {
   now: number;
 }
 
 export const announcementsCommands = {
   'announcements.show.cue': command(CueCommand, ['producer', 'admin']).returns<CueResult>(),
   'announcements.show.snapshot': command(ShowQuery, ['producer', 'admin']).returns<ShowSnapshot>(),
+  'announcements.show.presenter-message': command(PresenterMessageCommand, ['producer', 'admin']).returns<PresenterMessageEvent>(),
   'announcements.results.list': command(ResultsQuery, ANYONE).returns<Omit<RevealedEvent, 'showAt'>[]>(),
   'announcements.results.csv': command(ResultsQuery, ANYONE).returns<{ csv: string; filename: string }>(),
   'announcements.rehearsal.reset': command(ResetRehearsalCommand, ['producer', 'admin']).returns<{ reset: true; seq: number }>(),
@@ -97,5 +119,5 @@ export const announcementsCommands = {
   'announcements.envelopes.kit': command(EnvelopeKitQuery, ['producer', 'admin']).returns<EnvelopeKit>(),
   'announcements.keycards.export': command(KeyCardsExportCommand, ['admin']).returns<SealedToPage>(),
   // Service identities only (the gateway's clock offset): no user role.
-  'announcements.clock': command(ClockQuery, []).returns<ClockReading>(),
+  'announcements.clock': command(ClockQuery, []).returns<ServerClockReading>(),
 } as const;

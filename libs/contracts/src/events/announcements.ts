@@ -3,7 +3,8 @@ import { Type } from 'class-transformer';
 import { event } from '../contract.js';
 import { AuditAnchorData } from './jury.js';
 import type { EnvelopeAudience, EnvelopeStagedEvent, SealedEnvelopeBox } from '../reveal-v2.js';
-import { SCENE_KINDS, type RevealedEvent, type SceneData, type SceneEvent, type SceneKind, type WinnerView } from '../live.js';
+import type { ShowClock } from '../show-clock.js';
+import { SCENE_KINDS, type CueOperator, type PresenterMessageEvent, type RevealedEvent, type SceneData, type SceneEvent, type SceneKind, type WinnerView } from '../live.js';
 
 export class SceneChangedData implements SceneEvent {
   @IsUUID() ceremonyId!: string;
@@ -13,6 +14,8 @@ export class SceneChangedData implements SceneEvent {
   @IsObject() data!: SceneData;
   @IsISO8601() at!: string;
   @IsBoolean() rehearsal!: boolean;
+  @IsOptional() @IsObject() cuedBy?: CueOperator;
+  @IsOptional() @IsObject() clock?: ShowClock;
 }
 
 export class WinnerRevealedData implements Omit<RevealedEvent, 'showAt'> {
@@ -60,8 +63,19 @@ export class EnvelopeStagedData implements EnvelopeStagedEvent {
   @IsDefined() @ValidateNested() @Type(() => StagedEnvelopesData) envelopes!: StagedEnvelopesData;
 }
 
+export class PresenterMessageData implements PresenterMessageEvent {
+  @IsUUID() ceremonyId!: string;
+  @IsUUID() id!: string;
+  @IsString() @Length(0, 140) text!: string;
+  @IsIn(['info', 'urgent']) tone!: 'info' | 'urgent';
+  @IsISO8601() sentAt!: string;
+  @IsObject() by!: CueOperator;
+  @IsBoolean() rehearsal!: boolean;
+}
+
 export const announcementsEvents = {
   'gala.events.announcements.scene.changed': event(SceneChangedData),
   'gala.events.announcements.winner.revealed': event(WinnerRevealedData),
   'gala.events.announcements.envelope.staged': event(EnvelopeStagedData),
+  'gala.events.announcements.presenter.message': event(PresenterMessageData),
 } as const;

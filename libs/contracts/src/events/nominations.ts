@@ -1,6 +1,7 @@
 import { IsArray, IsObject, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import type { CategoryView, CeremonyHeader, JuryMemberView, NomineeView } from '../ceremony.js';
+import type { ShowTiming } from '../show-clock.js';
 import { event } from '../contract.js';
 
 export class CeremonyImportedData {
@@ -9,6 +10,8 @@ export class CeremonyImportedData {
   /** Panels as the ceremony file names them, by category id (public: the press names juries). */
   @IsObject() jury!: Record<string, JuryMemberView[]>;
   @IsOptional() @IsString() about!: string | null;
+  /** Planned durations for the show clock (absent when the file plans none). */
+  @IsOptional() @IsObject() timing?: ShowTiming;
 }
 
 class ShortlistNominee implements NomineeView {
