@@ -1,4 +1,4 @@
-import { bestOffset, correctionOf, GatewayClock } from './clock.js';
+import { bestOffset, GatewayClock } from './clock.js';
 
 describe('clock offset to announcements', () => {
   it('keeps the sample with the shortest round trip, its midpoint against the server time', () => {
@@ -10,11 +10,9 @@ describe('clock offset to announcements', () => {
     expect(bestOffset(samples)).toEqual({ offsetMs: 3000, rttMs: 2 });
   });
 
-  it('corrects nothing while zero is within the sample\'s uncertainty, so agreeing clocks give one showAt', () => {
-    expect(correctionOf({ offsetMs: 0.5, rttMs: 1 })).toBe(0);
-    expect(correctionOf({ offsetMs: -1, rttMs: 3 })).toBe(0);
-    expect(correctionOf({ offsetMs: -3000.5, rttMs: 2 })).toBe(-3000.5);
-    expect(correctionOf({ offsetMs: 2, rttMs: 1 })).toBe(2);
+  it('takes an offset within the measurement error (half the round trip) as none, and rounds to whole ms', () => {
+    expect(bestOffset([{ sentAt: 1000, receivedAt: 1004, serverNow: 1003.5 }])).toEqual({ offsetMs: 0, rttMs: 4 }); // 1.5 ± 2
+    expect(bestOffset([{ sentAt: 1000, receivedAt: 1004, serverNow: 998.6 }])).toEqual({ offsetMs: -3, rttMs: 4 }); // −3.4 ± 2
   });
 
   it('ignores impossible samples and has no answer without any', () => {

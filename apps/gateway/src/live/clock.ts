@@ -35,8 +35,10 @@ export interface ClockSample {
 }
 
 /**
- * The offset (announcements − gateway, ms) of the sample with the shortest round trip: its error is at most
- * half its round trip, and the shortest one was least delayed by queues on either side.
+ * The offset (announcements − gateway, whole ms) of the sample with the shortest round trip: its error is at
+ * most half its round trip, and the shortest one was least delayed by queues on either side. An offset within
+ * that error cannot be told from none and is taken as 0: gateways whose clocks agree (one host, NTP-synced
+ * hosts) then give a reveal exactly the same showAt instead of each its own measurement noise.
  */
 export function bestOffset(samples: readonly ClockSample[]): { offsetMs: number; rttMs: number } | null {
   let best: { offsetMs: number; rttMs: number } | null = null;
@@ -45,16 +47,8 @@ export function bestOffset(samples: readonly ClockSample[]): { offsetMs: number;
     if (!Number.isFinite(rttMs) || rttMs < 0 || !Number.isFinite(s.serverNow)) continue;
     if (best === null || rttMs < best.rttMs) best = { offsetMs: s.serverNow - (s.sentAt + s.receivedAt) / 2, rttMs };
   }
-  return best;
-}
-
-/**
- * The correction to apply: none while zero lies within the measurement's own uncertainty (± half its round
- * trip). Clocks that agree (one host, or NTP-disciplined hosts) then give every gateway exactly the same
- * showAt for a reveal, as before; a real skew is corrected to within half a round trip.
- */
-export function correctionOf(best: { offsetMs: number; rttMs: number }): number {
-  return Math.abs(best.offsetMs) <= best.rttMs / 2 ? 0 : best.offsetMs;
+  if (best === null) return null;
+  return { offsetMs: Math.abs(best.offsetMs) <= best.rttMs / 2 ? 0 : Math.round(best.offsetMs), rttMs: best.rttMs };
 }
 
 /**
@@ -67,7 +61,7 @@ export class ClockSync implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = contextLogger('ClockSync');
   private timer: NodeJS.Timeout | null = null;
   private readonly listeners = new Set<(offsetMs: number | null) => void>();
-  /** announcements − gateway, ms, as corrected (see correctionOf); null until first measured. */
+  /** announcements − gateway, ms (0 within the measurement error, see bestOffset); null until first measured. */
   private offset: number | null = null;
   private lastRtt: number | null = null;
 
@@ -124,9 +118,8 @@ export class ClockSync implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const best = bestOffset(taken);
     if (best) {
-      const corrected = correctionOf(best);
-      const changed = this.offset === null || Math.abs(corrected - this.offset) > 5;
-      this.offset = corrected;
+      const changed = this.offset === null || Math.abs(best.offsetMs - this.offset) > 5;
+      this.offset = best.offsetMs;
       this.lastRtt = best.rttMs;
       if (changed) this.logger.log(`clock offset to announcements ${best.offsetMs.toFixed(1)} ms (round trip ${best.rttMs.toFixed(1)} ms)`);
     }
