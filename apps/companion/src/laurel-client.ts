@@ -36,7 +36,7 @@ export function parseTarget(config: { url?: string; ceremony?: string; token?: s
 
 export interface CueOutcome {
   ok: boolean;
-  /** 200, or the refusal's status (409 stale or refused by the show), or 0 for no answer. */
+  /** 200 (on screens) or 202 (committed, not on screens yet), or the refusal's status (409 stale or refused by the show), or 0 for no answer. */
   status: number;
   message: string;
   scene?: WireScene;
@@ -115,9 +115,10 @@ export class LaurelClient {
   }
 
   private outcomeOf(action: CueAction, answer: { status: number; body: unknown }): CueOutcome {
-    if (answer.status === 200) {
+    // 202: committed, but not on the screens yet (JetStream not taking writes); it goes out later. Never re-press it with a new key.
+    if (answer.status === 200 || answer.status === 202) {
       const ok = answer.body as CueAnswer;
-      return { ok: true, status: 200, message: `${action} → seq ${ok.seq}`, scene: ok.scene };
+      return { ok: true, status: answer.status, message: `${action} → seq ${ok.seq}${answer.status === 202 ? ' (not on screens yet)' : ''}`, scene: ok.scene };
     }
     const error = answer.body as Partial<ErrorBody>;
     const details = error.details as { scene?: WireScene; seq?: number } | undefined;

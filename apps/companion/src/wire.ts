@@ -95,6 +95,8 @@ export interface CueBody {
 export interface CueAnswer {
   seq: number;
   scene: WireScene;
+  /** false with HTTP 202: committed, not on the screens yet. */
+  onScreens?: boolean;
 }
 
 export interface ErrorBody {
