@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RevealedEvent, SealResult, VerdictResult } from '#contracts';
 import type { NatsBus } from '#messaging';
@@ -44,7 +45,7 @@ describe('backup and restore', () => {
   });
 
   async function duplicatesSkipped(): Promise<number> {
-    const port = (gala.system.apps.announcements!.getHttpServer().address() as AddressInfo).port;
+    const port = ((gala.system.apps.announcements!.getHttpServer() as Server).address() as AddressInfo).port;
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     return [...text.matchAll(/^laurel_events_processed_total\{[^}]*outcome="duplicate"[^}]*\} (\S+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
   }

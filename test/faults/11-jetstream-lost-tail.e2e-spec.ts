@@ -50,7 +50,7 @@ describe('fault 11: JetStream store restored from an older copy under running se
 
   async function unpublished(): Promise<number> {
     const parts = ['nominations', 'jury', 'announcements'].map((s) => `SELECT count(*)::int AS n FROM ${s}.outbox WHERE published_at IS NULL`);
-    return (await db.query(parts.join(' UNION ALL '))).rows.reduce((sum: number, r: { n: number }) => sum + r.n, 0);
+    return (await db.query<{ n: number }>(parts.join(' UNION ALL '))).rows.reduce((sum, r) => sum + r.n, 0);
   }
 
   /** The envelope ids a stream holds, in stream order. */

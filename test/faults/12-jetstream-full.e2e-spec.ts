@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +45,7 @@ describe('fault 12: JetStream store full (writes refused)', () => {
   });
 
   async function outboxLag(): Promise<{ lag: number; pending: number }> {
-    const port = (gala.system.apps.announcements!.getHttpServer().address() as AddressInfo).port;
+    const port = ((gala.system.apps.announcements!.getHttpServer() as Server).address() as AddressInfo).port;
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     const value = (name: string) => Number(new RegExp(`^${name}\\{service="announcements"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
     return { lag: value('laurel_outbox_lag_seconds'), pending: value('laurel_outbox_pending') };

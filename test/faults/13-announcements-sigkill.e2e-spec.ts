@@ -35,8 +35,8 @@ class AnnouncementsProcess {
     const child = spawn(process.execPath, ['--import', './tools/ts-run/register.mjs', 'apps/announcements/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const keep = (d: Buffer) => (this.output = (this.output + d.toString()).slice(-4000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     await eventually(
       async () => {
         if (child.exitCode !== null) throw new Error(`announcements exited: ${this.output}`);
@@ -139,7 +139,7 @@ describe('fault 13: announcements SIGKILLed between commit and publish', () => {
     const again = await gala.cue({ action: 'reveal', categoryId: gota.id, idempotencyKey: key });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ seq: reveal.body.seq, onScreens: true });
-    expect((await db.query('SELECT count(*)::int AS n FROM announcements.outbox WHERE subject = $1', [REVEALED])).rows[0].n).toBe(1);
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM announcements.outbox WHERE subject = $1', [REVEALED])).rows[0].n).toBe(1);
     observe('13', { killedPid: pid, revealAnswerBeforeKill: reveal.status, onScreenAfterRestartSpawnMs: deliveredMs, revealsInStream: revealed.length, sameKeyAfter: again.status });
   });
 });

@@ -46,8 +46,8 @@ class OldService {
     const child = spawn(process.execPath, ['--import', join(ROOT, 'tools/ts-run/register.mjs'), `apps/${this.name}/src/main.ts`], { cwd: this.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const keep = (d: Buffer) => (this.output = (this.output + d.toString()).slice(-4000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     await eventually(
       async () => {
         if (child.exitCode !== null) throw new Error(`old ${this.name} exited: ${this.output}`);

@@ -57,9 +57,9 @@ export class OutboxRelay {
     this.loop = this.run();
     if (this.options.service) {
       setOutboxLagProbe(this.options.service, async () => {
-        const [row] = (await this.dataSource.query(
+        const [row] = await this.dataSource.query<{ pending: number; oldest: number }[]>(
           `SELECT count(*)::int AS pending, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest FROM ${this.table} WHERE published_at IS NULL`,
-        )) as { pending: number; oldest: number }[];
+        );
         return { pending: row.pending, oldestSeconds: row.oldest };
       });
     }
