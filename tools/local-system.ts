@@ -14,7 +14,7 @@ import { GatewayEnv } from '../apps/gateway/src/config.js';
 import { JuryModule } from '../apps/jury/src/jury.module.js';
 import { nominationsConfig, NominationsEnv } from '../apps/nominations/src/config.js';
 import { NominationsModule } from '../apps/nominations/src/nominations.module.js';
-import { startNatsServer, type NatsDeployConfig, type TestNatsCluster, type TestNatsServer } from '../test/support/nats-server.js';
+import { startNatsServer, type LocalNatsCluster as TestNatsCluster, type LocalNatsServer as TestNatsServer, type NatsDeployConfig } from '../scripts/lib/infra/nats.mjs';
 
 export type ServiceName = 'nominations' | 'jury' | 'announcements' | 'gateway';
 export const ALL_SERVICES: ServiceName[] = ['nominations', 'jury', 'announcements', 'gateway'];

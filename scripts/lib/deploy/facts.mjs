@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { APPS } from './shared.mjs';
 import { serviceEnvironments } from './env.mjs';
+import { importSource } from '../ts-source.mjs';
 
 /**
  * Health routes, each service's environment schema, the web client's transports, the NATS users.
@@ -18,15 +19,20 @@ export async function readFacts(codeRoot, problem) {
       return null;
     }
   };
-  // Health routes: libs/observability/src/health.ts, @Controller('health') with @Get('live') live() and @Get([...]) ready().
+  // Health routes: Nest's route metadata of HealthController (libs/observability/src/health.ts), from the code itself.
+  /** @type {{ live: string | null, ready: string | null }} */
   const health = { live: null, ready: null };
   const healthFile = 'libs/observability/src/health.ts';
-  const healthSrc = read(healthFile) ?? '';
-  const base = /@Controller\(\s*'([^']*)'\s*\)/.exec(healthSrc)?.[1];
-  for (const method of ['live', 'ready']) {
-    const m = new RegExp(`@Get\\(\\s*(\\[[^\\]]*\\]|'[^']*')\\s*\\)\\s*(?:@\\w+\\([^)]*\\)\\s*)*${method}\\s*\\(`).exec(healthSrc);
-    const first = m && /'([^']*)'/.exec(m[1])?.[1];
-    if (base === undefined || first === undefined || first === null) problem(healthFile, `cannot find the ${method} route (@Controller/@Get ${method}())`);
+  const controller = fs.existsSync(path.join(codeRoot, healthFile)) ? (await importSource(path.join(codeRoot, healthFile))).HealthController : undefined;
+  /** @param {unknown} target */
+  const routeOf = (target) => {
+    const value = target ? Reflect.getMetadata('path', /** @type {object} */ (target)) : undefined;
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const base = routeOf(controller);
+  for (const method of /** @type {const} */ (['live', 'ready'])) {
+    const first = typeof controller === 'function' ? routeOf(controller.prototype[method]) : undefined;
+    if (typeof base !== 'string' || typeof first !== 'string') problem(healthFile, `cannot find the ${method} route (@Controller/@Get ${method}() of HealthController)`);
     else health[method] = `/${[base, first].filter(Boolean).join('/')}`;
   }
 

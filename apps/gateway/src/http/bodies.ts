@@ -49,9 +49,9 @@ export class CueBody extends OmitType(CueCommand, ['ceremony'] as const) {}
 @CommandBody()
 export class IssueTokenBody extends OmitType(IssueTokenCommand, ['ceremony'] as const) {}
 
-/** The entry itself; its command carries it as `entry`. */
+/** The entry itself (all of EntryFields); its command carries it as `entry`. */
 @CommandBody({ under: 'entry' })
-export class SubmitEntryBody extends OmitType(EntryFields, [] as const) {}
+export class SubmitEntryBody extends EntryFields {}
 
 @CommandBody()
 export class SetShortlistBody extends OmitType(SetShortlistCommand, ['ceremony', 'category'] as const) {}

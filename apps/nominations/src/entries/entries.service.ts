@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
+  DomainRefusal,
   LaurelError,
   type EntryFields,
   type EntryRowDuplicate,
@@ -56,11 +57,11 @@ export class EntriesService {
       const checked = checkEntryFields({ ...command.entry });
       if (!checked.ok) throw LaurelError.badRequest(checked.problems.map((p) => `entry.${p.field}: ${p.reason}`).join('; '), checked.problems.map((p) => ({ path: `entry.${p.field}`, message: p.reason })));
       const refusal = ineligibility(category, checked.fields.kind);
-      if (refusal) throw LaurelError.badRequest(refusal, [{ path: 'entry.kind', message: refusal }]);
+      if (refusal) throw new DomainRefusal('invalid', 'entry not eligible', refusal, [{ path: 'entry.kind', message: refusal }]);
       const key = naturalKey(checked.fields);
       const existing = await this.existing(manager, category.id, [key], checked.fields.externalId ? [checked.fields.externalId] : []);
       const duplicate = this.duplicateOf(existing, key, checked.fields.externalId);
-      if (duplicate) throw LaurelError.conflict(`this entry is already in ${category.name} (${duplicate.reason})`, { entryId: duplicate.entryId });
+      if (duplicate) throw new DomainRefusal('conflict', 'entry already entered', `this entry is already in ${category.name} (${duplicate.reason})`, { entryId: duplicate.entryId });
       const entry = this.build(category, checked.fields, key, 'api', null);
       await manager.insert(Entry, entry);
       return entryView(entry);
