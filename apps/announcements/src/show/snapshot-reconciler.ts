@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { contextLogger } from '#observability';
 import { JetStreamReconciler } from '#messaging';
-import { CuesService } from '../cues/cues.service.js';
+import { ShowService } from './show.service.js';
 
 /** When the JetStream store is found reset, every show's snapshot is put back in KV from Postgres. */
 @Injectable()
@@ -10,12 +10,12 @@ export class SnapshotReconciler implements OnApplicationBootstrap {
 
   constructor(
     private readonly reconciler: JetStreamReconciler,
-    private readonly cues: CuesService,
+    private readonly show: ShowService,
   ) {}
 
   onApplicationBootstrap(): void {
     this.reconciler.onStoreReset(async () => {
-      const shows = await this.cues.reputSnapshots();
+      const shows = await this.show.reputSnapshots();
       this.logger.warn(`show snapshots put back in KV for ${shows} show(s)`);
     });
   }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Controller } from '@nestjs/common';
 import { LaurelError, type PresenterMessageCommand, type PresenterMessageEvent } from '#contracts';
 import { Command, Outbox, type CommandContext } from '#messaging';
-import { CuesService, operatorOf } from '../cues/cues.service.js';
+import { CeremoniesService } from '../ceremonies/ceremonies.service.js';
+import { operatorOf } from './operator.js';
 
 /**
  * A producer's short message to the presenter monitor ("30 s", "stretch", free text). An event through
@@ -12,7 +13,7 @@ import { CuesService, operatorOf } from '../cues/cues.service.js';
 @Controller()
 export class PresenterController {
   constructor(
-    private readonly cues: CuesService,
+    private readonly ceremonies: CeremoniesService,
     private readonly outbox: Outbox,
   ) {}
 
@@ -20,7 +21,7 @@ export class PresenterController {
   async send(request: PresenterMessageCommand, ctx: CommandContext): Promise<PresenterMessageEvent> {
     const by = operatorOf(ctx.actor);
     if (!by) throw LaurelError.forbidden('only a producer or the admin may message the presenter');
-    const ceremony = await this.cues.findCeremony(request.ceremony);
+    const ceremony = await this.ceremonies.findCeremony(request.ceremony);
     const message: PresenterMessageEvent = {
       ceremonyId: ceremony.id,
       id: randomUUID(),

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { RevealedEvent } from '#contracts';
-import type { ShowMode } from '../show/show.entity.js';
+import type { ShowMode } from './show.entity.js';
 
 /** A revealed result. Never deleted for the live show: a reveal is never undone. */
 @Entity({ name: 'results' })

@@ -1,5 +1,5 @@
 import { PUBLIC_ACTOR } from '#contracts';
-import { operatorOf } from './cues.service.js';
+import { operatorOf } from './operator.js';
 
 describe('who cued, as a scene records it', () => {
   const producer = { role: 'producer' as const, ceremonyId: 'c', jurorId: null, tokenId: '8d0f5a8e-3c39-4c39-9d4b-2f4f3f1d9b10' };

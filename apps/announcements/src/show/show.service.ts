@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import {
   advanceClock,
   DomainRefusal,
@@ -10,80 +10,39 @@ import {
   refusalKindOf,
   startClock,
   verifyCommitment,
-  type Actor,
   type CueCommand,
   type CueOperator,
   type CueResult,
-  type RevealedEvent,
-  type SceneEvent,
   type SealContents,
   type SealedEvent,
   type ShowSnapshot,
   type StaleCueDetails,
 } from '#contracts';
 import { Outbox, type OutboxRow } from '#messaging';
-import { CeremonyReadModel } from '../ceremonies/ceremony-read-model.entity.js';
-import { RevealKey } from '../envelopes/reveal-key.entity.js';
-import { PublicSeal, SealedEnvelope } from '../envelopes/sealed-envelope.entity.js';
-import { Result } from '../results/result.entity.js';
-import { buildRunOfShow } from '../show/run-of-show.js';
-import { renderScene } from '../show/scene-view.js';
-import { plannedSegments, scenePlace } from '../show/show-plan.js';
-import { applyCue, currentScene, initialShowState, type ShowState } from '../show/show-machine.js';
-import { CueRecord, Show, type ShowMode } from '../show/show.entity.js';
-import { pressRelease, resultsCsv } from '../press/press-release.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-type ResultView = Omit<RevealedEvent, 'showAt'>;
-
-/** What a cue decides on, as `readShow` reads it. */
-interface HeldShow {
-  /** The first answer to this idempotency key, if it was pressed before. */
-  previous: CueResult | null;
-  show: { state: ShowState; scene: SceneEvent | null } | null;
-  /** Revealed so far, in reveal order. */
-  results: ResultView[];
-  /** The sealed verdicts (live show only). */
-  envelopes: (SealContents & { commitment: string })[];
-  seals: SealedEvent[];
-  /** Envelope keys by category id, base64 (socket protocol v2); read for reveal cues only. */
-  keys: Record<string, string> | null;
-}
-
-function noCeremony(ref: string): LaurelError {
-  return LaurelError.notFound(`no ceremony "${ref}" in the run of show (not imported yet?)`);
-}
-
-/** `schema.table` of an entity, for the hand-written statements of the cue path. */
-function tableOf(manager: EntityManager, entity: new () => object): string {
-  return manager.getRepository(entity).metadata.tablePath;
-}
-
-/** Who is cueing, as the scene records it: a producer token's label (else the start of its id), or "admin". */
-export function operatorOf(actor: Actor): CueOperator | undefined {
-  if (actor.role === 'admin') return { label: 'admin', role: 'admin' };
-  if (actor.role !== 'producer') return undefined;
-  return { label: actor.label?.trim() || `producer ${actor.tokenId?.slice(0, 8) ?? ''}`.trim(), role: 'producer' };
-}
+import type { CeremonyReadModel } from '../ceremonies/ceremony-read-model.entity.js';
+import { CeremoniesService } from '../ceremonies/ceremonies.service.js';
+import { pressRelease } from '../press/press-release.js';
+import { buildRunOfShow } from './run-of-show.js';
+import { renderScene } from './scene-view.js';
+import { plannedSegments, scenePlace } from './show-plan.js';
+import { applyCue, currentScene, initialShowState } from './show-machine.js';
+import { ShowStore, type ResultView } from './show-store.js';
+import type { ShowMode } from './show.entity.js';
 
 /** KV key of a show's snapshot: the ceremony id, suffixed for the rehearsal. */
 export function snapshotKey(ceremonyId: string, mode: ShowMode): string {
   return mode === 'live' ? ceremonyId : `${ceremonyId}.rehearsal`;
 }
 
+/** The show of a ceremony: cues, its snapshot, the rehearsal reset and the KV re-put. */
 @Injectable()
-export class CuesService {
+export class ShowService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
+    private readonly ceremonies: CeremoniesService,
+    private readonly store: ShowStore,
   ) {}
-
-  async findCeremony(ref: string): Promise<CeremonyReadModel> {
-    const row = await this.dataSource.manager.findOne(CeremonyReadModel, { where: UUID.test(ref) ? { id: ref } : { slug: ref } });
-    if (!row) throw noCeremony(ref);
-    return row;
-  }
 
   /**
    * One cue, one transaction: the show's lock is taken, the state machine decides, and the scene change
@@ -97,9 +56,9 @@ export class CuesService {
   async cue(command: CueCommand, operator?: CueOperator): Promise<CueResult> {
     const mode: ShowMode = command.rehearsal ? 'rehearsal' : 'live';
     return this.outbox.transaction(async (manager) => {
-      const ceremony = await this.lockShow(manager, command.ceremony, mode);
+      const ceremony = await this.store.lock(manager, command.ceremony, mode);
       const ceremonyId = ceremony.id;
-      const held = await this.readShow(manager, ceremonyId, mode, command.idempotencyKey, command.action === 'reveal');
+      const held = await this.store.read(manager, ceremonyId, mode, command.idempotencyKey, command.action === 'reveal');
       // A retried key gets its first answer, even when the show has moved on since (expectedSeq is not checked again).
       if (held.previous) return held.previous;
 
@@ -138,69 +97,22 @@ export class CuesService {
       rows.push(this.outbox.event('gala.events.announcements.scene.changed', ceremonyId, scene));
       const snapshot: ShowSnapshot = { ceremonyId, scene, results, seals: held.seals };
       rows.push(this.outbox.kv(KV_BUCKETS.show, snapshotKey(ceremonyId, mode), snapshot, randomUUID(), ceremonyId));
-      await this.writeCue(manager, { ceremonyId, mode, state: outcome.state, scene, revealed, now, idempotencyKey: command.idempotencyKey, action: command.action, result, rows });
+      await this.store.write(manager, {
+        ceremonyId,
+        mode,
+        state: outcome.state,
+        scene,
+        cue: { idempotencyKey: command.idempotencyKey, action: command.action, result },
+        revealed: revealed && { view: revealed, at: now },
+        rows,
+      });
       return result;
     });
   }
 
-  /** Resolves the ceremony and takes its show's lock (the one every writer of the show takes), in one statement. */
-  private async lockShow(manager: EntityManager, ref: string, mode: ShowMode): Promise<Pick<CeremonyReadModel, 'id' | 'slug' | 'view' | 'updatedAt'>> {
-    const rows: Pick<CeremonyReadModel, 'id' | 'slug' | 'view' | 'updatedAt'>[] = await manager.query(
-      `SELECT c.id, c.slug, c.view, c.updated_at AS "updatedAt", pg_advisory_xact_lock(hashtext('show:' || c.id::text || ':' || $2::text)) AS locked
-         FROM ${tableOf(manager, CeremonyReadModel)} c WHERE ${UUID.test(ref) ? 'c.id = $1::uuid' : 'c.slug = $1'}`,
-      [ref, mode],
-    );
-    if (rows.length === 0) throw noCeremony(ref);
-    return rows[0];
-  }
-
-  /**
-   * Everything a cue decides on, read in one statement after the lock (so it sees every cue committed
-   * before): the first answer to this idempotency key, the show, the results so far (in reveal order),
-   * the sealed envelopes and the public seals.
-   */
-  private async readShow(manager: EntityManager, ceremonyId: string, mode: ShowMode, idempotencyKey = '', withKeys = false): Promise<HeldShow> {
-    const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-    const [row]: [HeldShow] = await manager.query(
-      `SELECT
-         (SELECT result FROM ${tableOf(manager, CueRecord)} WHERE ceremony_id = $1 AND mode = $2 AND idempotency_key = $3) AS previous,
-         (SELECT json_build_object('state', state, 'scene', scene) FROM ${tableOf(manager, Show)} WHERE ceremony_id = $1 AND mode = $2) AS show,
-         (SELECT coalesce(json_agg(view ORDER BY seq), '[]'::json) FROM ${tableOf(manager, Result)} WHERE ceremony_id = $1 AND mode = $2) AS results,
-         (SELECT coalesce(json_agg(json_build_object('categoryId', category_id, 'winnerId', winner_id, 'motivation', motivation, 'salt', salt, 'commitment', commitment)), '[]'::json)
-            FROM ${tableOf(manager, SealedEnvelope)} WHERE ceremony_id = $1 AND $2 = 'live') AS envelopes,
-         (SELECT coalesce(json_agg(json_strip_nulls(json_build_object('ceremonyId', ceremony_id, 'categoryId', category_id, 'commitment', commitment, 'sealedAt', ${iso('sealed_at')},
-                   'auditHead', CASE WHEN audit_hash IS NULL THEN NULL ELSE json_build_object('hash', audit_hash, 'count', audit_count) END,
-                   'ballotRoot', ballot_root, 'ballotCount', ballot_count)) ORDER BY sealed_at), '[]'::json)
-            FROM ${tableOf(manager, PublicSeal)} WHERE ceremony_id = $1) AS seals,
-         (SELECT json_object_agg(category_id, encode(key, 'base64')) FROM ${tableOf(manager, RevealKey)} WHERE ceremony_id = $1 AND $2 = 'live' AND $4) AS keys`,
-      [ceremonyId, mode, idempotencyKey, withKeys],
-    );
-    return row;
-  }
-
-  /** The show's new state and scene, the result of a reveal, the cue's first answer and its outbox rows (in order), in one statement. */
-  private async writeCue(
-    manager: EntityManager,
-    c: { ceremonyId: string; mode: ShowMode; state: ShowState; scene: SceneEvent; revealed: ResultView | null; now: Date; idempotencyKey: string; action: string; result: CueResult; rows: OutboxRow[] },
-  ): Promise<void> {
-    const params: unknown[] = [c.ceremonyId, c.mode, JSON.stringify(c.state), JSON.stringify(c.scene), c.idempotencyKey, c.action, JSON.stringify(c.result)];
-    const parts = [
-      `show AS (INSERT INTO ${tableOf(manager, Show)} (ceremony_id, mode, state, scene, updated_at) VALUES ($1, $2, $3::jsonb, $4::jsonb, now())
-         ON CONFLICT (ceremony_id, mode) DO UPDATE SET state = EXCLUDED.state, scene = EXCLUDED.scene, updated_at = now())`,
-      `cue AS (INSERT INTO ${tableOf(manager, CueRecord)} (ceremony_id, mode, idempotency_key, action, result) VALUES ($1, $2, $5, $6, $7::jsonb))`,
-    ];
-    if (c.revealed) {
-      params.push(c.revealed.categoryId, c.revealed.seq, JSON.stringify(c.revealed), c.now);
-      parts.push(`result AS (INSERT INTO ${tableOf(manager, Result)} (category_id, mode, ceremony_id, seq, view, revealed_at) VALUES ($8, $2, $1, $9, $10::jsonb, $11))`);
-    }
-    parts.push(`outbox AS (${this.outbox.insertStatement(manager, c.rows, params)})`);
-    await manager.query(`WITH ${parts.join(',\n')} SELECT 1`, params);
-    this.outbox.written(manager, c.rows);
-  }
-
   async snapshot(ref: string, mode: ShowMode = 'live'): Promise<ShowSnapshot> {
-    const ceremony = await this.findCeremony(ref);
-    const { show, results, seals } = await this.readShow(this.dataSource.manager, ceremony.id, mode);
+    const ceremony = await this.ceremonies.findCeremony(ref);
+    const { show, results, seals } = await this.store.read(this.dataSource.manager, ceremony.id, mode);
     let scene = show?.scene;
     if (!scene) {
       scene = renderScene(ceremony.view, currentScene(initialShowState(), buildRunOfShow(ceremony.view)), [], 0, ceremony.updatedAt, mode === 'rehearsal');
@@ -215,22 +127,17 @@ export class CuesService {
    * after any cue still waiting to be published and never overwritten by an older one.
    */
   async reputSnapshots(): Promise<number> {
-    const shows = await this.dataSource.manager.find(Show, { select: { ceremonyId: true, mode: true } });
+    const shows = await this.store.shows();
     for (const { ceremonyId, mode } of shows) {
       await this.outbox.transaction(async (manager) => {
-        await this.lockShow(manager, ceremonyId, mode);
-        const { show, results, seals } = await this.readShow(manager, ceremonyId, mode);
+        await this.store.lock(manager, ceremonyId, mode);
+        const { show, results, seals } = await this.store.read(manager, ceremonyId, mode);
         if (!show?.scene) return;
         const snapshot: ShowSnapshot = { ceremonyId, scene: show.scene, results, seals };
         await this.outbox.putKv(manager, KV_BUCKETS.show, snapshotKey(ceremonyId, mode), snapshot, randomUUID(), ceremonyId);
       });
     }
     return shows.length;
-  }
-
-  async resultsCsv(ref: string): Promise<{ csv: string; filename: string }> {
-    const ceremony = await this.findCeremony(ref);
-    return { csv: resultsCsv(await this.results(ceremony.id)), filename: `${ceremony.slug}-results.csv` };
   }
 
   /**
@@ -240,33 +147,22 @@ export class CuesService {
   async resetRehearsal(ref: string): Promise<{ reset: true; seq: number }> {
     return this.outbox.transaction(async (manager) => {
       const mode: ShowMode = 'rehearsal';
-      const ceremony = await this.lockShow(manager, ref, mode);
+      const ceremony = await this.store.lock(manager, ref, mode);
       const ceremonyId = ceremony.id;
-      const show = await manager.findOne(Show, { where: { ceremonyId, mode } });
+      const { show } = await this.store.read(manager, ceremonyId, mode);
       const seq = (show?.state.seq ?? 0) + 1;
       const state = { ...initialShowState(), seq };
       const scene = renderScene(ceremony.view, currentScene(state, buildRunOfShow(ceremony.view)), [], seq, new Date(), true);
       scene.data.reset = true;
       scene.clock = startClock(ceremony.view.timing, plannedSegments(ceremony.view), scene.at);
-      if (show) await manager.update(Show, { ceremonyId, mode }, { state, scene });
-      else await manager.insert(Show, { ceremonyId, mode, state, scene });
-      await manager.delete(Result, { ceremonyId, mode });
-      await manager.delete(CueRecord, { ceremonyId, mode });
-      await this.outbox.add(manager, 'gala.events.announcements.scene.changed', ceremonyId, scene);
-      await this.outbox.putKv(manager, KV_BUCKETS.show, snapshotKey(ceremonyId, mode), { ceremonyId, scene, results: [] } satisfies ShowSnapshot, randomUUID(), ceremonyId);
+      const rows = [
+        this.outbox.event('gala.events.announcements.scene.changed', ceremonyId, scene),
+        this.outbox.kv(KV_BUCKETS.show, snapshotKey(ceremonyId, mode), { ceremonyId, scene, results: [] } satisfies ShowSnapshot, randomUUID(), ceremonyId),
+      ];
+      await this.store.write(manager, { ceremonyId, mode, state, scene, clear: true, rows });
       return { reset: true as const, seq };
     });
   }
-
-  async results(ref: string): Promise<ResultView[]> {
-    const ceremony = await this.findCeremony(ref);
-    const rows = await this.dataSource.manager.find(Result, { where: { ceremonyId: ceremony.id, mode: 'live' }, order: { seq: 'ASC' } });
-    return rows.map((r) => r.view);
-  }
-
-
-
-
 
   private openEnvelope(
     ceremony: Pick<CeremonyReadModel, 'id' | 'view'>,
@@ -309,5 +205,4 @@ export class CuesService {
       rehearsal: false,
     };
   }
-
 }
