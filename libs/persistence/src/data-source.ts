@@ -1,4 +1,19 @@
+import pg from 'pg';
 import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
+
+/**
+ * A pooled Postgres connection that always has an 'error' listener. node-postgres emits 'error' on a client
+ * whose backend dies while no query runs on it (the postmaster killed, a terminated backend); the pool listens
+ * only while the client is idle and TypeORM not at all while a query runner holds it, so that event would go
+ * unhandled and crash the whole service. Nothing is lost by listening: a query in flight fails with the same
+ * error (answered as a retryable 503), and the pool drops the dead client when it is released.
+ */
+export class GuardedPgClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    this.on('error', () => undefined);
+  }
+}
 
 export interface ServiceDataSourceConfig {
   /** The service's own Postgres schema: no service reads another's tables. */
@@ -39,6 +54,7 @@ export function serviceDataSourceOptions(config: ServiceDataSourceConfig): DataS
     uuidExtension: 'pgcrypto',
     applicationName: `laurel-${config.schema}`,
     extra: {
+      Client: GuardedPgClient,
       max: config.poolSize ?? 10,
       connectionTimeoutMillis: 5000,
       statement_timeout: DB_TIMEOUTS.statementTimeoutMs,
