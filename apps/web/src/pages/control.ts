@@ -5,11 +5,11 @@
  */
 import '../styles/app.css';
 import '../styles/control.css';
-import type { CategoryView, CeremonyView, JuryProgressEvent, RevealAlarmEvent, RevealedEvent, SceneEvent, SceneKind, ScreenPresence, SealedEvent } from '@laurel/contracts';
+import { readClock, type CategoryView, type CeremonyView, type JuryProgressEvent, type PresenterMessageEvent, type RevealAlarmEvent, type RevealedEvent, type SceneEvent, type SceneKind, type ScreenPresence, type SealedEvent, type ShowClock, type StaleCueDetails } from '@laurel/contracts';
 import { Api, ApiError, type CueAction, type CueBody } from '../lib/api.js';
 import { chrome } from '../lib/chrome.js';
 import { confirmDialog, h, replace } from '../lib/dom.js';
-import { formatTime } from '../lib/format.js';
+import { formatClockTime, formatSeconds, formatTime } from '../lib/format.js';
 import { t, type MsgKey } from '../lib/i18n.js';
 import { LiveClient } from '../lib/live.js';
 import { kitButton } from '../lib/envelope-kit.js';
@@ -120,6 +120,93 @@ export function mount(root: HTMLElement, ceremony: string): void {
   const revealBox = h('div', { class: 'reveal-box muted' }, t('noReveal'));
   const clockBox = h('div', { class: 'muted small' });
 
+  // ---- show clock (server time: the same numbers on every screen and after a reload) ----
+  const clockPanel = h('div', { class: 'panel show-clock', 'aria-labelledby': 'clock-h' });
+  let lastClock: ShowClock | null = null;
+  function renderClock(): void {
+    const c = current?.clock ?? lastClock;
+    if (current?.clock) lastClock = current.clock;
+    const head = h('h2', { id: 'clock-h' }, t('showClock'));
+    if (!c) {
+      replace(clockPanel, head, h('p', { class: 'muted small' }, current ? t('clockNoPlan') : '—'));
+      return;
+    }
+    const r = readClock(c, live.clock.serverNow());
+    const cell = (cls: string, label: string, value: string, sub: string, extra = ''): HTMLElement =>
+      h('div', { class: `clock-cell ${cls} ${extra}`.trim() }, h('div', { class: 'clock-label' }, label), h('div', { class: 'clock-value mono' }, value), h('div', { class: 'clock-sub muted small' }, sub));
+    const ou = Math.round(r.overUnderSeconds);
+    const unplanned = c.segments.filter((s) => s.kind !== 'interlude' && !s.visited && s.plannedSeconds === null).length;
+    const started = c.startedAt !== null;
+    replace(
+      clockPanel,
+      head,
+      h(
+        'div',
+        { class: 'clock-grid' },
+        cell('clock-scene', t('clockOnScene'), formatSeconds(r.sceneElapsedSeconds), c.scenePlannedSeconds === null ? t('clockNoScenePlan') : t('clockPlannedOf', { t: formatSeconds(c.scenePlannedSeconds) }), r.sceneRemainingSeconds !== null && r.sceneRemainingSeconds < 0 ? 'over' : ''),
+        cell(
+          'clock-segment',
+          t('clockSegment'),
+          formatSeconds(r.segmentElapsedSeconds),
+          r.segmentRemainingSeconds === null ? t('clockNoScenePlan') : t('clockPlannedOf', { t: formatSeconds(r.segmentElapsedSeconds + r.segmentRemainingSeconds) }),
+          r.segmentRemainingSeconds !== null && r.segmentRemainingSeconds < 0 ? 'over' : '',
+        ),
+        cell('clock-overunder', t('clockOverUnder'), ou === 0 ? t('clockOnTime') : formatSeconds(ou, true), ou > 0 ? t('clockOver', { t: formatSeconds(ou) }) : ou < 0 ? t('clockUnder', { t: formatSeconds(-ou) }) : '', ou > 0 ? 'over' : ou < 0 ? 'under' : ''),
+        cell(
+          'clock-end',
+          t('clockEstEnd'),
+          r.estimatedEnd ? formatClockTime(r.estimatedEnd) : '—',
+          [r.plannedEnd ? t('clockPlannedEnd', { t: formatClockTime(r.plannedEnd) }) : started ? '' : t('clockNotStarted'), unplanned ? t('clockUnplanned', { n: unplanned }) : ''].filter(Boolean).join(' · '),
+        ),
+      ),
+    );
+    clockPanel.dataset.overUnder = String(ou);
+    clockPanel.dataset.sceneElapsed = String(Math.floor(r.sceneElapsedSeconds));
+  }
+
+  // ---- presenter messages ----
+  const msgState = h('div', { class: 'muted small pm-msg-state', 'aria-live': 'polite' }, t('msgNone'));
+  const msgInput = h('input', { type: 'text', maxlength: 140, class: 'input pm-msg-input', placeholder: t('msgPlaceholder'), 'aria-label': t('msgPlaceholder') });
+  const msgBtn = (label: string, cls: string, text: () => string, tone: 'info' | 'urgent'): HTMLButtonElement => {
+    const b = h('button', { class: `btn btn-sm ${cls}`, type: 'button' }, label);
+    b.addEventListener('click', () => void sendPresenterMessage(text(), tone));
+    return b;
+  };
+  const msgForm = h(
+    'form',
+    { class: 'pm-msg-form' },
+    msgInput,
+    h('button', { class: 'btn btn-sm btn-gold', type: 'submit' }, t('msgSend')),
+  );
+  msgForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = msgInput.value.trim();
+    if (text) void sendPresenterMessage(text, 'info').then((ok) => ok && (msgInput.value = ''));
+  });
+  const msgPanel = h(
+    'div',
+    { class: 'panel presenter-msg', 'aria-labelledby': 'pmsg-h' },
+    h('h2', { id: 'pmsg-h' }, t('presenterMsgTitle')),
+    h('div', { class: 'pm-msg-buttons' }, msgBtn(t('msg30s'), 'btn-danger msg-30s', () => t('msg30s'), 'urgent'), msgBtn(t('msgStretch'), 'msg-stretch', () => t('msgStretchText'), 'urgent'), msgBtn(t('msgWrap'), 'msg-wrap', () => t('msgWrapText'), 'urgent'), msgBtn(t('msgClear'), 'btn-ghost msg-clear', () => '', 'info')),
+    msgForm,
+    msgState,
+  );
+  function renderPresenterMessage(m: PresenterMessageEvent | null | undefined): void {
+    if (m && !!m.rehearsal !== rehearsal) return;
+    msgState.textContent = m?.text ? `${t('msgShowing', { text: m.text })} · ${m.by.label} · ${formatTime(m.sentAt)}` : t('msgNone');
+    msgState.classList.toggle('on', !!m?.text);
+  }
+  async function sendPresenterMessage(text: string, tone: 'info' | 'urgent'): Promise<boolean> {
+    try {
+      const m = await api.presenterMessage(ceremony, rehearsal ? { text, tone, rehearsal: true } : { text, tone });
+      renderPresenterMessage(m);
+      return true;
+    } catch (err) {
+      ui.showError(err instanceof Error ? err.message : String(err));
+      return false;
+    }
+  }
+
   const kb = (key: string, label: MsgKey): HTMLElement => h('li', null, h('kbd', null, key), h('span', null, t(label)));
 
   replace(
@@ -150,6 +237,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
           notOnScreens,
           h('div', { class: 'cues' }, btnPrev, btnNext, btnBlack, btnReveal),
           revealHint,
+          clockPanel,
+          msgPanel,
           rehearsalBanner,
           h('label', { class: 'check rehearsal-check', for: 'rehearsal-toggle' }, rehearsalToggle, h('span', null, t('rehearsalToggle'))),
           h(
@@ -247,7 +336,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
     } else {
       onAirKind.textContent = t(`scene_${s.kind}` as MsgKey);
       onAirName.textContent = s.kind === 'blackout' ? `(${lastVisible ? t(`scene_${lastVisible.kind}` as MsgKey) : ''} ${categoryName(lastVisible?.categoryId)})` : categoryName(s.categoryId) || (s.data?.ceremony?.name ?? '');
-      onAirMeta.textContent = `${t('seq')} ${s.seq} · ${formatTime(s.at)}`;
+      onAirMeta.textContent = `${t('seq')} ${s.seq} · ${formatTime(s.at)}${s.cuedBy ? ` · ${t('cuedBy', { label: s.cuedBy.label })}` : ''}`;
+      onAirMeta.dataset.cuedBy = s.cuedBy?.label ?? '';
     }
     rehearsalTag.classList.toggle('hidden', !s?.rehearsal);
     const black = s?.kind === 'blackout';
@@ -273,6 +363,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
     if (s.data?.result) results.set(s.data.result.categoryId, s.data.result);
     renderOnAir();
     renderRows();
+    renderClock();
   }
 
   // ---- cues ----
@@ -292,6 +383,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
     if (extra.categoryId) body.categoryId = extra.categoryId;
     if (extra.scene) body.scene = extra.scene;
     if (rehearsal) body.rehearsal = true;
+    // Two operators: the cue applies only to the scene this page shows; another's cue first → 409 stale.
+    if (current) body.expectedSeq = current.seq;
     await send(body);
   }
 
@@ -320,6 +413,14 @@ export function mount(root: HTMLElement, ceremony: string): void {
           if (failedPress && !inflight) void send(failedPress);
         });
         showMessage('error', `${t('networkError')} ${e.message}`, retry);
+      } else if (e.status === 409 && isStale(e.details)) {
+        // Another operator cued first: show what is on stage now, take it, and let this operator decide again.
+        failedPress = null;
+        const now = e.details.scene;
+        applyScene(now);
+        const name = categoryName(now.categoryId) || (now.data?.ceremony?.name ?? '');
+        showMessage('info', t('staleCue', { scene: `${t(`scene_${now.kind}` as MsgKey)}${name ? ` – ${name}` : ''}`, seq: now.seq }) + (now.cuedBy ? ` (${t('cuedBy', { label: now.cuedBy.label })})` : ''));
+        message.classList.add('stale-cue');
       } else {
         failedPress = null;
         showMessage('error', e.message);
@@ -479,6 +580,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
         if (snap.scene) applyScene(snap.scene);
         else renderOnAir();
         ui.setStale(!!snap.stale);
+        renderPresenterMessage(snap.presenterMessage);
         renderProgress();
       },
       scene: (s) => {
@@ -511,6 +613,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
         clockWarn.classList.toggle('hidden', !off);
         if (off) clockWarn.textContent = t('gatewayClockWarn', { ms: Math.round(offset) });
       },
+      presenterMessage: (m) => renderPresenterMessage(m),
       alarm: (a) => {
         alarms.unshift(a);
         alarms.splice(20);
@@ -521,6 +624,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
   setInterval(() => {
     renderScreens();
     renderReveal();
+    renderClock();
   }, 1000);
 
   syncRehearsal();
@@ -541,4 +645,9 @@ export function mount(root: HTMLElement, ceremony: string): void {
     .catch((err: unknown) => ui.showError(err instanceof Error ? err.message : String(err)));
 
   live.start();
+}
+
+function isStale(d: unknown): d is StaleCueDetails {
+  const x = d as Partial<StaleCueDetails> | null;
+  return !!x && typeof x === 'object' && typeof x.seq === 'number' && !!x.scene && typeof x.scene.seq === 'number';
 }
