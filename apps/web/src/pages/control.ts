@@ -6,12 +6,14 @@
 import '../styles/app.css';
 import '../styles/control.css';
 import { readClock, type CategoryView, type CeremonyView, type JuryProgressEvent, type PresenterMessageEvent, type RevealAlarmEvent, type RevealedEvent, type SceneEvent, type SceneKind, type ScreenPresence, type SealedEvent, type ShowClock, type StaleCueDetails } from '@laurel/contracts';
-import { Api, ApiError, type CueAction, type CueBody } from '../lib/api.js';
+import { Api, ApiError, enc, type CueAction, type CueBody } from '../lib/api.js';
 import { chrome } from '../lib/chrome.js';
 import { confirmDialog, h, replace } from '../lib/dom.js';
 import { formatClockTime, formatSeconds, formatTime } from '../lib/format.js';
-import { t, type MsgKey } from '../lib/i18n.js';
-import { LiveClient } from '../lib/live.js';
+import { lang, t, type MsgKey } from '../lib/i18n.js';
+import { LiveClient, TimelineDriver } from '../lib/live.js';
+import { nextCue, sceneKey, type NextCue } from '../lib/next-scene.js';
+import { ShowTimeline } from '../lib/show-timeline.js';
 import { kitButton } from '../lib/envelope-kit.js';
 import { ScreenDelivery } from '../lib/screen-delivery.js';
 import { rehearsalParam, takeToken, uuid } from '../lib/session.js';
@@ -207,6 +209,32 @@ export function mount(root: HTMLElement, ceremony: string): void {
     }
   }
 
+  // ---- program and preview: the stage's own renderer in a preview-mode frame (no socket, fed from here) ----
+  const programMon = monitor('program', t('program'));
+  const previewMon = monitor('preview', t('preview'));
+  const previewNote = h('div', { class: 'monitor-note muted small' });
+  const btnTake = h('button', { class: 'btn btn-sm take-preview', type: 'button', 'aria-keyshortcuts': 'T Enter' }, `${t('takePreview')} (T)`);
+  btnTake.addEventListener('click', () => take());
+  previewMon.el.append(h('div', { class: 'monitor-foot' }, previewNote, btnTake));
+  let lastStep: SceneEvent | null = null;
+  let next: NextCue = { action: null, scene: null };
+  // The program follows the stage's own timeline rule: a winner only at its showAt, like every screen.
+  const timeline = new ShowTimeline();
+  let programResults: Result[] = [];
+  function renderPreview(): void {
+    const visible = new Map(programResults.map((r) => [r.categoryId, r]));
+    next = nextCue(view, current, lastStep, visible);
+    previewMon.set(next.scene, programResults);
+    previewMon.el.dataset.action = next.action ?? '';
+    previewNote.textContent = next.action === null ? t('previewNone') : next.action === 'reveal' ? `${t('previewSealed')} · ${t('previewNeedsReveal')}` : next.action === 'resume' ? t('resume') : '';
+    btnTake.disabled = next.action === null || inflight;
+  }
+  function take(): void {
+    if (next.action === 'reveal') void openReveal();
+    else if (next.action === 'resume') void cue('resume');
+    else if (next.action === 'next') void cue('next');
+  }
+
   const kb = (key: string, label: MsgKey): HTMLElement => h('li', null, h('kbd', null, key), h('span', null, t(label)));
 
   replace(
@@ -225,6 +253,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
         h(
           'section',
           { class: 'center-col' },
+          h('div', { class: 'monitors' }, programMon.el, previewMon.el),
           h(
             'div',
             { class: 'panel onair', 'aria-live': 'polite' },
@@ -245,7 +274,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
             'div',
             { class: 'panel shortcuts' },
             h('h2', null, t('shortcuts')),
-            h('ul', { class: 'kb-list' }, kb('Space / →', 'kbNext'), kb('←', 'kbBack'), kb('B', 'kbBlackout'), kb('R', 'kbReveal'), kb('Esc', 'kbCancel')),
+            h('ul', { class: 'kb-list' }, kb('Space / →', 'kbNext'), kb('←', 'kbBack'), kb('B', 'kbBlackout'), kb('R', 'kbReveal'), kb('T / Enter', 'kbTake'), kb('Esc', 'kbCancel')),
           ),
         ),
         h(
@@ -360,10 +389,12 @@ export function mount(root: HTMLElement, ceremony: string): void {
     }
     current = s;
     if (s.kind !== 'blackout') lastVisible = s;
+    if (s.kind !== 'blackout' && s.kind !== 'interlude') lastStep = s;
     if (s.data?.result) results.set(s.data.result.categoryId, s.data.result);
     renderOnAir();
     renderRows();
     renderClock();
+    renderPreview();
   }
 
   // ---- cues ----
@@ -486,6 +517,16 @@ export function mount(root: HTMLElement, ceremony: string): void {
         e.preventDefault();
         void openReveal();
         break;
+      case 't':
+      case 'T':
+        e.preventDefault();
+        take();
+        break;
+      case 'Enter':
+        if (target?.tagName === 'BUTTON' || target?.tagName === 'A') return;
+        e.preventDefault();
+        take();
+        break;
       default:
         break;
     }
@@ -576,6 +617,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
         for (const r of snap.results ?? []) results.set(r.categoryId, r);
         for (const s of snap.seals ?? []) seals.set(s.categoryId, s);
         for (const p of snap.juryProgress ?? []) progress.set(p.categoryId, p);
+        timeline.snapshot(snap, drive.now());
+        drive.update();
         if (snap.scene) delivery.sawScene(snap.scene);
         if (snap.scene) applyScene(snap.scene);
         else renderOnAir();
@@ -585,7 +628,13 @@ export function mount(root: HTMLElement, ceremony: string): void {
       },
       scene: (s) => {
         delivery.sawScene(s);
+        timeline.scene(s, drive.now());
+        drive.update();
         applyScene(s);
+      },
+      reveal: (r) => {
+        timeline.reveal(r, drive.now());
+        drive.update();
       },
       revealed: (r, received) => {
         const { showAt: _s, ...rest } = r;
@@ -621,6 +670,11 @@ export function mount(root: HTMLElement, ceremony: string): void {
       },
     },
   });
+  const drive = new TimelineDriver(timeline, live.clock, (v) => {
+    programResults = v.results.map((r) => r.result);
+    programMon.set(v.scene, programResults);
+    renderPreview();
+  });
   setInterval(() => {
     renderScreens();
     renderReveal();
@@ -641,6 +695,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
       buildRows();
       renderProgress();
       renderOnAir();
+      renderPreview();
     })
     .catch((err: unknown) => ui.showError(err instanceof Error ? err.message : String(err)));
 
@@ -650,4 +705,65 @@ export function mount(root: HTMLElement, ceremony: string): void {
 function isStale(d: unknown): d is StaleCueDetails {
   const x = d as Partial<StaleCueDetails> | null;
   return !!x && typeof x === 'object' && typeof x.seq === 'number' && !!x.scene && typeof x.scene.seq === 'number';
+}
+
+interface Monitor {
+  el: HTMLElement;
+  set(scene: SceneEvent | null, results: Result[]): void;
+}
+
+type PreviewHook = (scene: SceneEvent | null, results: Result[]) => void;
+
+/**
+ * A scaled stage monitor: the stage page in preview mode (`?preview=1`: the real renderer and styles, no socket,
+ * no token) in a same-origin frame, handed each scene from here. Only redraws when what it shows changes.
+ */
+function monitor(kind: 'program' | 'preview', label: string): Monitor {
+  const ceremony = decodeURIComponent(location.pathname.split('/')[2] ?? '');
+  const frame = h('iframe', {
+    class: 'monitor-frame',
+    title: label,
+    src: `/stage/${enc(ceremony)}?preview=1${lang === 'en' ? '&lang=en' : ''}`,
+    tabindex: '-1',
+    loading: 'eager',
+  });
+  const el = h('div', { class: `monitor monitor-${kind}`, 'data-kind': '' }, h('div', { class: 'monitor-label' }, label), h('div', { class: 'monitor-screen' }, frame));
+  let want: { scene: SceneEvent | null; results: Result[] } = { scene: null, results: [] };
+  let drawn: string | null = null;
+  const hook = (): PreviewHook | undefined => {
+    try {
+      const w = frame.contentWindow as unknown as { laurelPreview?: PreviewHook } | null;
+      return w?.laurelPreview;
+    } catch {
+      return undefined;
+    }
+  };
+  const flush = (): void => {
+    const f = hook();
+    if (!f) return;
+    const key = `${sceneKey(want.scene)}|${want.results.length}`;
+    if (key === drawn) return;
+    drawn = key;
+    el.dataset.kind = want.scene?.kind ?? '';
+    el.dataset.category = want.scene?.categoryId ?? '';
+    el.dataset.result = want.scene?.data?.result ? '1' : '';
+    f(want.scene, want.results);
+  };
+  window.addEventListener('message', (e) => {
+    if (e.source === frame.contentWindow && e.origin === location.origin && (e.data as { type?: string } | null)?.type === 'laurel-preview-ready') {
+      drawn = null;
+      flush();
+    }
+  });
+  frame.addEventListener('load', () => {
+    drawn = null;
+    flush();
+  });
+  return {
+    el,
+    set(scene, results) {
+      want = { scene, results };
+      flush();
+    },
+  };
 }
