@@ -133,7 +133,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
       replace(clockPanel, head, h('p', { class: 'muted small' }, current ? t('clockNoPlan') : '—'));
       return;
     }
-    const r = readClock(c, live.clock.serverNow());
+    const readAt = live.clock.serverNow();
+    const r = readClock(c, readAt);
     const cell = (cls: string, label: string, value: string, sub: string, extra = ''): HTMLElement =>
       h('div', { class: `clock-cell ${cls} ${extra}`.trim() }, h('div', { class: 'clock-label' }, label), h('div', { class: 'clock-value mono' }, value), h('div', { class: 'clock-sub muted small' }, sub));
     const ou = Math.round(r.overUnderSeconds);
@@ -162,6 +163,9 @@ export function mount(root: HTMLElement, ceremony: string): void {
         ),
       ),
     );
+    // What was read, and when (gateway time): the browser test checks the numbers against readClock itself.
+    clockPanel.dataset.readAt = String(Math.round(readAt));
+    clockPanel.dataset.seq = String(current?.seq ?? '');
     clockPanel.dataset.overUnder = String(ou);
     clockPanel.dataset.sceneElapsed = String(Math.floor(r.sceneElapsedSeconds));
   }
@@ -722,6 +726,7 @@ function monitor(kind: 'program' | 'preview', label: string): Monitor {
   const ceremony = decodeURIComponent(location.pathname.split('/')[2] ?? '');
   const frame = h('iframe', {
     class: 'monitor-frame',
+    name: `monitor-${kind}`,
     title: label,
     src: `/stage/${enc(ceremony)}?preview=1${lang === 'en' ? '&lang=en' : ''}`,
     tabindex: '-1',

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import { readClock, type ImportCeremonyResult, type IssuedToken, type ShowSnapshot } from '#contracts';
+import { eventually } from '../support/eventually.js';
+import { ceremony2017 } from '../support/fixtures.js';
+import { startSystem, type TestSystem } from '../support/system.js';
+import { LAPTOP, ROOT, WINNER_CONTEXTS, launchChromium, openPage, requireWebBuild, waitForText } from './browser.js';
+
+const SLUG = 'kvalitetsmassan-2017';
+const BASE = `/api/v1/ceremonies/${SLUG}`;
+const SHOTS = join(ROOT, 'docs/screenshots');
+
+/**
+ * The production floor in real Chromium (issue 13): the show clock in the control room, the presenter's
+ * countdown and the producer's message, two control rooms pressing next at once (one refused as stale, no
+ * scene skipped) and the program/preview monitors, whose preview never draws a winner before the reveal.
+ * Real NATS, Postgres, services and gateway; the rehearsal show (every category counts as sealed there).
+ */
+describe('the production floor: clock, presenter messages, two operators, program and preview', () => {
+  let system: TestSystem;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const errors: string[] = [];
+  const tokens = {} as Record<'a' | 'b' | 'screen', string>;
+
+  beforeAll(async () => {
+    requireWebBuild();
+    [system, browser] = await Promise.all([startSystem({ label: 'browser_floor' }), launchChromium()]);
+    const file = ceremony2017() as { timing?: unknown };
+    file.timing = { welcome: 300, closing: 120, interlude: 60, categories: { scenes: { category: 40, nominees: 120, envelope: 20, winner: 30, motivation: 90 } } };
+    await system.http<ImportCeremonyResult>('POST', '/api/v1/ceremonies', { token: system.adminToken, body: file });
+    const issue = async (role: string, label: string) => (await system.http<IssuedToken>('POST', `${BASE}/tokens`, { token: system.adminToken, body: { role, label } })).body.token;
+    tokens.a = await issue('producer', 'Kontrollrum A');
+    tokens.b = await issue('producer', 'Kontrollrum B');
+    tokens.screen = await issue('screen', 'Presentatör');
+    await eventually(async () => expect((await system.http('GET', `${BASE}/show`, { token: tokens.a })).status).toBe(200), { timeoutMs: 20000 });
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await system?.dispose();
+  });
+
+  async function open(path: string, token: string, viewport = LAPTOP): Promise<Page> {
+    const { context, page } = await openPage(browser, viewport, { errors });
+    contexts.push(context);
+    await page.goto(`${system.gatewayUrl}${path}${path.includes('?') ? '&' : '?'}rehearsal=1#token=${encodeURIComponent(token)}`);
+    return page;
+  }
+
+  const monitorFrame = (page: Page, kind: 'program' | 'preview'): Frame => {
+    const f = page.frame({ name: `monitor-${kind}` });
+    if (!f) throw new Error(`no ${kind} monitor`);
+    return f;
+  };
+
+  /** Counts every winner element ever drawn in a monitor (a MutationObserver inside its frame). */
+  async function spy(frame: Frame): Promise<void> {
+    await frame.waitForFunction(() => document.body.dataset.previewReady === '1');
+    await frame.evaluate((selector) => {
+      const w = window as unknown as { winnerSightings: number };
+      w.winnerSightings = document.querySelectorAll(selector).length;
+      new MutationObserver(() => {
+        w.winnerSightings += document.querySelectorAll(selector).length;
+      }).observe(document.body, { childList: true, subtree: true, characterData: true });
+    }, WINNER_CONTEXTS);
+  }
+  const sightings = (frame: Frame) => frame.evaluate(() => (window as unknown as { winnerSightings: number }).winnerSightings);
+
+  const seqOf = async (page: Page) => Number(/Sekvens (\d+)/.exec((await page.locator('.onair-meta').textContent()) ?? '')?.[1] ?? NaN);
+
+  it('two control rooms press next at once: one is refused as stale, both show the same scene, none skipped; the preview shows no winner before the reveal', async () => {
+    const [a, b] = await Promise.all([open(`/control/${SLUG}`, tokens.a), open(`/control/${SLUG}`, tokens.b)]);
+    for (const p of [a, b]) await p.waitForSelector('.ros-row[data-kind="welcome"]');
+    await spy(monitorFrame(a, 'preview'));
+    await spy(monitorFrame(a, 'program'));
+    // Before the show: the preview is the welcome.
+    await a.waitForSelector('.monitor-preview[data-kind="welcome"]');
+
+    const expected = ['welcome', 'category', 'nominees', 'envelope'];
+    let stale = 0;
+    for (const kind of expected) {
+      const before = await seqOf(a);
+      await eventually(async () => expect(await seqOf(b)).toBe(before));
+      await Promise.all([a.locator('.cue-next').click(), b.locator('.cue-next').click()]);
+      // Both settle on the one new scene; exactly one of them was refused as stale (or, if the second press
+      // reached the gateway after its page already showed the new scene, it would have moved on: never here).
+      for (const p of [a, b]) await p.waitForSelector(`.ros-row.current[data-kind="${kind}"]`);
+      await eventually(async () => expect([await seqOf(a), await seqOf(b)]).toEqual([before + 1, before + 1]));
+      const refused = await Promise.all([a, b].map((p) => p.locator('.cue-message.stale-cue').count()));
+      expect(refused.sort()).toEqual([0, 1]);
+      stale++;
+      const loser = refused[0] ? a : b;
+      expect(await loser.locator('.cue-message.stale-cue').textContent()).toMatch(/En annan operatör hann före\. På scenen nu: .+ \(sekvens \d+\)/);
+      expect(await a.locator('.onair-meta').textContent()).toMatch(/tagen av Kontrollrum [AB]/);
+    }
+    expect(stale).toBe(expected.length);
+
+    // On the envelope: the next cue is the reveal, the preview is the sealed envelope, no winner drawn anywhere yet.
+    await a.waitForSelector('.monitor-preview[data-action="reveal"][data-kind="envelope"]');
+    expect(await a.locator('.monitor-preview').getAttribute('data-result')).toBe('');
+    await a.waitForSelector('.monitor-program[data-kind="envelope"]');
+    expect(await sightings(monitorFrame(a, 'preview'))).toBe(0);
+    expect(await sightings(monitorFrame(a, 'program'))).toBe(0);
+    await a.screenshot({ path: '/tmp/x/floor-envelope.png' });
+
+    // Take preview (T) = the reveal, confirmed in its dialog: the program flips to the winner.
+    await a.keyboard.press('t');
+    await a.locator('dialog.reveal-dialog[open] .dialog-actions .btn-gold').click();
+    await a.waitForSelector('.monitor-program[data-kind="winner"][data-result="1"]');
+    await eventually(async () => expect(await sightings(monitorFrame(a, 'program'))).toBeGreaterThan(0));
+    // After the reveal the preview is the motivation, with the result now known.
+    await a.waitForSelector('.monitor-preview[data-kind="motivation"][data-result="1"]');
+    expect(errors).toEqual([]);
+  });
+
+  it('the control room shows the show clock as readClock reads it, and the presenter a countdown and the message in very large type', async () => {
+    const control = await open(`/control/${SLUG}`, tokens.a);
+    const presenter = await open(`/presenter/${SLUG}`, tokens.screen);
+    await control.waitForSelector('.show-clock[data-read-at]');
+    // The control room's numbers are readClock's, at the gateway time it read them (same on every screen).
+    const show = (await system.http<ShowSnapshot>('GET', `${BASE}/show?rehearsal=1`, { token: tokens.a })).body;
+    const clock = show.scene!.clock!;
+    expect(clock.plannedSeconds).toBeGreaterThan(0);
+    await eventually(async () => expect(Number(await control.locator('.show-clock').getAttribute('data-seq'))).toBe(show.scene!.seq));
+    const readAt = Number(await control.locator('.show-clock').getAttribute('data-read-at'));
+    const shown = Number(await control.locator('.show-clock').getAttribute('data-over-under'));
+    expect(Math.abs(shown - Math.round(readClock(clock, readAt).overUnderSeconds))).toBeLessThanOrEqual(1);
+    // The welcome (planned 300 s) was left within seconds: the show is under its plan, and says so.
+    expect(shown).toBeLessThan(0);
+    await waitForText(control, '.clock-overunder .clock-sub', /under$/, { mode: 'contains' });
+    await waitForText(control, '.clock-end .clock-value', /^\d{2}[:.]\d{2}$/);
+
+    // The presenter's countdown for the segment on stage (the category's five planned scenes: 300 s).
+    await presenter.waitForSelector('.pm-countdown:not(.hidden) .pm-countdown-value');
+    expect(Number(await presenter.locator('.pm-countdown').getAttribute('data-seconds'))).toBeLessThanOrEqual(300);
+
+    // "30 s" from the control room: on the presenter's monitor in very large type.
+    await control.locator('.msg-30s').click();
+    await waitForText(presenter, '.pm-message', '30 s');
+    const size = await presenter.locator('.pm-message').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(size).toBeGreaterThanOrEqual(100);
+    expect(await presenter.locator('.pm-message.urgent').count()).toBe(1);
+    await waitForText(control, '.pm-msg-state', /På monitorn: ”30 s”/, { mode: 'contains' });
+    // Free text, then after a reload the same message is still there (snapshot).
+    await control.locator('.pm-msg-input').fill('Tacka sponsorerna');
+    await control.locator('.pm-msg-form button[type="submit"]').click();
+    await waitForText(presenter, '.pm-message', 'Tacka sponsorerna');
+    await presenter.reload();
+    await waitForText(presenter, '.pm-message', 'Tacka sponsorerna');
+    if (process.env.LAUREL_SCREENSHOTS) {
+      await presenter.screenshot({ path: join(SHOTS, 'presenter-message.png') });
+      await control.screenshot({ path: join(SHOTS, 'control-room-floor.png') });
+    }
+    await control.locator('.msg-clear').click();
+    await presenter.waitForSelector('.pm-message.hidden', { state: 'attached' });
+    expect(errors).toEqual([]);
+    void randomUUID;
+  });
+});
