@@ -69,7 +69,7 @@ describe('the production floor: clock, presenter messages, two operators, progra
   }
   const sightings = (frame: Frame) => frame.evaluate(() => (window as unknown as { winnerSightings: number }).winnerSightings);
 
-  const seqOf = async (page: Page) => Number(/Sekvens (\d+)/.exec((await page.locator('.onair-meta').textContent()) ?? '')?.[1] ?? NaN);
+  const seqOf = async (page: Page) => Number(/Sekvens (\d+)/.exec((await page.locator('.onair-meta').textContent()) ?? '')?.[1] ?? 0);
 
   it('two control rooms press next at once: one is refused as stale, both show the same scene, none skipped; the preview shows no winner before the reveal', async () => {
     const [a, b] = await Promise.all([open(`/control/${SLUG}`, tokens.a), open(`/control/${SLUG}`, tokens.b)]);
@@ -79,40 +79,60 @@ describe('the production floor: clock, presenter messages, two operators, progra
     // Before the show: the preview is the welcome.
     await a.waitForSelector('.monitor-preview[data-kind="welcome"]');
 
-    const expected = ['welcome', 'category', 'nominees', 'envelope'];
-    let stale = 0;
-    for (const kind of expected) {
+    // 20 rounds of both pressing next at once: welcome, then per category category → nominees → envelope,
+    // (the reveal, not a round) → motivation. The first envelope is revealed from control room A's keyboard,
+    // the others over REST, so that the rounds go on.
+    const cycle = ['category', 'nominees', 'envelope', 'motivation'];
+    const expected = ['welcome', ...Array.from({ length: 19 }, (_, i) => cycle[i % cycle.length])];
+    const shown: string[] = [];
+    let firstEnvelope = true;
+    for (const [round, kind] of expected.entries()) {
       const before = await seqOf(a);
       await eventually(async () => expect(await seqOf(b)).toBe(before));
-      await Promise.all([a.locator('.cue-next').click(), b.locator('.cue-next').click()]);
-      // Both settle on the one new scene; exactly one of them was refused as stale (or, if the second press
-      // reached the gateway after its page already showed the new scene, it would have moved on: never here).
-      for (const p of [a, b]) await p.waitForSelector(`.ros-row.current[data-kind="${kind}"]`);
+      // Both operators press at the same instant: each page clicks its own Next at one agreed wall-clock time
+      // (two playwright clicks in a row are tens of ms apart, long enough for the first scene to reach the other page).
+      const at = Date.now() + 200;
+      await Promise.all([a, b].map((p) => p.evaluate((when) => void setTimeout(() => document.querySelector<HTMLButtonElement>('.cue-next')!.click(), when - Date.now()), at)));
+      // Both settle on the one new scene (seq + 1: nothing skipped); exactly one of the two was refused as stale.
       await eventually(async () => expect([await seqOf(a), await seqOf(b)]).toEqual([before + 1, before + 1]));
-      const refused = await Promise.all([a, b].map((p) => p.locator('.cue-message.stale-cue').count()));
-      expect(refused.sort()).toEqual([0, 1]);
-      stale++;
-      const loser = refused[0] ? a : b;
+      for (const p of [a, b]) await p.waitForSelector(`.ros-row.current[data-kind="${kind}"]`, { state: 'attached' });
+      shown.push(kind);
+      let refused: number[] = [];
+      await eventually(async () => {
+        refused = await Promise.all([a, b].map((p) => p.locator('.cue-message.stale-cue').count()));
+        const texts = await Promise.all([a, b].map((p) => p.locator('.cue-message').textContent()));
+        expect({ round, kind, refused: [...refused].sort(), texts }).toEqual({ round, kind, refused: [0, 1], texts: expect.any(Array) as unknown });
+      });
+      const loser = refused[0] === 1 ? a : b;
       expect(await loser.locator('.cue-message.stale-cue').textContent()).toMatch(/En annan operatör hann före\. På scenen nu: .+ \(sekvens \d+\)/);
       expect(await a.locator('.onair-meta').textContent()).toMatch(/tagen av Kontrollrum [AB]/);
+      if (kind !== 'envelope') continue;
+
+      const seq = before + 1;
+      if (firstEnvelope) {
+        firstEnvelope = false;
+        // On the envelope: the next cue is the reveal, the preview is the sealed envelope, no winner drawn anywhere yet.
+        await a.waitForSelector('.monitor-preview[data-action="reveal"][data-kind="envelope"]', { state: 'attached' });
+        expect(await a.locator('.monitor-preview').getAttribute('data-result')).toBe('');
+        await a.waitForSelector('.monitor-program[data-kind="envelope"]', { state: 'attached' });
+        expect(await sightings(monitorFrame(a, 'preview'))).toBe(0);
+        expect(await sightings(monitorFrame(a, 'program'))).toBe(0);
+        if (process.env.LAUREL_SCREENSHOTS) await a.screenshot({ path: join(SHOTS, 'control-room-floor.png'), fullPage: true });
+        // Take preview (T) = the reveal, confirmed in its dialog: the program flips to the winner.
+        await a.keyboard.press('t');
+        await a.locator('dialog.reveal-dialog[open] .dialog-actions .btn-gold').click();
+        await a.waitForSelector('.monitor-program[data-kind="winner"][data-result="1"]', { state: 'attached' });
+        await eventually(async () => expect(await sightings(monitorFrame(a, 'program'))).toBeGreaterThan(0));
+        // After the reveal the preview is the motivation, with the result now known.
+        await a.waitForSelector('.monitor-preview[data-kind="motivation"][data-result="1"]', { state: 'attached' });
+      } else {
+        const categoryId = (await system.http<ShowSnapshot>('GET', `${BASE}/show?rehearsal=1`, { token: tokens.a })).body.scene!.categoryId;
+        const r = await system.http('POST', `${BASE}/show/cues`, { token: tokens.a, body: { action: 'reveal', categoryId, expectedSeq: seq, rehearsal: true, idempotencyKey: randomUUID() } });
+        expect(r.status).toBe(200);
+      }
+      for (const p of [a, b]) await p.waitForSelector('.ros-row.current[data-kind="winner"]', { state: 'attached' });
     }
-    expect(stale).toBe(expected.length);
-
-    // On the envelope: the next cue is the reveal, the preview is the sealed envelope, no winner drawn anywhere yet.
-    await a.waitForSelector('.monitor-preview[data-action="reveal"][data-kind="envelope"]');
-    expect(await a.locator('.monitor-preview').getAttribute('data-result')).toBe('');
-    await a.waitForSelector('.monitor-program[data-kind="envelope"]');
-    expect(await sightings(monitorFrame(a, 'preview'))).toBe(0);
-    expect(await sightings(monitorFrame(a, 'program'))).toBe(0);
-    await a.screenshot({ path: '/tmp/x/floor-envelope.png' });
-
-    // Take preview (T) = the reveal, confirmed in its dialog: the program flips to the winner.
-    await a.keyboard.press('t');
-    await a.locator('dialog.reveal-dialog[open] .dialog-actions .btn-gold').click();
-    await a.waitForSelector('.monitor-program[data-kind="winner"][data-result="1"]');
-    await eventually(async () => expect(await sightings(monitorFrame(a, 'program'))).toBeGreaterThan(0));
-    // After the reveal the preview is the motivation, with the result now known.
-    await a.waitForSelector('.monitor-preview[data-kind="motivation"][data-result="1"]');
+    expect(shown).toEqual(expected);
     expect(errors).toEqual([]);
   });
 
@@ -152,11 +172,9 @@ describe('the production floor: clock, presenter messages, two operators, progra
     await waitForText(presenter, '.pm-message', 'Tacka sponsorerna');
     if (process.env.LAUREL_SCREENSHOTS) {
       await presenter.screenshot({ path: join(SHOTS, 'presenter-message.png') });
-      await control.screenshot({ path: join(SHOTS, 'control-room-floor.png') });
     }
     await control.locator('.msg-clear').click();
     await presenter.waitForSelector('.pm-message.hidden', { state: 'attached' });
     expect(errors).toEqual([]);
-    void randomUUID;
   });
 });

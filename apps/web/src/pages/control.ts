@@ -382,6 +382,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
     btnReveal.classList.toggle('armed', canReveal);
     revealHint.classList.toggle('hidden', canReveal);
     btnNext.disabled = btnPrev.disabled = btnBlack.disabled = inflight;
+    btnTake.disabled = next.action === null || inflight;
     document.body.classList.toggle('is-blackout', black);
   }
 
@@ -419,7 +420,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
     if (extra.scene) body.scene = extra.scene;
     if (rehearsal) body.rehearsal = true;
     // Two operators: the cue applies only to the scene this page shows; another's cue first → 409 stale.
-    if (current) body.expectedSeq = current.seq;
+    // Before the first scene (a fresh show is at seq 0) the page expects 0; a page with no snapshot yet gets the truth back.
+    body.expectedSeq = current?.seq ?? live.lastSeq;
     await send(body);
   }
 
