@@ -104,7 +104,7 @@ describe('the production floor: clock, presenter messages, two operators, progra
         expect({ round, kind, refused: [...refused].sort(), texts }).toEqual({ round, kind, refused: [0, 1], texts: expect.any(Array) as unknown });
       });
       const loser = refused[0] === 1 ? a : b;
-      expect(await loser.locator('.cue-message.stale-cue').textContent()).toMatch(/En annan operatör hann före\. På scenen nu: .+ \(sekvens \d+\)/);
+      expect(await loser.locator('.cue-message.stale-cue').textContent()).toMatch(/En annan operatör hann före\. På scenen nu: .+ \(sekvens \d+, tagen av Kontrollrum [AB]\)/);
       expect(await a.locator('.onair-meta').textContent()).toMatch(/tagen av Kontrollrum [AB]/);
       if (kind !== 'envelope') continue;
 

@@ -456,7 +456,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
         const now = e.details.scene;
         applyScene(now);
         const name = categoryName(now.categoryId) || (now.data?.ceremony?.name ?? '');
-        showMessage('info', t('staleCue', { scene: `${t(`scene_${now.kind}` as MsgKey)}${name ? ` – ${name}` : ''}`, seq: now.seq }) + (now.cuedBy ? ` (${t('cuedBy', { label: now.cuedBy.label })})` : ''));
+        showMessage('info', t('staleCue', { scene: `${t(`scene_${now.kind}` as MsgKey)}${name ? ` – ${name}` : ''}`, seq: now.seq, by: now.cuedBy ? `, ${t('cuedBy', { label: now.cuedBy.label })}` : '' }));
         message.classList.add('stale-cue');
       } else {
         failedPress = null;
