@@ -5,7 +5,7 @@ import { readClock, type ImportCeremonyResult, type IssuedToken, type ShowSnapsh
 import { eventually } from '../support/eventually.js';
 import { ceremony2017 } from '../support/fixtures.js';
 import { startSystem, type TestSystem } from '../support/system.js';
-import { LAPTOP, ROOT, WINNER_CONTEXTS, launchChromium, openPage, requireWebBuild, waitForText } from './browser.js';
+import { LAPTOP, PHONE, ROOT, WINNER_CONTEXTS, launchChromium, openPage, requireWebBuild, waitForText } from './browser.js';
 
 const SLUG = 'kvalitetsmassan-2017';
 const BASE = `/api/v1/ceremonies/${SLUG}`;
@@ -86,6 +86,7 @@ describe('the production floor: clock, presenter messages, two operators, progra
     const expected = ['welcome', ...Array.from({ length: 19 }, (_, i) => cycle[i % cycle.length])];
     const shown: string[] = [];
     let firstEnvelope = true;
+    const wins = { a: 0, b: 0 };
     for (const [round, kind] of expected.entries()) {
       const before = await seqOf(a);
       await eventually(async () => expect(await seqOf(b)).toBe(before));
@@ -104,6 +105,7 @@ describe('the production floor: clock, presenter messages, two operators, progra
         expect({ round, kind, refused: [...refused].sort(), texts }).toEqual({ round, kind, refused: [0, 1], texts: expect.any(Array) as unknown });
       });
       const loser = refused[0] === 1 ? a : b;
+      wins[refused[0] === 1 ? 'b' : 'a']++;
       expect(await loser.locator('.cue-message.stale-cue').textContent()).toMatch(/En annan operatör hann före\. På scenen nu: .+ \(sekvens \d+, tagen av Kontrollrum [AB]\)/);
       expect(await a.locator('.onair-meta').textContent()).toMatch(/tagen av Kontrollrum [AB]/);
       if (kind !== 'envelope') continue;
@@ -133,6 +135,8 @@ describe('the production floor: clock, presenter messages, two operators, progra
       for (const p of [a, b]) await p.waitForSelector('.ros-row.current[data-kind="winner"]', { state: 'attached' });
     }
     expect(shown).toEqual(expected);
+    expect(wins.a + wins.b).toBe(20);
+    process.stdout.write(`two control rooms, 20 simultaneous rounds: A applied ${wins.a}, B applied ${wins.b}, every other press refused as stale\n`);
     expect(errors).toEqual([]);
   });
 
@@ -173,6 +177,14 @@ describe('the production floor: clock, presenter messages, two operators, progra
     if (process.env.LAUREL_SCREENSHOTS) {
       await presenter.screenshot({ path: join(SHOTS, 'presenter-message.png') });
     }
+    // On a phone: the control room (monitors, clock, message buttons) and the presenter's message fit the width.
+    const phoneControl = await open(`/control/${SLUG}`, tokens.b, PHONE);
+    const phonePresenter = await open(`/presenter/${SLUG}`, tokens.screen, PHONE);
+    await phoneControl.waitForSelector('.show-clock[data-read-at]');
+    await waitForText(phonePresenter, '.pm-message', 'Tacka sponsorerna');
+    for (const p of [phoneControl, phonePresenter]) expect(await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(await phoneControl.locator('.monitor-program .monitor-screen').evaluate((el) => el.getBoundingClientRect().width)).toBeGreaterThan(300);
+
     await control.locator('.msg-clear').click();
     await presenter.waitForSelector('.pm-message.hidden', { state: 'attached' });
     expect(errors).toEqual([]);
