@@ -93,6 +93,9 @@ describe('nextCue (control room preview)', () => {
     expect(b.action).toBe('resume');
     expect(b.scene?.kind).toBe('nominees');
     expect(b.scene?.categoryId).toBe('a');
+    // Reloaded in a blackout over the welcome: the page knows only the covered kind.
+    const reloaded = nextCue(view, { ...scene(2, 'blackout'), data: { ceremony: view.ceremony, covered: 'welcome' } }, null, new Map());
+    expect(reloaded).toMatchObject({ action: 'resume', scene: { kind: 'welcome' } });
     const i = nextCue(view, scene(6, 'interlude'), under, new Map());
     expect(i.scene?.kind).toBe('envelope');
   });

@@ -52,8 +52,10 @@ export function nextCue(view: CeremonyView | null, current: SceneEvent | null, l
   const seq = (current?.seq ?? 0) + 1;
   if (!current || (current.kind === 'blackout' && !current.data?.covered && !lastStep)) return { action: 'next', scene: make(steps[0], seq) };
   if (current.kind === 'blackout') {
-    const covered = lastStep ?? current;
-    return { action: 'resume', scene: covered.kind === 'blackout' ? null : { ...covered, seq, data: safeData(covered, results) } };
+    if (lastStep) return { action: 'resume', scene: { ...lastStep, seq, data: safeData(lastStep, results) } };
+    // Reloaded during a blackout: only the covered kind is known (a blackout names no category).
+    const covered = current.data?.covered;
+    return { action: 'resume', scene: covered === 'welcome' || covered === 'closing' || covered === 'interlude' ? make({ kind: covered }, seq) : null };
   }
   const from = current.kind === 'interlude' ? lastStep : current;
   if (!from) return { action: 'next', scene: make(steps[0], seq) };
