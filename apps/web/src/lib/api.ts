@@ -1,5 +1,5 @@
 /** Typed REST client for `/api/v1` (contract v1). Errors surface the server's `message`. */
-import type { CeremonyView, RevealedEvent, SceneEvent, SceneKind, SealedToPage } from '@laurel/contracts';
+import type { CeremonyView, PresenterMessageEvent, RevealedEvent, SceneEvent, SceneKind, SealedToPage } from '@laurel/contracts';
 
 export const API_BASE = '/api/v1';
 
@@ -39,6 +39,8 @@ export interface CueBody {
   idempotencyKey: string;
   /** Cue the rehearsal show instead of the live one. */
   rehearsal?: boolean;
+  /** The seq this operator sees: a cue after another operator's is refused (409 stale, details = StaleCueDetails). */
+  expectedSeq?: number;
 }
 
 export class Api {
@@ -81,6 +83,10 @@ export class Api {
   /** 200 once the scene is on the screens; 202 (`onScreens: false`) when it is committed but not there yet. */
   cue(c: string, body: CueBody): Promise<{ seq: number; scene: SceneEvent; onScreens?: boolean }> {
     return this.request('POST', `/ceremonies/${enc(c)}/show/cues`, body);
+  }
+  /** A short message to the presenter monitor ("30 s", "stretch", free text); `''` clears it. */
+  presenterMessage(c: string, body: { text: string; tone?: 'info' | 'urgent'; rehearsal?: boolean }): Promise<PresenterMessageEvent> {
+    return this.request('POST', `/ceremonies/${enc(c)}/show/presenter-message`, body);
   }
   /** Report a reveal made from a key card (idempotent: the same idempotencyKey answers the first result). */
   cardReveal(c: string, body: { categoryId: string; key: string; idempotencyKey: string }): Promise<unknown> {

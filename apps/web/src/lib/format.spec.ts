@@ -1,4 +1,4 @@
-import { formatDate, formatPrize, nomineeName, nomineeSub, shortText } from './format.js';
+import { formatDate, formatPrize, formatSeconds, nomineeName, nomineeSub, shortText } from './format.js';
 
 // Outside a browser the pages' language is Swedish (sv-SE), as on the night.
 const NBSP = '\u00a0';
@@ -52,5 +52,17 @@ describe('shortText', () => {
   });
   it('is null for no text', () => {
     expect(shortText(undefined)).toBeNull();
+  });
+});
+
+describe('formatSeconds (show clock)', () => {
+  it('writes m:ss, h:mm:ss past an hour, and a sign for over/under', () => {
+    expect(formatSeconds(0)).toBe('0:00');
+    expect(formatSeconds(59.9)).toBe('0:59');
+    expect(formatSeconds(300)).toBe('5:00');
+    expect(formatSeconds(3725)).toBe('1:02:05');
+    expect(formatSeconds(-45)).toBe('−0:45');
+    expect(formatSeconds(83, true)).toBe('+1:23');
+    expect(formatSeconds(-299.4, true)).toBe('−4:59');
   });
 });

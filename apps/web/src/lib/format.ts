@@ -64,3 +64,22 @@ export function shortText(text: string | null | undefined, max = 220): string | 
   if (out.length > max + 40) out = out.slice(0, max).replace(/\s+\S*$/, '') + '…';
   return out.trim();
 }
+
+/** Seconds as "m:ss" (or "h:mm:ss"); `signed` puts + or − in front (over/under). */
+export function formatSeconds(seconds: number, signed = false): string {
+  const neg = seconds < 0;
+  const total = Math.floor(Math.abs(seconds));
+  const hh = Math.floor(total / 3600);
+  const mm = Math.floor((total % 3600) / 60);
+  const ss = total % 60;
+  const body = hh ? `${hh}:${String(mm).padStart(2, '0')}:${String(ss).padStart(2, '0')}` : `${mm}:${String(ss).padStart(2, '0')}`;
+  return `${signed ? (neg ? '−' : '+') : neg ? '−' : ''}${body}`;
+}
+
+/** "21:47" (hours and minutes) from an ISO time. */
+export function formatClockTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(d);
+}

@@ -15,6 +15,7 @@ import type {
   RevealAlarmEvent,
   RevealAlarmReport,
   RevealedEvent,
+  PresenterMessageEvent,
   RevealedV2Frame,
   SceneEvent,
   ScreenPresence,
@@ -157,6 +158,8 @@ export interface LiveHandlers {
   juryProgress?(p: JuryProgressEvent): void;
   screens?(p: { ceremonyId: string; screens: ScreenPresence[] }): void;
   gatewayStatus?(s: GatewayStatusEvent): void;
+  /** `presenter-message` (screens, producers, admins): the latest replaces the one before; `text: ''` clears. */
+  presenterMessage?(m: PresenterMessageEvent): void;
 }
 
 export interface LiveOptions {
@@ -288,6 +291,7 @@ export class LiveClient {
       h.envelope?.(e);
     });
     s.on('alarm', (a) => h.alarm?.(a));
+    s.on('presenter-message', (m) => h.presenterMessage?.(m));
     s.on('sealed', (e) => h.sealed?.(e));
     s.on('jury-progress', (e) => h.juryProgress?.(e));
     s.on('screens', (e) => h.screens?.(e));

@@ -5,13 +5,15 @@
  */
 import '../styles/app.css';
 import '../styles/control.css';
-import type { CategoryView, CeremonyView, JuryProgressEvent, RevealAlarmEvent, RevealedEvent, SceneEvent, SceneKind, ScreenPresence, SealedEvent } from '@laurel/contracts';
-import { Api, ApiError, type CueAction, type CueBody } from '../lib/api.js';
+import { readClock, type CategoryView, type CeremonyView, type JuryProgressEvent, type PresenterMessageEvent, type RevealAlarmEvent, type RevealedEvent, type SceneEvent, type SceneKind, type ScreenPresence, type SealedEvent, type ShowClock, type StaleCueDetails } from '@laurel/contracts';
+import { Api, ApiError, enc, type CueAction, type CueBody } from '../lib/api.js';
 import { chrome } from '../lib/chrome.js';
 import { confirmDialog, h, replace } from '../lib/dom.js';
-import { formatTime } from '../lib/format.js';
-import { t, type MsgKey } from '../lib/i18n.js';
-import { LiveClient } from '../lib/live.js';
+import { formatClockTime, formatSeconds, formatTime } from '../lib/format.js';
+import { lang, t, type MsgKey } from '../lib/i18n.js';
+import { LiveClient, TimelineDriver } from '../lib/live.js';
+import { nextCue, sceneKey, type NextCue } from '../lib/next-scene.js';
+import { ShowTimeline } from '../lib/show-timeline.js';
 import { kitButton } from '../lib/envelope-kit.js';
 import { ScreenDelivery } from '../lib/screen-delivery.js';
 import { rehearsalParam, takeToken, uuid } from '../lib/session.js';
@@ -120,6 +122,123 @@ export function mount(root: HTMLElement, ceremony: string): void {
   const revealBox = h('div', { class: 'reveal-box muted' }, t('noReveal'));
   const clockBox = h('div', { class: 'muted small' });
 
+  // ---- show clock (server time: the same numbers on every screen and after a reload) ----
+  const clockPanel = h('div', { class: 'panel show-clock', 'aria-labelledby': 'clock-h' });
+  let lastClock: ShowClock | null = null;
+  function renderClock(): void {
+    const c = current?.clock ?? lastClock;
+    if (current?.clock) lastClock = current.clock;
+    const head = h('h2', { id: 'clock-h' }, t('showClock'));
+    if (!c) {
+      replace(clockPanel, head, h('p', { class: 'muted small' }, current ? t('clockNoPlan') : '—'));
+      return;
+    }
+    const readAt = live.clock.serverNow();
+    const r = readClock(c, readAt);
+    const cell = (cls: string, label: string, value: string, sub: string, extra = ''): HTMLElement =>
+      h('div', { class: `clock-cell ${cls} ${extra}`.trim() }, h('div', { class: 'clock-label' }, label), h('div', { class: 'clock-value mono' }, value), h('div', { class: 'clock-sub muted small' }, sub));
+    const ou = Math.round(r.overUnderSeconds);
+    const unplanned = c.segments.filter((s) => s.kind !== 'interlude' && !s.visited && s.plannedSeconds === null).length;
+    const started = c.startedAt !== null;
+    replace(
+      clockPanel,
+      head,
+      h(
+        'div',
+        { class: 'clock-grid' },
+        cell('clock-scene', t('clockOnScene'), formatSeconds(r.sceneElapsedSeconds), c.scenePlannedSeconds === null ? t('clockNoScenePlan') : t('clockPlannedOf', { t: formatSeconds(c.scenePlannedSeconds) }), r.sceneRemainingSeconds !== null && r.sceneRemainingSeconds < 0 ? 'over' : ''),
+        cell(
+          'clock-segment',
+          t('clockSegment'),
+          formatSeconds(r.segmentElapsedSeconds),
+          r.segmentRemainingSeconds === null ? t('clockNoScenePlan') : t('clockPlannedOf', { t: formatSeconds(r.segmentElapsedSeconds + r.segmentRemainingSeconds) }),
+          r.segmentRemainingSeconds !== null && r.segmentRemainingSeconds < 0 ? 'over' : '',
+        ),
+        cell('clock-overunder', t('clockOverUnder'), ou === 0 ? t('clockOnTime') : formatSeconds(ou, true), ou > 0 ? t('clockOver', { t: formatSeconds(ou) }) : ou < 0 ? t('clockUnder', { t: formatSeconds(-ou) }) : '', ou > 0 ? 'over' : ou < 0 ? 'under' : ''),
+        cell(
+          'clock-end',
+          t('clockEstEnd'),
+          r.estimatedEnd ? formatClockTime(r.estimatedEnd) : '—',
+          [r.plannedEnd ? t('clockPlannedEnd', { t: formatClockTime(r.plannedEnd) }) : started ? '' : t('clockNotStarted'), unplanned ? t('clockUnplanned', { n: unplanned }) : ''].filter(Boolean).join(' · '),
+        ),
+      ),
+    );
+    // What was read, and when (gateway time): the browser test checks the numbers against readClock itself.
+    clockPanel.dataset.readAt = String(Math.round(readAt));
+    clockPanel.dataset.seq = String(current?.seq ?? '');
+    clockPanel.dataset.overUnder = String(ou);
+    clockPanel.dataset.sceneElapsed = String(Math.floor(r.sceneElapsedSeconds));
+  }
+
+  // ---- presenter messages ----
+  const msgState = h('div', { class: 'muted small pm-msg-state', 'aria-live': 'polite' }, t('msgNone'));
+  const msgInput = h('input', { type: 'text', maxlength: 140, class: 'input pm-msg-input', placeholder: t('msgPlaceholder'), 'aria-label': t('msgPlaceholder') });
+  const msgBtn = (label: string, cls: string, text: () => string, tone: 'info' | 'urgent'): HTMLButtonElement => {
+    const b = h('button', { class: `btn btn-sm ${cls}`, type: 'button' }, label);
+    b.addEventListener('click', () => void sendPresenterMessage(text(), tone));
+    return b;
+  };
+  const msgForm = h(
+    'form',
+    { class: 'pm-msg-form' },
+    msgInput,
+    h('button', { class: 'btn btn-sm btn-gold', type: 'submit' }, t('msgSend')),
+  );
+  msgForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = msgInput.value.trim();
+    if (text) void sendPresenterMessage(text, 'info').then((ok) => ok && (msgInput.value = ''));
+  });
+  const msgPanel = h(
+    'div',
+    { class: 'panel presenter-msg', 'aria-labelledby': 'pmsg-h' },
+    h('h2', { id: 'pmsg-h' }, t('presenterMsgTitle')),
+    h('div', { class: 'pm-msg-buttons' }, msgBtn(t('msg30s'), 'btn-danger msg-30s', () => t('msg30s'), 'urgent'), msgBtn(t('msgStretch'), 'msg-stretch', () => t('msgStretchText'), 'urgent'), msgBtn(t('msgWrap'), 'msg-wrap', () => t('msgWrapText'), 'urgent'), msgBtn(t('msgClear'), 'btn-ghost msg-clear', () => '', 'info')),
+    msgForm,
+    msgState,
+  );
+  function renderPresenterMessage(m: PresenterMessageEvent | null | undefined): void {
+    if (m && !!m.rehearsal !== rehearsal) return;
+    msgState.textContent = m?.text ? `${t('msgShowing', { text: m.text })} · ${m.by.label} · ${formatTime(m.sentAt)}` : t('msgNone');
+    msgState.classList.toggle('on', !!m?.text);
+  }
+  async function sendPresenterMessage(text: string, tone: 'info' | 'urgent'): Promise<boolean> {
+    try {
+      const m = await api.presenterMessage(ceremony, rehearsal ? { text, tone, rehearsal: true } : { text, tone });
+      renderPresenterMessage(m);
+      return true;
+    } catch (err) {
+      ui.showError(err instanceof Error ? err.message : String(err));
+      return false;
+    }
+  }
+
+  // ---- program and preview: the stage's own renderer in a preview-mode frame (no socket, fed from here) ----
+  const programMon = monitor('program', t('program'));
+  const previewMon = monitor('preview', t('preview'));
+  const previewNote = h('div', { class: 'monitor-note muted small' });
+  const btnTake = h('button', { class: 'btn btn-sm take-preview', type: 'button', 'aria-keyshortcuts': 'T Enter' }, `${t('takePreview')} (T)`);
+  btnTake.addEventListener('click', () => take());
+  previewMon.el.append(h('div', { class: 'monitor-foot' }, previewNote, btnTake));
+  let lastStep: SceneEvent | null = null;
+  let next: NextCue = { action: null, scene: null };
+  // The program follows the stage's own timeline rule: a winner only at its showAt, like every screen.
+  const timeline = new ShowTimeline();
+  let programResults: Result[] = [];
+  function renderPreview(): void {
+    const visible = new Map(programResults.map((r) => [r.categoryId, r]));
+    next = nextCue(view, current, lastStep, visible);
+    previewMon.set(next.scene, programResults);
+    previewMon.el.dataset.action = next.action ?? '';
+    previewNote.textContent = next.action === null ? t('previewNone') : next.action === 'reveal' ? `${t('previewSealed')} · ${t('previewNeedsReveal')}` : next.action === 'resume' ? t('resume') : '';
+    btnTake.disabled = next.action === null || inflight;
+  }
+  function take(): void {
+    if (next.action === 'reveal') void openReveal();
+    else if (next.action === 'resume') void cue('resume');
+    else if (next.action === 'next') void cue('next');
+  }
+
   const kb = (key: string, label: MsgKey): HTMLElement => h('li', null, h('kbd', null, key), h('span', null, t(label)));
 
   replace(
@@ -138,6 +257,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
         h(
           'section',
           { class: 'center-col' },
+          h('div', { class: 'monitors' }, programMon.el, previewMon.el),
           h(
             'div',
             { class: 'panel onair', 'aria-live': 'polite' },
@@ -150,13 +270,15 @@ export function mount(root: HTMLElement, ceremony: string): void {
           notOnScreens,
           h('div', { class: 'cues' }, btnPrev, btnNext, btnBlack, btnReveal),
           revealHint,
+          clockPanel,
+          msgPanel,
           rehearsalBanner,
           h('label', { class: 'check rehearsal-check', for: 'rehearsal-toggle' }, rehearsalToggle, h('span', null, t('rehearsalToggle'))),
           h(
             'div',
             { class: 'panel shortcuts' },
             h('h2', null, t('shortcuts')),
-            h('ul', { class: 'kb-list' }, kb('Space / →', 'kbNext'), kb('←', 'kbBack'), kb('B', 'kbBlackout'), kb('R', 'kbReveal'), kb('Esc', 'kbCancel')),
+            h('ul', { class: 'kb-list' }, kb('Space / →', 'kbNext'), kb('←', 'kbBack'), kb('B', 'kbBlackout'), kb('R', 'kbReveal'), kb('T / Enter', 'kbTake'), kb('Esc', 'kbCancel')),
           ),
         ),
         h(
@@ -247,7 +369,8 @@ export function mount(root: HTMLElement, ceremony: string): void {
     } else {
       onAirKind.textContent = t(`scene_${s.kind}` as MsgKey);
       onAirName.textContent = s.kind === 'blackout' ? `(${lastVisible ? t(`scene_${lastVisible.kind}` as MsgKey) : ''} ${categoryName(lastVisible?.categoryId)})` : categoryName(s.categoryId) || (s.data?.ceremony?.name ?? '');
-      onAirMeta.textContent = `${t('seq')} ${s.seq} · ${formatTime(s.at)}`;
+      onAirMeta.textContent = `${t('seq')} ${s.seq} · ${formatTime(s.at)}${s.cuedBy ? ` · ${t('cuedBy', { label: s.cuedBy.label })}` : ''}`;
+      onAirMeta.dataset.cuedBy = s.cuedBy?.label ?? '';
     }
     rehearsalTag.classList.toggle('hidden', !s?.rehearsal);
     const black = s?.kind === 'blackout';
@@ -259,6 +382,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
     btnReveal.classList.toggle('armed', canReveal);
     revealHint.classList.toggle('hidden', canReveal);
     btnNext.disabled = btnPrev.disabled = btnBlack.disabled = inflight;
+    btnTake.disabled = next.action === null || inflight;
     document.body.classList.toggle('is-blackout', black);
   }
 
@@ -270,9 +394,12 @@ export function mount(root: HTMLElement, ceremony: string): void {
     }
     current = s;
     if (s.kind !== 'blackout') lastVisible = s;
+    if (s.kind !== 'blackout' && s.kind !== 'interlude') lastStep = s;
     if (s.data?.result) results.set(s.data.result.categoryId, s.data.result);
     renderOnAir();
     renderRows();
+    renderClock();
+    renderPreview();
   }
 
   // ---- cues ----
@@ -292,6 +419,9 @@ export function mount(root: HTMLElement, ceremony: string): void {
     if (extra.categoryId) body.categoryId = extra.categoryId;
     if (extra.scene) body.scene = extra.scene;
     if (rehearsal) body.rehearsal = true;
+    // Two operators: the cue applies only to the scene this page shows; another's cue first → 409 stale.
+    // Before the first scene (a fresh show is at seq 0) the page expects 0; a page with no snapshot yet gets the truth back.
+    body.expectedSeq = current?.seq ?? live.lastSeq;
     await send(body);
   }
 
@@ -320,6 +450,14 @@ export function mount(root: HTMLElement, ceremony: string): void {
           if (failedPress && !inflight) void send(failedPress);
         });
         showMessage('error', `${t('networkError')} ${e.message}`, retry);
+      } else if (e.status === 409 && isStale(e.details)) {
+        // Another operator cued first: show what is on stage now, take it, and let this operator decide again.
+        failedPress = null;
+        const now = e.details.scene;
+        applyScene(now);
+        const name = categoryName(now.categoryId) || (now.data?.ceremony?.name ?? '');
+        showMessage('info', t('staleCue', { scene: `${t(`scene_${now.kind}` as MsgKey)}${name ? ` – ${name}` : ''}`, seq: now.seq, by: now.cuedBy ? `, ${t('cuedBy', { label: now.cuedBy.label })}` : '' }));
+        message.classList.add('stale-cue');
       } else {
         failedPress = null;
         showMessage('error', e.message);
@@ -384,6 +522,16 @@ export function mount(root: HTMLElement, ceremony: string): void {
       case 'R':
         e.preventDefault();
         void openReveal();
+        break;
+      case 't':
+      case 'T':
+        e.preventDefault();
+        take();
+        break;
+      case 'Enter':
+        if (target?.tagName === 'BUTTON' || target?.tagName === 'A') return;
+        e.preventDefault();
+        take();
         break;
       default:
         break;
@@ -475,15 +623,24 @@ export function mount(root: HTMLElement, ceremony: string): void {
         for (const r of snap.results ?? []) results.set(r.categoryId, r);
         for (const s of snap.seals ?? []) seals.set(s.categoryId, s);
         for (const p of snap.juryProgress ?? []) progress.set(p.categoryId, p);
+        timeline.snapshot(snap, drive.now());
+        drive.update();
         if (snap.scene) delivery.sawScene(snap.scene);
         if (snap.scene) applyScene(snap.scene);
         else renderOnAir();
         ui.setStale(!!snap.stale);
+        renderPresenterMessage(snap.presenterMessage);
         renderProgress();
       },
       scene: (s) => {
         delivery.sawScene(s);
+        timeline.scene(s, drive.now());
+        drive.update();
         applyScene(s);
+      },
+      reveal: (r) => {
+        timeline.reveal(r, drive.now());
+        drive.update();
       },
       revealed: (r, received) => {
         const { showAt: _s, ...rest } = r;
@@ -511,6 +668,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
         clockWarn.classList.toggle('hidden', !off);
         if (off) clockWarn.textContent = t('gatewayClockWarn', { ms: Math.round(offset) });
       },
+      presenterMessage: (m) => renderPresenterMessage(m),
       alarm: (a) => {
         alarms.unshift(a);
         alarms.splice(20);
@@ -518,9 +676,15 @@ export function mount(root: HTMLElement, ceremony: string): void {
       },
     },
   });
+  const drive = new TimelineDriver(timeline, live.clock, (v) => {
+    programResults = v.results.map((r) => r.result);
+    programMon.set(v.scene, programResults);
+    renderPreview();
+  });
   setInterval(() => {
     renderScreens();
     renderReveal();
+    renderClock();
   }, 1000);
 
   syncRehearsal();
@@ -537,8 +701,76 @@ export function mount(root: HTMLElement, ceremony: string): void {
       buildRows();
       renderProgress();
       renderOnAir();
+      renderPreview();
     })
     .catch((err: unknown) => ui.showError(err instanceof Error ? err.message : String(err)));
 
   live.start();
+}
+
+function isStale(d: unknown): d is StaleCueDetails {
+  const x = d as Partial<StaleCueDetails> | null;
+  return !!x && typeof x === 'object' && typeof x.seq === 'number' && !!x.scene && typeof x.scene.seq === 'number';
+}
+
+interface Monitor {
+  el: HTMLElement;
+  set(scene: SceneEvent | null, results: Result[]): void;
+}
+
+type PreviewHook = (scene: SceneEvent | null, results: Result[]) => void;
+
+/**
+ * A scaled stage monitor: the stage page in preview mode (`?preview=1`: the real renderer and styles, no socket,
+ * no token) in a same-origin frame, handed each scene from here. Only redraws when what it shows changes.
+ */
+function monitor(kind: 'program' | 'preview', label: string): Monitor {
+  const ceremony = decodeURIComponent(location.pathname.split('/')[2] ?? '');
+  const frame = h('iframe', {
+    class: 'monitor-frame',
+    name: `monitor-${kind}`,
+    title: label,
+    src: `/stage/${enc(ceremony)}?preview=1${lang === 'en' ? '&lang=en' : ''}`,
+    tabindex: '-1',
+    loading: 'eager',
+  });
+  const el = h('div', { class: `monitor monitor-${kind}`, 'data-kind': '' }, h('div', { class: 'monitor-label' }, label), h('div', { class: 'monitor-screen' }, frame));
+  let want: { scene: SceneEvent | null; results: Result[] } = { scene: null, results: [] };
+  let drawn: string | null = null;
+  const hook = (): PreviewHook | undefined => {
+    try {
+      const w = frame.contentWindow as unknown as { laurelPreview?: PreviewHook } | null;
+      return w?.laurelPreview;
+    } catch {
+      return undefined;
+    }
+  };
+  const flush = (): void => {
+    const f = hook();
+    if (!f) return;
+    const key = `${sceneKey(want.scene)}|${want.results.length}`;
+    if (key === drawn) return;
+    drawn = key;
+    el.dataset.kind = want.scene?.kind ?? '';
+    el.dataset.category = want.scene?.categoryId ?? '';
+    el.dataset.result = want.scene?.data?.result ? '1' : '';
+    f(want.scene, want.results);
+  };
+  window.addEventListener('message', (e) => {
+    if (e.source === frame.contentWindow && e.origin === location.origin && (e.data as { type?: string } | null)?.type === 'laurel-preview-ready') {
+      drawn = null;
+      flush();
+    }
+  });
+  frame.addEventListener('load', () => {
+    drawn = null;
+    flush();
+  });
+  return {
+    el,
+    set(scene, results) {
+      want = { scene, results };
+      flush();
+    },
+  };
 }

@@ -4,10 +4,10 @@
  */
 import '../styles/app.css';
 import '../styles/presenter.css';
-import type { SceneEvent, SceneData } from '@laurel/contracts';
+import { readClock, type PresenterMessageEvent, type SceneEvent, type ShowClock, type SceneData } from '@laurel/contracts';
 import { chrome } from '../lib/chrome.js';
 import { h, replace } from '../lib/dom.js';
-import { formatPrize, formatTime, nomineeName, nomineeSub } from '../lib/format.js';
+import { formatPrize, formatSeconds, formatTime, nomineeName, nomineeSub } from '../lib/format.js';
 import { t, type MsgKey } from '../lib/i18n.js';
 import { Api } from '../lib/api.js';
 import { installCardReveal } from '../lib/card-reveal.js';
@@ -25,7 +25,10 @@ export function mount(root: HTMLElement, ceremony: string): void {
   const status = h('div', { class: 'pm-status' });
   const clock = h('div', { class: 'pm-clock mono' });
   const main = h('div', { class: 'pm-main' });
-  replace(root, ui.bar, h('main', { class: 'pm' }, ui.alerts, h('div', { class: 'pm-top' }, status, clock), main));
+  // The segment's countdown (server time, the same on every screen) and the producer's latest message.
+  const countdown = h('div', { class: 'pm-countdown mono hidden', 'aria-live': 'off' });
+  const msgBox = h('div', { class: 'pm-message hidden', role: 'status', 'aria-live': 'assertive' });
+  replace(root, ui.bar, h('main', { class: 'pm' }, ui.alerts, h('div', { class: 'pm-top' }, status, clock), msgBox, countdown, main));
 
   let scene: SceneEvent | null = null;
   let data: SceneData | null = null;
@@ -94,6 +97,38 @@ export function mount(root: HTMLElement, ceremony: string): void {
     document.body.classList.toggle('pm-blackout', s.kind === 'blackout');
   }
 
+  // ---- producer's message and the segment countdown ----
+  let message: PresenterMessageEvent | null = null;
+  let lastClock: ShowClock | null = null;
+  function showMessage(m: PresenterMessageEvent | null | undefined): void {
+    if (m && !!m.rehearsal !== rehearsalParam()) return;
+    const fresh = !!m && m.id !== message?.id;
+    message = m && m.text ? m : null;
+    msgBox.classList.toggle('hidden', !message);
+    msgBox.classList.toggle('urgent', message?.tone === 'urgent');
+    msgBox.textContent = message?.text ?? '';
+    document.body.classList.toggle('pm-has-message', !!message);
+    if (fresh && message) {
+      // Restart the flash for each new message.
+      msgBox.classList.remove('flash');
+      void msgBox.offsetWidth;
+      msgBox.classList.add('flash');
+    }
+  }
+  function renderCountdown(): void {
+    // A v2 reveal's winner scene is built on the page (no clock): the segment's clock from the scene before holds.
+    if (scene?.clock) lastClock = scene.clock;
+    const c = scene?.clock ?? lastClock;
+    const reading = c ? readClock(c, live.clock.serverNow()) : null;
+    const left = reading?.segmentRemainingSeconds ?? null;
+    countdown.classList.toggle('hidden', left === null);
+    if (left === null) return;
+    countdown.classList.toggle('over', left < 0);
+    countdown.classList.toggle('soon', left >= 0 && left <= 30);
+    countdown.dataset.seconds = String(Math.round(left));
+    replace(countdown, h('span', { class: 'pm-countdown-label' }, left < 0 ? t('segmentOverTime') : t('segmentLeft')), h('span', { class: 'pm-countdown-value' }, formatSeconds(left < 0 ? -left : left)));
+  }
+
   // The winner appears at the same instant as on the stage screens: one timeline for both.
   const timeline = new ShowTimeline();
   // Protocol v2 (sealed envelopes on the page, key-only reveals) unless `?v=1`.
@@ -115,6 +150,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
         timeline.snapshot(snap, drive.now());
         drive.update();
         ui.setStale(!!snap.stale);
+        showMessage(snap.presenterMessage ?? null);
       },
       scene: (s) => {
         timeline.scene(s, drive.now());
@@ -125,6 +161,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
         drive.update();
       },
       gatewayStatus: (g) => ui.setStale(g.stale),
+      presenterMessage: (m) => showMessage(m),
     },
   });
   const drive = new TimelineDriver(timeline, live.clock, (view) => {
@@ -136,8 +173,12 @@ export function mount(root: HTMLElement, ceremony: string): void {
       live.sendPresence();
     }
     render();
+    renderCountdown();
   });
-  setInterval(() => (clock.textContent = formatTime(live.clock.serverNow())), 500);
+  setInterval(() => {
+    clock.textContent = formatTime(live.clock.serverNow());
+    renderCountdown();
+  }, 500);
   if (!token) ui.showError(t('noToken'));
   render();
   // Operator hotkey K: reveal from the key card, with or without the network.

@@ -77,6 +77,24 @@ export function mount(root: HTMLElement, ceremony: string): void {
   let rendered: Rendered | null = null;
   let results = new Map<string, Result>();
   let visible = true;
+  // Presence report after each new scene (a preview monitor has no socket: nothing to report).
+  let presence = (): void => {};
+
+  if (param('preview') === '1') {
+    // Preview monitor (the control room's program and preview): the real renderer, no socket, no token, no
+    // presence, no key cards; the parent page (same origin) hands in each scene. It never fetches anything, so
+    // it can only show what the control room already holds (and the control room never holds a winner early).
+    document.body.classList.add('stage-preview');
+    const hook = (s: SceneEvent | null, res: Result[] = []): void => {
+      results = new Map(res.map((r) => [r.categoryId, r]));
+      if (!s) return;
+      show(s, { fromSnapshot: true });
+    };
+    Object.assign(window, { laurelPreview: hook });
+    document.body.dataset.previewReady = '1';
+    if (window.parent !== window) window.parent.postMessage({ type: 'laurel-preview-ready' }, location.origin);
+    return;
+  }
 
   const label = param('label') ?? stableLabel();
   const timeline = new ShowTimeline();
@@ -113,6 +131,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
       gatewayStatus: (g) => setStale(g.stale),
     },
   });
+  presence = () => live.sendPresence();
   const drive = new TimelineDriver(timeline, live.clock, (view) => {
     results = new Map(view.results.map((r) => [r.result.categoryId, r.result]));
     if (view.scene && view.scene !== displayed) show(view.scene, { fromSnapshot: view.instant });
@@ -150,7 +169,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
       prev.el.classList.add('out');
       setTimeout(() => prev.el.remove(), 1200);
     }
-    live.sendPresence();
+    presence();
   }
 
   function renderBug(s: SceneEvent): void {
