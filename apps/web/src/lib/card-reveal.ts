@@ -8,11 +8,11 @@
  */
 import '../styles/card-reveal.css';
 import type { EnvelopeAudience } from '@laurel/contracts';
-import { ApiError, type Api } from './api.js';
+import { Api, ApiError } from './api.js';
 import { h } from './dom.js';
 import type { EnvelopeStore } from './envelope-store.js';
 import { t } from './i18n.js';
-import type { LiveClient } from './live.js';
+import type { LiveClient, TimelineDriver } from './live.js';
 import { openWithCard, parseEnvelopeKit } from './reveal-open.js';
 import { uuid } from './session.js';
 import type { RevealInput } from './show-timeline.js';
@@ -268,3 +268,35 @@ export function installCardReveal(opts: CardRevealOptions): CardReveal {
   return { open, report };
 }
 
+
+/**
+ * The stage's and the presenter monitor's "reveal from key card" (hotkey K), wired to the page's timeline:
+ * the category on stage is tried first, a verified reveal flips at once. Starts the live client once the
+ * envelope store is open (the page's held envelopes count on `body[data-envelopes]`, for the operator and the tests).
+ */
+export function installScreenCardReveal(opts: { ceremony: string; envelopes: EnvelopeStore | null | undefined; token: string | null; live: LiveClient; drive: TimelineDriver; allowKit: boolean }): CardReveal | null {
+  const { envelopes, live, drive } = opts;
+  const categoryNames = new Map<string, string>();
+  const card = envelopes
+    ? installCardReveal({
+        ceremony: opts.ceremony,
+        store: envelopes,
+        audience: 'screen',
+        api: new Api(opts.token),
+        live,
+        onStage: () => {
+          const v = drive.timeline.view(drive.now()).scene;
+          if (v?.data?.category) categoryNames.set(v.data.category.id, v.data.category.name);
+          const onStage = v && ['category', 'nominees', 'envelope'].includes(v.kind) ? (v.categoryId ?? null) : null;
+          return { categoryId: onStage, seq: v?.seq ?? live.lastSeq };
+        },
+        categoryName: (id) => categoryNames.get(id) ?? null,
+        reveal: (r) => drive.reveal(r),
+        now: () => drive.now(),
+        allowKit: opts.allowKit,
+      })
+    : null;
+  if (envelopes) envelopes.onchange = (n) => (document.body.dataset.envelopes = String(n));
+  void (envelopes?.ready ?? Promise.resolve()).then(() => live.start());
+  return card;
+}

@@ -380,6 +380,22 @@ export class TimelineDriver {
     return this.clock.serverNow();
   }
 
+  /** A snapshot in, then what is due now rendered: the pages feed the timeline through these three. */
+  snapshot(snap: Parameters<ShowTimeline['snapshot']>[0]): void {
+    this.timeline.snapshot(snap, this.now());
+    this.update();
+  }
+
+  scene(scene: Parameters<ShowTimeline['scene']>[0]): void {
+    this.timeline.scene(scene, this.now());
+    this.update();
+  }
+
+  reveal(reveal: RevealInput): void {
+    this.timeline.reveal(reveal, this.now());
+    this.update();
+  }
+
   /** Render what is due now; `due` is the flip instant that woke us (never render earlier than it). */
   update(due?: number): void {
     this.cancel?.();

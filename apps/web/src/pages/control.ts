@@ -623,8 +623,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
         for (const r of snap.results ?? []) results.set(r.categoryId, r);
         for (const s of snap.seals ?? []) seals.set(s.categoryId, s);
         for (const p of snap.juryProgress ?? []) progress.set(p.categoryId, p);
-        timeline.snapshot(snap, drive.now());
-        drive.update();
+        drive.snapshot(snap);
         if (snap.scene) delivery.sawScene(snap.scene);
         if (snap.scene) applyScene(snap.scene);
         else renderOnAir();
@@ -634,13 +633,11 @@ export function mount(root: HTMLElement, ceremony: string): void {
       },
       scene: (s) => {
         delivery.sawScene(s);
-        timeline.scene(s, drive.now());
-        drive.update();
+        drive.scene(s);
         applyScene(s);
       },
       reveal: (r) => {
-        timeline.reveal(r, drive.now());
-        drive.update();
+        drive.reveal(r);
       },
       revealed: (r, received) => {
         const { showAt: _s, ...rest } = r;

@@ -9,8 +9,7 @@ import { chrome } from '../lib/chrome.js';
 import { h, replace } from '../lib/dom.js';
 import { formatPrize, formatSeconds, formatTime, nomineeName, nomineeSub } from '../lib/format.js';
 import { t, type MsgKey } from '../lib/i18n.js';
-import { Api } from '../lib/api.js';
-import { installCardReveal } from '../lib/card-reveal.js';
+import { installScreenCardReveal } from '../lib/card-reveal.js';
 import { EnvelopeStore } from '../lib/envelope-store.js';
 import { LiveClient, TimelineDriver } from '../lib/live.js';
 import { ShowTimeline, type Result } from '../lib/show-timeline.js';
@@ -147,18 +146,15 @@ export function mount(root: HTMLElement, ceremony: string): void {
         if (st === 'connected') card?.report();
       },
       snapshot: (snap) => {
-        timeline.snapshot(snap, drive.now());
-        drive.update();
+        drive.snapshot(snap);
         ui.setStale(!!snap.stale);
         showMessage(snap.presenterMessage ?? null);
       },
       scene: (s) => {
-        timeline.scene(s, drive.now());
-        drive.update();
+        drive.scene(s);
       },
       reveal: (r) => {
-        timeline.reveal(r, drive.now());
-        drive.update();
+        drive.reveal(r);
       },
       gatewayStatus: (g) => ui.setStale(g.stale),
       presenterMessage: (m) => showMessage(m),
@@ -182,30 +178,5 @@ export function mount(root: HTMLElement, ceremony: string): void {
   if (!token) ui.showError(t('noToken'));
   render();
   // Operator hotkey K: reveal from the key card, with or without the network.
-  const categoryNames = new Map<string, string>();
-  const card = envelopes
-    ? installCardReveal({
-        ceremony,
-        store: envelopes,
-        audience: 'screen',
-        api: new Api(token),
-        live,
-        onStage: () => {
-          const v = timeline.view(drive.now()).scene;
-          if (v?.data?.category) categoryNames.set(v.data.category.id, v.data.category.name);
-          const onStage = v && ['category', 'nominees', 'envelope'].includes(v.kind) ? (v.categoryId ?? null) : null;
-          return { categoryId: onStage, seq: v?.seq ?? live.lastSeq };
-        },
-        categoryName: (id) => categoryNames.get(id) ?? null,
-        reveal: (r) => {
-          timeline.reveal(r, drive.now());
-          drive.update();
-        },
-        now: () => drive.now(),
-        allowKit: false,
-      })
-    : null;
-  // How many sealed envelopes this page holds (no content): for the operator's dialog and the browser tests.
-  if (envelopes) envelopes.onchange = (n) => (document.body.dataset.envelopes = String(n));
-  void (envelopes?.ready ?? Promise.resolve()).then(() => live.start());
+  const card = installScreenCardReveal({ ceremony, envelopes, token, live, drive, allowKit: false });
 }

@@ -194,12 +194,10 @@ export function mount(root: HTMLElement, ceremony: string): void {
         render();
       },
       scene: (s) => {
-        timeline.scene(s, drive.now());
-        drive.update();
+        drive.scene(s);
       },
       reveal: (r) => {
-        timeline.reveal(r, drive.now());
-        drive.update();
+        drive.reveal(r);
       },
       gatewayStatus: (g) => ui.setStale(g.stale),
     },

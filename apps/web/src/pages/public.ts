@@ -169,16 +169,13 @@ export function mount(root: HTMLElement, ceremony: string): void {
         conn.textContent = s === 'connected' ? t('publicLive') : s === 'reconnecting' ? t('reconnecting') : s === 'auth-error' ? t('authError') : t('connecting');
       },
       snapshot: (snap) => {
-        timeline.snapshot(snap, drive.now());
-        drive.update();
+        drive.snapshot(snap);
       },
       scene: (s) => {
-        timeline.scene(s, drive.now());
-        drive.update();
+        drive.scene(s);
       },
       reveal: (r) => {
-        timeline.reveal(r, drive.now());
-        drive.update();
+        drive.reveal(r);
       },
     },
   });

@@ -9,8 +9,7 @@ import '../styles/stage.css';
 import type { SceneData, SceneEvent, SceneKind, NomineeView } from '@laurel/contracts';
 import { h, svg, replace } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
-import { Api } from '../lib/api.js';
-import { installCardReveal } from '../lib/card-reveal.js';
+import { installScreenCardReveal } from '../lib/card-reveal.js';
 import { EnvelopeStore } from '../lib/envelope-store.js';
 import { LiveClient, TimelineDriver, type ConnectionState } from '../lib/live.js';
 import { ShowTimeline, type Result } from '../lib/show-timeline.js';
@@ -121,12 +120,10 @@ export function mount(root: HTMLElement, ceremony: string): void {
         setStale(!!snap.stale);
       },
       scene: (s) => {
-        timeline.scene(s, drive.now());
-        drive.update();
+        drive.scene(s);
       },
       reveal: (r) => {
-        timeline.reveal(r, drive.now());
-        drive.update();
+        drive.reveal(r);
       },
       gatewayStatus: (g) => setStale(g.stale),
     },
@@ -210,32 +207,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
   void visible;
 
   // Operator hotkey K: reveal from the key card, with or without the network.
-  const categoryNames = new Map<string, string>();
-  const card = envelopes
-    ? installCardReveal({
-        ceremony,
-        store: envelopes,
-        audience: 'screen',
-        api: new Api(token),
-        live,
-        onStage: () => {
-          const v = timeline.view(drive.now()).scene;
-          if (v?.data?.category) categoryNames.set(v.data.category.id, v.data.category.name);
-          const onStage = v && ['category', 'nominees', 'envelope'].includes(v.kind) ? (v.categoryId ?? null) : null;
-          return { categoryId: onStage, seq: v?.seq ?? live.lastSeq };
-        },
-        categoryName: (id) => categoryNames.get(id) ?? null,
-        reveal: (r) => {
-          timeline.reveal(r, drive.now());
-          drive.update();
-        },
-        now: () => drive.now(),
-        allowKit: true,
-      })
-    : null;
-  // How many sealed envelopes this page holds (no content): for the operator's dialog and the browser tests.
-  if (envelopes) envelopes.onchange = (n) => (document.body.dataset.envelopes = String(n));
-  void (envelopes?.ready ?? Promise.resolve()).then(() => live.start());
+  const card = installScreenCardReveal({ ceremony, envelopes, token, live, drive, allowKit: true });
 }
 
 function stableLabel(): string {
