@@ -23,6 +23,9 @@ const BODIES: Record<string, string[]> = {
   'POST /api/v1/ceremonies/{c}/categories/{cat}/entries': [],
   'POST /api/v1/ceremonies/{c}/categories/{cat}/entries/import': [],
   'PUT /api/v1/ceremonies/{c}/categories/{cat}/shortlist': ['entryIds'],
+  'POST /api/v1/ceremonies/{c}/show/presenter-message': ['text'],
+  'POST /api/v1/ceremonies/{c}/show/card-reveals': ['categoryId', 'key', 'idempotencyKey'],
+  'POST /api/v1/ceremonies/{c}/keycards': ['publicKey'],
 };
 
 describe('OpenAPI (/api/docs): every request body with its schema', () => {
