@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { StorageType } from '@nats-io/jetstream';
 import type { RevealedEvent } from '#contracts';
 import type { NatsBus } from '#messaging';
@@ -11,52 +9,13 @@ import { eventually } from '../support/eventually.js';
 import { GalaJury } from '../support/gala.js';
 import { connectLive, type LiveClient } from '../support/live-client.js';
 import { freePort } from '../support/nats-server.js';
+import { SourceProcess } from '../support/source-process.js';
 import { startSystem, TEST_SERVICE_TOKEN, type TestSystem } from '../support/system.js';
 import { duplicates, heldScene, observe, REVEALED, SLUG, startGala, streamMessages, testBus, type Gala } from './support.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Recovery bound: the committed reveal is on the screen within 30 s of starting the new process (boot included). */
 const DELIVERED_BOUND_MS = 30_000;
 const FILLER = 'LAUREL_TEST_FILLER';
-
-/** announcements as a real process of its own (its sources through tools/ts-run), so the test can kill -9 it. */
-class AnnouncementsProcess {
-  child: ChildProcess | null = null;
-  output = '';
-
-  constructor(
-    private readonly system: TestSystem,
-    readonly port: number,
-  ) {}
-
-  async start(): Promise<void> {
-    const env: NodeJS.ProcessEnv = { ...process.env, NATS_URL: this.system.natsUrl, DATABASE_URL: this.system.db.serviceUrls.announcements, PORT: String(this.port), LAUREL_GATEWAY_SERVICE_TOKEN: TEST_SERVICE_TOKEN, LOG_LEVEL: 'warn' };
-    delete env.NODE_OPTIONS; // jest's --experimental-vm-modules is not for the service
-    const child = spawn(process.execPath, ['--import', './tools/ts-run/register.mjs', 'apps/announcements/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    const keep = (d: Buffer) => (this.output = (this.output + d.toString()).slice(-4000));
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    await eventually(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`announcements exited: ${this.output}`);
-        expect((await fetch(`http://127.0.0.1:${this.port}/health/ready`).catch(() => null))?.status).toBe(200);
-      },
-      { timeoutMs: 60000, intervalMs: 200 },
-    );
-  }
-
-  /** kill -9: no shutdown hook runs, nothing is flushed. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    this.child = null;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
-  }
-}
 
 /**
  * Fault 13: announcements, a real process, is killed with SIGKILL after a reveal committed and before its
@@ -69,7 +28,7 @@ describe('fault 13: announcements SIGKILLed between commit and publish', () => {
   let gala: Gala;
   let bus: NatsBus;
   let db: pg.Client;
-  let announcements: AnnouncementsProcess;
+  let announcements: SourceProcess;
   let confDir: string;
   const clients: LiveClient[] = [];
 
@@ -77,7 +36,7 @@ describe('fault 13: announcements SIGKILLed between commit and publish', () => {
     confDir = mkdtempSync(join(tmpdir(), 'laurel-fault13-'));
     writeFileSync(join(confDir, 'limits.conf'), 'jetstream {\n  max_file_store: 8MB\n}\n');
     system = await startSystem({ label: 'fault_ann_kill', services: ['nominations', 'jury', 'gateway'], natsExtraArgs: ['-c', join(confDir, 'limits.conf')] });
-    announcements = new AnnouncementsProcess(system, await freePort());
+    announcements = new SourceProcess('announcements', await freePort(), { NATS_URL: system.natsUrl, DATABASE_URL: system.db.serviceUrls.announcements, LAUREL_GATEWAY_SERVICE_TOKEN: TEST_SERVICE_TOKEN });
     await announcements.start();
     gala = await startGala({}, system);
     bus = await testBus(system.nats.url);

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,6 +12,7 @@ import { outcome2017 } from '../support/fixtures.js';
 import { GalaJury } from '../support/gala.js';
 import { connectLive, type LiveClient } from '../support/live-client.js';
 import { freePort } from '../support/nats-server.js';
+import { SourceProcess } from '../support/source-process.js';
 import { startSystem, TEST_ADMIN_TOKEN, TEST_SERVICE_TOKEN, type TestSystem } from '../support/system.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -28,50 +29,9 @@ function previousRelease(): string {
   return execFileSync('git', ['rev-parse', '--verify', `${release}^{commit}`], { cwd: ROOT, encoding: 'utf8' }).trim();
 }
 
-/** One domain service of the previous release as a process of its own (its sources through tools/ts-run). */
-class OldService {
-  child: ChildProcess | null = null;
-  output = '';
-
-  constructor(
-    readonly name: Domain,
-    private readonly root: string,
-    private readonly env: Record<string, string>,
-    readonly port: number,
-  ) {}
-
-  async start(): Promise<void> {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...this.env, PORT: String(this.port), LOG_LEVEL: 'warn', LAUREL_TS_ROOT: this.root };
-    delete env.NODE_OPTIONS;
-    const child = spawn(process.execPath, ['--import', join(ROOT, 'tools/ts-run/register.mjs'), `apps/${this.name}/src/main.ts`], { cwd: this.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    const keep = (d: Buffer) => (this.output = (this.output + d.toString()).slice(-4000));
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    await eventually(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`old ${this.name} exited: ${this.output}`);
-        expect((await fetch(`http://127.0.0.1:${this.port}/health/ready`).catch(() => null))?.status).toBe(200);
-      },
-      { timeoutMs: 90000, intervalMs: 250 },
-    );
-  }
-
-  /** A rolling upgrade's graceful stop (SIGTERM: drains NATS, finishes the relay's batch). */
-  async stop(): Promise<void> {
-    const child = this.child;
-    this.child = null;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  }
-}
-
 /**
  * Issue 12, item 5: a rolling upgrade. The previous release's domain services (from git: `git archive` of
- * the commit before the newest migration, run from its sources) run the show on their schema; the new
+ * the last landed release, PREVIOUS_RELEASE, run from its sources) run the show on their schema; the new
  * gateway comes first, then each domain service's new version starts beside the old one (it migrates the
  * schema: expand only, so the old one keeps working on it) and serves with it before the old one stops.
  * The show runs across the whole upgrade: locks, seals, cues and reveals while old and new run side by
@@ -84,7 +44,7 @@ describe('rolling upgrade from the previous release', () => {
   let oldRoot: string;
   let db: pg.Client;
   let release: string;
-  const old = new Map<Domain, OldService>();
+  const old = new Map<Domain, SourceProcess>();
   const clients: LiveClient[] = [];
 
   beforeAll(async () => {
@@ -101,7 +61,7 @@ describe('rolling upgrade from the previous release', () => {
       announcements: { LAUREL_GATEWAY_SERVICE_TOKEN: TEST_SERVICE_TOKEN },
     };
     for (const name of ['nominations', 'jury', 'announcements'] as const) {
-      const service = new OldService(name, oldRoot, { NATS_URL: system.natsUrl, DATABASE_URL: system.db.serviceUrls[name], ...envOf[name] }, await freePort());
+      const service = new SourceProcess(name, await freePort(), { NATS_URL: system.natsUrl, DATABASE_URL: system.db.serviceUrls[name], ...envOf[name] }, oldRoot, 90_000);
       await service.start();
       old.set(name, service);
     }
