@@ -42,7 +42,6 @@ export class AccessResolver implements OnApplicationBootstrap, OnModuleDestroy {
   private kv: KV | null = null;
   private stopped = false;
   private stopWatch: () => void = () => undefined;
-  private readonly reconnectListeners = new Set<() => void>();
   private readonly invalidatedListeners = new Set<(tokenId: string, reason: string) => void>();
 
   constructor(
@@ -57,7 +56,6 @@ export class AccessResolver implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    void this.watchConnection();
     void this.follow();
   }
 
@@ -77,7 +75,7 @@ export class AccessResolver implements OnApplicationBootstrap, OnModuleDestroy {
         const watcher = await kv.watch();
         this.stopWatch = () => watcher.stop();
         // Its consumer may have lived on a NATS node this process lost: watch anew (latest value of each key again).
-        unwatch = this.onReconnect(() => watcher.stop());
+        unwatch = this.bus.onceReconnected(() => watcher.stop());
         attempt = 0;
         for await (const entry of watcher) this.apply(entry.key, entry.operation === 'PUT' ? entry.json<AccessGrant>() : null);
       } catch (error) {
@@ -91,20 +89,6 @@ export class AccessResolver implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private onReconnect(restart: () => void): () => void {
-    this.reconnectListeners.add(restart);
-    return () => this.reconnectListeners.delete(restart);
-  }
-
-  private async watchConnection(): Promise<void> {
-    for await (const status of this.bus.nc.status()) {
-      if (this.stopped) return;
-      if (status.type !== 'reconnect') continue;
-      const listeners = [...this.reconnectListeners];
-      this.reconnectListeners.clear();
-      listeners.forEach((restart) => restart());
-    }
-  }
 
   private apply(hash: string, grant: AccessGrant | null): void {
     if (grant === null) {

@@ -24,6 +24,8 @@ export function natsAuthOptions(auth: NatsAuth): { user?: string; pass?: string;
 
 /** One NATS connection per process for JetStream, KV and requests (Nest's transport keeps its own for @MessagePattern). */
 export class NatsBus {
+  private readonly reconnectListeners = new Set<() => void>();
+
   private constructor(
     readonly nc: NatsConnection,
     readonly js: JetStreamClient,
@@ -44,15 +46,32 @@ export class NatsBus {
       pingInterval: 2500,
       maxPingOut: 2,
     });
+    const jsm = await jetstreamManager(nc, { timeout: 5000 });
+    const js = jetstream(nc, { timeout: 5000 });
+    const bus = new NatsBus(nc, js, jsm, new Kvm(js));
     void (async () => {
       for await (const status of nc.status()) {
         if (status.type === 'ping') continue;
         logger.info({ nats: status.type }, `NATS ${status.type}`);
+        if (status.type === 'reconnect') bus.reconnected();
       }
     })();
-    const jsm = await jetstreamManager(nc, { timeout: 5000 });
-    const js = jetstream(nc, { timeout: 5000 });
-    return new NatsBus(nc, js, jsm, new Kvm(js));
+    return bus;
+  }
+
+  /**
+   * Runs `listener` once, the next time this connection comes back after a loss (possibly to another node
+   * of the cluster): watches and consumers bound to the old connection restart then. Returns the cancel.
+   */
+  onceReconnected(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
+
+  private reconnected(): void {
+    const listeners = [...this.reconnectListeners];
+    this.reconnectListeners.clear();
+    listeners.forEach((listener) => listener());
   }
 
   /** Readiness: a round trip to the server. */

@@ -84,7 +84,6 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
   /** The GALA_EVENTS stream being followed (its creation time) and the last stream seq routed from it. */
   private followed: { created: string; lastSeq: number } | null = null;
   /** Called once on the next NATS reconnect (each feed restarts its consumer). */
-  private readonly reconnectListeners = new Set<() => void>();
   /** Snapshots ahead of the events, waiting for the events to catch up (by ceremony and show). */
   private readonly pendingSnapshots = new Map<string, { timer: NodeJS.Timeout }>();
   /** True while the event feed has a consumer delivering (false while it is being followed anew). */
@@ -108,7 +107,6 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    void this.watchConnection();
     void this.followSnapshots();
     void this.followEvents();
   }
@@ -130,7 +128,7 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
         const watcher = await soon(kv.watch(), (w) => w.stop());
         this.stopKv = () => watcher.stop();
         // Its consumer may have lived on the NATS node this gateway lost: watch anew (the latest value of each key again; held ones are dropped).
-        unwatch = this.onReconnect(() => watcher.stop());
+        unwatch = this.bus.onceReconnected(() => watcher.stop());
         for await (const entry of watcher) this.onSnapshot(entry);
         if (this.stopped) return;
       } catch (error) {
@@ -144,21 +142,6 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Runs `restart` once when this gateway's NATS connection comes back (possibly on another node of the cluster). */
-  private onReconnect(restart: () => void): () => void {
-    this.reconnectListeners.add(restart);
-    return () => this.reconnectListeners.delete(restart);
-  }
-
-  private async watchConnection(): Promise<void> {
-    for await (const status of this.bus.nc.status()) {
-      if (this.stopped) return;
-      if (status.type !== 'reconnect') continue;
-      const listeners = [...this.reconnectListeners];
-      this.reconnectListeners.clear();
-      listeners.forEach((restart) => restart());
-    }
-  }
 
   /**
    * Stops the event feed's consumer when it is gone or has gone silent (deleted, or missed heartbeats:
@@ -168,7 +151,7 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
    * 45 s while the JetStream cluster elects leaders; the gateway's screens got no events meanwhile.
    */
   private restartWhenStuck(messages: ConsumerMessages): () => void {
-    const stopOnReconnect = this.onReconnect(() => {
+    const stopOnReconnect = this.bus.onceReconnected(() => {
       this.logger.warn('NATS reconnected: following the event stream with a new consumer');
       messages.stop();
     });
