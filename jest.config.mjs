@@ -26,7 +26,7 @@ export default {
   // Per-project testTimeout is ignored by jest; e2e tests need the room, unit tests finish in ms anyway.
   testTimeout: 120000,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts', '<rootDir>/scripts/lib/*.spec.ts'] },
     {
       ...shared,
       displayName: 'e2e',
