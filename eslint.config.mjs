@@ -34,7 +34,7 @@ export default defineConfig(
     rules: { '@typescript-eslint/no-floating-promises': 'off' },
   },
   {
-    files: ['apps/*/src/**/*.ts', 'apps/web/vite.config.ts', 'libs/*/src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
+    files: ['apps/*/src/**/*.ts', 'apps/web/vite.config.ts', 'libs/*/src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'tools/**/*.ts', 'scripts/lib/*.spec.ts'],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {

@@ -60,7 +60,7 @@ describe('backup file format', () => {
     const good = backupOf([{ name: 'ballots', rows }, { name: 'audit_log', rows: ['1', '2'] }]);
     await expect(verifyBackup(chunked(good))).resolves.toMatchObject({ tables: [{ name: 'ballots', rows: 3 }, { name: 'audit_log', rows: 2 }] });
     const changed = Buffer.from(good.toString().replace('\n2\n', '\n3\n'));
-    await expect(verifyBackup(chunked(changed))).rejects.toThrow(/damaged or was changed:\n  jury\.audit_log: 2 rows/);
+    await expect(verifyBackup(chunked(changed))).rejects.toThrow(/damaged or was changed:\n {2}jury\.audit_log: 2 rows/);
     const dropped = Buffer.from(good.toString().replace('\n2\n', '\n'));
     await expect(verifyBackup(chunked(dropped))).rejects.toThrow(/jury\.audit_log: 1 rows/);
   });

@@ -3,8 +3,8 @@ export declare const SCHEMAS: string[];
 export declare const JETSTREAM_STREAMS: string[];
 export declare const MIGRATIONS_TABLE: string;
 export declare const BACKUP_USAGE: string;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type MigrationClass = new () => { name?: string; up: (queryRunner: any) => Promise<unknown> };
+/** A TypeORM migration class, as the services' migrations/index.ts list them. */
+export type MigrationClass = new () => object;
 export type MigrationsBySchema = Record<string, MigrationClass[]>;
 export declare function dumpSchemas(options: { url: string; file: string; progress?: (message: string) => void }): Promise<{ file: string; tables: number; rows: number; bytes: number; ms: number }>;
 export declare function verifyBackupFile(file: string): Promise<import('./backup-format.mjs').BackupHeader>;
