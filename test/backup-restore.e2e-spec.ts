@@ -147,6 +147,8 @@ describe.each([
 
     // Restore with the services stopped, as `./laurel restore` requires.
     const skippedBefore = await duplicatesSkipped();
+    // Not while the services run (idle, they hold no lock a DROP would wait for): refused, nothing changed.
+    await expect(restoreSchemas({ url: system.db.url, file: backupFile, migrations: MIGRATIONS })).rejects.toThrow(/the services are still connected to the database \(.*laurel-jury: \d+/);
     const services: ServiceName[] = ['gateway', 'announcements', 'jury', 'nominations'];
     for (const s of services) await system.stop(s);
 

@@ -316,6 +316,13 @@ export async function restoreSchemas({ url, file, migrations, progress = () => u
   /** @type {pg.PoolClient} */
   const client = await runner.connect();
   try {
+    // The services must be stopped: an idle service holds no lock a DROP would wait for, so look for them.
+    const services = (await client.query(
+      `SELECT application_name AS name, count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = ANY($1) GROUP BY application_name ORDER BY 1`,
+      [SCHEMAS.map((schema) => `laurel-${schema}`)],
+    )).rows;
+    if (services.length) throw new Error(`the services are still connected to the database (${services.map((r) => `${r.name}: ${r.n}`).join(', ')}): stop them first; nothing was changed`);
     await client.query('SET statement_timeout = 0');
     await client.query('SET lock_timeout = 10000'); // a service still connected holds locks: fail, do not wait forever
     await runner.startTransaction();
@@ -464,6 +471,9 @@ export async function restoreSchemas({ url, file, migrations, progress = () => u
     return { outboxRows, tables: header.tables.length, rows, later, ms: Date.now() - started };
   } catch (error) {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    if (/** @type {{ code?: string }} */ (error)?.code === '55P03') {
+      throw new Error('another session still uses the schemas (lock timeout after 10 s): stop the services (./laurel run --infra-only keeps only NATS and Postgres) and close other connections; nothing was changed', { cause: error });
+    }
     throw error;
   } finally {
     await runner.release();
