@@ -566,7 +566,7 @@ async function builtMigrations() {
   return out;
 }
 
-const mb = (/** @type {number} */ bytes) => `${(bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 2 : 1)} MB`;
+const size = (/** @type {number} */ bytes) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} kB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 
 export async function backup(/** @type {string[]} */ args) {
   const outAt = args.indexOf('--out');
@@ -578,7 +578,7 @@ export async function backup(/** @type {string[]} */ args) {
   }
   try {
     const r = await dumpSchemas({ url, file, progress: progressToStderr });
-    say(`backup of ${SCHEMAS.join(', ')} written to ${file}: ${r.tables} tables, ${r.rows} rows, ${mb(r.bytes)} in ${(r.ms / 1000).toFixed(1)} s`);
+    say(`backup of ${SCHEMAS.join(', ')} written to ${file}: ${r.tables} tables, ${r.rows} rows, ${size(r.bytes)} in ${(r.ms / 1000).toFixed(1)} s`);
     return 0;
   } catch (error) {
     fail(`laurel backup: ${error instanceof Error ? error.message : String(error)}`);
