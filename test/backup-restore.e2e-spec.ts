@@ -179,6 +179,20 @@ describe.each([
     await expect(restoreSchemas({ url: system.db.url, file: backupFile, migrations: { ...MIGRATIONS, jury: juryMigrations.slice(0, -1) } })).rejects.toThrow(
       /the backup's jury schema ran migrations this Laurel does not have \(OutboxStreamSeq\d+\)/,
     );
+    // A migration that changes rows as they are loaded (here: the code's last jury migration, same name, plus a
+    // trigger): the copy-out check after loading catches it, and everything is rolled back.
+    const Last = juryMigrations[juryMigrations.length - 1] as new () => { name: string; up(runner: { query(sql: string): Promise<unknown> }): Promise<void> };
+    class Altered {
+      name = new Last().name;
+      async up(runner: { query(sql: string): Promise<unknown> }): Promise<void> {
+        await new Last().up(runner);
+        await runner.query(`CREATE FUNCTION "jury"."shout"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.subject := upper(NEW.subject); RETURN NEW; END $$`);
+        await runner.query(`CREATE TRIGGER "shout" BEFORE INSERT ON "jury"."outbox" FOR EACH ROW EXECUTE FUNCTION "jury"."shout"()`);
+      }
+    }
+    await expect(restoreSchemas({ url: system.db.url, file: backupFile, migrations: { ...MIGRATIONS, jury: [...juryMigrations.slice(0, -1), Altered] } })).rejects.toThrow(
+      /the restored tables differ from the backup \(nothing was changed\):\n {2}jury\.outbox: \d+ rows \(sha256/,
+    );
     expect(await query(system.db.url, 'SELECT count(*)::int AS n FROM jury.audit_log')).toEqual(afterBackup);
     expect(await query(system.db.url, 'SELECT count(*)::int AS n FROM jury.ballots WHERE locked_at IS NOT NULL')).toEqual(ballotsAfter);
 

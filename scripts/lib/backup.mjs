@@ -377,6 +377,13 @@ export async function restoreSchemas({ url, file, migrations, progress = () => u
       if (!have) problems.push(`${t.schema}.${t.name}: the migrations do not create it`);
       else problems.push(...columnDifferences(t.columns, have.columns).map((d) => `${t.schema}.${t.name}: ${d}`));
     }
+    const recorded = new Set(header.tables.map((t) => `${t.schema}.${t.name}`));
+    for (const t of now) if (!recorded.has(`${t.schema}.${t.name}`)) problems.push(`${t.schema}.${t.name}: the migrations create it, the backup has no rows for it`);
+    for (const s of header.schemas) {
+      for (const seq of s.sequences) {
+        if (!(await client.query('SELECT to_regclass($1) AS oid', [qualified(s.name, seq.name)])).rows[0].oid) problems.push(`${s.name}.${seq.name}: a sequence of the backup the migrations do not create`);
+      }
+    }
     if (problems.length) throw new Error(`the schema the migrations create differs from the backup's:\n  ${problems.join('\n  ')}`);
     const keys = await foreignKeys(client);
     const order = loadOrder(header.tables.map((t) => `${t.schema}.${t.name}`), keys);
@@ -447,10 +454,7 @@ export async function restoreSchemas({ url, file, migrations, progress = () => u
 
     // 4. Sequences (serial and identity columns included) where they were.
     for (const s of header.schemas) {
-      for (const seq of s.sequences) {
-        const exists = (await client.query(`SELECT to_regclass($1) AS oid`, [qualified(s.name, seq.name)])).rows[0].oid;
-        if (exists) await client.query(`SELECT setval($1::regclass, $2::bigint, $3)`, [qualified(s.name, seq.name), seq.lastValue, seq.isCalled]);
-      }
+      for (const seq of s.sequences) await client.query('SELECT setval($1::regclass, $2::bigint, $3)', [qualified(s.name, seq.name), seq.lastValue, seq.isCalled]);
     }
 
     // 5. Every table as the backup had it: same rows, same bytes.
