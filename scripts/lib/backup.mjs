@@ -388,7 +388,8 @@ export async function restoreSchemas({ url, file, migrations, progress = () => u
     const keys = await foreignKeys(client);
     const order = loadOrder(header.tables.map((t) => `${t.schema}.${t.name}`), keys);
     const rank = new Map(order.map((name, i) => [name, i]));
-    const owners = Object.fromEntries(header.schemas.map((s) => [s.name, s.owner]));
+    /** @type {Record<string, string>} */
+    const owners = {};
     for (const schema of SCHEMAS) {
       owners[schema] = (await client.query('SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = $1', [schema])).rows[0].owner;
     }
