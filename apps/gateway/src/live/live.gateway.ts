@@ -337,14 +337,6 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     return { ...snapshot, v: 2, envelopes: rehearsal ? [] : this.state.envelopes(ceremonyId, audienceOf(role)) };
   }
 
-  /** Sends every socket of a show its snapshot again (after a gap, e.g. a NATS outage). */
-  pushSnapshot(ceremonyId: string, rehearsal: boolean): void {
-    for (const socket of this.server.sockets.values()) {
-      const data = socket.data;
-      if (data?.ceremonyId === ceremonyId && data.rehearsal === rehearsal) socket.emit('snapshot', this.snapshotFor(data.principal.role, ceremonyId, rehearsal, data.v));
-    }
-  }
-
   /**
    * To v1 and v2 sockets, the crew first. The winner scene of a key-only reveal goes to v1 sockets only: a
    * v2 socket takes it from its envelope (one frame per client per reveal).
