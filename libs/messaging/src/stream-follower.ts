@@ -243,7 +243,6 @@ export class StreamFollower {
       this.state.streamLastSeq = now.lastSeq;
       const consumer = await soon(
         this.bus.js.consumers.get(stream.name, {
-          filter_subjects: [...stream.subjects],
           ...(startSeq > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq } : { deliver_policy: DeliverPolicy.All }),
         }),
         apiDeadlineMs,
