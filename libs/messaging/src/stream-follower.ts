@@ -76,8 +76,10 @@ export interface FollowerStatus {
   streamLastSeq: number;
   /** Messages in the stream not applied yet: streamLastSeq − lastSeq (never below 0). */
   lag: number;
-  /** Consumers replaced, by reason. */
-  restarts: Record<'reconnect' | 'consumer-lost' | 'stream-reset' | 'lost-tail' | 'error', number>;
+  /** Consumers replaced, by what set it off (`stream-changed`: the periodic check saw a reset or a lost tail). */
+  restarts: Record<'reconnect' | 'consumer-lost' | 'stream-changed' | 'error', number>;
+  /** Consumers created, by where they started (resumeFrom): `stream-reset` and `lost-tail` also after a consumer-lost or reconnect. */
+  follows: Record<ResumeReason, number>;
   /** Messages of the stream that never reached this follower (see classifySeq). */
   gaps: number;
   /** Messages dropped because they did not decode or validate against their subject's contract. */
@@ -165,7 +167,8 @@ export class StreamFollower {
     lastSeq: 0,
     streamLastSeq: 0,
     lag: 0,
-    restarts: { reconnect: 0, 'consumer-lost': 0, 'stream-reset': 0, 'lost-tail': 0, error: 0 },
+    restarts: { reconnect: 0, 'consumer-lost': 0, 'stream-changed': 0, error: 0 },
+    follows: { cold: 0, resume: 0, 'stream-reset': 0, 'lost-tail': 0 },
     gaps: 0,
     invalid: 0,
   };
@@ -194,7 +197,7 @@ export class StreamFollower {
   }
 
   status(): FollowerStatus {
-    return { ...this.state, restarts: { ...this.state.restarts }, lag: Math.max(0, this.state.streamLastSeq - this.state.lastSeq) };
+    return { ...this.state, restarts: { ...this.state.restarts }, follows: { ...this.state.follows }, lag: Math.max(0, this.state.streamLastSeq - this.state.lastSeq) };
   }
 
   /** Ends the pause before the next consumer (set only during it). */
@@ -239,6 +242,7 @@ export class StreamFollower {
       if (reason === 'stream-reset') logger.warn(`${name}: ${stream.name} was created anew (JetStream store reset): following it from its start`);
       if (reason === 'lost-tail') logger.warn(`${name}: ${stream.name} lost its tail (its last seq ${now.lastSeq}, applied ${this.position?.lastSeq}): following it from its last seq`);
       this.position = position;
+      this.state.follows[reason]++;
       this.state.lastSeq = position.lastSeq;
       this.state.streamLastSeq = now.lastSeq;
       const consumer = await soon(
@@ -328,7 +332,8 @@ export class StreamFollower {
       this.state.streamLastSeq = info.state.last_seq;
       const changed = streamChanged(position, { created: info.created, firstSeq: info.state.first_seq, lastSeq: info.state.last_seq });
       if (!changed || this.messages !== messages) return;
-      this.restarted(changed);
+      this.opts.logger.warn(`${this.opts.name}: ${this.opts.stream.name} ${changed === 'stream-reset' ? 'was created anew' : 'lost its tail'}: replacing the consumer`);
+      this.restarted('stream-changed');
       messages.stop();
     };
     const timer = setInterval(() => void check(), this.opts.checkMs);
