@@ -64,7 +64,7 @@ describe('LiveState, replays over a snapshot', () => {
   it('drops a reveal older than the scene held: a rehearsal reset after it left it out of the snapshot', () => {
     const state = new LiveState();
     // Cold start: the rehearsal's KV snapshot after a reset (seq 12, no results).
-    state.applySnapshot({ ceremonyId, scene: scene(12, true) as never, results: [] }, true);
+    state.applySnapshot({ ceremonyId, scene: scene(12, true), results: [] }, true);
     // The stream replays the reveal of the run before the reset (seq 5), then its scenes.
     expect(state.applyReveal(result(1, 5, true), 'x')).toBeNull();
     expect(state.applyScene(scene(10, true, true) as never)).toBeNull();
