@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { classifySeq, decodeEvent, resumeFrom, streamChanged, type FollowPosition } from './stream-follower.js';
+import { checkResumePoint, classifySeq, decodeEvent, resumeFrom, streamChanged, type FollowPosition } from './stream-follower.js';
 
 const created = '2026-12-06T07:00:00.000000000Z';
 const stream = (lastSeq: number, firstSeq = 1, at = created) => ({ created: at, firstSeq, lastSeq });
@@ -19,6 +19,10 @@ describe('StreamFollower: where it follows from (resumeFrom)', () => {
     // The position is the one held: what the consumer applies moves it on.
     expect(next.position).toBe(held);
     expect(resumeFrom(held, stream(17)).startSeq).toBe(18);
+  });
+
+  it('the same stream, the last message applied known: from that message itself, to check it is still the same one', () => {
+    expect(resumeFrom({ created, lastSeq: 17, lastStamp: '1700' }, stream(30))).toMatchObject({ startSeq: 17, reason: 'resume' });
   });
 
   it('a stream created anew (store reset): from its start, the position forgotten', () => {
@@ -53,6 +57,20 @@ describe('StreamFollower: each message against the last seq applied (classifySeq
     }
     expect(applied).toEqual([1, 2, 3, 4, 5, 6, 7, 10, 11]);
     expect(missed).toBe(2);
+  });
+});
+
+describe('StreamFollower: the first message of a resumed consumer (checkResumePoint)', () => {
+  const held: FollowPosition = { created, lastSeq: 17, lastStamp: '1700' };
+  it('the same message at the last seq applied: the same stream', () => {
+    expect(checkResumePoint(held, { seq: 17, stamp: '1700' })).toBe('same');
+  });
+  it('another message at that seq: the tail was lost and refilled past it (follow again from the start)', () => {
+    expect(checkResumePoint(held, { seq: 17, stamp: '1900' })).toBe('diverged');
+  });
+  it('a later seq (that message deleted or aged out), or nothing known of it: nothing to compare', () => {
+    expect(checkResumePoint(held, { seq: 19, stamp: '1900' })).toBe('unknown');
+    expect(checkResumePoint({ created, lastSeq: 17 }, { seq: 17, stamp: '1900' })).toBe('unknown');
   });
 });
 

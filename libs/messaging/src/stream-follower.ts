@@ -11,6 +11,8 @@ import { validatePayload } from './validation.js';
 export interface FollowPosition {
   created: string;
   lastSeq: number;
+  /** The stored time (ns) of the message applied at lastSeq: with the seq, it names that message in this copy of the stream. */
+  lastStamp?: string;
 }
 
 /** The stream as JetStream reports it now (`streams.info`). */
@@ -20,8 +22,8 @@ export interface StreamState {
   lastSeq: number;
 }
 
-/** Why a follower (re)starts its consumer where it does. */
-export type ResumeReason = 'cold' | 'resume' | 'stream-reset' | 'lost-tail';
+/** Why a follower (re)starts its consumer where it does (`diverged`: see checkResumePoint). */
+export type ResumeReason = 'cold' | 'resume' | 'stream-reset' | 'lost-tail' | 'diverged';
 
 /**
  * Pure: where to follow from, given the position held (null: never followed) and the stream now.
@@ -39,7 +41,22 @@ export function resumeFrom(held: FollowPosition | null, stream: StreamState, col
   }
   if (held.created !== stream.created) return { position: { created: stream.created, lastSeq: 0 }, startSeq: 1, reason: 'stream-reset' };
   if (stream.lastSeq < held.lastSeq) return { position: { created: held.created, lastSeq: stream.lastSeq }, startSeq: stream.lastSeq + 1, reason: 'lost-tail' };
-  return { position: held, startSeq: held.lastSeq + 1, reason: 'resume' };
+  // From the last message applied itself (when there is one), so the consumer's first message shows whether
+  // it is still the same one (checkResumePoint); it is not applied again.
+  return { position: held, startSeq: held.lastStamp !== undefined && held.lastSeq > 0 ? held.lastSeq : held.lastSeq + 1, reason: 'resume' };
+}
+
+/**
+ * Pure: the first message a resumed consumer delivers, against the last one applied. The same seq with the
+ * same stored time: the stream is the one this follower applied (`same`). The same seq with another time:
+ * the tail was lost and refilled past this seq before the follower could see it shorter (the services
+ * republished, or new events came, at seqs it had applied), so what it applied and the stream disagree from
+ * some seq on: `diverged`, follow the stream again from its start (apply drops what it holds). A later seq:
+ * that message is gone (deleted, aged out); nothing to compare (`unknown`), followed on.
+ */
+export function checkResumePoint(held: FollowPosition, first: { seq: number; stamp: string }): 'same' | 'diverged' | 'unknown' {
+  if (held.lastStamp === undefined || first.seq !== held.lastSeq) return 'unknown';
+  return first.stamp === held.lastStamp ? 'same' : 'diverged';
 }
 
 /**
@@ -148,9 +165,11 @@ export async function decodeEvent(subject: string, raw: unknown): Promise<EventE
  * - cold start: `coldStart` once (a KV snapshot), then the stream from the seq it covers (or its first message);
  * - every message decoded and validated through the typed subject map (libs/contracts/src/subjects.ts);
  *   one that does not validate is dropped, logged and counted, and the follower goes on;
- * - the consumer is replaced, resuming right after the last seq applied, when NATS reconnects (maybe to another
- *   node), when the consumer is deleted or goes silent (missed heartbeats: it lived on a node that died), on
- *   an error, and when the stream was created anew (from its start) or lost its tail (from its new last seq);
+ * - the consumer is replaced, resuming at the last seq applied (checked to be the same message, then skipped),
+ *   when NATS reconnects (maybe to another node), when the consumer is deleted or goes silent (missed
+ *   heartbeats: it lived on a node that died), on an error, and when the stream was created anew (from its
+ *   start), lost its tail (from its new last seq) or lost it and was refilled past it before the follower saw
+ *   it shorter (the message at the last seq applied is another one: from its start);
  *   a seq at or below the last applied is never applied again, a seq past the next one is a counted gap;
  * - `status()` (and the `laurel_stream_follower_*` metrics): last seq applied, the stream's, the lag.
  * nats.js alone waits for a lost consumer: two 15 s heartbeats, then info retries backing off up to 45 s
@@ -168,7 +187,7 @@ export class StreamFollower {
     streamLastSeq: 0,
     lag: 0,
     restarts: { reconnect: 0, 'consumer-lost': 0, 'stream-changed': 0, error: 0 },
-    follows: { cold: 0, resume: 0, 'stream-reset': 0, 'lost-tail': 0 },
+    follows: { cold: 0, resume: 0, 'stream-reset': 0, 'lost-tail': 0, diverged: 0 },
     gaps: 0,
     invalid: 0,
   };
@@ -238,7 +257,10 @@ export class StreamFollower {
     try {
       const info = await soon(this.bus.jsm.streams.info(stream.name), apiDeadlineMs);
       const now: StreamState = { created: info.created, firstSeq: info.state.first_seq, lastSeq: info.state.last_seq };
-      const { position, startSeq, reason } = resumeFrom(this.position, now, this.coldSeq);
+      const diverged = this.diverged;
+      this.diverged = false;
+      const resumed = diverged && this.position ? { position: { created: now.created, lastSeq: Math.max(0, now.firstSeq - 1) }, startSeq: 1, reason: 'diverged' as const } : resumeFrom(this.position, now, this.coldSeq);
+      const { position, startSeq, reason } = resumed;
       if (reason === 'stream-reset') logger.warn(`${name}: ${stream.name} was created anew (JetStream store reset): following it from its start`);
       if (reason === 'lost-tail') logger.warn(`${name}: ${stream.name} lost its tail (its last seq ${now.lastSeq}, applied ${this.position?.lastSeq}): following it from its last seq`);
       this.position = position;
@@ -258,7 +280,12 @@ export class StreamFollower {
       this.restartWhenConsumerLost(messages);
       // stop() may have run while the consumer was being created.
       if (this.stopped) messages.stop();
-      for await (const msg of messages) await this.take(position, msg);
+      let first = true;
+      for await (const msg of messages) {
+        if (first && reason === 'resume' && !this.checkFirst(position, msg, messages)) break;
+        first = false;
+        await this.take(position, msg);
+      }
       return this.opts.restartMs;
     } catch (error) {
       if (this.stopped) return 0;
@@ -272,6 +299,20 @@ export class StreamFollower {
     }
   }
 
+  /** The first message of a consumer resumed at the last seq applied: still the same stream? False: it was stopped. */
+  private checkFirst(position: FollowPosition, msg: JsMsg, messages: ConsumerMessages): boolean {
+    const verdict = checkResumePoint(position, { seq: msg.seq, stamp: String(msg.info.timestampNanos) });
+    if (verdict !== 'diverged') return true;
+    this.opts.logger.warn(`${this.opts.name}: the message at seq ${msg.seq} of ${this.opts.stream.name} is not the one applied (its tail was lost and refilled): following it again from its start`);
+    this.diverged = true;
+    this.restarted('stream-changed');
+    messages.stop();
+    return false;
+  }
+
+  /** Set when the stream was found to disagree with what was applied: the next consumer replays it from the start. */
+  private diverged = false;
+
   private async take(position: FollowPosition, msg: JsMsg): Promise<void> {
     const { verdict, missed } = classifySeq(position.lastSeq, msg.seq);
     this.state.streamLastSeq = Math.max(this.state.streamLastSeq, msg.seq + msg.info.pending);
@@ -282,6 +323,7 @@ export class StreamFollower {
       this.opts.logger.warn(`${this.opts.name}: ${missed} message(s) of ${this.opts.stream.name} never reached this follower (seq ${position.lastSeq + 1}–${msg.seq - 1})`);
     }
     position.lastSeq = msg.seq;
+    position.lastStamp = String(msg.info.timestampNanos);
     this.state.lastSeq = msg.seq;
     let event: FollowedEvent;
     try {
