@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { contextLogger } from '#observability';
 import { KV_BUCKETS, STREAMS, type ShowSnapshot } from '#contracts';
-import { NatsBus, readKvSnapshot, StreamFollower, type FollowedEvent, type FollowerStatus } from '#messaging';
+import { NatsBus, readKvSnapshot, StreamFollower, type FollowedEvent } from '#messaging';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config.js';
 import { CeremonyDirectory } from './ceremony-directory.service.js';
 import { LiveGateway } from './live.gateway.js';
@@ -36,7 +36,8 @@ function isShowSnapshot(value: unknown): value is ShowSnapshot {
  * GALA_SEALED): at cold start the show snapshots of the KV bucket, read once, then every event of the
  * stream in order, validated against its contract. The state drops what it already holds (a replayed or
  * older event), so only what is new is pushed. Gaps, reconnects, a lost consumer, a stream created anew or
- * with a lost tail are the follower's business: it resumes after the last seq applied.
+ * with a lost tail are the follower's business: it resumes after the last seq applied (`laurel_stream_follower_*`
+ * on /metrics, follower `gateway-live`).
  */
 @Injectable()
 export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
@@ -74,11 +75,6 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.follower.stop();
-  }
-
-  /** Where the feed stands on the stream (last seq applied, lag, restarts). */
-  status(): FollowerStatus {
-    return this.follower.status();
   }
 
   /** A show snapshot from the KV bucket at cold start: into the state (no socket holds anything yet to update). */
