@@ -17,3 +17,4 @@ export * from './jetstream-reconciler.js';
 export * from './domain-service.module.js';
 export * from './writes.js';
 export * from './writes-status.js';
+export * from './stream-follower.js';

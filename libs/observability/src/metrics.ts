@@ -88,6 +88,66 @@ export const outboxPending = new Gauge({
   },
 });
 
+/** What a stream follower (libs/messaging StreamFollower) reports: asked at each scrape. */
+export type StreamFollowerProbe = () => { lastSeq: number; streamLastSeq: number; lag: number; live: boolean };
+const streamFollowerProbes = new Map<string, StreamFollowerProbe>();
+
+/** Registers (or with null removes) a follower's probe for the `laurel_stream_follower_*` gauges. */
+export function setStreamFollowerProbe(follower: string, probe: StreamFollowerProbe | null): void {
+  if (probe) streamFollowerProbes.set(follower, probe);
+  else streamFollowerProbes.delete(follower);
+}
+
+export const streamFollowerSeq = new Gauge({
+  name: 'laurel_stream_follower_seq',
+  help: 'Stream seq of the last message a follower applied (applied) and of the stream as it last saw it (stream), by follower',
+  labelNames: ['follower', 'of'],
+  registers: [metricsRegistry],
+  collect() {
+    this.reset();
+    for (const [follower, probe] of streamFollowerProbes) {
+      const s = probe();
+      this.set({ follower, of: 'applied' }, s.lastSeq);
+      this.set({ follower, of: 'stream' }, s.streamLastSeq);
+    }
+  },
+});
+
+export const streamFollowerLag = new Gauge({
+  name: 'laurel_stream_follower_lag',
+  help: 'Messages in the followed stream not applied yet, by follower (-1 while its consumer is being replaced)',
+  labelNames: ['follower'],
+  registers: [metricsRegistry],
+  collect() {
+    this.reset();
+    for (const [follower, probe] of streamFollowerProbes) {
+      const s = probe();
+      this.set({ follower }, s.live ? s.lag : -1);
+    }
+  },
+});
+
+export const streamFollowerRestarts = new Counter({
+  name: 'laurel_stream_follower_restarts_total',
+  help: 'Consumers a stream follower replaced, by follower and reason (reconnect, consumer-lost, stream-reset, lost-tail, error)',
+  labelNames: ['follower', 'reason'],
+  registers: [metricsRegistry],
+});
+
+export const streamFollowerGaps = new Counter({
+  name: 'laurel_stream_follower_gaps_total',
+  help: 'Messages of a followed stream that never reached the follower (seqs skipped: deleted, aged out, lost), by follower',
+  labelNames: ['follower'],
+  registers: [metricsRegistry],
+});
+
+export const streamFollowerInvalid = new Counter({
+  name: 'laurel_stream_follower_invalid_total',
+  help: 'Messages a stream follower dropped because they did not validate against their subject contract, by follower',
+  labelNames: ['follower'],
+  registers: [metricsRegistry],
+});
+
 @OpsRoute()
 @Controller('metrics')
 export class MetricsController {

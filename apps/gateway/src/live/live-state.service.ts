@@ -29,7 +29,7 @@ export interface AppliedReveal {
 }
 
 /**
- * The gateway's in-memory view of every show, fed by the KV snapshots and the event stream. Every
+ * The gateway's in-memory view of every show, fed by the event stream (EventFeed; the KV snapshots at cold start). Every
  * apply* says whether the input was new, so replays and duplicates are never pushed twice.
  */
 @Injectable()
@@ -141,6 +141,9 @@ export class LiveState {
     const { key, ...result } = event;
     const view = this.show(result.ceremonyId, result.rehearsal);
     if (view.results.has(result.categoryId)) return null;
+    // Older than the scene held (a reveal precedes its winner scene in the stream): the show has moved past
+    // it, so it is in the results held, or a rehearsal reset after it dropped it (a replay over a cold start's snapshot).
+    if (view.scene && result.seq <= view.scene.seq) return null;
     view.results.set(result.categoryId, result);
     const state = this.get(result.ceremonyId);
     state.showAt.set(result.seq, showAt);

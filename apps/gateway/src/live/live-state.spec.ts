@@ -57,3 +57,19 @@ describe('LiveState, socket protocol v2', () => {
     expect([7, 8, 9].some((seq) => state.keyedReveal(ceremonyId, seq))).toBe(false);
   });
 });
+
+describe('LiveState, replays over a snapshot', () => {
+  const scene = (seq: number, rehearsal: boolean, reset = false) => ({ ceremonyId, seq, kind: 'welcome' as const, data: { ceremony: { id: ceremonyId, slug: 'c', name: 'C', venue: '', date: '', locale: 'sv', host: '' }, ...(reset ? { reset: true } : {}) }, at: '2026-12-06T05:00:00.000Z', rehearsal });
+
+  it('drops a reveal older than the scene held: a rehearsal reset after it left it out of the snapshot', () => {
+    const state = new LiveState();
+    // Cold start: the rehearsal's KV snapshot after a reset (seq 12, no results).
+    state.applySnapshot({ ceremonyId, scene: scene(12, true), results: [] }, true);
+    // The stream replays the reveal of the run before the reset (seq 5), then its scenes.
+    expect(state.applyReveal(result(1, 5, true), 'x')).toBeNull();
+    expect(state.applyScene(scene(10, true, true) as never)).toBeNull();
+    expect(state.show(ceremonyId, true).results.size).toBe(0);
+    // A reveal after the scene held is new.
+    expect(state.applyReveal(result(1, 13, true), 'x')?.revealed.seq).toBe(13);
+  });
+});

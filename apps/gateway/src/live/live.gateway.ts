@@ -337,14 +337,6 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     return { ...snapshot, v: 2, envelopes: rehearsal ? [] : this.state.envelopes(ceremonyId, audienceOf(role)) };
   }
 
-  /** Sends every socket of a show its snapshot again (after a gap, e.g. a NATS outage). */
-  pushSnapshot(ceremonyId: string, rehearsal: boolean): void {
-    for (const socket of this.server.sockets.values()) {
-      const data = socket.data;
-      if (data?.ceremonyId === ceremonyId && data.rehearsal === rehearsal) socket.emit('snapshot', this.snapshotFor(data.principal.role, ceremonyId, rehearsal, data.v));
-    }
-  }
-
   /**
    * To v1 and v2 sockets, the crew first. The winner scene of a key-only reveal goes to v1 sockets only: a
    * v2 socket takes it from its envelope (one frame per client per reveal).
@@ -374,7 +366,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const lean = withoutPressRelease(revealed);
     if (key !== null) {
       const frame: RevealedV2Frame = { v: 2, ceremonyId, seq: revealed.seq, categoryId: revealed.categoryId, key, commitment: revealed.commitment, showAt: Date.parse(revealed.showAt) };
-      this.writeToRooms(PrebuiltFrame.of(this.server, 'revealed', frame), [...firstRooms(ceremonyId, rehearsal, 2), room(ceremonyId, rehearsal, undefined, 2)]);
+      this.writeToRooms(PrebuiltFrame.of(this.server, 'revealed', frame), firstRooms(ceremonyId, rehearsal, 2), room(ceremonyId, rehearsal, undefined, 2));
     }
     const versions: ProtocolVersion[] = key === null ? [1, 2] : [1];
     this.server.to(versions.map((v) => room(ceremonyId, rehearsal, 'screen', v))).emit('revealed', lean);
@@ -382,18 +374,31 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.server.to(versions.map((v) => room(ceremonyId, rehearsal, undefined, v))).except(versions.flatMap((v) => firstRooms(ceremonyId, rehearsal, v))).emit('revealed', lean);
   }
 
-  /** Writes one pre-built frame to every socket of the rooms, in room order, each socket once. */
-  private writeToRooms(frame: PrebuiltFrame, rooms: string[]): void {
+  /**
+   * Writes one pre-built frame to every socket of the `first` rooms (in their order), then to every other
+   * socket of the show's room, each socket once. Only the few sockets of the first rooms are remembered:
+   * the thousands of the show's room are walked once with a lookup in that small set.
+   */
+  private writeToRooms(frame: PrebuiltFrame, first: string[], show: string): void {
+    const rooms = this.server.adapter.rooms;
+    const sockets = this.server.sockets;
     const sent = new Set<string>();
-    for (const name of rooms) {
-      const ids = this.server.adapter.rooms.get(name);
+    for (const name of first) {
+      const ids = rooms.get(name);
       if (!ids) continue;
       for (const id of ids) {
         if (sent.has(id)) continue;
         sent.add(id);
-        const socket = this.server.sockets.get(id);
+        const socket = sockets.get(id);
         if (socket) frame.writeTo(socket);
       }
+    }
+    const ids = rooms.get(show);
+    if (!ids) return;
+    for (const id of ids) {
+      if (sent.size > 0 && sent.has(id)) continue;
+      const socket = sockets.get(id);
+      if (socket) frame.writeTo(socket);
     }
   }
 

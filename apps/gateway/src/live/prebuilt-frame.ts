@@ -16,6 +16,16 @@ interface WriteOptions {
   wsPreEncodedFrame?: Buffer[];
 }
 
+/** What PrebuiltFrame reads of socket.io's client and its Engine.IO connection (socket.io 4, engine.io 6). */
+interface EngineClient {
+  conn: {
+    readyState: string;
+    writeBuffer: unknown[];
+    transport: { name: string; writable: boolean; opts?: { perMessageDeflate?: unknown }; socket?: { _sender?: { sendFrame(frame: Buffer[], cb?: () => void): void } } };
+  };
+  writeToEngine(packets: string[], options: WriteOptions): void;
+}
+
 /**
  * One socket.io event encoded once, with its WebSocket frame built once, written to as many sockets as
  * needed: the same bytes for every socket. This is what socket.io's own broadcast does per `emit` call
@@ -51,7 +61,28 @@ export class PrebuiltFrame {
     return Buffer.byteLength(this.packet) + 1;
   }
 
+  /**
+   * Writes the frame to one socket. On a WebSocket connection with nothing queued in Engine.IO (its buffer
+   * empty, its transport writable) the pre-built frame goes straight to the `ws` sender, as a bare `ws`
+   * broadcast writes it: no Engine.IO packet object, no `packetCreate`/`flush`/`drain` events, no send
+   * callback per socket. Engine.IO's own pre-encoded path ends in the same `sendFrame`, so the bytes and their
+   * order on the connection are the same; anything queued (a write still in flight, long-polling, a closing
+   * connection) takes Engine.IO's path behind what is queued.
+   */
   writeTo(socket: Socket): void {
-    (socket as unknown as { client: { writeToEngine(packets: string[], options: WriteOptions): void } }).client.writeToEngine([this.packet], this.options);
+    const client = (socket as unknown as { client: EngineClient }).client;
+    const conn = client.conn;
+    const transport = conn.transport;
+    const sender = transport.socket?._sender;
+    if (conn.readyState === 'open' && transport.writable && conn.writeBuffer.length === 0 && !transport.opts?.perMessageDeflate && sender !== undefined && transport.name === 'websocket') {
+      sender.sendFrame(this.frame);
+      return;
+    }
+    client.writeToEngine([this.packet], this.options);
+  }
+
+  /** The WebSocket frame (header and payload), built once. */
+  private get frame(): Buffer[] {
+    return this.options.wsPreEncodedFrame!;
   }
 }
