@@ -25,19 +25,17 @@ export function intakeReview(api: () => Api, ceremony: () => string, categoryId:
       return;
     }
     load.classList.add('hidden');
-    const label = (key: string) => {
-      const f = form.fields.find((x) => x.key === key);
-      return f ? (lang === 'en' ? f.label.en : f.label.sv) : key;
-    };
+    // In the form's order (a stored submission's keys come back in the database's order).
+    const answered = (s: IntakeSubmissionAdminView) => form.fields.filter((f) => s.answers[f.key]).map((f) => ({ label: lang === 'en' ? f.label.en : f.label.sv, value: s.answers[f.key] }));
     replace(
       box,
       note ? h('p', { class: 'ok', role: 'status' }, note) : null,
       h('p', { class: 'muted small' }, page.total ? t('reviewCount', { n: page.total }) : t('reviewNone')),
-      h('ul', { class: 'review-list' }, page.submissions.map((s) => item(s, label))),
+      h('ul', { class: 'review-list' }, page.submissions.map((s) => item(s, answered(s)))),
     );
   }
 
-  function item(s: IntakeSubmissionAdminView, label: (key: string) => string): HTMLElement {
+  function item(s: IntakeSubmissionAdminView, answers: { label: string; value: string }[]): HTMLElement {
     const msg = h('div', { 'aria-live': 'assertive' });
     const accept = h('button', { class: 'btn btn-gold btn-sm', type: 'button', disabled: s.ineligibility !== null }, t('reviewAccept'));
     const reasonId = `rev-reason-${s.id}`;
@@ -62,7 +60,7 @@ export function intakeReview(api: () => Api, ceremony: () => string, categoryId:
     return h(
       'li',
       { class: 'review-item stack' },
-      h('dl', { class: 'review-answers' }, Object.entries(s.answers).flatMap(([k, v]) => [h('dt', null, label(k)), h('dd', null, v)])),
+      h('dl', { class: 'review-answers' }, answers.flatMap((a) => [h('dt', null, a.label), h('dd', null, a.value)])),
       h('p', { class: 'muted small' }, formatDateTime(s.submittedAt)),
       h('p', { class: s.ineligibility ? 'bad' : 'ok' }, s.ineligibility ?? t('reviewEligible')),
       h('div', { class: 'row' }, accept),
