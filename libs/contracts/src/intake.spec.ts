@@ -101,6 +101,11 @@ describe('intake: a submission’s answers', () => {
     expect(checkIntakeAnswers(FIELDS, { ...ok, title: '<!-- x -->' })).toMatchObject({ ok: false, problems: [{ code: 'markup' }] });
   });
 
+  it('reads only the answers given, not what every object inherits', () => {
+    const fields: IntakeFieldDeclaration[] = [...FIELDS, { key: 'toString', kind: 'text', label: label('X') }, { key: 'constructor', kind: 'text', label: label('Y'), required: true }];
+    expect(checkIntakeAnswers(fields, ok)).toMatchObject({ ok: false, problems: [{ path: 'answers.constructor', code: 'required' }] });
+  });
+
   it('reads a receipt code as people type it', () => {
     expect(normaliseReceipt('abcd-efgh o1l ')).toBe('ABCDEFGH011');
   });

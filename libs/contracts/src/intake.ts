@@ -183,7 +183,8 @@ export function checkIntakeAnswers(
   for (const key of Object.keys(answers)) if (!known.has(key)) problems.push({ path: `answers.${key}`, code: 'unknown', message: 'is not a field of this form' });
   for (const field of fields) {
     const path = `answers.${field.key}`;
-    const raw = answers[field.key];
+    // Own properties only: a field keyed like an Object method (`toString`) must not read the prototype's.
+    const raw = Object.prototype.hasOwnProperty.call(answers, field.key) ? answers[field.key] : undefined;
     if (raw !== undefined && raw !== null && typeof raw !== 'string') {
       problems.push({ path, code: 'notText', message: 'must be text' });
       continue;
