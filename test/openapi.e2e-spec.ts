@@ -26,6 +26,9 @@ const BODIES: Record<string, string[]> = {
   'POST /api/v1/ceremonies/{c}/show/presenter-message': ['text'],
   'POST /api/v1/ceremonies/{c}/show/card-reveals': ['categoryId', 'key', 'idempotencyKey'],
   'POST /api/v1/ceremonies/{c}/keycards': ['publicKey'],
+  'POST /api/v1/ceremonies/{c}/categories/{cat}/intake/submissions': ['answers'],
+  'PUT /api/v1/intake/submission': ['answers'],
+  'POST /api/v1/ceremonies/{c}/categories/{cat}/intake/submissions/{id}/reject': ['reason'],
 };
 
 describe('OpenAPI (/api/docs): every request body with its schema', () => {

@@ -69,7 +69,7 @@ export interface StartSystemOptions {
   revealLeadMs?: number;
   publicRateLimitPerMinute?: number;
   /** Gateway budgets per minute by kind (env `<KIND>_RATE_LIMIT_PER_MINUTE`); each defaults to 100000 here, so tests never meet them unless they ask. */
-  rateLimits?: Partial<Record<'public' | 'static' | 'admin' | 'producer' | 'juror' | 'press' | 'screen', number>>;
+  rateLimits?: Partial<Record<'public' | 'static' | 'admin' | 'producer' | 'juror' | 'press' | 'screen' | 'intake', number>>;
   /** The gateway's TRUST_PROXY (default: none). */
   trustProxy?: string;
   /** A fixed gateway port, kept across `stop('gateway')`/`start('gateway')` so socket.io clients reconnect to the same URL (default: a free port each start). */
@@ -137,7 +137,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Tes
         WEB_DIST: TEST_WEB_DIST,
         TRUST_PROXY: options.trustProxy,
         ...Object.fromEntries(
-          (['public', 'static', 'admin', 'producer', 'juror', 'press', 'screen'] as const).map((kind) => [
+          (['public', 'static', 'admin', 'producer', 'juror', 'press', 'screen', 'intake'] as const).map((kind) => [
             `${kind.toUpperCase()}_RATE_LIMIT_PER_MINUTE`,
             options.rateLimits?.[kind] ?? (kind === 'public' ? options.publicRateLimitPerMinute : undefined) ?? 100000,
           ]),

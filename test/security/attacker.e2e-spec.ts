@@ -87,6 +87,9 @@ function fieldValues(cast: Cast, ctx: { categoryId: string; nomineeId: string; c
     columns: ['organisation'],
     rows: [{ row: 2, values: ['Förfalskat AB'] }],
     entryIds: [randomUUID()],
+    // entrant intake: a made-up receipt code (well-formed) and answers
+    receipt: 'Z'.repeat(26),
+    answers: { organisation: 'Förfalskat AB' },
     action: 'reveal',
     idempotencyKey: randomUUID(),
     writes: [{ id: randomUUID(), event: 'gala.events.jury.verdict.sealed' }],

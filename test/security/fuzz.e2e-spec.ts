@@ -49,6 +49,9 @@ const BREAKERS: Record<string, Breaker> = {
   'POST /api/v1/ceremonies/:c/tokens': (g) => ({ role: g.pick([g.string(), 'admin', 'public', 'Producer', 1, null, [], {}]), jurorId: g.value(), label: g.value(), ttlSeconds: g.pick([0, 59, -1, 1.5, '600', 1e308, g.string()]) }),
   'POST /api/v1/ceremonies/:c/categories/:cat/entries': (g) => ({ entry: g.pick([wrongType(g), { organisation: g.string(), contactEmail: g.string() || 'x' }, { title: g.string(), kind: wrongType(g) }]), ...g.object() }),
   'POST /api/v1/ceremonies/:c/categories/:cat/entries/import': (g) => ({ columns: g.pick([wrongType(g), [], [1, 2], [g.string(), {}]]), rows: g.value() }),
+  'POST /api/v1/ceremonies/:c/categories/:cat/intake/submissions': (g) => ({ answers: g.pick([wrongType(g), { [g.string() || 'x']: g.value() }]), trap: g.value() }),
+  'PUT /api/v1/intake/submission': (g) => ({ answers: g.pick([wrongType(g), { [g.string() || 'x']: g.value() }]), trap: g.value() }),
+  'POST /api/v1/ceremonies/:c/categories/:cat/intake/submissions/:id/reject': (g) => ({ reason: g.chance(0.5) ? wrongType(g) : g.pick(['', 'x', g.string()]), ...g.object() }),
   'PUT /api/v1/ceremonies/:c/categories/:cat/shortlist': (g) => ({ entryIds: g.pick([wrongType(g), [], [g.string() || 'x'], [randomUUID(), 12]]) }),
 };
 

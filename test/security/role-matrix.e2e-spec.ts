@@ -77,6 +77,14 @@ const EXPECTED: Record<string, Spec> = {
   'GET /api/v1/ceremonies/:c/categories/:cat/shortlist': { allow: ['admin'] },
   'PUT /api/v1/ceremonies/:c/categories/:cat/shortlist': { allow: ['admin'], body: () => ({}), cat: 'missing' },
   'POST /api/v1/ceremonies/:c/categories/:cat/shortlist/publish': { allow: ['admin'], cat: 'missing' },
+  // entrant intake (public form and own submission by receipt code; review is the admin's)
+  'GET /api/v1/ceremonies/:c/categories/:cat/intake': { allow: ANYONE },
+  'POST /api/v1/ceremonies/:c/categories/:cat/intake/submissions': { allow: ANYONE, body: () => ({ answers: {} }) },
+  'GET /api/v1/intake/submission': { allow: ANYONE },
+  'PUT /api/v1/intake/submission': { allow: ANYONE, body: () => ({ answers: {} }) },
+  'GET /api/v1/ceremonies/:c/categories/:cat/intake/submissions': { allow: ['admin'] },
+  'POST /api/v1/ceremonies/:c/categories/:cat/intake/submissions/:id/accept': { allow: ['admin'], cat: 'missing' },
+  'POST /api/v1/ceremonies/:c/categories/:cat/intake/submissions/:id/reject': { allow: ['admin'], body: () => ({ reason: 'matrix probe' }), cat: 'missing' },
   // pages (served to anyone; a bad token sent along is still refused)
   'GET /stage/:c': { allow: ANYONE },
   'GET /control/:c': { allow: ANYONE },
@@ -84,6 +92,7 @@ const EXPECTED: Record<string, Spec> = {
   'GET /press/:c': { allow: ANYONE },
   'GET /presenter/:c': { allow: ANYONE },
   'GET /c/:c': { allow: ANYONE },
+  'GET /intake/:c/:cat': { allow: ANYONE },
   'GET /admin': { allow: ANYONE },
   'GET /': { allow: ANYONE },
   // platform
@@ -144,6 +153,7 @@ describe('security: role × endpoint matrix from the route table, and the socket
         .replace(':cat', spec.cat === 'missing' ? 'no-such-category' : cast.catA)
         .replace(':jurorId', spec.cat === 'missing' ? randomUUID() : cast.jurors.juror)
         .replace(':tokenId', randomUUID())
+        .replace(':id', randomUUID())
         .replace(':token', Buffer.from(JSON.stringify([[randomUUID()]])).toString('base64url'));
     for (const route of routes) {
       const spec = EXPECTED[routeKey(route)];

@@ -38,6 +38,7 @@ export function gatewayConfig(env: GatewayEnv): GatewayConfig {
       press: env.PRESS_RATE_LIMIT_PER_MINUTE ?? 3_000,
       screen: env.SCREEN_RATE_LIMIT_PER_MINUTE ?? 3_000,
       juror: env.JUROR_RATE_LIMIT_PER_MINUTE ?? 300,
+      intake: env.INTAKE_RATE_LIMIT_PER_MINUTE ?? 10,
     },
     trustProxy: trustProxyList(env.TRUST_PROXY),
     stageFrameAncestors: cspSources(env.STAGE_FRAME_ANCESTORS, ['*']),

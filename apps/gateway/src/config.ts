@@ -132,6 +132,10 @@ export class GatewayEnv {
   @Rate()
   SCREEN_RATE_LIMIT_PER_MINUTE?: number;
 
+  /** Entrant intake: submissions, and reads and edits by receipt code, per minute per client address (on top of the public budget). */
+  @Rate()
+  INTAKE_RATE_LIMIT_PER_MINUTE?: number;
+
   /** Express "trust proxy": the proxies whose X-Forwarded-For is believed (default: none, the socket's address). */
   @IsOptional() @Validate(TrustProxyList)
   TRUST_PROXY?: string;
@@ -184,6 +188,8 @@ export interface GatewayConfig {
 export interface RateBudgets extends Record<Role, number> {
   /** Pages, assets, docs, health and metrics, per client address (no token ever comes with them). */
   static: number;
+  /** Intake submissions and receipt reads/edits, per client address (against form spam). */
+  intake: number;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -10,6 +10,8 @@ import { NOMINATIONS_CONFIG, type NominationsConfig } from './config.js';
 import { nominationsDataSource, SCHEMA } from './data-source.js';
 import { EntriesController } from './entries/entries.controller.js';
 import { EntriesService } from './entries/entries.service.js';
+import { IntakeController } from './intake/intake.controller.js';
+import { IntakeService } from './intake/intake.service.js';
 import { ShortlistsController } from './shortlists/shortlists.controller.js';
 import { ShortlistsService } from './shortlists/shortlists.service.js';
 
@@ -20,8 +22,8 @@ export class NominationsModule {
     return {
       module: NominationsModule,
       imports: base.imports,
-      controllers: [...base.controllers, CeremoniesController, AccessController, EntriesController, ShortlistsController],
-      providers: [{ provide: NOMINATIONS_CONFIG, useValue: config }, ceremonyRefsFrom(Ceremony), CeremoniesService, AccessService, AdminGrant, EntriesService, ShortlistsService],
+      controllers: [...base.controllers, CeremoniesController, AccessController, EntriesController, IntakeController, ShortlistsController],
+      providers: [{ provide: NOMINATIONS_CONFIG, useValue: config }, ceremonyRefsFrom(Ceremony), CeremoniesService, AccessService, AdminGrant, EntriesService, IntakeService, ShortlistsService],
     };
   }
 }

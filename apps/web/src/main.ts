@@ -8,7 +8,7 @@ applyLang();
 
 interface Route {
   re: RegExp;
-  load: () => Promise<{ mount(root: HTMLElement, ceremony: string): void | Promise<void> }>;
+  load: () => Promise<{ mount(root: HTMLElement, ceremony: string, ...more: string[]): void | Promise<void> }>;
 }
 
 const routes: Route[] = [
@@ -18,6 +18,7 @@ const routes: Route[] = [
   { re: /^\/press\/([^/]+)\/?$/, load: () => import('./pages/press.js') },
   { re: /^\/presenter\/([^/]+)\/?$/, load: () => import('./pages/presenter.js') },
   { re: /^\/c\/([^/]+)\/?$/, load: () => import('./pages/public.js') },
+  { re: /^\/intake\/([^/]+)\/([^/]+)\/?$/, load: () => import('./pages/intake.js') },
   { re: /^\/admin\/?$/, load: () => import('./pages/admin.js') },
 ];
 
@@ -28,7 +29,7 @@ async function boot(): Promise<void> {
     const m = r.re.exec(path);
     if (m) {
       const mod = await r.load();
-      await mod.mount(root, decodeURIComponent(m[1] ?? ''));
+      await mod.mount(root, decodeURIComponent(m[1] ?? ''), ...m.slice(2).map((part) => decodeURIComponent(part)));
       return;
     }
   }

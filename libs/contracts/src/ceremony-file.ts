@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import type { FieldProblem } from './errors.js';
+import { intakeDeclarationProblems, type IntakeDeclaration } from './intake.js';
 import type { SegmentTiming, ShowTiming } from './show-clock.js';
 
 /** The ceremony file as organisers write it (schema: libs/contracts/schema/ceremony.schema.json). */
@@ -48,6 +49,8 @@ export interface CeremonyFileCategory {
   quorum?: number;
   /** Planned durations (seconds) of this category's segment and/or scenes; overrides the file's default field by field. */
   timing?: SegmentTiming;
+  /** The public submission form (entrant intake) and its deadline in the ceremony's timezone (libs/contracts/src/intake.ts). */
+  intake?: IntakeDeclaration;
 }
 
 export interface CeremonyFileNominee {
@@ -174,6 +177,9 @@ export function validateCeremonyFile(input: unknown): { ok: true; file: Ceremony
       const defaults = file.timing?.categories?.scenes && category.timing ? " (with the file's defaults)" : '';
       problems.push({ path, message: `the scenes of ${category.slug} are planned at ${sum} s in all${defaults}, more than its segment's ${timing.segment} s` });
     }
+  });
+  file.categories.forEach((category, i) => {
+    if (category.intake) problems.push(...intakeDeclarationProblems(category.intake, `/categories/${i}/intake`, file.ceremony.timezone, category.eligibleKinds));
   });
   (file.runOfShow ?? []).forEach((slug, i) => {
     if (!categorySlugs.has(slug)) problems.push({ path: `/runOfShow/${i}`, message: `names unknown category "${slug}"` });

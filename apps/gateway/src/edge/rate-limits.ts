@@ -45,6 +45,7 @@ export class RateLimits implements OnModuleDestroy {
   private readonly logger = contextLogger('RateLimits');
   private readonly callers = new MemoryStore();
   private readonly statics = new MemoryStore();
+  private readonly intakes = new MemoryStore();
   private readonly budgets: RateBudgets;
   private readonly addresses: ClientAddress;
   private readonly trustsProxies: boolean;
@@ -59,11 +60,24 @@ export class RateLimits implements OnModuleDestroy {
     this.trustsProxies = config.trustProxy.length > 0;
     // Handshakes may come before the first request initialises the store through express-rate-limit.
     this.callers.init({ windowMs: WINDOW_MS } as Options);
+    this.intakes.init({ windowMs: WINDOW_MS } as Options);
   }
 
   onModuleDestroy(): void {
     this.callers.shutdown();
     this.statics.shutdown();
+    this.intakes.shutdown();
+  }
+
+  /**
+   * Counts an intake call (a submission, a read or an edit by receipt code) against its client address's
+   * intake budget, on top of the public one: a form a bot can post to is refused 429 long before the
+   * public budget would be. Throws the 429 refusal when over.
+   */
+  async countIntake(req: Request): Promise<void> {
+    const key = `i:${ipKeyGenerator(this.noteForwarded(req.ip ?? req.socket.remoteAddress ?? '', req))}`;
+    const { totalHits, resetTime } = await this.intakes.increment(key);
+    if (totalHits > this.budgets.intake) throw tooMany(secondsUntil(resetTime));
   }
 
   /** The Express middleware: `/api/…` by caller, the rest by client address. */

@@ -5,14 +5,17 @@ import {
   CardRevealCommand,
   CueCommand,
   DeclareConflictCommand,
+  EditIntakeSubmissionCommand,
   EntryFields,
   IssueTokenCommand,
   KeyCardsExportCommand,
   PresenterMessageCommand,
   RemoveJurorCommand,
+  RejectIntakeSubmissionCommand,
   ReopenBallotCommand,
   SaveBallotCommand,
   SetShortlistCommand,
+  SubmitIntakeCommand,
   VerdictCommand,
 } from '#contracts';
 import { CommandBody } from './command-body.js';
@@ -64,3 +67,14 @@ export class KeyCardsExportBody extends OmitType(KeyCardsExportCommand, ['ceremo
 
 @CommandBody()
 export class PresenterMessageBody extends OmitType(PresenterMessageCommand, ['ceremony'] as const) {}
+
+/** An entrant's submission through a category's form: `{ answers: { <field key>: value }, trap? }` (trap: the honeypot, left empty). */
+@CommandBody()
+export class SubmitIntakeBody extends OmitType(SubmitIntakeCommand, ['ceremony', 'category'] as const) {}
+
+/** New answers for one's own submission; the receipt code comes in the Laurel-Receipt header. */
+@CommandBody()
+export class EditIntakeBody extends OmitType(EditIntakeSubmissionCommand, ['receipt'] as const) {}
+
+@CommandBody()
+export class RejectIntakeBody extends PickType(RejectIntakeSubmissionCommand, ['reason'] as const) {}

@@ -53,19 +53,33 @@ export class EntriesService {
   async submit(command: SubmitEntryCommand): Promise<EntryView> {
     return this.dataSource.transaction(async (manager) => {
       const category = await this.ceremonies.findCategory(command.ceremony, command.category, manager);
-      await this.serialise(manager, category.id);
-      const checked = checkEntryFields({ ...command.entry });
-      if (!checked.ok) throw LaurelError.badRequest(checked.problems.map((p) => `entry.${p.field}: ${p.reason}`).join('; '), checked.problems.map((p) => ({ path: `entry.${p.field}`, message: p.reason })));
-      const refusal = ineligibility(category, checked.fields.kind);
-      if (refusal) throw new DomainRefusal('invalid', 'entry not eligible', refusal, [{ path: 'entry.kind', message: refusal }]);
-      const key = naturalKey(checked.fields);
-      const existing = await this.existing(manager, category.id, [key], checked.fields.externalId ? [checked.fields.externalId] : []);
-      const duplicate = this.duplicateOf(existing, key, checked.fields.externalId);
-      if (duplicate) throw new DomainRefusal('conflict', 'entry already entered', `this entry is already in ${category.name} (${duplicate.reason})`, { entryId: duplicate.entryId });
-      const entry = this.build(category, checked.fields, key, 'api', null);
-      await manager.insert(Entry, entry);
-      return entryView(entry);
+      return entryView(await this.addOne(manager, category, { ...command.entry }, 'api'));
     });
+  }
+
+  /**
+   * Checks and stores one entry inside the caller's transaction (a single submission, an accepted intake
+   * submission): today's rules with their reasons, fields named under `path`.
+   */
+  async addOne(manager: EntityManager, category: Category, raw: Record<string, unknown>, source: 'api' | 'intake', path = 'entry'): Promise<Entry> {
+    await this.serialise(manager, category.id);
+    const checked = checkEntryFields(raw);
+    if (!checked.ok) throw LaurelError.badRequest(checked.problems.map((p) => `${path}.${p.field}: ${p.reason}`).join('; '), checked.problems.map((p) => ({ path: `${path}.${p.field}`, message: p.reason })));
+    const refusal = ineligibility(category, checked.fields.kind);
+    if (refusal) throw new DomainRefusal('invalid', 'entry not eligible', refusal, [{ path: `${path}.kind`, message: refusal }]);
+    const key = naturalKey(checked.fields);
+    const existing = await this.existing(manager, category.id, [key], checked.fields.externalId ? [checked.fields.externalId] : []);
+    const duplicate = this.duplicateOf(existing, key, checked.fields.externalId);
+    if (duplicate) throw new DomainRefusal('conflict', 'entry already entered', `this entry is already in ${category.name} (${duplicate.reason})`, { entryId: duplicate.entryId });
+    const entry = this.build(category, checked.fields, key, source, null);
+    await manager.insert(Entry, entry);
+    return entry;
+  }
+
+  /** The entry already in the category under this organisation and title, if any (for the review list). */
+  async sameAs(categoryId: string, fields: Pick<EntryFields, 'organisation' | 'title'>, manager: EntityManager = this.dataSource.manager): Promise<string | null> {
+    const found = await this.existing(manager, categoryId, [naturalKey(fields)], []);
+    return found.byKey.values().next().value ?? null;
   }
 
   /**
@@ -188,7 +202,7 @@ export class EntriesService {
     return null;
   }
 
-  private build(category: Category, fields: EntryFields, key: string, source: 'api' | 'csv', row: number | null, at = new Date()): Entry {
+  private build(category: Category, fields: EntryFields, key: string, source: Entry['source'], row: number | null, at = new Date()): Entry {
     return Object.assign(new Entry(), {
       id: randomUUID(),
       ceremonyId: category.ceremonyId,

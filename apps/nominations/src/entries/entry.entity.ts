@@ -22,7 +22,7 @@ export class Entry {
   @Column({ name: 'contact_name', type: 'varchar', length: 200, nullable: true }) contactName!: string | null;
   @Column({ name: 'contact_email', type: 'varchar', length: 254, nullable: true }) contactEmail!: string | null;
   @Column({ name: 'contact_phone', type: 'varchar', length: 40, nullable: true }) contactPhone!: string | null;
-  @Column({ type: 'varchar', length: 10 }) source!: 'api' | 'csv' | 'file';
+  @Column({ type: 'varchar', length: 10 }) source!: 'api' | 'csv' | 'file' | 'intake';
   @Column({ name: 'source_row', type: 'int', nullable: true }) sourceRow!: number | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

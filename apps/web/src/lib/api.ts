@@ -46,8 +46,8 @@ export interface CueBody {
 export class Api {
   constructor(private readonly token: string | null) {}
 
-  async request<T>(method: string, path: string, body?: unknown, init?: { raw?: boolean }): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+  async request<T>(method: string, path: string, body?: unknown, init?: { raw?: boolean; headers?: Record<string, string> }): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json', ...init?.headers };
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let res: Response;

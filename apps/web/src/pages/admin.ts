@@ -12,6 +12,7 @@ import { confirmDialog, copyText, h, replace } from '../lib/dom.js';
 import { formatDateTime } from '../lib/format.js';
 import { t, type MsgKey } from '../lib/i18n.js';
 import { getStored, param, setStored, tokenLink } from '../lib/session.js';
+import { intakeReview } from './intake-review.js';
 
 const TOKEN_KEY = 'laurel.adminToken';
 const CEREMONY_KEY = 'laurel.admin.ceremony';
@@ -281,6 +282,7 @@ export function mount(root: HTMLElement): void {
       ),
       h('h3', { class: 'small-h' }, t('addJuror')),
       form,
+      intakeReview(() => api, slug, catId),
     );
   }
 

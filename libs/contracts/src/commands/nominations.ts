@@ -85,8 +85,8 @@ export interface EntryView {
   contactName: string | null;
   contactEmail: string | null;
   contactPhone: string | null;
-  /** How it came in: one submission, a CSV row, or the ceremony file. */
-  source: 'api' | 'csv' | 'file';
+  /** How it came in: one submission by the admin, a CSV row, the ceremony file, or an entrant's form (accepted at review). */
+  source: 'api' | 'csv' | 'file' | 'intake';
   /** 1-based line of the CSV row it came from (header = row 1), when imported from a file. */
   sourceRow: number | null;
   createdAt: string;
