@@ -163,10 +163,10 @@ function bruteForceExists(input: AssignmentInput): boolean {
   const search = (e: number): boolean => {
     if (e === entryIds.length) return loads.every((l) => l >= low && l <= high);
     for (const subset of subsets) {
-      if (subset.some((r) => conflicted.has(`${reviewerIds[r]}/${entryIds[e]}`) || loads[r]! >= high)) continue;
-      subset.forEach((r) => loads[r]!++);
+      if (subset.some((r) => conflicted.has(`${reviewerIds[r]}/${entryIds[e]}`) || loads[r] >= high)) continue;
+      subset.forEach((r) => loads[r]++);
       if (search(e + 1)) return true;
-      subset.forEach((r) => loads[r]!--);
+      subset.forEach((r) => loads[r]--);
     }
     return false;
   };

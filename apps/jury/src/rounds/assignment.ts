@@ -61,10 +61,10 @@ export function assignReviewers(input: AssignmentInput): AssignmentResult | Assi
   for (const c of input.conflicts) {
     const e = entryIndex.get(c.entryId);
     const r = reviewerIndex.get(c.reviewerId);
-    if (e !== undefined && r !== undefined) conflicted[e]!.add(r);
+    if (e !== undefined && r !== undefined) conflicted[e].add(r);
   }
   const short = entryIds
-    .map((entryId, e) => ({ entryId, eligible: m - conflicted[e]!.size }))
+    .map((entryId, e) => ({ entryId, eligible: m - conflicted[e].size }))
     .filter((x) => x.eligible < k);
   if (short.length)
     return {
@@ -86,11 +86,11 @@ export function assignReviewers(input: AssignmentInput): AssignmentResult | Assi
   for (let e = 0; e < n; e++) {
     const offset = e % m;
     const candidates = order
-      .filter((r) => !conflicted[e]!.has(r) && holds[r]!.size < low)
-      .sort((a, b) => holds[a]!.size - holds[b]!.size || ((a - offset + m) % m) - ((b - offset + m) % m));
+      .filter((r) => !conflicted[e].has(r) && holds[r].size < low)
+      .sort((a, b) => holds[a].size - holds[b].size || ((a - offset + m) % m) - ((b - offset + m) % m));
     for (const r of candidates.slice(0, k)) {
-      assigned[e]!.add(r);
-      holds[r]!.add(e);
+      assigned[e].add(r);
+      holds[r].add(e);
     }
   }
 
@@ -101,7 +101,7 @@ export function assignReviewers(input: AssignmentInput): AssignmentResult | Assi
     }
   }
 
-  const loads = new Map(reviewerIds.map((id, r) => [id, holds[r]!.size]));
+  const loads = new Map(reviewerIds.map((id, r) => [id, holds[r].size]));
   const complete = assigned.every((a) => a.size === k) && holds.every((h) => h.size >= low && h.size <= high);
   if (!complete)
     return {
@@ -109,7 +109,7 @@ export function assignReviewers(input: AssignmentInput): AssignmentResult | Assi
       code: 'no balanced assignment',
       message: `no assignment gives every entry k = ${k} jurors free of conflicts with loads of ${low}${low === high ? '' : `–${high}`} each: the conflicts concentrate on too few jurors; lower k or review the conflicts`,
     };
-  const reviewers = new Map(entryIds.map((id, e) => [id, [...assigned[e]!].sort((a, b) => a - b).map((r) => reviewerIds[r]!)]));
+  const reviewers = new Map(entryIds.map((id, e) => [id, [...assigned[e]].sort((a, b) => a - b).map((r) => reviewerIds[r])]));
   return { ok: true, reviewers, loads, minLoad: low, maxLoad: high };
 }
 
@@ -125,33 +125,33 @@ function augment(cap: number, k: number, assigned: Set<number>[], holds: Set<num
   const parentOfEntry = new Int32Array(n).fill(-2);
   const queue: number[] = [];
   for (let e = 0; e < n; e++) {
-    if (assigned[e]!.size < k) {
+    if (assigned[e].size < k) {
       parentOfEntry[e] = -1;
       queue.push(e);
     }
   }
   for (let head = 0; head < queue.length; head++) {
-    const e = queue[head]!;
+    const e = queue[head];
     for (let r = 0; r < m; r++) {
-      if (parentOfReviewer[r] !== -2 || assigned[e]!.has(r) || conflicted[e]!.has(r)) continue;
+      if (parentOfReviewer[r] !== -2 || assigned[e].has(r) || conflicted[e].has(r)) continue;
       parentOfReviewer[r] = e;
-      if (holds[r]!.size < cap) {
+      if (holds[r].size < cap) {
         // Apply the path backwards: r takes e; the reviewer that reached e gives up e's parent entry to take e, …
         let reviewer = r;
         let entry = e;
         for (;;) {
-          assigned[entry]!.add(reviewer);
-          holds[reviewer]!.add(entry);
-          const previous = parentOfEntry[entry]!;
+          assigned[entry].add(reviewer);
+          holds[reviewer].add(entry);
+          const previous = parentOfEntry[entry];
           if (previous === -1) return true;
           // `previous` reached `entry` by leaving it: it drops entry and takes its own parent entry.
-          assigned[entry]!.delete(previous);
-          holds[previous]!.delete(entry);
+          assigned[entry].delete(previous);
+          holds[previous].delete(entry);
           reviewer = previous;
           entry = parentOfReviewer[previous]!;
         }
       }
-      for (const held of holds[r]!) {
+      for (const held of holds[r]) {
         if (parentOfEntry[held] === -2) {
           parentOfEntry[held] = r;
           queue.push(held);
