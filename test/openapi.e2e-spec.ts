@@ -26,6 +26,11 @@ const BODIES: Record<string, string[]> = {
   'POST /api/v1/ceremonies/{c}/show/presenter-message': ['text'],
   'POST /api/v1/ceremonies/{c}/show/card-reveals': ['categoryId', 'key', 'idempotencyKey'],
   'POST /api/v1/ceremonies/{c}/keycards': ['publicKey'],
+  'POST /api/v1/ceremonies/{c}/categories/{cat}/screening': [],
+  'POST /api/v1/ceremonies/{c}/categories/{cat}/screening/assignment': ['k'],
+  'POST /api/v1/ceremonies/{c}/categories/{cat}/screening/conflicts': ['jurorId', 'entryId', 'reason'],
+  'PUT /api/v1/ceremonies/{c}/categories/{cat}/screening/reviews/{entryId}': ['scores'],
+  'POST /api/v1/ceremonies/{c}/categories/{cat}/screening/shortlist/adjustments': ['entryId', 'action', 'reason'],
 };
 
 describe('OpenAPI (/api/docs): every request body with its schema', () => {

@@ -11,6 +11,7 @@ import { nominationsDataSource, SCHEMA } from './data-source.js';
 import { EntriesController } from './entries/entries.controller.js';
 import { EntriesService } from './entries/entries.service.js';
 import { ShortlistsController } from './shortlists/shortlists.controller.js';
+import { ShortlistsHandler } from './shortlists/shortlists.handler.js';
 import { ShortlistsService } from './shortlists/shortlists.service.js';
 
 @Module({})
@@ -21,7 +22,7 @@ export class NominationsModule {
       module: NominationsModule,
       imports: base.imports,
       controllers: [...base.controllers, CeremoniesController, AccessController, EntriesController, ShortlistsController],
-      providers: [{ provide: NOMINATIONS_CONFIG, useValue: config }, ceremonyRefsFrom(Ceremony), CeremoniesService, AccessService, AdminGrant, EntriesService, ShortlistsService],
+      providers: [{ provide: NOMINATIONS_CONFIG, useValue: config }, ceremonyRefsFrom(Ceremony), CeremoniesService, AccessService, AdminGrant, EntriesService, ShortlistsService, ShortlistsHandler],
     };
   }
 }

@@ -1,6 +1,11 @@
 import { OmitType, PickType } from '@nestjs/swagger';
 import {
   AddJurorCommand,
+  AdjustShortlistCommand,
+  AssignScreeningCommand,
+  DeclareEntryConflictCommand,
+  OpenScreeningCommand,
+  SaveReviewCommand,
   AppointChairCommand,
   CardRevealCommand,
   CueCommand,
@@ -64,3 +69,19 @@ export class KeyCardsExportBody extends OmitType(KeyCardsExportCommand, ['ceremo
 
 @CommandBody()
 export class PresenterMessageBody extends OmitType(PresenterMessageCommand, ['ceremony'] as const) {}
+
+// Screening rounds (issue 15): the round's entries come from nominations (the gateway reads them), not the body.
+@CommandBody({ optional: true })
+export class OpenScreeningBody extends PickType(OpenScreeningCommand, ['shortlistSize'] as const) {}
+
+@CommandBody()
+export class AssignScreeningBody extends PickType(AssignScreeningCommand, ['k'] as const) {}
+
+@CommandBody()
+export class DeclareEntryConflictBody extends OmitType(DeclareEntryConflictCommand, ['ceremony', 'category'] as const) {}
+
+@CommandBody()
+export class SaveReviewBody extends PickType(SaveReviewCommand, ['scores'] as const) {}
+
+@CommandBody()
+export class AdjustShortlistBody extends OmitType(AdjustShortlistCommand, ['ceremony', 'category'] as const) {}
