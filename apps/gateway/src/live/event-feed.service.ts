@@ -358,6 +358,7 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
         return;
       }
       case 'gala.events.nominations.shortlist.published':
+      case 'gala.events.jury.shortlist.frozen':
       case 'gala.sealed.jury.verdict':
         return;
     }
