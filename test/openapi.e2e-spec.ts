@@ -30,7 +30,7 @@ const BODIES: Record<string, string[]> = {
   'POST /api/v1/ceremonies/{c}/categories/{cat}/screening/assignment': ['k'],
   'POST /api/v1/ceremonies/{c}/categories/{cat}/screening/conflicts': ['jurorId', 'entryId', 'reason'],
   'PUT /api/v1/ceremonies/{c}/categories/{cat}/screening/reviews/{entryId}': ['scores'],
-  'POST /api/v1/ceremonies/{c}/categories/{cat}/screening/shortlist/adjustments': ['entryId', 'action', 'reason'],
+  'POST /api/v1/ceremonies/{c}/categories/{cat}/screening/shortlist/adjustments': ['entryId', 'onShortlist', 'reason'],
 };
 
 describe('OpenAPI (/api/docs): every request body with its schema', () => {

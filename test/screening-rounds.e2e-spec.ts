@@ -235,9 +235,9 @@ describe('screening rounds: entries → assignment → normalized ranking → sh
     const before = (await as<ScreeningRanking>(chair(), 'GET', `${cat}/screening/ranking`)).body;
     const out = before.draft[5];
     const inn = before.entries[6].id;
-    expect((await as(chair(), 'POST', `${cat}/screening/shortlist/adjustments`, { entryId: out, action: 'remove', reason: '   ' })).status).toBe(400);
-    expect((await as(chair(), 'POST', `${cat}/screening/shortlist/adjustments`, { entryId: out, action: 'remove', reason: 'same project as an entry ranked above' })).status).toBe(200);
-    const after = await as<ScreeningRanking>(chair(), 'POST', `${cat}/screening/shortlist/adjustments`, { entryId: inn, action: 'add', reason: 'the panel wants a region among the nominees' });
+    expect((await as(chair(), 'POST', `${cat}/screening/shortlist/adjustments`, { entryId: out, onShortlist: false, reason: '   ' })).status).toBe(400);
+    expect((await as(chair(), 'POST', `${cat}/screening/shortlist/adjustments`, { entryId: out, onShortlist: false, reason: 'same project as an entry ranked above' })).status).toBe(200);
+    const after = await as<ScreeningRanking>(chair(), 'POST', `${cat}/screening/shortlist/adjustments`, { entryId: inn, onShortlist: true, reason: 'the panel wants a region among the nominees' });
     expect(after.body.draft).toEqual([...before.draft.slice(0, 5), inn]);
     expect(after.body.adjustments.map((a) => [a.action, a.reason, a.by])).toEqual([
       ['remove', 'same project as an entry ranked above', 'Ordförande Ek (chair)'],
@@ -249,7 +249,7 @@ describe('screening rounds: entries → assignment → normalized ranking → sh
     frozen = res.body;
     expect(frozen).toMatchObject({ roundId: round.roundId, entryIds: after.body.draft });
     expect((await as(chair(), 'POST', `${cat}/screening/shortlist/freeze`)).status).toBe(409);
-    expect((await as(chair(), 'POST', `${cat}/screening/shortlist/adjustments`, { entryId: out, action: 'add', reason: 'too late' })).status).toBe(409);
+    expect((await as(chair(), 'POST', `${cat}/screening/shortlist/adjustments`, { entryId: out, onShortlist: true, reason: 'too late' })).status).toBe(409);
 
     const shortlist = await eventually(async () => {
       const view = (await asAdmin<ShortlistView>('GET', `${cat}/shortlist`)).body;

@@ -87,6 +87,8 @@ function fieldValues(cast: Cast, ctx: { categoryId: string; nomineeId: string; c
     columns: ['organisation'],
     rows: [{ row: 2, values: ['Förfalskat AB'] }],
     entryIds: [randomUUID()],
+    // screening rounds: the entries a round opens on
+    entries: [{ id: randomUUID() }],
     action: 'reveal',
     idempotencyKey: randomUUID(),
     writes: [{ id: randomUUID(), event: 'gala.events.jury.verdict.sealed' }],

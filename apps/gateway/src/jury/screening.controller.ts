@@ -103,7 +103,7 @@ export class ScreeningController {
   @Post('shortlist/adjustments')
   @HttpCode(200)
   @Roles('admin', 'juror')
-  @ApiOperation({ summary: 'Admin or chair: put an entry on or off the draft shortlist with a reason: { entryId, action: add|remove, reason } (audited)' })
+  @ApiOperation({ summary: 'Admin or chair: put an entry on or off the draft shortlist with a reason: { entryId, onShortlist: true|false, reason } (audited)' })
   async adjust(@CeremonyId() ceremony: string, @Param('cat') category: string, @Body() body: AdjustShortlistBody, @Caller() credential: string | null): Promise<ScreeningRanking> {
     return this.services.request('jury.screening.adjust', { ...body, ceremony, category }, { credential });
   }

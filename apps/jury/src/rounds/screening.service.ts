@@ -239,9 +239,9 @@ export class ScreeningService {
         throw LaurelError.badRequest(`entry ${command.entryId} is not in this screening round`, [{ path: 'entryId', message: 'unknown entry' }]);
       const before = await this.rankingOf(manager, state, round);
       const inDraft = before.draft.includes(command.entryId);
-      if (command.action === 'add' && inDraft) throw LaurelError.conflict('that entry is already on the draft shortlist');
-      if (command.action === 'remove' && !inDraft) throw LaurelError.conflict('that entry is not on the draft shortlist');
-      const adjustment = { entryId: command.entryId, action: command.action, reason, by: actorName(state, actor), at: new Date().toISOString() };
+      if (command.onShortlist && inDraft) throw LaurelError.conflict('that entry is already on the draft shortlist');
+      if (!command.onShortlist && !inDraft) throw LaurelError.conflict('that entry is not on the draft shortlist');
+      const adjustment = { entryId: command.entryId, action: command.onShortlist ? ('add' as const) : ('remove' as const), reason, by: actorName(state, actor), at: new Date().toISOString() };
       round.adjustments = [...round.adjustments, adjustment];
       await manager.update(Round, { id: round.id }, { adjustments: round.adjustments });
       await this.audit.append(manager, state.ceremony.id, actor, 'shortlist.adjusted', `round:${round.id}`, { ...adjustment });

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import { command } from '../contract.js';
 import { CategoryScoped } from './common.js';
@@ -53,12 +53,10 @@ export class LockReviewCommand extends CategoryScoped {
   @IsUUID() entryId!: string;
 }
 
-export const SHORTLIST_ADJUSTMENTS = ['add', 'remove'] as const;
-
-/** The chair (or admin) changes the draft shortlist: one entry in or out, with the reason (audited). */
+/** The chair (or admin) changes the draft shortlist: one entry on (`onShortlist: true`) or off, with the reason (audited). */
 export class AdjustShortlistCommand extends CategoryScoped {
   @IsUUID() entryId!: string;
-  @IsIn(SHORTLIST_ADJUSTMENTS) action!: (typeof SHORTLIST_ADJUSTMENTS)[number];
+  @IsBoolean() onShortlist!: boolean;
   @IsString() @Length(1, 1000) reason!: string;
 }
 
