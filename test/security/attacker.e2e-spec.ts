@@ -89,6 +89,7 @@ function fieldValues(cast: Cast, ctx: { categoryId: string; nomineeId: string; c
     entryIds: [randomUUID()],
     // screening rounds: the entries a round opens on
     entries: [{ id: randomUUID() }],
+    k: 3,
     action: 'reveal',
     idempotencyKey: randomUUID(),
     writes: [{ id: randomUUID(), event: 'gala.events.jury.verdict.sealed' }],
