@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { In, IsNull, Not, type EntityManager } from 'typeorm';
+import { In, IsNull, Not, type EntityManager, type EntityTarget as TypeOrmEntityTarget } from 'typeorm';
 import {
   DomainRefusal,
   LaurelError,
   type Actor,
   type AdjustShortlistCommand,
   type AssignmentView,
+  type Criterion,
   type AssignScreeningCommand,
   type DeclareEntryConflictCommand,
   type FieldProblem,
@@ -25,7 +26,7 @@ import { Outbox } from '#messaging';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { missingScores, validateScores } from '../ballots/ballot-rules.js';
 import { affiliationConflicts } from '../panels/affiliation.js';
-import { JuryCategory, Juror } from '../panels/panel.entities.js';
+import { JuryCategory, JuryCeremony, Juror } from '../panels/panel.entities.js';
 import { assertJuryRole, callingChair, type PanelState } from '../panels/panel-state.js';
 import { PanelsService } from '../panels/panels.service.js';
 import { assignReviewers } from './assignment.js';
@@ -55,6 +56,18 @@ const PROBLEM_MESSAGES: Record<string, string> = {
 };
 
 const DEFAULT_SHORTLIST_SIZE = 6;
+
+type EntityTarget = TypeOrmEntityTarget<object>;
+
+/** A review the calling juror may touch, with what saving and locking it need. */
+interface OwnReview {
+  ceremonyId: string;
+  criteria: Criterion[];
+  roundId: string;
+  jurorId: string;
+  scores: Record<string, number>;
+  lockedAt: Date | null;
+}
 
 /**
  * Screening rounds (issue 15): open on the category's entries, assign k reviewers per entry, reviews scored
@@ -191,30 +204,30 @@ export class ScreeningService {
 
   async saveReview(command: SaveReviewCommand, actor: Actor): Promise<ReviewView> {
     return this.panels.transaction(async (manager) => {
-      const { category, juror, round, review } = await this.ownReview(manager, actor, command);
+      const review = await this.ownReview(manager, actor, command);
       if (review.lockedAt) throw refusal('conflict', 'review locked', 'your review of this entry is locked');
-      const { problems } = validateScores({ [command.entryId]: command.scores }, [command.entryId], category.criteria, []);
+      const { problems } = validateScores({ [command.entryId]: command.scores }, [command.entryId], review.criteria, []);
       if (problems.length) {
         const details: FieldProblem[] = problems.map((p) => ({ path: p.path.replace(`scores.${command.entryId}`, 'scores'), message: PROBLEM_MESSAGES[p.reason] ?? p.reason }));
         throw LaurelError.badRequest(`invalid review: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details);
       }
       const now = new Date();
-      await manager.update(Review, { roundId: round.id, entryId: command.entryId, jurorId: juror.id }, { scores: command.scores, updatedAt: now });
-      await this.audit.append(manager, category.ceremonyId, actor, 'review.saved', `review:${round.id}/${command.entryId}/${juror.id}`, { scores: command.scores });
+      await manager.update(Review, { roundId: review.roundId, entryId: command.entryId, jurorId: review.jurorId }, { scores: command.scores, updatedAt: now });
+      await this.audit.append(manager, review.ceremonyId, actor, 'review.saved', `review:${review.roundId}/${command.entryId}/${review.jurorId}`, { scores: command.scores });
       return { entryId: command.entryId, scores: command.scores, lockedAt: null, conflict: null };
     });
   }
 
   async lockReview(command: LockReviewCommand, actor: Actor): Promise<ReviewView> {
     return this.panels.transaction(async (manager) => {
-      const { category, juror, round, review } = await this.ownReview(manager, actor, command);
+      const review = await this.ownReview(manager, actor, command);
       if (review.lockedAt) throw refusal('conflict', 'review locked', 'your review of this entry is already locked');
-      const missing = missingScores({ [command.entryId]: review.scores }, [command.entryId], category.criteria, []).map((p) => p.replace(`scores.${command.entryId}`, 'scores'));
+      const missing = missingScores({ [command.entryId]: review.scores }, [command.entryId], review.criteria, []).map((p) => p.replace(`scores.${command.entryId}`, 'scores'));
       if (missing.length)
         throw refusal('invalid', 'review incomplete', `the review is incomplete: ${missing.join(', ')}`, missing.map((path) => ({ path, message: 'needs a score from 1 to 10 before locking' })));
       const now = new Date();
-      await manager.update(Review, { roundId: round.id, entryId: command.entryId, jurorId: juror.id }, { lockedAt: now, updatedAt: now });
-      await this.audit.append(manager, category.ceremonyId, actor, 'review.locked', `review:${round.id}/${command.entryId}/${juror.id}`, { scores: review.scores });
+      await manager.update(Review, { roundId: review.roundId, entryId: command.entryId, jurorId: review.jurorId }, { lockedAt: now, updatedAt: now });
+      await this.audit.append(manager, review.ceremonyId, actor, 'review.locked', `review:${review.roundId}/${command.entryId}/${review.jurorId}`, { scores: review.scores });
       return { entryId: command.entryId, scores: review.scores, lockedAt: now.toISOString(), conflict: null };
     });
   }
@@ -300,24 +313,47 @@ export class ScreeningService {
 
   // ------------------------------------------------------------------------------------------------
 
-  /** The calling juror's review of an entry, after the rules: on the panel, not conflicted, assigned. */
-  private async ownReview(manager: EntityManager, actor: Actor, command: SaveReviewCommand | LockReviewCommand) {
+  /**
+   * The calling juror's review of an entry, after the rules: on the panel, round not frozen, not conflicted,
+   * assigned. The path every save and lock takes, so it is one statement: the review row locked FOR UPDATE,
+   * the round row FOR SHARE (a freeze, which takes it FOR UPDATE, waits for reviews in flight, and they for it).
+   * When it finds nothing, `refuseReview` says which rule refused.
+   */
+  private async ownReview(manager: EntityManager, actor: Actor, command: SaveReviewCommand | LockReviewCommand): Promise<OwnReview> {
     assertJuryRole(actor);
     if (actor.role !== 'juror') throw LaurelError.forbidden('only a juror of this panel may review');
+    const t = (entity: EntityTarget) => manager.getRepository(entity).metadata.tablePath;
+    const byId = isUuid(command.category);
+    const rows = await manager.query<{ ceremony_id: string; criteria: Criterion[]; round_id: string; status: string; scores: Record<string, number>; locked_at: Date | null; conflict: string | null }[]>(
+      `SELECT cat.ceremony_id, cat.criteria, r.id AS round_id, r.status, rv.scores, rv.locked_at, ec.reason AS conflict
+         FROM ${t(JuryCeremony)} c
+         JOIN ${t(JuryCategory)} cat ON cat.ceremony_id = c.id AND (cat.slug = $2::text${byId ? ' OR cat.id::text = $2::text' : ''})
+         JOIN ${t(Juror)} j ON j.id = $3::uuid AND j.category_id = cat.id
+         JOIN ${t(Round)} r ON r.category_id = cat.id AND r.kind = 'screening'
+         JOIN ${t(Review)} rv ON rv.round_id = r.id AND rv.entry_id = $4::uuid AND rv.juror_id = j.id
+         LEFT JOIN ${t(EntryConflict)} ec ON ec.round_id = r.id AND ec.juror_id = j.id AND ec.entry_id = $4::uuid
+        WHERE ${isUuid(command.ceremony) ? '(c.id::text = $1::text OR c.slug = $1::text)' : 'c.slug = $1::text'}
+        FOR UPDATE OF rv FOR SHARE OF r`,
+      [command.ceremony, command.category, actor.jurorId, command.entryId],
+    );
+    const row = rows[0];
+    if (!row || row.status === 'frozen' || row.conflict !== null) return this.refuseReview(manager, actor, command);
+    return { ceremonyId: row.ceremony_id, criteria: row.criteria, roundId: row.round_id, jurorId: actor.jurorId!, scores: row.scores, lockedAt: row.locked_at };
+  }
+
+  /** Why the calling juror may not touch this review (the slow path, only taken to refuse). */
+  private async refuseReview(manager: EntityManager, actor: Actor, command: SaveReviewCommand | LockReviewCommand): Promise<never> {
     const ceremony = await this.panels.ceremony(manager, command.ceremony);
     const category = await manager.findOne(JuryCategory, { where: [{ ceremonyId: ceremony.id, slug: command.category }, ...(isUuid(command.category) ? [{ ceremonyId: ceremony.id, id: command.category }] : [])] });
     if (!category) throw LaurelError.notFound(`no category ${command.category} in ceremony ${ceremony.slug}`);
     const juror = await manager.findOne(Juror, { where: { id: actor.jurorId!, categoryId: category.id } });
     if (!juror) throw LaurelError.forbidden('you are not on the panel of this category');
-    // Shared lock on the round: a freeze (which takes it FOR UPDATE) waits for reviews in flight, and they for it.
-    const round = await manager.findOne(Round, { where: { categoryId: category.id, kind: 'screening' }, lock: { mode: 'pessimistic_read' } });
+    const round = await manager.findOne(Round, { where: { categoryId: category.id, kind: 'screening' } });
     if (!round) throw refusal('not-found', 'no screening round', `${category.name} has no screening round`);
     if (round.status === 'frozen') throw refusal('conflict', 'round frozen', 'the screening round is frozen');
     const conflict = await manager.findOne(EntryConflict, { where: { roundId: round.id, jurorId: juror.id, entryId: command.entryId } });
     if (conflict) throw refusal('forbidden', 'conflicted', `you may not review an entry you are conflicted with: ${conflict.reason}`, [{ path: 'entryId', message: conflict.reason }]);
-    const review = await manager.findOne(Review, { where: { roundId: round.id, entryId: command.entryId, jurorId: juror.id }, lock: { mode: 'pessimistic_write' } });
-    if (!review) throw refusal('forbidden', 'not assigned', 'that entry is not assigned to you: a juror reviews only the entries of their queue', [{ path: 'entryId', message: 'not assigned to you' }]);
-    return { category, juror, round, review };
+    throw refusal('forbidden', 'not assigned', 'that entry is not assigned to you: a juror reviews only the entries of their queue', [{ path: 'entryId', message: 'not assigned to you' }]);
   }
 
   private assertAdminOrChair(state: PanelState, actor: Actor): void {
