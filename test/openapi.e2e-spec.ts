@@ -30,6 +30,8 @@ const BODIES: Record<string, string[]> = {
   'POST /api/v1/ceremonies/{c}/categories/{cat}/screening/assignment': ['k'],
   'POST /api/v1/ceremonies/{c}/categories/{cat}/screening/conflicts': ['jurorId', 'entryId', 'reason'],
   'PUT /api/v1/ceremonies/{c}/categories/{cat}/screening/reviews/{entryId}': ['scores'],
+  'POST /api/v1/ceremonies/{c}/categories/{cat}/deliberation/{nomineeId}/comments': ['text'],
+  'PUT /api/v1/ceremonies/{c}/categories/{cat}/deliberation/{nomineeId}/discussed': ['discussed'],
   'POST /api/v1/ceremonies/{c}/categories/{cat}/screening/shortlist/adjustments': ['entryId', 'onShortlist', 'reason'],
 };
 

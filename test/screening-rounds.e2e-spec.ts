@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type {
   AssignmentView,
+  DeliberationComment,
+  DeliberationFrame,
+  DeliberationThread,
+  DeliberationView,
   AuditVerification,
   FrozenShortlist,
   ImportCeremonyResult,
@@ -13,6 +17,7 @@ import type {
   ShortlistView,
 } from '#contracts';
 import { eventually } from './support/eventually.js';
+import { connectLive, type LiveClient } from './support/live-client.js';
 import { startSystem, type TestSystem } from './support/system.js';
 
 /**
@@ -20,7 +25,8 @@ import { startSystem, type TestSystem } from './support/system.js';
  * import) → a screening round with k = 3 reviewers per entry around an affiliation and a declared conflict →
  * every review locked → the ranking by per-juror z-scores beside the raw means → the chair's adjustment with
  * a reason → the freeze (nominations publishes the shortlist, recording the round) → the final round's ballots
- * → seal → reveal. The refusals: an unassigned or conflicted entry (403 with the reason), an impossible k,
+ * → seal → reveal; the deliberation threads, with a spy juror conflicted with one nominee who never gets its
+ * thread (REST or socket) while press, screens and the public get no deliberation at all. The refusals: an unassigned or conflicted entry (403 with the reason), an impossible k,
  * a freeze before every review is locked, a ranking asked by a juror who is not the chair.
  */
 const CRITERIA = [
@@ -50,7 +56,7 @@ function scoresFor(jurorIndex: number, entryIndex: number): Record<string, numbe
   return { kvalitet: clamp(quality + BIAS[jurorIndex]), fornyelse: clamp(quality + BIAS[jurorIndex] + ((entryIndex + jurorIndex) % 3) - 1) };
 }
 
-describe('screening rounds: entries → assignment → normalized ranking → shortlist → final round → reveal', () => {
+describe('screening rounds: entries → assignment → normalized ranking → shortlist → final round → deliberation → reveal', () => {
   let system: TestSystem;
   let imported: ImportCeremonyResult;
   let admin: pg.Client;
@@ -60,6 +66,8 @@ describe('screening rounds: entries → assignment → normalized ranking → sh
   let round: ScreeningView;
   let assignment: AssignmentView;
   let frozen: FrozenShortlist;
+  let nominees: string[];
+  const liveClients: LiveClient[] = [];
   const base = '/api/v1/ceremonies/screening-gala';
   const cat = `${base}/categories/gotapriset`;
   const as = <T>(token: string, method: string, path: string, body?: unknown) => system.http<T>(method, path, { token, body });
@@ -91,6 +99,7 @@ describe('screening rounds: entries → assignment → normalized ranking → sh
   });
 
   afterAll(async () => {
+    for (const client of liveClients) client.close();
     await admin?.end();
     await system?.dispose();
   });
@@ -261,20 +270,75 @@ describe('screening rounds: entries → assignment → normalized ranking → sh
     expect((await as<ScreeningView>(chair(), 'GET', `${cat}/screening`)).body).toMatchObject({ status: 'frozen', finalRoundId: frozen.finalRoundId });
   });
 
-  it('the nominees go on to the final round: ballots, lock, verdict, seal, reveal', async () => {
-    const nominees = await eventually(async () => {
+  it('the nominees go on to the final round; deliberation opens to each juror at their lock, and never to a conflicted one (REST or socket)', async () => {
+    nominees = await eventually(async () => {
       const view = (await system.http<{ categories: { nominees: { id: string }[] }[] }>('GET', base)).body;
       expect(view.categories[0].nominees).toHaveLength(6);
       return view.categories[0].nominees.map((n) => n.id);
     });
+    const spy = jurorNamed('Juror Rönn');
+    const bjork = jurorNamed('Juror Björk');
+    const secret = nominees[1];
+    await eventually(async () => expect((await as(tokens.get(spy.id)!, 'POST', `${cat}/conflicts`, { jurorId: spy.id, nomineeId: secret, reason: 'sits on its board' })).status).toBe(201));
+    const pressToken = (await asAdmin<{ token: string }>('POST', `${base}/tokens`, { role: 'press' })).body.token;
+    const screenToken = (await asAdmin<{ token: string }>('POST', `${base}/tokens`, { role: 'screen' })).body.token;
+    const sockets = {
+      spy: await eventually(() => connectLive(system.gatewayUrl, { ceremony: 'screening-gala', token: tokens.get(spy.id)! })),
+      bjork: await eventually(() => connectLive(system.gatewayUrl, { ceremony: 'screening-gala', token: tokens.get(bjork.id)! })),
+      press: await eventually(() => connectLive(system.gatewayUrl, { ceremony: 'screening-gala', token: pressToken })),
+      screen: await eventually(() => connectLive(system.gatewayUrl, { ceremony: 'screening-gala', token: screenToken, v: 2 })),
+      public: await connectLive(system.gatewayUrl, { ceremony: 'screening-gala' }),
+    };
+    liveClients.push(...Object.values(sockets));
+
     for (const [ji, j] of jurors.entries()) {
       const token = tokens.get(j.id)!;
       const me = (await as<JurorView>(token, 'GET', `${base}/me`)).body;
       const conflicted = new Set(me.conflicts.map((c) => c.nomineeId));
       const scores = Object.fromEntries(nominees.filter((n) => !conflicted.has(n)).map((n) => [n, { kvalitet: n === nominees[0] ? 10 : 5 + ((nominees.indexOf(n) + ji) % 4), fornyelse: 7 }]));
       await eventually(async () => expect((await as(token, 'PUT', `${cat}/ballot`, { scores })).status).toBe(200));
+      if (j.id === bjork.id) {
+        // No anchoring: before their own lock a juror reads no thread and writes none.
+        const early = await as<{ message: string }>(token, 'GET', `${cat}/deliberation`);
+        expect(early.status).toBe(409);
+        expect(early.body.message).toBe('the deliberation opens to you once your own ballot is locked');
+        expect((await as(token, 'POST', `${cat}/deliberation/${secret}/comments`, { text: 'too early' })).status).toBe(409);
+      }
       expect((await as(token, 'POST', `${cat}/ballot/lock`)).status).toBe(200);
     }
+
+    const SECRET_TEXT = 'Styrelsen vet mer än ansökan säger';
+    const posted = await as<DeliberationComment>(tokens.get(bjork.id)!, 'POST', `${cat}/deliberation/${secret}/comments`, { text: SECRET_TEXT });
+    expect(posted.status).toBe(201);
+    expect(posted.body).toMatchObject({ nomineeId: secret, author: 'Juror Björk', text: SECRET_TEXT });
+    await sockets.bjork.waitFor<DeliberationFrame>('deliberation', (f) => f.nomineeId === secret && f.comments === 1);
+    const open = nominees[2];
+    expect((await as(tokens.get(spy.id)!, 'POST', `${cat}/deliberation/${open}/comments`, { text: 'Stark ansökan' })).status).toBe(201);
+    await sockets.bjork.waitFor<DeliberationFrame>('deliberation', (f) => f.nomineeId === open);
+    await sockets.spy.waitFor<DeliberationFrame>('deliberation', (f) => f.nomineeId === open);
+    const marked = await as<DeliberationThread>(chair(), 'PUT', `${cat}/deliberation/${secret}/discussed`, { discussed: true });
+    expect(marked.body).toMatchObject({ nomineeId: secret, discussed: true });
+    await sockets.bjork.waitFor<DeliberationFrame>('deliberation', (f) => f.nomineeId === secret && f.discussed);
+    expect((await as(tokens.get(bjork.id)!, 'PUT', `${cat}/deliberation/${open}/discussed`, { discussed: true })).status).toBe(403);
+
+    // The conflicted juror: nothing about that nominee's thread over REST…
+    const refused = await as<{ message: string }>(tokens.get(spy.id)!, 'POST', `${cat}/deliberation/${secret}/comments`, { text: 'let me in' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toBe('you are conflicted with this nominee and do not take part in its deliberation: sits on its board');
+    const spyView = await as<DeliberationView>(tokens.get(spy.id)!, 'GET', `${cat}/deliberation`);
+    expect(spyView.body.threads.map((t) => t.nomineeId)).toEqual(nominees.filter((n) => n !== secret));
+    expect(spyView.text).not.toContain(SECRET_TEXT);
+    const bjorkView = (await as<DeliberationView>(tokens.get(bjork.id)!, 'GET', `${cat}/deliberation`)).body;
+    expect(bjorkView.threads.find((t) => t.nomineeId === secret)).toMatchObject({ discussed: true, comments: [{ text: SECRET_TEXT, author: 'Juror Björk' }] });
+    // …nor on the socket (the frames of the same notices the others got have arrived by now), and press,
+    // screens and the public never get a deliberation frame or the text.
+    expect(sockets.spy.of<DeliberationFrame>('deliberation').filter((f) => f.nomineeId === secret)).toEqual([]);
+    for (const client of [sockets.spy, sockets.press, sockets.screen, sockets.public]) expect(JSON.stringify(client.frames)).not.toContain(SECRET_TEXT);
+    for (const client of [sockets.press, sockets.screen, sockets.public]) expect(client.of('deliberation')).toEqual([]);
+    expect(JSON.stringify(sockets.bjork.frames)).not.toContain(SECRET_TEXT); // notices carry no text, even to those who may read it
+  });
+
+  it('the chair seals and the producer reveals the final round', async () => {
     const verdict = await as<{ winnerId: string }>(chair(), 'POST', `${cat}/verdict`, { motivation: 'För ett arbete som lyfter hela regionen och visar vägen.' });
     expect(verdict.status).toBe(200);
     expect(verdict.body.winnerId).toBe(nominees[0]);
@@ -305,7 +369,9 @@ describe('screening rounds: entries → assignment → normalized ranking → sh
       frozen: count('shortlist.frozen'),
       received: count('shortlist.received'),
       sealed: count('verdict.sealed'),
-    }).toEqual({ opened: 1, conflicts: 1, assigned: 1, locks: ENTRIES * K, adjusted: 2, frozen: 1, received: 1, sealed: 1 });
+      comments: count('deliberation.comment'),
+      discussed: count('deliberation.discussed'),
+    }).toEqual({ opened: 1, conflicts: 1, assigned: 1, locks: ENTRIES * K, adjusted: 2, frozen: 1, received: 1, sealed: 1, comments: 2, discussed: 1 });
     expect(actions.indexOf('shortlist.frozen')).toBeLessThan(actions.indexOf('shortlist.received'));
     const frozenEntry = (await admin.query<{ actor: string; data: { entryIds: string[]; finalRoundId: string } }>("SELECT actor, data FROM jury.audit_log WHERE ceremony_id = $1 AND action = 'shortlist.frozen'", [imported.id])).rows[0];
     expect(frozenEntry).toEqual({ actor: `juror:${jurors.find((j) => j.chair)!.id}`, data: expect.objectContaining({ entryIds: frozen.entryIds, finalRoundId: frozen.finalRoundId }) });

@@ -90,6 +90,7 @@ function fieldValues(cast: Cast, ctx: { categoryId: string; nomineeId: string; c
     // screening rounds: the entries a round opens on
     entries: [{ id: randomUUID() }],
     k: 3,
+    text: 'forged comment',
     action: 'reveal',
     idempotencyKey: randomUUID(),
     writes: [{ id: randomUUID(), event: 'gala.events.jury.verdict.sealed' }],

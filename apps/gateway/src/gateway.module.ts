@@ -10,6 +10,7 @@ import { BodyValidationPipe } from './http/body-validation.pipe.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { JuryController } from './jury/jury.controller.js';
 import { ScreeningController } from './jury/screening.controller.js';
+import { DeliberationController } from './jury/deliberation.controller.js';
 import { EntriesController } from './nominations/entries.controller.js';
 import { CeremonyDirectory } from './live/ceremony-directory.service.js';
 import { ClockSync, GatewayClock } from './live/clock.js';
@@ -33,7 +34,7 @@ export class GatewayModule {
         MessagingModule.forGateway({ service: `gateway-${config.instance}`, natsUrl: config.natsUrl, natsAuth: { user: config.natsUser, pass: config.natsPassword, service: 'gateway', tls: config.natsTls } }),
         HealthModule.register({ inject: [NatsBus], useFactory: (bus: NatsBus) => [{ name: 'nats', check: () => bus.ping() }] }),
       ],
-      controllers: [CeremoniesController, TokensController, ShowController, RevealV2Controller, JuryController, ScreeningController, EntriesController, WritesController, MetricsController, WebController],
+      controllers: [CeremoniesController, TokensController, ShowController, RevealV2Controller, JuryController, ScreeningController, DeliberationController, EntriesController, WritesController, MetricsController, WebController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },

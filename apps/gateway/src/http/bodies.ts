@@ -13,6 +13,8 @@ import {
   EntryFields,
   IssueTokenCommand,
   KeyCardsExportCommand,
+  MarkDiscussedCommand,
+  PostCommentCommand,
   PresenterMessageCommand,
   RemoveJurorCommand,
   ReopenBallotCommand,
@@ -85,3 +87,10 @@ export class SaveReviewBody extends PickType(SaveReviewCommand, ['scores'] as co
 
 @CommandBody()
 export class AdjustShortlistBody extends OmitType(AdjustShortlistCommand, ['ceremony', 'category'] as const) {}
+
+// Deliberation (issue 15).
+@CommandBody()
+export class PostCommentBody extends PickType(PostCommentCommand, ['text'] as const) {}
+
+@CommandBody()
+export class MarkDiscussedBody extends PickType(MarkDiscussedCommand, ['discussed'] as const) {}

@@ -357,6 +357,11 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
         if (this.state.applyPresenterMessage(e.data)) this.live.pushPresenterMessage(e.data);
         return;
       }
+      case 'gala.events.jury.deliberation.updated': {
+        const e = envelope as Envelope<typeof subject>;
+        this.live.pushDeliberation(e.data);
+        return;
+      }
       case 'gala.events.nominations.shortlist.published':
       case 'gala.events.jury.shortlist.frozen':
       case 'gala.sealed.jury.verdict':

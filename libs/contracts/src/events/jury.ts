@@ -56,7 +56,22 @@ export class ShortlistFrozenData {
   @IsISO8601() frozenAt!: string;
 }
 
+/**
+ * A nominee's deliberation thread changed (a comment, or the chair's "discussed"). No text: the gateway tells
+ * only `recipients` (the panel's jurors who may read it: ballot locked, not conflicted with the nominee) over
+ * the socket, and they fetch the thread over REST, where the jury checks the same rules again.
+ */
+export class DeliberationUpdatedData {
+  @IsUUID() ceremonyId!: string;
+  @IsUUID() categoryId!: string;
+  @IsUUID() nomineeId!: string;
+  @IsInt() @Min(0) comments!: number;
+  @IsBoolean() discussed!: boolean;
+  @IsArray() @IsUUID('all', { each: true }) recipients!: string[];
+}
+
 export const juryEvents = {
+  'gala.events.jury.deliberation.updated': event(DeliberationUpdatedData),
   'gala.events.jury.shortlist.frozen': event(ShortlistFrozenData),
   'gala.events.jury.progress': event(JuryProgressData),
   'gala.events.jury.verdict.sealed': event(VerdictSealedData),
