@@ -24,6 +24,8 @@ import { confirmDialog, debounce, h, replace } from '../lib/dom.js';
 import { formatDateTime, formatTime, nomineeName, nomineeSub } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
 import { anchorHint, anchorLevels, anchorLine } from '../lib/rubric.js';
+import { deliberationPanel } from '../lib/deliberation-panel.js';
+import { LiveClient } from '../lib/live.js';
 import { takeToken } from '../lib/session.js';
 
 type Scores = Record<string, Record<string, number>>;
@@ -276,6 +278,7 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
         renderReceipt();
         for (const i of main.querySelectorAll<HTMLInputElement>('.seg input')) i.disabled = true;
         ui.clearError();
+        void deliberation.refresh();
       } catch (err) {
         ui.showError((err as Error).message);
       }
@@ -446,6 +449,16 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
     })();
   });
 
+  // ---- deliberation: per nominee, open once this juror's ballot is locked; live over the socket ----
+  const deliberation = deliberationPanel(api, ceremony, category, juror);
+  void deliberation.refresh();
+  new LiveClient({ ceremony, token, handlers: {
+      deliberation: (d) => {
+        if (d.categoryId === category.id) void deliberation.refresh();
+      },
+    },
+  }).start();
+
   // ---- page ----
   replace(
     main,
@@ -461,6 +474,8 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
     lockedBanner,
     receiptBox,
     h('div', { class: 'nominees' }, cards),
+    h('p', null, h('a', { class: 'btn btn-ghost', href: `/jury/${enc(ceremony)}/screening` }, t('scrOpenLink'))),
+    deliberation.el,
     juror.chair ? chairBox : null,
     lockBar,
   );
