@@ -82,9 +82,9 @@ describe('screening and deliberation pages', () => {
     await waitForText(page, '.scr-progress-text', '0 av 6 låsta');
     const first = page.locator('.scr-entry').first();
     await first.locator('label', { hasText: /^5$/ }).first().click();
-    await waitForText(page, '.scr-entry >> nth=0 >> .anchor-hint >> nth=0', '5 — Godkänt, men inget nytt');
+    await waitForText(page, '.scr-entry:first-child fieldset:nth-of-type(1) .anchor-hint', '5 — Godkänt, men inget nytt');
     await first.locator('fieldset').nth(1).locator('label', { hasText: /^8$/ }).click();
-    await waitForText(page, '.scr-entry >> nth=0 >> .anchor-hint >> nth=1', '1 — Inget nytt · 10 — Banbrytande');
+    await waitForText(page, '.scr-entry:first-child fieldset:nth-of-type(2) .anchor-hint', '1 — Inget nytt · 10 — Banbrytande');
     await first.locator('button', { hasText: 'Lås bedömningen' }).click();
     await waitForText(page, '.scr-progress-text', '1 av 6 låsta');
     if (process.env.LAUREL_SCREENSHOTS) await page.screenshot({ path: join(SHOTS, 'screening-queue-phone.png'), fullPage: false });
@@ -114,7 +114,7 @@ describe('screening and deliberation pages', () => {
     await page.locator('dialog button.btn-gold').click();
     await waitForText(page, '.scr-adjustments', 'Samma projekt som ett bidrag högre upp', { mode: 'contains' });
     expect(await page.locator('.scr-table tbody tr.on-draft').count()).toBe(3);
-    if (process.env.LAUREL_SCREENSHOTS) await page.screenshot({ path: join(SHOTS, 'screening-chair.png'), fullPage: true });
+    if (process.env.LAUREL_SCREENSHOTS) await page.locator('.scr-chair').screenshot({ path: join(SHOTS, 'screening-chair.png') });
     await page.locator('button', { hasText: 'Frys nomineringarna' }).click();
     await page.locator('dialog button.btn-danger').click();
     await waitForText(page, '.scr-chair', /Fryst/, { mode: 'contains' });
@@ -139,10 +139,11 @@ describe('screening and deliberation pages', () => {
     for (const p of [bo, david]) await p.waitForSelector('.deliberation .thread');
     await bo.locator('.deliberation .thread').first().locator('textarea').fill('Tydligast resultat av de tre, men hur sprids arbetet?');
     await bo.locator('.deliberation .thread').first().locator('button', { hasText: 'Kommentera' }).click();
-    await waitForText(david, '.deliberation .thread >> nth=0 >> .comments', 'Tydligast resultat av de tre', { mode: 'contains' });
+    await waitForText(david, '.deliberation article.thread:first-of-type .comments', 'Tydligast resultat av de tre', { mode: 'contains' });
     if (process.env.LAUREL_SCREENSHOTS) {
-      await david.locator('.deliberation').scrollIntoViewIfNeeded();
-      await david.screenshot({ path: join(SHOTS, 'deliberation-phone.png'), fullPage: false });
+      // The panel's top just below the page's sticky bar.
+      await david.evaluate(() => window.scrollTo(0, (document.querySelector('.deliberation') as HTMLElement).getBoundingClientRect().top + window.scrollY - 70));
+      await david.screenshot({ path: join(SHOTS, 'deliberation-phone.png') });
     }
     expect(errors).toEqual([]);
   });
