@@ -67,6 +67,7 @@ describe('screening rounds: entries → assignment → normalized ranking → sh
   let assignment: AssignmentView;
   let frozen: FrozenShortlist;
   let nominees: string[];
+  const nomineeOfEntry = new Map<string, string>();
   const liveClients: LiveClient[] = [];
   const base = '/api/v1/ceremonies/screening-gala';
   const cat = `${base}/categories/gotapriset`;
@@ -242,12 +243,14 @@ describe('screening rounds: entries → assignment → normalized ranking → sh
 
   it('the chair adjusts the draft with a recorded reason, and freezes it: nominations publishes it, recording the round', async () => {
     const before = (await as<ScreeningRanking>(chair(), 'GET', `${cat}/screening/ranking`)).body;
-    const out = before.draft[5];
-    const inn = before.entries[6].id;
+    // The spy's declared conflict (entry 10) goes onto the shortlist, so its nominee carries the conflict.
+    const spyEntry = entryIds[10];
+    const out = [...before.draft].reverse().find((id) => id !== spyEntry)!;
+    const inn = before.draft.includes(spyEntry) ? before.entries.find((e) => !before.draft.includes(e.id))!.id : spyEntry;
     expect((await as(chair(), 'POST', `${cat}/screening/shortlist/adjustments`, { entryId: out, onShortlist: false, reason: '   ' })).status).toBe(400);
     expect((await as(chair(), 'POST', `${cat}/screening/shortlist/adjustments`, { entryId: out, onShortlist: false, reason: 'same project as an entry ranked above' })).status).toBe(200);
     const after = await as<ScreeningRanking>(chair(), 'POST', `${cat}/screening/shortlist/adjustments`, { entryId: inn, onShortlist: true, reason: 'the panel wants a region among the nominees' });
-    expect(after.body.draft).toEqual([...before.draft.slice(0, 5), inn]);
+    expect(after.body.draft).toEqual([...before.draft.filter((id) => id !== out), inn]);
     expect(after.body.adjustments.map((a) => [a.action, a.reason, a.by])).toEqual([
       ['remove', 'same project as an entry ranked above', 'Ordförande Ek (chair)'],
       ['add', 'the panel wants a region among the nominees', 'Ordförande Ek (chair)'],
@@ -267,6 +270,7 @@ describe('screening rounds: entries → assignment → normalized ranking → sh
     });
     expect(shortlist.roundId).toBe(round.roundId);
     expect(shortlist.nominees.map((n) => n.entryId)).toEqual(frozen.entryIds);
+    for (const n of shortlist.nominees) nomineeOfEntry.set(n.entryId!, n.id);
     expect((await as<ScreeningView>(chair(), 'GET', `${cat}/screening`)).body).toMatchObject({ status: 'frozen', finalRoundId: frozen.finalRoundId });
   });
 
@@ -278,7 +282,15 @@ describe('screening rounds: entries → assignment → normalized ranking → sh
     });
     const spy = jurorNamed('Juror Rönn');
     const bjork = jurorNamed('Juror Björk');
-    const secret = nominees[1];
+    // The conflict the spy declared on entry 10 in the screening round holds for the nominee it became.
+    const carried = await eventually(async () => {
+      const me = (await as<JurorView>(tokens.get(spy.id)!, 'GET', `${base}/me`)).body;
+      const found = me.conflicts.find((c) => c.nomineeId === nomineeOfEntry.get(entryIds[10]));
+      expect(found).toBeDefined();
+      return found;
+    });
+    expect(carried).toEqual({ nomineeId: nomineeOfEntry.get(entryIds[10]), reason: 'declared in the screening round: former employer', source: 'declared' });
+    const secret = nominees.find((n) => n !== nomineeOfEntry.get(entryIds[10]) && n !== nominees[0])!;
     await eventually(async () => expect((await as(tokens.get(spy.id)!, 'POST', `${cat}/conflicts`, { jurorId: spy.id, nomineeId: secret, reason: 'sits on its board' })).status).toBe(201));
     const pressToken = (await asAdmin<{ token: string }>('POST', `${base}/tokens`, { role: 'press' })).body.token;
     const screenToken = (await asAdmin<{ token: string }>('POST', `${base}/tokens`, { role: 'screen' })).body.token;
@@ -312,7 +324,7 @@ describe('screening rounds: entries → assignment → normalized ranking → sh
     expect(posted.status).toBe(201);
     expect(posted.body).toMatchObject({ nomineeId: secret, author: 'Juror Björk', text: SECRET_TEXT });
     await sockets.bjork.waitFor<DeliberationFrame>('deliberation', (f) => f.nomineeId === secret && f.comments === 1);
-    const open = nominees[2];
+    const open = nominees.find((n) => n !== secret && n !== carried!.nomineeId)!;
     expect((await as(tokens.get(spy.id)!, 'POST', `${cat}/deliberation/${open}/comments`, { text: 'Stark ansökan' })).status).toBe(201);
     await sockets.bjork.waitFor<DeliberationFrame>('deliberation', (f) => f.nomineeId === open);
     await sockets.spy.waitFor<DeliberationFrame>('deliberation', (f) => f.nomineeId === open);
@@ -326,7 +338,7 @@ describe('screening rounds: entries → assignment → normalized ranking → sh
     expect(refused.status).toBe(403);
     expect(refused.body.message).toBe('you are conflicted with this nominee and do not take part in its deliberation: sits on its board');
     const spyView = await as<DeliberationView>(tokens.get(spy.id)!, 'GET', `${cat}/deliberation`);
-    expect(spyView.body.threads.map((t) => t.nomineeId)).toEqual(nominees.filter((n) => n !== secret));
+    expect(spyView.body.threads.map((t) => t.nomineeId)).toEqual(nominees.filter((n) => n !== secret && n !== carried!.nomineeId));
     expect(spyView.text).not.toContain(SECRET_TEXT);
     const bjorkView = (await as<DeliberationView>(tokens.get(bjork.id)!, 'GET', `${cat}/deliberation`)).body;
     expect(bjorkView.threads.find((t) => t.nomineeId === secret)).toMatchObject({ discussed: true, comments: [{ text: SECRET_TEXT, author: 'Juror Björk' }] });
