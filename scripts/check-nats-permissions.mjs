@@ -126,6 +126,21 @@ try {
     if (!msg) throw new Error('no message');
     msg.ack();
   });
+  // Screening rounds (issue 15): jury publishes the frozen shortlist (entry ids, no scores) and nominations consumes it.
+  await check('jury publishes gala.events.jury.shortlist.frozen', 'allowed', async () => {
+    await juryJs.publish('gala.events.jury.shortlist.frozen', JSON.stringify({ entryIds: [] }), { msgID: 'frozen-1' });
+  });
+  await check('nominations consumes GALA_EVENTS with its durable (the frozen shortlist)', 'allowed', async () => {
+    const jsm = await jetstreamManager(nominations, { timeout: 3000 });
+    await jsm.consumers.add('GALA_EVENTS', { durable_name: 'nominations-gala_events', ack_policy: AckPolicy.Explicit, filter_subject: 'gala.events.>' });
+    const consumer = await jetstream(nominations, { timeout: 3000 }).consumers.get('GALA_EVENTS', 'nominations-gala_events');
+    const msg = await consumer.next({ expires: 2000 });
+    if (!msg) throw new Error('no message');
+    msg.ack();
+  });
+  await check('nominations publishes gala.events.jury.shortlist.frozen (only jury may)', 'denied', async () => {
+    await jetstream(nominations, { timeout: 2000 }).publish('gala.events.jury.shortlist.frozen', '{}');
+  });
   await check('announcements writes the show state (KV laurel_show)', 'allowed', async () => {
     const kv = await new Kvm(jetstream(announcements, { timeout: 3000 })).open('laurel_show');
     await kv.put('kvalitetsmassan-2017', JSON.stringify({ seq: 1, scene: 'welcome' }));

@@ -29,6 +29,13 @@ const BODIES: Record<string, string[]> = {
   'POST /api/v1/ceremonies/{c}/categories/{cat}/intake/submissions': ['answers'],
   'PUT /api/v1/intake/submission': ['answers'],
   'POST /api/v1/ceremonies/{c}/categories/{cat}/intake/submissions/{id}/reject': ['reason'],
+  'POST /api/v1/ceremonies/{c}/categories/{cat}/screening': [],
+  'POST /api/v1/ceremonies/{c}/categories/{cat}/screening/assignment': ['k'],
+  'POST /api/v1/ceremonies/{c}/categories/{cat}/screening/conflicts': ['jurorId', 'entryId', 'reason'],
+  'PUT /api/v1/ceremonies/{c}/categories/{cat}/screening/reviews/{entryId}': ['scores'],
+  'POST /api/v1/ceremonies/{c}/categories/{cat}/deliberation/{nomineeId}/comments': ['text'],
+  'PUT /api/v1/ceremonies/{c}/categories/{cat}/deliberation/{nomineeId}/discussed': ['discussed'],
+  'POST /api/v1/ceremonies/{c}/categories/{cat}/screening/shortlist/adjustments': ['entryId', 'onShortlist', 'reason'],
 };
 
 describe('OpenAPI (/api/docs): every request body with its schema', () => {

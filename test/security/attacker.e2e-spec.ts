@@ -90,6 +90,10 @@ function fieldValues(cast: Cast, ctx: { categoryId: string; nomineeId: string; c
     // entrant intake: a made-up receipt code (well-formed) and answers
     receipt: 'Z'.repeat(26),
     answers: { organisation: 'Förfalskat AB' },
+    // screening rounds: the entries a round opens on
+    entries: [{ id: randomUUID() }],
+    k: 3,
+    text: 'forged comment',
     action: 'reveal',
     idempotencyKey: randomUUID(),
     writes: [{ id: randomUUID(), event: 'gala.events.jury.verdict.sealed' }],

@@ -9,6 +9,8 @@ import { RateLimits } from './edge/rate-limits.js';
 import { BodyValidationPipe } from './http/body-validation.pipe.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { JuryController } from './jury/jury.controller.js';
+import { ScreeningController } from './jury/screening.controller.js';
+import { DeliberationController } from './jury/deliberation.controller.js';
 import { EntriesController } from './nominations/entries.controller.js';
 import { IntakeController } from './nominations/intake.controller.js';
 import { CeremonyDirectory } from './live/ceremony-directory.service.js';
@@ -33,7 +35,7 @@ export class GatewayModule {
         MessagingModule.forGateway({ service: `gateway-${config.instance}`, natsUrl: config.natsUrl, natsAuth: { user: config.natsUser, pass: config.natsPassword, service: 'gateway', tls: config.natsTls } }),
         HealthModule.register({ inject: [NatsBus], useFactory: (bus: NatsBus) => [{ name: 'nats', check: () => bus.ping() }] }),
       ],
-      controllers: [CeremoniesController, TokensController, ShowController, RevealV2Controller, JuryController, EntriesController, IntakeController, WritesController, MetricsController, WebController],
+      controllers: [CeremoniesController, TokensController, ShowController, RevealV2Controller, JuryController, ScreeningController, DeliberationController, EntriesController, IntakeController, WritesController, MetricsController, WebController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -11,6 +11,10 @@ import { PanelsHandler } from './panels/panels.handler.js';
 import { PanelsService } from './panels/panels.service.js';
 import { SealsController } from './seals/seals.controller.js';
 import { SealsService } from './seals/seals.service.js';
+import { ScreeningController } from './rounds/screening.controller.js';
+import { ScreeningService } from './rounds/screening.service.js';
+import { DeliberationController } from './deliberation/deliberation.controller.js';
+import { DeliberationService } from './deliberation/deliberation.service.js';
 import { RevealsHandler } from './tally/reveals.handler.js';
 import { TallyController } from './tally/tally.controller.js';
 import { TallyService } from './tally/tally.service.js';
@@ -25,8 +29,8 @@ export class JuryModule {
     return {
       module: JuryModule,
       imports: base.imports,
-      controllers: [...base.controllers, JurorsController, BallotsController, VerdictsController, SealsController, AuditController, TallyController],
-      providers: [ceremonyRefsFrom(JuryCeremony), PanelsService, JurorsService, BallotsService, VerdictsService, SealsService, AuditLog, PanelsHandler, TallyService, RevealsHandler],
+      controllers: [...base.controllers, JurorsController, BallotsController, VerdictsController, SealsController, AuditController, TallyController, ScreeningController, DeliberationController],
+      providers: [ceremonyRefsFrom(JuryCeremony), PanelsService, JurorsService, BallotsService, VerdictsService, SealsService, AuditLog, PanelsHandler, TallyService, RevealsHandler, ScreeningService, DeliberationService],
     };
   }
 }

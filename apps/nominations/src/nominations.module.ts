@@ -13,6 +13,7 @@ import { EntriesService } from './entries/entries.service.js';
 import { IntakeController } from './intake/intake.controller.js';
 import { IntakeService } from './intake/intake.service.js';
 import { ShortlistsController } from './shortlists/shortlists.controller.js';
+import { ShortlistsHandler } from './shortlists/shortlists.handler.js';
 import { ShortlistsService } from './shortlists/shortlists.service.js';
 
 @Module({})
@@ -23,7 +24,7 @@ export class NominationsModule {
       module: NominationsModule,
       imports: base.imports,
       controllers: [...base.controllers, CeremoniesController, AccessController, EntriesController, IntakeController, ShortlistsController],
-      providers: [{ provide: NOMINATIONS_CONFIG, useValue: config }, ceremonyRefsFrom(Ceremony), CeremoniesService, AccessService, AdminGrant, EntriesService, IntakeService, ShortlistsService],
+      providers: [{ provide: NOMINATIONS_CONFIG, useValue: config }, ceremonyRefsFrom(Ceremony), CeremoniesService, AccessService, AdminGrant, EntriesService, IntakeService, ShortlistsService, ShortlistsHandler],
     };
   }
 }

@@ -15,6 +15,7 @@ const routes: Route[] = [
   { re: /^\/stage\/([^/]+)\/?$/, load: () => import('./pages/stage.js') },
   { re: /^\/control\/([^/]+)\/?$/, load: () => import('./pages/control.js') },
   { re: /^\/jury\/([^/]+)\/?$/, load: () => import('./pages/jury.js') },
+  { re: /^\/jury\/([^/]+)\/screening\/?$/, load: () => import('./pages/screening.js') },
   { re: /^\/press\/([^/]+)\/?$/, load: () => import('./pages/press.js') },
   { re: /^\/presenter\/([^/]+)\/?$/, load: () => import('./pages/presenter.js') },
   { re: /^\/c\/([^/]+)\/?$/, load: () => import('./pages/public.js') },

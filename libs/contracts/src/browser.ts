@@ -16,5 +16,7 @@ export * from './audit-anchor.js';
 export type { ImportCeremonyResult, IssuedToken, TokenInfo, TokenRole } from './commands/nominations.js';
 export type { IntakeFormView, IntakeReceipt, IntakeStatus, IntakeSubmissionView, IntakeSubmissionAdminView, IntakeSubmissionPage, IntakeReviewResult } from './commands/intake.js';
 export type { BallotProof, BallotView, JurorView, PanelStatus, SealResult, VerdictResult, RankingRow, AuditVerification } from './commands/jury.js';
+export type { ScreeningView, ScreeningRanking, ScreeningRankingRow, ReviewView, AssignmentView, FrozenShortlist, ShortlistAdjustment, ScreeningEntryView } from './commands/screening.js';
+export type { DeliberationView, DeliberationThread, DeliberationComment } from './commands/deliberation.js';
 export type { CueAction, CueResult, ShowSnapshot } from './commands/announcements.js';
 export * from './reveal-v2.js';

@@ -43,7 +43,8 @@ export interface CeremonyFileCategory {
   nomineesNote?: string;
   prize?: { amount?: number; currency?: string; items?: string[] };
   presenter?: string;
-  criteria?: { key: string; label: string; weight?: number }[];
+  /** `anchors`: rubric texts by score level ("1"…"10"), shown to jurors while scoring. */
+  criteria?: { key: string; label: string; weight?: number; anchors?: Record<string, string> }[];
   jury?: { name: string; affiliation?: string | null; title?: string | null; chair?: boolean }[];
   juryNote?: string;
   quorum?: number;

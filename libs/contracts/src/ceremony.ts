@@ -17,6 +17,8 @@ export interface Criterion {
   key: string;
   label: string;
   weight: number;
+  /** Rubric anchors from the ceremony file: what a score level means, by level ("1"…"10"); any subset. */
+  anchors?: Record<string, string>;
 }
 
 export interface Prize {

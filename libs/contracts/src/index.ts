@@ -14,6 +14,8 @@ export * from './commands/common.js';
 export * from './commands/nominations.js';
 export * from './commands/intake.js';
 export * from './commands/jury.js';
+export * from './commands/screening.js';
+export * from './commands/deliberation.js';
 export * from './commands/announcements.js';
 export * from './commands/writes.js';
 export * from './events/nominations.js';

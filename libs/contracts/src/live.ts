@@ -197,6 +197,19 @@ export interface LiveServerEvents {
   'gateway-status': (payload: GatewayStatusEvent) => void;
   /** The socket's token was revoked or expired: the gateway disconnects it right after this. */
   'session-ended': (payload: { reason: string }) => void;
+  /**
+   * Jurors only, and only those who may read the thread (own ballot locked, not conflicted with the nominee):
+   * a nominee's deliberation thread changed; fetch it with GET …/deliberation. Never carries the text.
+   */
+  deliberation: (payload: DeliberationFrame) => void;
+}
+
+export interface DeliberationFrame {
+  ceremonyId: string;
+  categoryId: string;
+  nomineeId: string;
+  comments: number;
+  discussed: boolean;
 }
 
 /** Client → server events. */

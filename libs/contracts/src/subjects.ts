@@ -3,6 +3,8 @@ import type { CommandContract, EventContract } from './contract.js';
 import { announcementsCommands } from './commands/announcements.js';
 import { juryCommands } from './commands/jury.js';
 import { intakeCommands } from './commands/intake.js';
+import { screeningCommands } from './commands/screening.js';
+import { deliberationCommands } from './commands/deliberation.js';
 import { nominationsCommands } from './commands/nominations.js';
 import { writesCommands } from './commands/writes.js';
 import { announcementsEvents } from './events/announcements.js';
@@ -14,7 +16,7 @@ import { nominationsEvents } from './events/nominations.js';
  * through `#messaging` goes through these maps, so a wrong payload type does not compile.
  */
 export const eventContracts = { ...nominationsEvents, ...juryEvents, ...announcementsEvents } as const;
-export const commandContracts = { ...nominationsCommands, ...intakeCommands, ...juryCommands, ...announcementsCommands, ...writesCommands } as const;
+export const commandContracts = { ...nominationsCommands, ...intakeCommands, ...juryCommands, ...screeningCommands, ...deliberationCommands, ...announcementsCommands, ...writesCommands } as const;
 
 export type EventSubject = keyof typeof eventContracts;
 export type EventData<S extends EventSubject> = (typeof eventContracts)[S] extends EventContract<infer T> ? T : never;

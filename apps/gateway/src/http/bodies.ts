@@ -1,6 +1,11 @@
 import { OmitType, PickType } from '@nestjs/swagger';
 import {
   AddJurorCommand,
+  AdjustShortlistCommand,
+  AssignScreeningCommand,
+  DeclareEntryConflictCommand,
+  OpenScreeningCommand,
+  SaveReviewCommand,
   AppointChairCommand,
   CardRevealCommand,
   CueCommand,
@@ -9,6 +14,8 @@ import {
   EntryFields,
   IssueTokenCommand,
   KeyCardsExportCommand,
+  MarkDiscussedCommand,
+  PostCommentCommand,
   PresenterMessageCommand,
   RemoveJurorCommand,
   RejectIntakeSubmissionCommand,
@@ -78,3 +85,25 @@ export class EditIntakeBody extends OmitType(EditIntakeSubmissionCommand, ['rece
 
 @CommandBody()
 export class RejectIntakeBody extends PickType(RejectIntakeSubmissionCommand, ['reason'] as const) {}
+// Screening rounds (issue 15): the round's entries come from nominations (the gateway reads them), not the body.
+@CommandBody({ optional: true })
+export class OpenScreeningBody extends PickType(OpenScreeningCommand, ['shortlistSize'] as const) {}
+
+@CommandBody()
+export class AssignScreeningBody extends PickType(AssignScreeningCommand, ['k'] as const) {}
+
+@CommandBody()
+export class DeclareEntryConflictBody extends OmitType(DeclareEntryConflictCommand, ['ceremony', 'category'] as const) {}
+
+@CommandBody()
+export class SaveReviewBody extends PickType(SaveReviewCommand, ['scores'] as const) {}
+
+@CommandBody()
+export class AdjustShortlistBody extends OmitType(AdjustShortlistCommand, ['ceremony', 'category'] as const) {}
+
+// Deliberation (issue 15).
+@CommandBody()
+export class PostCommentBody extends PickType(PostCommentCommand, ['text'] as const) {}
+
+@CommandBody()
+export class MarkDiscussedBody extends PickType(MarkDiscussedCommand, ['discussed'] as const) {}

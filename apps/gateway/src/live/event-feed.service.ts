@@ -117,7 +117,13 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
         if (this.state.applyPresenterMessage(event.envelope.data)) this.live.pushPresenterMessage(event.envelope.data);
         return;
       }
+      case 'gala.events.jury.deliberation.updated': {
+        const e = envelope as Envelope<typeof subject>;
+        this.live.pushDeliberation(e.data);
+        return;
+      }
       case 'gala.events.nominations.shortlist.published':
+      case 'gala.events.jury.shortlist.frozen':
       case 'gala.sealed.jury.verdict':
         return;
     }

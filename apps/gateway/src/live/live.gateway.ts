@@ -12,6 +12,8 @@ import {
   serviceCredential,
   type EnvelopeAudience,
   type EnvelopeStagedEvent,
+  type DeliberationFrame,
+  type DeliberationUpdatedData,
   type JuryProgressEvent,
   type LiveClientEvents,
   type LiveClientEventsV2,
@@ -68,6 +70,14 @@ interface SocketData {
  */
 export function room(ceremonyId: string, rehearsal: boolean, role?: Role, v: ProtocolVersion = 1): string {
   return `${rehearsal ? 'r' : 'c'}${v === 2 ? '2' : ''}:${ceremonyId}${role ? `:${role}` : ''}`;
+}
+
+/**
+ * One juror's own room (any protocol version): deliberation notices go to the jurors the jury names as
+ * their recipients, never to a role-wide room (a conflicted juror is in no room that gets that nominee's).
+ */
+export function jurorRoom(ceremonyId: string, jurorId: string): string {
+  return `j:${ceremonyId}:${jurorId}`;
 }
 
 /** Alarms a socket may raise in its lifetime: enough for every category of a show, not a flood. */
@@ -236,6 +246,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const { principal, ceremonyId, rehearsal, v } = socket.data;
     if (!principal) return;
     await socket.join([room(ceremonyId, rehearsal, undefined, v), room(ceremonyId, rehearsal, principal.role, v)]);
+    if (principal.role === 'juror' && principal.jurorId && !rehearsal) await socket.join(jurorRoom(ceremonyId, principal.jurorId));
     // Client payloads are untrusted: read numbers only as numbers. Number(x) on a client's
     // `[{ "toString": 1 }]` throws, and a throw in a socket handler is an uncaught exception that
     // took the whole gateway down (found by test/security/fuzz).
@@ -417,6 +428,13 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   pushSealed(sealed: SealedEvent): void {
     this.server.to(([1, 2] as const).flatMap((v) => [room(sealed.ceremonyId, false, 'press', v), room(sealed.ceremonyId, false, 'producer', v), room(sealed.ceremonyId, false, 'admin', v)])).emit('sealed', sealed);
+  }
+
+  /** A deliberation thread changed: a notice (no text) to each recipient juror's own room, nobody else. */
+  pushDeliberation(update: DeliberationUpdatedData): void {
+    if (update.recipients.length === 0) return;
+    const frame: DeliberationFrame = { ceremonyId: update.ceremonyId, categoryId: update.categoryId, nomineeId: update.nomineeId, comments: update.comments, discussed: update.discussed };
+    this.server.to(update.recipients.map((jurorId) => jurorRoom(update.ceremonyId, jurorId))).emit('deliberation', frame);
   }
 
   pushProgress(progress: JuryProgressEvent): void {

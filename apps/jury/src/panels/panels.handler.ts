@@ -5,6 +5,7 @@ import { OnEvent, type EventContext } from '#messaging';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { JuryCategory, JuryCeremony, Juror } from './panel.entities.js';
 import { PanelsService } from './panels.service.js';
+import { carryEntryConflicts } from '../rounds/carry-conflicts.js';
 
 /** Builds the jury's read model of ceremonies and categories, and the panels the ceremony file names. */
 @Injectable()
@@ -84,6 +85,8 @@ export class PanelsHandler {
     category.nominees = event.data.nominees;
     await manager.save(category);
     const jurors = await manager.find(Juror, { where: { categoryId: category.id } });
+    // A shortlist frozen by a screening round: conflicts declared on its entries hold for their nominees.
+    const carried = await carryEntryConflicts(manager, category, category.nominees);
     const flagged = await this.panels.flagAffiliations(manager, category, jurors);
     const ceremony = await this.panels.ceremony(manager, category.ceremonyId);
     await this.panels.publishProgress(manager, await this.panels.stateOf(manager, ceremony, category));
@@ -91,6 +94,7 @@ export class PanelsHandler {
       eventId: event.id,
       nominees: category.nominees.map((n) => n.id),
       flaggedConflicts: flagged.map((c) => ({ jurorId: c.jurorId, nomineeId: c.nomineeId, reason: c.reason })),
+      ...(carried.length ? { carriedConflicts: carried.map((c) => ({ jurorId: c.jurorId, nomineeId: c.nomineeId, reason: c.reason })) } : {}),
     });
   }
 }

@@ -23,5 +23,7 @@ export class Category {
   @Column({ type: 'int', nullable: true }) quorum!: number | null;
   @Column({ type: 'jsonb', default: () => "'[]'" }) jury!: JuryMemberView[];
   @Column({ type: 'jsonb', default: () => "'{}'" }) notes!: { nominees: string | null; jury: string | null };
+  /** The jury's screening round whose frozen shortlist this is (null: set by the organiser). */
+  @Column({ name: 'shortlist_round_id', type: 'uuid', nullable: true }) shortlistRoundId!: string | null;
   @Column({ name: 'shortlist_published_at', type: 'timestamptz', nullable: true }) shortlistPublishedAt!: Date | null;
 }

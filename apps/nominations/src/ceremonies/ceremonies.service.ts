@@ -171,7 +171,7 @@ export function buildCeremony(file: CeremonyFile): { ceremony: Ceremony; categor
         eligibleKinds: source.eligibleKinds ?? [],
         prize: source.prize ? { amount: source.prize.amount ?? null, currency: source.prize.currency ?? null, items: source.prize.items ?? [] } : null,
         presenter: source.presenter ?? null,
-        criteria: (source.criteria ?? []).map((c) => ({ key: c.key, label: c.label, weight: c.weight ?? 1 })),
+        criteria: (source.criteria ?? []).map((c) => ({ key: c.key, label: c.label, weight: c.weight ?? 1, ...(c.anchors ? { anchors: c.anchors } : {}) })),
         nomineesCount: source.nomineesCount ?? null,
         minNominees: source.nomineeBounds?.min ?? null,
         maxNominees: source.nomineeBounds?.max ?? source.nomineesCount ?? null,

@@ -16,6 +16,7 @@ import type {
   RevealAlarmReport,
   RevealedEvent,
   PresenterMessageEvent,
+  DeliberationFrame,
   RevealedV2Frame,
   SceneEvent,
   ScreenPresence,
@@ -160,6 +161,8 @@ export interface LiveHandlers {
   gatewayStatus?(s: GatewayStatusEvent): void;
   /** `presenter-message` (screens, producers, admins): the latest replaces the one before; `text: ''` clears. */
   presenterMessage?(m: PresenterMessageEvent): void;
+  /** `deliberation` (jurors who may read that thread only): a nominee's thread changed; fetch it. */
+  deliberation?(d: DeliberationFrame): void;
 }
 
 export interface LiveOptions {
@@ -294,6 +297,7 @@ export class LiveClient {
     s.on('presenter-message', (m) => h.presenterMessage?.(m));
     s.on('sealed', (e) => h.sealed?.(e));
     s.on('jury-progress', (e) => h.juryProgress?.(e));
+    s.on('deliberation', (e) => h.deliberation?.(e));
     s.on('screens', (e) => h.screens?.(e));
     s.on('gateway-status', (e) => {
       this.stale = !!e.stale;

@@ -23,6 +23,9 @@ import { chrome } from '../lib/chrome.js';
 import { confirmDialog, debounce, h, replace } from '../lib/dom.js';
 import { formatDateTime, formatTime, nomineeName, nomineeSub } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
+import { anchorHint, anchorLevels, anchorLine } from '../lib/rubric.js';
+import { deliberationPanel } from '../lib/deliberation-panel.js';
+import { LiveClient } from '../lib/live.js';
 import { takeToken } from '../lib/session.js';
 
 type Scores = Record<string, Record<string, number>>;
@@ -202,8 +205,14 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
   function scoreInput(nom: NomineeView, crit: Criterion): HTMLElement {
     const name = `s-${nom.id}-${crit.key}`;
     const seg = h('div', { class: 'seg' });
+    // Rubric anchors (ceremony file): the meaning of the level in focus, else of the level chosen.
+    const anchored = anchorLevels(crit.anchors).length > 0;
+    const hint = anchored ? h('p', { class: 'anchor-hint muted small', id: `${name}-hint`, 'aria-live': 'polite' }) : null;
+    const showHint = (v: number | undefined) => {
+      if (hint) hint.textContent = v === undefined ? anchorLevels(crit.anchors).map((a) => `${a.level} — ${a.text}`).join(' · ') : anchorLine(anchorHint(crit.anchors, v));
+    };
     for (let v = 1; v <= 10; v++) {
-      const input = h('input', { type: 'radio', name, value: v, id: `${name}-${v}`, class: 'sr-only' });
+      const input = h('input', { type: 'radio', name, value: v, id: `${name}-${v}`, class: 'sr-only', 'aria-describedby': hint ? `${name}-hint` : undefined });
       if (scores[nom.id]?.[crit.key] === v) input.checked = true;
       input.addEventListener('change', () => {
         if (lockedAt) return;
@@ -213,14 +222,21 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
         saveState.dataset.state = 'dirty';
         renderProgress();
         queueSave();
+        showHint(v);
       });
-      seg.append(input, h('label', { for: `${name}-${v}` }, String(v)));
+      input.addEventListener('focus', () => showHint(v));
+      const label = h('label', { for: `${name}-${v}`, title: anchored ? anchorLine(anchorHint(crit.anchors, v)) : undefined }, String(v));
+      label.addEventListener('mouseenter', () => showHint(v));
+      label.addEventListener('mouseleave', () => showHint(scores[nom.id]?.[crit.key]));
+      seg.append(input, label);
     }
+    showHint(scores[nom.id]?.[crit.key]);
     return h(
       'fieldset',
       { class: 'criterion' },
       h('legend', null, h('span', null, crit.label), crit.weight !== 1 ? h('span', { class: 'muted small' }, ` · ${t('weight', { w: crit.weight })}`) : null),
       seg,
+      hint,
     );
   }
 
@@ -262,6 +278,7 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
         renderReceipt();
         for (const i of main.querySelectorAll<HTMLInputElement>('.seg input')) i.disabled = true;
         ui.clearError();
+        void deliberation.refresh();
       } catch (err) {
         ui.showError((err as Error).message);
       }
@@ -432,6 +449,16 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
     })();
   });
 
+  // ---- deliberation: per nominee, open once this juror's ballot is locked; live over the socket ----
+  const deliberation = deliberationPanel(api, ceremony, category, juror);
+  void deliberation.refresh();
+  new LiveClient({ ceremony, token, handlers: {
+      deliberation: (d) => {
+        if (d.categoryId === category.id) void deliberation.refresh();
+      },
+    },
+  }).start();
+
   // ---- page ----
   replace(
     main,
@@ -447,6 +474,8 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
     lockedBanner,
     receiptBox,
     h('div', { class: 'nominees' }, cards),
+    h('p', null, h('a', { class: 'btn btn-ghost', href: `/jury/${enc(ceremony)}/screening` }, t('scrOpenLink'))),
+    deliberation.el,
     juror.chair ? chairBox : null,
     lockBar,
   );

@@ -159,6 +159,8 @@ export interface ShortlistView {
   nominees: (NomineeView & { entryId: string | null })[];
   bounds: { min: number | null; max: number | null };
   publishedAt: string | null;
+  /** The jury's screening round that produced it, when it came from a freeze (issue 15). */
+  roundId?: string | null;
 }
 
 export const nominationsCommands = {

@@ -1,4 +1,4 @@
-import { IsBoolean, IsHexadecimal, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsBoolean, IsHexadecimal, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import type { AuditAnchor } from '../audit-anchor.js';
 import { event } from '../contract.js';
@@ -45,7 +45,34 @@ export class SealedVerdictData {
   @IsISO8601() sealedAt!: string;
 }
 
+/**
+ * Public: the chair froze a screening round's shortlist (entry ids only, no scores). Nominations makes
+ * these entries the category's nominees and publishes the shortlist (`shortlist.published`), recording the round.
+ */
+export class ShortlistFrozenData {
+  @IsUUID() categoryId!: string;
+  @IsUUID() roundId!: string;
+  @IsArray() @ArrayMinSize(1) @IsUUID('all', { each: true }) entryIds!: string[];
+  @IsISO8601() frozenAt!: string;
+}
+
+/**
+ * A nominee's deliberation thread changed (a comment, or the chair's "discussed"). No text: the gateway tells
+ * only `recipients` (the panel's jurors who may read it: ballot locked, not conflicted with the nominee) over
+ * the socket, and they fetch the thread over REST, where the jury checks the same rules again.
+ */
+export class DeliberationUpdatedData {
+  @IsUUID() ceremonyId!: string;
+  @IsUUID() categoryId!: string;
+  @IsUUID() nomineeId!: string;
+  @IsInt() @Min(0) comments!: number;
+  @IsBoolean() discussed!: boolean;
+  @IsArray() @IsUUID('all', { each: true }) recipients!: string[];
+}
+
 export const juryEvents = {
+  'gala.events.jury.deliberation.updated': event(DeliberationUpdatedData),
+  'gala.events.jury.shortlist.frozen': event(ShortlistFrozenData),
   'gala.events.jury.progress': event(JuryProgressData),
   'gala.events.jury.verdict.sealed': event(VerdictSealedData),
   'gala.sealed.jury.verdict': event(SealedVerdictData),
