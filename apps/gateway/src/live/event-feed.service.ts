@@ -118,8 +118,7 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
         return;
       }
       case 'gala.events.jury.deliberation.updated': {
-        const e = envelope as Envelope<typeof subject>;
-        this.live.pushDeliberation(e.data);
+        this.live.pushDeliberation(event.envelope.data);
         return;
       }
       case 'gala.events.nominations.shortlist.published':
