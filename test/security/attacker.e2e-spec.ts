@@ -41,6 +41,7 @@ const PASSWORDS: Record<ServiceName | 'ops', string> = {
   nominations: 'attack-nominations-password',
   jury: 'attack-jury-password',
   announcements: 'attack-announcements-password',
+  vote: 'attack-vote-password',
   ops: 'attack-ops-password',
 };
 const MOTIVATION = 'Juryn har valt en vinnare vars arbete med digitalisering är ett föredöme för hela landet.';

@@ -11,6 +11,8 @@ export * from './commitment.js';
 export * from './show-clock.js';
 export * from './merkle.js';
 export * from './ballot-receipt.js';
+export * from './vote-receipt.js';
+export type { IssuedTickets, IssuedTicket, VoteReceipt, VoteWindowView, VoteProof, TicketStatus } from './commands/vote.js';
 export * from './audit-anchor.js';
 export type { ImportCeremonyResult, IssuedToken, TokenInfo, TokenRole } from './commands/nominations.js';
 export type { BallotProof, BallotView, JurorView, PanelStatus, SealResult, VerdictResult, RankingRow, AuditVerification } from './commands/jury.js';

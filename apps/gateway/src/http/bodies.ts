@@ -3,16 +3,20 @@ import {
   AddJurorCommand,
   AppointChairCommand,
   CardRevealCommand,
+  CastVoteCommand,
   CueCommand,
   DeclareConflictCommand,
   EntryFields,
+  IssueTicketsCommand,
   IssueTokenCommand,
   KeyCardsExportCommand,
+  OpenVoteCommand,
   PresenterMessageCommand,
   RemoveJurorCommand,
   ReopenBallotCommand,
   SaveBallotCommand,
   SetShortlistCommand,
+  TicketStatusQuery,
   VerdictCommand,
 } from '#contracts';
 import { CommandBody } from './command-body.js';
@@ -64,3 +68,15 @@ export class KeyCardsExportBody extends OmitType(KeyCardsExportCommand, ['ceremo
 
 @CommandBody()
 export class PresenterMessageBody extends OmitType(PresenterMessageCommand, ['ceremony'] as const) {}
+
+@CommandBody()
+export class IssueTicketsBody extends OmitType(IssueTicketsCommand, ['ceremony'] as const) {}
+
+@CommandBody()
+export class OpenVoteBody extends OmitType(OpenVoteCommand, ['ceremony', 'category'] as const) {}
+
+@CommandBody()
+export class CastVoteBody extends OmitType(CastVoteCommand, ['ceremony', 'category'] as const) {}
+
+@CommandBody()
+export class TicketStatusBody extends OmitType(TicketStatusQuery, ['ceremony'] as const) {}

@@ -347,6 +347,16 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
         if (this.state.applySeal(e.data)) this.live.pushSealed(e.data);
         return;
       }
+      case 'gala.events.vote.verdict.sealed': {
+        const e = envelope as Envelope<typeof subject>;
+        if (this.state.applySeal(e.data)) this.live.pushSealed(e.data);
+        return;
+      }
+      case 'gala.events.vote.window': {
+        const e = envelope as Envelope<typeof subject>;
+        this.live.pushVoteWindow(e.data);
+        return;
+      }
       case 'gala.events.jury.progress': {
         const e = envelope as Envelope<typeof subject>;
         if (this.state.applyProgress(e.data)) this.live.pushProgress(e.data);
@@ -359,6 +369,8 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
       }
       case 'gala.events.nominations.shortlist.published':
       case 'gala.sealed.jury.verdict':
+      case 'gala.sealed.vote.verdict':
+      case 'gala.votes.cast':
         return;
     }
   }

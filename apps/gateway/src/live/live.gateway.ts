@@ -21,6 +21,7 @@ import {
   type RevealedEvent,
   type RevealedV2Frame,
   type Role,
+  type VoteWindowView,
   type SceneEvent,
   type ScreenPresence,
   type SealedEvent,
@@ -412,6 +413,17 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   pushSealed(sealed: SealedEvent): void {
     this.server.to(([1, 2] as const).flatMap((v) => [room(sealed.ceremonyId, false, 'press', v), room(sealed.ceremonyId, false, 'producer', v), room(sealed.ceremonyId, false, 'admin', v)])).emit('sealed', sealed);
+  }
+
+  /**
+   * An audience vote's window: turnout to the crew and the stage (producer, admin, screen), the window alone to
+   * everyone else (phones get their ballot when it opens). Standings never pass here: the event has none.
+   */
+  pushVoteWindow(window: VoteWindowView): void {
+    const crew: Role[] = ['producer', 'admin', 'screen'];
+    const others: Role[] = ['press', 'juror', 'public'];
+    this.server.to(([1, 2] as const).flatMap((v) => crew.map((role) => room(window.ceremonyId, false, role, v)))).emit('vote', window);
+    this.server.to(([1, 2] as const).flatMap((v) => others.map((role) => room(window.ceremonyId, false, role, v)))).emit('vote', { ...window, turnout: null });
   }
 
   pushProgress(progress: JuryProgressEvent): void {
