@@ -4,7 +4,6 @@ import type { EventData, EventEnvelope } from '#contracts';
 import { OnEvent, type EventContext } from '#messaging';
 import { VoteWindow } from '../windows/vote-window.entity.js';
 import { acceptance } from '../windows/window-rules.js';
-import { Vote } from './vote.entity.js';
 
 /** Counts the vote log, exactly once per (category, ticket): processed_events and the unique index both hold it. */
 @Injectable()
