@@ -26,6 +26,10 @@ const BODIES: Record<string, string[]> = {
   'POST /api/v1/ceremonies/{c}/show/presenter-message': ['text'],
   'POST /api/v1/ceremonies/{c}/show/card-reveals': ['categoryId', 'key', 'idempotencyKey'],
   'POST /api/v1/ceremonies/{c}/keycards': ['publicKey'],
+  'POST /api/v1/ceremonies/{c}/tickets': ['count'],
+  'POST /api/v1/ceremonies/{c}/tickets/status': ['ticket'],
+  'POST /api/v1/ceremonies/{c}/categories/{cat}/vote/open': ['durationSeconds'],
+  'POST /api/v1/ceremonies/{c}/categories/{cat}/votes': ['ticket', 'nomineeId'],
 };
 
 describe('OpenAPI (/api/docs): every request body with its schema', () => {
