@@ -18,36 +18,9 @@ import {
   type VoteWindowView,
 } from '#contracts';
 import { eventually } from './support/eventually.js';
+import { audienceGala } from './support/fixtures.js';
 import { connectLive, type LiveClient } from './support/live-client.js';
 import { startSystem, type TestSystem } from './support/system.js';
-
-/** A small gala with one audience award (Publikpriset) and a second audience category to vote across. */
-function ceremonyFile(slug: string): Record<string, unknown> {
-  return {
-    ceremony: { slug, name: 'Publikgalan', locale: 'sv-SE' },
-    categories: [
-      {
-        slug: 'publikpriset',
-        name: 'Publikpriset 2026',
-        vote: { mode: 'audience' },
-        nominees: [
-          { slug: 'alingsas', organisation: 'Alingsås kommun' },
-          { slug: 'boras', organisation: 'Borås Stad' },
-          { slug: 'kungalv', organisation: 'Kungälvs kommun' },
-        ],
-      },
-      {
-        slug: 'unga-rosten',
-        name: 'Unga rösten',
-        vote: { mode: 'audience' },
-        nominees: [
-          { slug: 'lerum', organisation: 'Lerums kommun' },
-          { slug: 'molndal', organisation: 'Mölndals stad' },
-        ],
-      },
-    ],
-  };
-}
 
 /** Keys that would give standings or a result away; before the reveal no spy may see one for the category. */
 const STANDING_KEYS = ['counts', 'tally', 'winnerId', 'winner', 'motivation', 'salt', 'ranking', 'standings', 'votes'];
@@ -82,7 +55,7 @@ describe('the audience vote (Publikpriset): one vote per ticket, sealed and reve
 
   beforeAll(async () => {
     system = await startSystem({ label: 'audience_vote' });
-    const res = await system.http<ImportCeremonyResult>('POST', '/api/v1/ceremonies', { token: system.adminToken, body: ceremonyFile(slug) });
+    const res = await system.http<ImportCeremonyResult>('POST', '/api/v1/ceremonies', { token: system.adminToken, body: audienceGala(slug) });
     expect(res.status).toBe(201);
     imported = res.body;
     const token = async (role: string) => {
