@@ -17,6 +17,8 @@ import {
   type VoteReceipt,
   type VoteWindowView,
 } from '#contracts';
+import pg from 'pg';
+import { runVoteAudit } from '../tools/audit/votes.js';
 import { eventually } from './support/eventually.js';
 import { audienceGala } from './support/fixtures.js';
 import { connectLive, type LiveClient } from './support/live-client.js';
@@ -234,5 +236,27 @@ describe('the audience vote (Publikpriset): one vote per ticket, sealed and reve
     expect(voteRoot(accepted.map((v) => v.receipt)).root).toBe(log.body.sealed.voteRoot);
     // The producer may not read the log.
     expect((await system.http('GET', `${base}/categories/publikpriset/votes/export`, { token: producerToken })).status).toBe(403);
+  });
+
+  it('`./laurel audit votes` recounts from the vote log: 0 when it agrees, 1 once a logged vote is changed behind the seal', async () => {
+    const lines: string[] = [];
+    const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+    const args = [slug, '--url', system.gatewayUrl, '--token', system.adminToken];
+    expect(await runVoteAudit(args, io)).toBe(0);
+    expect(lines.at(-1)).toBe('votes: all 1 revealed audience votes recount to what was sealed and revealed');
+
+    // Someone with the database changes one accepted vote (a vote for Kungälv becomes one for Alingsås).
+    const db = new pg.Client({ connectionString: system.db.url });
+    await db.connect();
+    try {
+      const [a, , c] = category().nominees.map((n) => n.id);
+      const changed = await db.query(`UPDATE vote.votes SET nominee_id = $1 WHERE id = (SELECT id FROM vote.votes WHERE nominee_id = $2 AND accepted LIMIT 1)`, [a, c]);
+      expect(changed.rowCount).toBe(1);
+    } finally {
+      await db.end();
+    }
+    lines.length = 0;
+    expect(await runVoteAudit(args, io)).toBe(1);
+    expect(lines.filter((l) => l.includes('MISMATCH')).map((l) => l.trim().split(':')[0])).toEqual(['MISMATCH every vote hashes to its receipt', 'MISMATCH counts per nominee']);
   });
 });
