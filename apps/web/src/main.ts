@@ -18,6 +18,7 @@ const routes: Route[] = [
   { re: /^\/press\/([^/]+)\/?$/, load: () => import('./pages/press.js') },
   { re: /^\/presenter\/([^/]+)\/?$/, load: () => import('./pages/presenter.js') },
   { re: /^\/c\/([^/]+)\/?$/, load: () => import('./pages/public.js') },
+  { re: /^\/vote\/([^/]+)\/?$/, load: () => import('./pages/vote.js') },
   { re: /^\/admin\/?$/, load: () => import('./pages/admin.js') },
 ];
 

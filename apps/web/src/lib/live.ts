@@ -21,6 +21,7 @@ import type {
   ScreenPresence,
   SealedEvent,
   SnapshotEvent,
+  VoteWindowEvent,
 } from '@laurel/contracts';
 import type { EnvelopeStore } from './envelope-store.js';
 import { openRevealFrame } from './reveal-open.js';
@@ -160,6 +161,8 @@ export interface LiveHandlers {
   gatewayStatus?(s: GatewayStatusEvent): void;
   /** `presenter-message` (screens, producers, admins): the latest replaces the one before; `text: ''` clears. */
   presenterMessage?(m: PresenterMessageEvent): void;
+  /** `vote`: an audience vote opened, closed or was sealed; turnout for crew and screens (null for the rest). */
+  vote?(v: VoteWindowEvent): void;
 }
 
 export interface LiveOptions {
@@ -294,6 +297,7 @@ export class LiveClient {
     s.on('presenter-message', (m) => h.presenterMessage?.(m));
     s.on('sealed', (e) => h.sealed?.(e));
     s.on('jury-progress', (e) => h.juryProgress?.(e));
+    s.on('vote', (e) => h.vote?.(e));
     s.on('screens', (e) => h.screens?.(e));
     s.on('gateway-status', (e) => {
       this.stale = !!e.stale;
