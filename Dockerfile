@@ -66,6 +66,13 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/health/ready').then(r=>process.exit(r.status===200?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/apps/announcements/src/main.js"]
 
+FROM runtime AS vote
+ENV PORT=3104
+EXPOSE 3104
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/health/ready').then(r=>process.exit(r.status===200?0:1),()=>process.exit(1))"]
+CMD ["node", "dist/apps/vote/src/main.js"]
+
 FROM runtime AS gateway
 ENV PORT=3000
 EXPOSE 3000

@@ -313,7 +313,7 @@ test('NATS TLS in compose: nats-server refuses a TLS config whose certificate is
 });
 
 test("the README's environment table names every variable each service reads (from its SERVICE_ENV)", async () => {
-  const environments = await serviceEnvironments(ROOT, ['gateway', 'nominations', 'jury', 'announcements'], (file, message) => assert.fail(`${file}: ${message}`));
+  const environments = await serviceEnvironments(ROOT, ['gateway', 'nominations', 'jury', 'announcements', 'vote'], (file, message) => assert.fail(`${file}: ${message}`));
   assert.equal(environments.gateway.name, 'GatewayEnv');
   assert.equal(environments.gateway.fields.get('LAUREL_GATEWAY_SERVICE_TOKEN'), true);
   assert.equal(environments.jury.fields.get('DATABASE_URL'), true);
@@ -322,6 +322,6 @@ test("the README's environment table names every variable each service reads (fr
   const withoutRow = readme.replace(/^\| `REVEAL_LEAD_MS` .*\n/m, '');
   assert.notEqual(withoutRow, readme);
   assert.deepEqual(readmeEnvironmentProblems(withoutRow, environments), ['README.md: the environment table has no row for REVEAL_LEAD_MS (read by gateway: GatewayEnv in apps/gateway/src/config.ts)']);
-  const notJury = readme.replace('| `JETSTREAM_REPLICAS` | nominations, jury, announcements |', '| `JETSTREAM_REPLICAS` | nominations, announcements |');
-  assert.deepEqual(readmeEnvironmentProblems(notJury, environments), ['README.md: the environment table\'s row for JETSTREAM_REPLICAS does not name jury, which reads it (used by: nominations, announcements)']);
+  const notJury = readme.replace('| `JETSTREAM_REPLICAS` | nominations, jury, announcements, vote |', '| `JETSTREAM_REPLICAS` | nominations, announcements, vote |');
+  assert.deepEqual(readmeEnvironmentProblems(notJury, environments), ['README.md: the environment table\'s row for JETSTREAM_REPLICAS does not name jury, which reads it (used by: nominations, announcements, vote)']);
 });

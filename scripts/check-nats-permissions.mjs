@@ -20,6 +20,7 @@ const PASSWORDS = {
   nominations: 'nominations-secret',
   jury: 'jury-secret',
   announcements: 'announcements-secret',
+  vote: 'vote-secret',
   ops: 'ops-secret',
 };
 
@@ -68,9 +69,10 @@ try {
   const jury = await as('jury');
   const announcements = await as('announcements');
   const gateway = await as('gateway');
+  const vote = await as('vote');
 
   // Boot: every domain service declares the streams and buckets (as libs/messaging does).
-  for (const [name, nc] of /** @type {const} */ ([['nominations', nominations], ['jury', jury], ['announcements', announcements]])) {
+  for (const [name, nc] of /** @type {const} */ ([['nominations', nominations], ['jury', jury], ['announcements', announcements], ['vote', vote]])) {
     await check(`${name} declares GALA_EVENTS, GALA_SEALED and the KV buckets`, 'allowed', async () => {
       const jsm = await jetstreamManager(nc, { timeout: 3000 });
       for (const [stream, subjects] of /** @type {[string, string[]][]} */ ([['GALA_EVENTS', ['gala.events.>']], ['GALA_SEALED', ['gala.sealed.>']]])) {
@@ -87,6 +89,42 @@ try {
       await kvm.create('laurel_access', { history: 1 });
     });
   }
+
+  // The audience vote (issue 16): the vote log GALA_VOTES is the vote service's alone (it names voters' ticket hashes).
+  await check('vote declares its own stream GALA_VOTES', 'allowed', async () => {
+    const jsm = await jetstreamManager(vote, { timeout: 3000 });
+    await jsm.streams.add({ name: 'GALA_VOTES', subjects: ['gala.votes.>'], duplicate_window: 12 * 3600 * 1e9 });
+  });
+  await check('vote logs a vote on gala.votes.cast (msgID per ticket and category)', 'allowed', async () => {
+    await jetstream(vote, { timeout: 3000 }).publish('gala.votes.cast', JSON.stringify({ nomineeId: 'n' }), { msgID: 'vote-1' });
+  });
+  await check('vote counts GALA_VOTES with its durable', 'allowed', async () => {
+    const jsm = await jetstreamManager(vote, { timeout: 3000 });
+    await jsm.consumers.add('GALA_VOTES', { durable_name: 'vote-gala_votes', ack_policy: AckPolicy.Explicit, filter_subject: 'gala.votes.>' });
+    const msg = await (await jetstream(vote, { timeout: 3000 }).consumers.get('GALA_VOTES', 'vote-gala_votes')).next({ expires: 2000 });
+    if (!msg) throw new Error('no message');
+    msg.ack();
+  });
+  await check('vote publishes the audience verdict on gala.sealed.vote.verdict', 'allowed', async () => {
+    await jetstream(vote, { timeout: 3000 }).publish('gala.sealed.vote.verdict', JSON.stringify({ winnerId: 'audience' }), { msgID: 'sv-1' });
+  });
+  await check("vote publishes on gala.sealed.jury.> (the jury's verdicts)", 'denied', async () => {
+    await jetstream(vote, { timeout: 2000 }).publish('gala.sealed.jury.verdict', '{}');
+  });
+  await check("jury publishes on gala.sealed.vote.> (the audience's verdict)", 'denied', async () => {
+    await jetstream(jury, { timeout: 2000 }).publish('gala.sealed.vote.verdict', '{}');
+  });
+  for (const [name, nc] of /** @type {const} */ ([['gateway', gateway], ['announcements', announcements], ['jury', jury]])) {
+    await check(`${name} reads the vote log (GALA_VOTES)`, 'denied', async () => {
+      const msg = await (await jetstream(nc, { timeout: 2000 }).consumers.get('GALA_VOTES')).next({ expires: 1000 });
+      if (!msg) throw new Error('no message');
+    });
+    await check(`${name} writes to the vote log (gala.votes.cast)`, 'denied', async () => {
+      await jetstream(nc, { timeout: 2000 }).publish('gala.votes.cast', '{}', { msgID: `forged-${name}` });
+    });
+  }
+  await check('gateway subscribes to gala.votes.>', 'denied', () => subscribeStrict(gateway, 'gala.votes.>'));
+  await check('gateway subscribes to vote.> (other gateways\u2019 ballots carry tickets)', 'denied', () => subscribeStrict(gateway, 'vote.>'));
 
   // Request/reply: the gateway asks, the service answers on the gateway's own inbox.
   nominations.subscribe('nominations.ceremony.get', { queue: 'nominations', callback: (_e, m) => void m.respond('{"ok":true}') });

@@ -36,6 +36,10 @@ const BODIES: Record<string, string[]> = {
   'POST /api/v1/ceremonies/{c}/categories/{cat}/deliberation/{nomineeId}/comments': ['text'],
   'PUT /api/v1/ceremonies/{c}/categories/{cat}/deliberation/{nomineeId}/discussed': ['discussed'],
   'POST /api/v1/ceremonies/{c}/categories/{cat}/screening/shortlist/adjustments': ['entryId', 'onShortlist', 'reason'],
+  'POST /api/v1/ceremonies/{c}/tickets': ['count'],
+  'POST /api/v1/ceremonies/{c}/tickets/status': ['ticket'],
+  'POST /api/v1/ceremonies/{c}/categories/{cat}/vote/open': ['durationSeconds'],
+  'POST /api/v1/ceremonies/{c}/categories/{cat}/votes': ['ticket', 'nomineeId'],
 };
 
 describe('OpenAPI (/api/docs): every request body with its schema', () => {

@@ -12,12 +12,13 @@ import { announcementsConfig, AnnouncementsEnv } from '../apps/announcements/src
 import { gatewayConfig, startGateway } from '../apps/gateway/src/bootstrap.js';
 import { GatewayEnv } from '../apps/gateway/src/config.js';
 import { JuryModule } from '../apps/jury/src/jury.module.js';
+import { VoteModule } from '../apps/vote/src/vote.module.js';
 import { nominationsConfig, NominationsEnv } from '../apps/nominations/src/config.js';
 import { NominationsModule } from '../apps/nominations/src/nominations.module.js';
 import { startNatsServer, type LocalNatsCluster as TestNatsCluster, type LocalNatsServer as TestNatsServer, type NatsDeployConfig } from '../scripts/lib/infra/nats.mjs';
 
-export type ServiceName = 'nominations' | 'jury' | 'announcements' | 'gateway';
-export const ALL_SERVICES: ServiceName[] = ['nominations', 'jury', 'announcements', 'gateway'];
+export type ServiceName = 'nominations' | 'jury' | 'announcements' | 'vote' | 'gateway';
+export const ALL_SERVICES: ServiceName[] = ['nominations', 'jury', 'announcements', 'vote', 'gateway'];
 
 /** Held by nominations only (it writes the admin grant); the gateway resolves it from the access KV like any token. */
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -113,7 +114,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Tes
     ? {
         url: options.databaseUrl,
         name: new URL(options.databaseUrl).pathname.slice(1),
-        serviceUrls: { nominations: options.databaseUrl, jury: options.databaseUrl, announcements: options.databaseUrl },
+        serviceUrls: { nominations: options.databaseUrl, jury: options.databaseUrl, announcements: options.databaseUrl, vote: options.databaseUrl },
         drop: async () => undefined,
       }
     : await createTestDatabase(options.label ?? 'e2e');
@@ -159,6 +160,9 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Tes
     } else if (name === 'announcements') {
       const config = announcementsConfig(loadEnv(AnnouncementsEnv, envOf({ ...domainEnv(name), LAUREL_GATEWAY_SERVICE_TOKEN: TEST_SERVICE_TOKEN, ...extraEnv })), 0);
       app = await startDomainService(name, AnnouncementsModule.forRoot(config), config);
+    } else if (name === 'vote') {
+      const config = domainConfig(loadEnv(DomainServiceEnv, envOf({ ...domainEnv(name), ...extraEnv })), 0);
+      app = await startDomainService(name, VoteModule.forRoot(config), config);
     } else {
       const config = domainConfig(loadEnv(DomainServiceEnv, envOf({ ...domainEnv(name), ...extraEnv })), 0);
       app = await startDomainService(name, JuryModule.forRoot(config), config);
@@ -216,7 +220,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Tes
     },
     async dispose() {
       for (const extra of [...extraGateways]) await extra.stop().catch(() => undefined);
-      for (const name of ['gateway', 'announcements', 'jury', 'nominations'] as ServiceName[]) await system.stop(name).catch(() => undefined);
+      for (const name of ['gateway', 'vote', 'announcements', 'jury', 'nominations'] as ServiceName[]) await system.stop(name).catch(() => undefined);
       if (!options.natsCluster) await nats.dispose();
       await db.drop();
     },

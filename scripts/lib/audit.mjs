@@ -1,5 +1,5 @@
 // @ts-check
-// `laurel audit verify|tally …`: check a ceremony's records from outside the running services.
+// `laurel audit verify|tally|votes …`: check a ceremony's records from outside the running services.
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildIfStale, runningLauncher, SERVICES } from './run.mjs';
@@ -14,12 +14,16 @@ export const AUDIT_USAGE = `  ./laurel audit verify <ceremony> [--anchor <hash>@
       recount every revealed category from the admin-only ballot export (receipts, ballot root, recusals,
       quorum, weighted means, tie-break, winner) and compare with what was sealed and revealed; exit 1 on any
       mismatch. Gateway: --url, LAUREL_URL, the running ./laurel run's, else http://127.0.0.1:3000;
-      token: --token, LAUREL_ADMIN_TOKEN, else .laurel/admin-token`;
+      token: --token, LAUREL_ADMIN_TOKEN, else .laurel/admin-token
+  ./laurel audit votes <ceremony> [--url <gateway>] [--token <admin token>] [--category <slug>]
+      recount every revealed audience vote from its vote log (receipts, the window, counts per nominee, the
+      vote root, the winner, the commitment) and compare with what was sealed and revealed; exit 1 on any
+      mismatch. Gateway and token as for tally`;
 
 export async function audit(args) {
   const [what, ...rest] = args;
-  if (what !== 'verify' && what !== 'tally') {
-    fail(`laurel audit: say verify or tally\n${AUDIT_USAGE}`);
+  if (what !== 'verify' && what !== 'tally' && what !== 'votes') {
+    fail(`laurel audit: say verify, tally or votes\n${AUDIT_USAGE}`);
     return 2;
   }
   const running = runningLauncher();
@@ -47,6 +51,7 @@ export async function audit(args) {
       // --token then, or the tool says what is missing
     }
   }
-  const { code } = await runInherit(process.execPath, [path.join(ROOT, 'dist', 'tools', 'audit', 'tally.js'), ...rest], { env });
+  const tool = what === 'votes' ? 'votes.js' : 'tally.js';
+  const { code } = await runInherit(process.execPath, [path.join(ROOT, 'dist', 'tools', 'audit', tool), ...rest], { env });
   return code;
 }

@@ -34,7 +34,7 @@ import {
 import { ROOT, STATE_DIR, c, fail, say } from './util.mjs';
 
 /** The schemas of the three domain services (the gateway keeps nothing). */
-export const SCHEMAS = ['nominations', 'jury', 'announcements'];
+export const SCHEMAS = ['nominations', 'jury', 'announcements', 'vote'];
 /** What JetStream holds, all of it rebuilt from the services' outboxes (KV buckets are streams KV_<bucket>). */
 export const JETSTREAM_STREAMS = ['GALA_EVENTS', 'GALA_SEALED', 'KV_laurel_show', 'KV_laurel_access'];
 /** TypeORM's migrations table in each service's schema (serviceDataSourceOptions: migrationsTableName). */

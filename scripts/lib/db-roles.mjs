@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { ROOT, STATE_DIR, warn } from './util.mjs';
 
-export const DB_SERVICES = ['nominations', 'jury', 'announcements'];
+export const DB_SERVICES = ['nominations', 'jury', 'announcements', 'vote'];
 const PASSWORDS_FILE = path.join(STATE_DIR, 'db-roles.json');
 
 /** NOMINATIONS_DATABASE_URL, JURY_DATABASE_URL, ANNOUNCEMENTS_DATABASE_URL: a service's own URL, given by hand. */

@@ -29,6 +29,7 @@ export const SERVICES = [
   { name: 'nominations', port: 3101, database: true, color: c.green },
   { name: 'jury', port: 3102, database: true, color: c.magenta },
   { name: 'announcements', port: 3103, database: true, color: c.yellow },
+  { name: 'vote', port: 3104, database: true, color: c.blue },
   { name: 'gateway', port: 3000, database: false, color: c.cyan },
 ];
 const FIXTURE = 'apps/nominations/fixtures/kvalitetsmassan-2017.json';

@@ -41,6 +41,7 @@ const PASSWORDS: Record<ServiceName | 'ops', string> = {
   nominations: 'attack-nominations-password',
   jury: 'attack-jury-password',
   announcements: 'attack-announcements-password',
+  vote: 'attack-vote-password',
   ops: 'attack-ops-password',
 };
 const MOTIVATION = 'Juryn har valt en vinnare vars arbete med digitalisering är ett föredöme för hela landet.';
@@ -100,6 +101,11 @@ function fieldValues(cast: Cast, ctx: { categoryId: string; nomineeId: string; c
     // socket protocol v2: a guessed envelope key (card reveal), an X25519 page key (key-card export)
     key: randomBytes(32).toString('base64url'),
     publicKey: randomBytes(32).toString('base64url'),
+    // the audience vote: a batch, a countdown, a (guessed) voter ticket and a receipt
+    count: 1,
+    durationSeconds: 60,
+    ticket: randomBytes(16).toString('base64url'),
+    receipt: randomBytes(32).toString('hex'),
   };
 }
 
@@ -188,7 +194,7 @@ describe('security: an attacker with the gateway NATS user cannot read a sealed 
     system = await startSystem({
       label: 'security_attacker',
       natsDeployConfig: { dir: join(here, '../../deploy/nats'), env: Object.fromEntries(Object.entries(PASSWORDS).map(([user, pw]) => [`NATS_${user.toUpperCase()}_PASSWORD`, pw])) },
-      natsUsers: Object.fromEntries((['gateway', 'nominations', 'jury', 'announcements'] as ServiceName[]).map((s) => [s, { user: s, password: PASSWORDS[s] }])),
+      natsUsers: Object.fromEntries((['gateway', 'nominations', 'jury', 'announcements', 'vote'] as ServiceName[]).map((s) => [s, { user: s, password: PASSWORDS[s] }])),
     });
     cast = await setUpCast(system);
     const base = `/api/v1/ceremonies/${cast.imported.slug}`;

@@ -19,3 +19,31 @@ export interface OutcomeResult {
 export function outcome2017(): OutcomeResult[] {
   return (JSON.parse(readFileSync(join(root, 'apps/nominations/fixtures/kvalitetsmassan-2017.outcome.json'), 'utf8')) as { results: OutcomeResult[] }).results;
 }
+
+/** A small gala with one audience award (Publikpriset) and a second audience category to vote across. */
+export function audienceGala(slug: string): Record<string, unknown> {
+  return {
+    ceremony: { slug, name: 'Publikgalan', locale: 'sv-SE' },
+    categories: [
+      {
+        slug: 'publikpriset',
+        name: 'Publikpriset 2026',
+        vote: { mode: 'audience' },
+        nominees: [
+          { slug: 'alingsas', organisation: 'Alingsås kommun' },
+          { slug: 'boras', organisation: 'Borås Stad' },
+          { slug: 'kungalv', organisation: 'Kungälvs kommun' },
+        ],
+      },
+      {
+        slug: 'unga-rosten',
+        name: 'Unga rösten',
+        vote: { mode: 'audience' },
+        nominees: [
+          { slug: 'lerum', organisation: 'Lerums kommun' },
+          { slug: 'molndal', organisation: 'Mölndals stad' },
+        ],
+      },
+    ],
+  };
+}

@@ -22,6 +22,7 @@ import { NatsStatusWatcher } from './live/nats-status.service.js';
 import { RevealV2Controller } from './reveal/reveal-v2.controller.js';
 import { ShowController } from './show/show.controller.js';
 import { TokensController } from './tokens/tokens.controller.js';
+import { VoteController } from './vote/vote.controller.js';
 import { WebController } from './web/web.controller.js';
 import { ReadYourWrites } from './writes/read-your-writes.service.js';
 import { WritesController } from './writes/writes.controller.js';
@@ -35,7 +36,7 @@ export class GatewayModule {
         MessagingModule.forGateway({ service: `gateway-${config.instance}`, natsUrl: config.natsUrl, natsAuth: { user: config.natsUser, pass: config.natsPassword, service: 'gateway', tls: config.natsTls } }),
         HealthModule.register({ inject: [NatsBus], useFactory: (bus: NatsBus) => [{ name: 'nats', check: () => bus.ping() }] }),
       ],
-      controllers: [CeremoniesController, TokensController, ShowController, RevealV2Controller, JuryController, ScreeningController, DeliberationController, EntriesController, IntakeController, WritesController, MetricsController, WebController],
+      controllers: [CeremoniesController, TokensController, ShowController, RevealV2Controller, JuryController, ScreeningController, DeliberationController, VoteController, EntriesController, IntakeController, WritesController, MetricsController, WebController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },

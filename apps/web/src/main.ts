@@ -20,6 +20,7 @@ const routes: Route[] = [
   { re: /^\/presenter\/([^/]+)\/?$/, load: () => import('./pages/presenter.js') },
   { re: /^\/c\/([^/]+)\/?$/, load: () => import('./pages/public.js') },
   { re: /^\/intake\/([^/]+)\/([^/]+)\/?$/, load: () => import('./pages/intake.js') },
+  { re: /^\/vote\/([^/]+)\/?$/, load: () => import('./pages/vote.js') },
   { re: /^\/admin\/?$/, load: () => import('./pages/admin.js') },
 ];
 

@@ -52,6 +52,8 @@ export interface CeremonyFileCategory {
   timing?: SegmentTiming;
   /** The public submission form (entrant intake) and its deadline in the ceremony's timezone (libs/contracts/src/intake.ts). */
   intake?: IntakeDeclaration;
+  /** Who decides it (default: the jury); see CategoryVote. */
+  vote?: { mode: 'jury' | 'audience' | 'combined'; weights?: { jury: number; audience: number } };
 }
 
 export interface CeremonyFileNominee {
@@ -160,6 +162,10 @@ export function validateCeremonyFile(input: unknown): { ok: true; file: Ceremony
       if (criterionKeys.has(criterion.key)) problems.push({ path: `/categories/${i}/criteria/${j}/key`, message: `duplicates criterion "${criterion.key}"` });
       criterionKeys.add(criterion.key);
     });
+    const vote = category.vote;
+    if (vote?.mode === 'combined' && !vote.weights) problems.push({ path: `/categories/${i}/vote/weights`, message: 'is required for a combined jury and audience vote' });
+    if (vote && vote.mode !== 'combined' && vote.weights) problems.push({ path: `/categories/${i}/vote/weights`, message: `only a combined vote has weights (mode is ${vote.mode})` });
+    if (vote?.mode === 'audience' && (category.jury?.length ?? 0) > 0) problems.push({ path: `/categories/${i}/jury`, message: 'an audience vote has no jury panel' });
     const chairs = (category.jury ?? []).filter((juror) => juror.chair).length;
     if (chairs > 1) problems.push({ path: `/categories/${i}/jury`, message: 'names more than one chair' });
     const bounds = category.nomineeBounds;

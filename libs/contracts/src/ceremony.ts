@@ -61,6 +61,23 @@ export interface CategoryView {
   /** Locked ballots needed for a verdict; null = every non-recused juror. */
   quorum: number | null;
   notes: { nominees: string | null; jury: string | null };
+  /** Absent: the jury decides. Fixed by the ceremony file before the show. */
+  vote?: CategoryVote;
+}
+
+/**
+ * An audience vote (Publikpriset), or jury and audience combined Eurovision-style: each side ranks the
+ * nominees, the ranks become points (n−1 … 0 for n nominees), scaled by the declared weights.
+ */
+export interface CategoryVote {
+  mode: 'audience' | 'combined';
+  weights?: { jury: number; audience: number };
+}
+
+/** The vote of a ceremony file's category as the services keep it: undefined when the jury decides. */
+export function categoryVoteOf(vote: { mode: string; weights?: { jury: number; audience: number } } | undefined): CategoryVote | undefined {
+  if (!vote || (vote.mode !== 'audience' && vote.mode !== 'combined')) return undefined;
+  return vote.mode === 'combined' && vote.weights ? { mode: 'combined', weights: { jury: vote.weights.jury, audience: vote.weights.audience } } : { mode: vote.mode };
 }
 
 export interface CeremonyView {

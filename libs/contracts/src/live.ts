@@ -184,6 +184,23 @@ export interface GatewayStatusEvent {
   clockOffsetMs?: number;
 }
 
+export type VoteWindowState = 'pending' | 'open' | 'closed' | 'sealed';
+
+/** An audience vote's window (issue 16): what everybody may know, and turnout for the crew; never the standings. */
+export interface VoteWindowEvent {
+  ceremonyId: string;
+  categoryId: string;
+  state: VoteWindowState;
+  openedAt: string | null;
+  /** When it closes (or closed): server time. */
+  closesAt: string | null;
+  /** Accepted votes so far: producer, admin and screens only (null for everyone else). */
+  turnout: number | null;
+  /** Once sealed: the vote root and how many votes it holds. */
+  voteRoot?: string | null;
+  voteCount?: number | null;
+}
+
 /** Server → client events (contract v1). */
 export interface LiveServerEvents {
   snapshot: (payload: SnapshotEvent) => void;
@@ -191,6 +208,8 @@ export interface LiveServerEvents {
   sealed: (payload: SealedEvent) => void;
   revealed: (payload: RevealedEvent) => void;
   'jury-progress': (payload: JuryProgressEvent) => void;
+  /** Every role: an audience vote opened, closed or was sealed; turnout (crew and screens) about once a second while open. */
+  vote: (payload: VoteWindowEvent) => void;
   /** Screens, producers and admins: a producer's message to the presenter (`text: ''` clears it). */
   'presenter-message': (payload: PresenterMessageEvent) => void;
   screens: (payload: { ceremonyId: string; screens: ScreenPresence[] }) => void;

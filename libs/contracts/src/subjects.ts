@@ -6,17 +6,19 @@ import { intakeCommands } from './commands/intake.js';
 import { screeningCommands } from './commands/screening.js';
 import { deliberationCommands } from './commands/deliberation.js';
 import { nominationsCommands } from './commands/nominations.js';
+import { voteCommands } from './commands/vote.js';
 import { writesCommands } from './commands/writes.js';
 import { announcementsEvents } from './events/announcements.js';
 import { juryEvents } from './events/jury.js';
 import { nominationsEvents } from './events/nominations.js';
+import { voteEvents } from './events/vote.js';
 
 /**
  * The one typed map from every NATS subject to its payload (STYLE.md habit 1). Publishing or handling
  * through `#messaging` goes through these maps, so a wrong payload type does not compile.
  */
-export const eventContracts = { ...nominationsEvents, ...juryEvents, ...announcementsEvents } as const;
-export const commandContracts = { ...nominationsCommands, ...intakeCommands, ...juryCommands, ...screeningCommands, ...deliberationCommands, ...announcementsCommands, ...writesCommands } as const;
+export const eventContracts = { ...nominationsEvents, ...juryEvents, ...announcementsEvents, ...voteEvents } as const;
+export const commandContracts = { ...nominationsCommands, ...intakeCommands, ...juryCommands, ...screeningCommands, ...deliberationCommands, ...announcementsCommands, ...voteCommands, ...writesCommands } as const;
 
 export type EventSubject = keyof typeof eventContracts;
 export type EventData<S extends EventSubject> = (typeof eventContracts)[S] extends EventContract<infer T> ? T : never;
@@ -41,7 +43,14 @@ export const SERVICE_GRANTS: Readonly<Record<ServiceIdentity, readonly CommandSu
 export const STREAMS = {
   events: { name: 'GALA_EVENTS', subjects: ['gala.events.>'] },
   sealed: { name: 'GALA_SEALED', subjects: ['gala.sealed.>'] },
+  /** Audience votes (issue 16): the vote log, read and written by the vote service only. */
+  votes: { name: 'GALA_VOTES', subjects: ['gala.votes.>'], owner: 'vote' },
 } as const;
+
+/** The streams a service declares and watches: the shared ones, and those it owns (only its NATS user may touch them). */
+export function streamsOf(service: string): (typeof STREAMS)[keyof typeof STREAMS][] {
+  return Object.values(STREAMS).filter((s) => !('owner' in s) || s.owner === service);
+}
 
 /** KV buckets: the show's current state per ceremony, and access grants by token hash. */
 export const KV_BUCKETS = { show: 'laurel_show', access: 'laurel_access' } as const;
@@ -52,5 +61,6 @@ export function serviceOf(subject: CommandSubject): string {
 }
 
 export function streamOf(subject: EventSubject): (typeof STREAMS)[keyof typeof STREAMS] {
+  if (subject.startsWith('gala.votes.')) return STREAMS.votes;
   return subject.startsWith('gala.sealed.') ? STREAMS.sealed : STREAMS.events;
 }

@@ -162,7 +162,7 @@ export class EventConsumer {
         [consumer, envelope.id],
       );
       if (rows.length === 0) return 'duplicate';
-      await handler(envelope, { manager, streamSeq: msg.seq, deliveryCount: msg.info.deliveryCount });
+      await handler(envelope, { manager, streamSeq: msg.seq, deliveryCount: msg.info.deliveryCount, storedAt: msg.time });
       return 'handled';
     });
   }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { STREAMS } from '#contracts';
+import { streamsOf } from '#contracts';
 import type { NatsBus } from './nats-bus.js';
 import { ensureKvBuckets, ensureStreams } from './streams.js';
 
@@ -28,6 +28,7 @@ export class JetStreamReconciler {
     private readonly logger: Logger,
     private readonly replicas = 1,
     private readonly intervalMs = 10_000,
+    private readonly service = '',
   ) {}
 
   /** Called (in order) after the store was found reset and the streams and buckets declared again. */
@@ -69,7 +70,7 @@ export class JetStreamReconciler {
 
   private async pass(): Promise<void> {
     try {
-      await ensureStreams(this.bus.jsm, this.replicas);
+      await ensureStreams(this.bus.jsm, this.replicas, this.service);
       await ensureKvBuckets(this.bus.kvm, this.replicas);
       const created = await this.streamsCreated();
       if (this.created !== null && created !== this.created) {
@@ -88,7 +89,7 @@ export class JetStreamReconciler {
   /** The creation times of the declared streams: they change only when a stream is created anew. */
   private async streamsCreated(): Promise<string> {
     const times: string[] = [];
-    for (const s of Object.values(STREAMS)) times.push((await this.bus.jsm.streams.info(s.name)).created);
+    for (const s of streamsOf(this.service)) times.push((await this.bus.jsm.streams.info(s.name)).created);
     return times.join('|');
   }
 }

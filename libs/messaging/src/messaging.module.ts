@@ -126,7 +126,7 @@ export class MessagingModule {
           provide: NatsBus,
           useFactory: async () => {
             const bus = await NatsBus.connect(options.natsUrl, options.service, createLogger(options.service), options.natsAuth);
-            await ensureStreams(bus.jsm, options.replicas ?? 1);
+            await ensureStreams(bus.jsm, options.replicas ?? 1, options.service);
             await ensureKvBuckets(bus.kvm, options.replicas ?? 1);
             return bus;
           },
@@ -139,7 +139,7 @@ export class MessagingModule {
         {
           provide: JetStreamReconciler,
           inject: [NatsBus],
-          useFactory: (bus: NatsBus) => new JetStreamReconciler(bus, createLogger(options.service), options.replicas ?? 1),
+          useFactory: (bus: NatsBus) => new JetStreamReconciler(bus, createLogger(options.service), options.replicas ?? 1, 10_000, options.service),
         },
         { provide: Outbox, inject: [DataSource, OutboxRelay], useFactory: (ds: DataSource, relay: OutboxRelay) => new Outbox(ds, relay) },
         { provide: ServiceClient, inject: [NatsBus], useFactory: (bus: NatsBus) => new ServiceClient(bus) },

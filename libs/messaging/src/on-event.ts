@@ -8,6 +8,8 @@ export interface EventContext {
   manager: EntityManager;
   streamSeq: number;
   deliveryCount: number;
+  /** When JetStream stored the message (the server's clock): the vote log's own time of each vote. */
+  storedAt: Date;
 }
 
 export type EventHandler<S extends EventSubject> = (event: EventEnvelope<EventData<S>>, ctx: EventContext) => Promise<void>;

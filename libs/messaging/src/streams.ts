@@ -1,26 +1,27 @@
 import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
 import type { Kvm, KV } from '@nats-io/kv';
-import { KV_BUCKETS, STREAMS } from '#contracts';
+import { KV_BUCKETS, STREAMS, streamsOf } from '#contracts';
 
 const DAY_NS = 24 * 3600 * 1e9;
 
 /** Streams are declared in code and created (or updated) idempotently at boot. */
-export function streamConfigs(replicas = 1): (Partial<StreamConfig> & { name: string })[] {
-  return Object.values(STREAMS).map((s) => ({
+export function streamConfigs(replicas = 1, service = ''): (Partial<StreamConfig> & { name: string })[] {
+  return streamsOf(service).map((s) => ({
     name: s.name,
     subjects: [...s.subjects],
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
     max_age: 90 * DAY_NS,
-    // Dedup window for the outbox relay's msgID: longer than any relay restart we expect.
-    duplicate_window: 10 * 60 * 1e9,
+    // Dedup window for the outbox relay's msgID: longer than any relay restart we expect. The vote log's msgID
+    // is (ticket, category): its window outlasts any gala evening, so a repeated vote is a duplicate to the stream.
+    duplicate_window: s.name === STREAMS.votes.name ? 12 * 3600 * 1e9 : 10 * 60 * 1e9,
     num_replicas: replicas,
   }));
 }
 
-export async function ensureStreams(jsm: JetStreamManager, replicas = 1): Promise<void> {
-  for (const config of streamConfigs(replicas)) {
+export async function ensureStreams(jsm: JetStreamManager, replicas = 1, service = ''): Promise<void> {
+  for (const config of streamConfigs(replicas, service)) {
     try {
       await jsm.streams.info(config.name);
       await jsm.streams.update(config.name, config);

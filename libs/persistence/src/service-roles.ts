@@ -1,7 +1,7 @@
 import pg from 'pg';
 
 /** The domain services with a schema of their own; each connects as its own role that owns only it. */
-export const SERVICE_SCHEMAS = ['nominations', 'jury', 'announcements'] as const;
+export const SERVICE_SCHEMAS = ['nominations', 'jury', 'announcements', 'vote'] as const;
 export type ServiceSchema = (typeof SERVICE_SCHEMAS)[number];
 
 export interface ServiceRole {

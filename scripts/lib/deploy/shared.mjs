@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { jsonPath } from '../k8s-schema.mjs';
 
-export const APPS = { gateway: 3000, nominations: 3101, jury: 3102, announcements: 3103 };
+export const APPS = { gateway: 3000, nominations: 3101, jury: 3102, announcements: 3103, vote: 3104 };
 /**
  * Secrets and the only services that may hold them (docs/operations.md, threat model): the admin token
  * is nominations' alone (a gateway holding it could mint a chair's token), the gateway's service

@@ -42,6 +42,12 @@ export class EnvelopesHandler {
     await this.stage(manager, event.ceremonyId, v);
   }
 
+  /** The audience's sealed verdict (issue 16): the same contents and commitment as a jury's, so the same envelope. */
+  @OnEvent('gala.sealed.vote.verdict')
+  async onVoteSealed(event: EventEnvelope<EventData<'gala.sealed.vote.verdict'>>, context: EventContext): Promise<void> {
+    await this.onSealed(event, context);
+  }
+
   /**
    * Socket protocol v2: a fresh key for the category, its envelope for every audience padded to the
    * ceremony's size and encrypted, published as `envelope.staged` (public) in the same transaction as the
@@ -79,6 +85,11 @@ export class EnvelopesHandler {
     const sizes = envelopeSizes(ceremony.view);
     await manager.upsert(EnvelopeSize, ENVELOPE_AUDIENCES.map((audience) => ({ ceremonyId: ceremony.id, audience, size: sizes[audience] })), ['ceremonyId', 'audience']);
     return sizes;
+  }
+
+  @OnEvent('gala.events.vote.verdict.sealed')
+  async onPublicVoteSeal(event: EventEnvelope<EventData<'gala.events.vote.verdict.sealed'>>, context: EventContext): Promise<void> {
+    await this.onPublicSeal(event, context);
   }
 
   @OnEvent('gala.events.jury.verdict.sealed')

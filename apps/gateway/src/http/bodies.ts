@@ -8,14 +8,17 @@ import {
   SaveReviewCommand,
   AppointChairCommand,
   CardRevealCommand,
+  CastVoteCommand,
   CueCommand,
   DeclareConflictCommand,
   EditIntakeSubmissionCommand,
   EntryFields,
+  IssueTicketsCommand,
   IssueTokenCommand,
   KeyCardsExportCommand,
   MarkDiscussedCommand,
   PostCommentCommand,
+  OpenVoteCommand,
   PresenterMessageCommand,
   RemoveJurorCommand,
   RejectIntakeSubmissionCommand,
@@ -23,6 +26,7 @@ import {
   SaveBallotCommand,
   SetShortlistCommand,
   SubmitIntakeCommand,
+  TicketStatusQuery,
   VerdictCommand,
 } from '#contracts';
 import { CommandBody } from './command-body.js';
@@ -107,3 +111,14 @@ export class PostCommentBody extends PickType(PostCommentCommand, ['text'] as co
 
 @CommandBody()
 export class MarkDiscussedBody extends PickType(MarkDiscussedCommand, ['discussed'] as const) {}
+@CommandBody()
+export class IssueTicketsBody extends OmitType(IssueTicketsCommand, ['ceremony'] as const) {}
+
+@CommandBody()
+export class OpenVoteBody extends OmitType(OpenVoteCommand, ['ceremony', 'category'] as const) {}
+
+@CommandBody()
+export class CastVoteBody extends OmitType(CastVoteCommand, ['ceremony', 'category'] as const) {}
+
+@CommandBody()
+export class TicketStatusBody extends OmitType(TicketStatusQuery, ['ceremony'] as const) {}

@@ -109,6 +109,16 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
         if (this.state.applySeal(event.envelope.data)) this.live.pushSealed(event.envelope.data);
         return;
       }
+      case 'gala.events.vote.verdict.sealed': {
+        const e = envelope as Envelope<typeof subject>;
+        if (this.state.applySeal(e.data)) this.live.pushSealed(e.data);
+        return;
+      }
+      case 'gala.events.vote.window': {
+        const e = envelope as Envelope<typeof subject>;
+        this.live.pushVoteWindow(e.data);
+        return;
+      }
       case 'gala.events.jury.progress': {
         if (this.state.applyProgress(event.envelope.data)) this.live.pushProgress(event.envelope.data);
         return;
@@ -124,6 +134,8 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
       case 'gala.events.nominations.shortlist.published':
       case 'gala.events.jury.shortlist.frozen':
       case 'gala.sealed.jury.verdict':
+      case 'gala.sealed.vote.verdict':
+      case 'gala.votes.cast':
         return;
     }
   }

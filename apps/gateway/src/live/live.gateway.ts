@@ -23,6 +23,7 @@ import {
   type RevealedEvent,
   type RevealedV2Frame,
   type Role,
+  type VoteWindowView,
   type SceneEvent,
   type ScreenPresence,
   type SealedEvent,
@@ -435,6 +436,17 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     if (update.recipients.length === 0) return;
     const frame: DeliberationFrame = { ceremonyId: update.ceremonyId, categoryId: update.categoryId, nomineeId: update.nomineeId, comments: update.comments, discussed: update.discussed };
     this.server.to(update.recipients.map((jurorId) => jurorRoom(update.ceremonyId, jurorId))).emit('deliberation', frame);
+  }
+
+  /**
+   * An audience vote's window: turnout to the crew and the stage (producer, admin, screen), the window alone to
+   * everyone else (phones get their ballot when it opens). Standings never pass here: the event has none.
+   */
+  pushVoteWindow(window: VoteWindowView): void {
+    const crew: Role[] = ['producer', 'admin', 'screen'];
+    const others: Role[] = ['press', 'juror', 'public'];
+    this.server.to(([1, 2] as const).flatMap((v) => crew.map((role) => room(window.ceremonyId, false, role, v)))).emit('vote', window);
+    this.server.to(([1, 2] as const).flatMap((v) => others.map((role) => room(window.ceremonyId, false, role, v)))).emit('vote', { ...window, turnout: null });
   }
 
   pushProgress(progress: JuryProgressEvent): void {

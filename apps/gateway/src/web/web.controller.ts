@@ -12,7 +12,7 @@ import { ANYONE, Roles } from '../auth/roles.js';
 export class WebController {
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
 
-  @Get(['stage/:c', 'control/:c', 'jury/:c', 'jury/:c/screening', 'press/:c', 'presenter/:c', 'c/:c', 'intake/:c/:cat', 'admin', ''])
+  @Get(['stage/:c', 'control/:c', 'jury/:c', 'jury/:c/screening', 'press/:c', 'presenter/:c', 'c/:c', 'intake/:c/:cat', 'vote/:c', 'admin', ''])
   @Roles(...ANYONE)
   page(@Res() res: Response): void {
     const index = this.config.webDist ? join(this.config.webDist, 'index.html') : null;

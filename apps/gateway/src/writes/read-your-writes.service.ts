@@ -5,7 +5,7 @@ import { ServiceClient } from '#messaging';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config.js';
 
 /** The services that consume events (and publish KV puts); each says what it has yet to apply. */
-const SERVICES = ['nominations', 'jury', 'announcements'] as const;
+const SERVICES = ['nominations', 'jury', 'announcements', 'vote'] as const;
 /** First pause between two looks; doubled up to the last. Most writes are applied within a few ms. */
 const FIRST_POLL_MS = 5;
 const MAX_POLL_MS = 100;

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { Criterion, JuryMemberView, Prize } from '#contracts';
+import type { CategoryVote, Criterion, JuryMemberView, Prize } from '#contracts';
 
 @Entity({ name: 'categories' })
 @Index(['ceremonyId', 'slug'], { unique: true })
@@ -25,5 +25,7 @@ export class Category {
   @Column({ type: 'jsonb', default: () => "'{}'" }) notes!: { nominees: string | null; jury: string | null };
   /** The jury's screening round whose frozen shortlist this is (null: set by the organiser). */
   @Column({ name: 'shortlist_round_id', type: 'uuid', nullable: true }) shortlistRoundId!: string | null;
+  /** Null: the jury decides (CategoryVote). */
+  @Column({ type: 'jsonb', nullable: true }) vote!: CategoryVote | null;
   @Column({ name: 'shortlist_published_at', type: 'timestamptz', nullable: true }) shortlistPublishedAt!: Date | null;
 }

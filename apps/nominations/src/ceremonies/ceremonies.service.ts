@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { LaurelError, showTimingOf, validateCeremonyFile, type CeremonyFile, type FieldProblem, type CeremonyHeader, type CeremonyView, type ImportCeremonyResult, type ShowTiming } from '#contracts';
+import { categoryVoteOf, LaurelError, showTimingOf, validateCeremonyFile, type CeremonyFile, type FieldProblem, type CeremonyHeader, type CeremonyView, type ImportCeremonyResult, type ShowTiming } from '#contracts';
 import { Outbox } from '#messaging';
 import { Category } from './category.entity.js';
 import { Ceremony } from './ceremony.entity.js';
@@ -179,6 +179,7 @@ export function buildCeremony(file: CeremonyFile): { ceremony: Ceremony; categor
         quorum: source.quorum ?? null,
         jury: (source.jury ?? []).map((j) => ({ name: j.name, affiliation: j.affiliation ?? null, title: j.title ?? null, chair: j.chair ?? false })),
         notes: { nominees: source.nomineesNote ?? null, jury: source.juryNote ?? null },
+        vote: categoryVoteOf(source.vote) ?? null,
         // A category whose nominees the file names is published at import: the file is the organiser's
         // final word, and `ceremony.imported` already carries those nominees to the jury and
         // announcements read models, so treating them as a draft would let the shortlist change under

@@ -31,6 +31,7 @@ export function ceremonyView(ceremony: Ceremony, categories: Category[], nominee
       nomineesCount: c.nomineesCount,
       quorum: c.quorum,
       notes: c.notes,
+      ...(c.vote ? { vote: c.vote } : {}),
     }));
   return { ceremony: ceremony.header, categories: views, about: ceremony.about };
 }

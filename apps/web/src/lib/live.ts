@@ -22,6 +22,7 @@ import type {
   ScreenPresence,
   SealedEvent,
   SnapshotEvent,
+  VoteWindowEvent,
 } from '@laurel/contracts';
 import type { EnvelopeStore } from './envelope-store.js';
 import { openRevealFrame } from './reveal-open.js';
@@ -163,6 +164,8 @@ export interface LiveHandlers {
   presenterMessage?(m: PresenterMessageEvent): void;
   /** `deliberation` (jurors who may read that thread only): a nominee's thread changed; fetch it. */
   deliberation?(d: DeliberationFrame): void;
+  /** `vote`: an audience vote opened, closed or was sealed; turnout for crew and screens (null for the rest). */
+  vote?(v: VoteWindowEvent): void;
 }
 
 export interface LiveOptions {
@@ -298,6 +301,7 @@ export class LiveClient {
     s.on('sealed', (e) => h.sealed?.(e));
     s.on('jury-progress', (e) => h.juryProgress?.(e));
     s.on('deliberation', (e) => h.deliberation?.(e));
+    s.on('vote', (e) => h.vote?.(e));
     s.on('screens', (e) => h.screens?.(e));
     s.on('gateway-status', (e) => {
       this.stale = !!e.stale;

@@ -25,6 +25,12 @@ export function mount(root: HTMLElement): void {
     void import('./keycards.js').then((m) => m.mountKeycards(root, keycards, getStored(TOKEN_KEY)));
     return;
   }
+  // `/admin?tickets=<ceremony>`: voter tickets for the audience vote, as QR codes and CSV.
+  const tickets = param('tickets');
+  if (tickets) {
+    void import('./tickets.js').then((m) => m.mountTickets(root, tickets, getStored(TOKEN_KEY)));
+    return;
+  }
   const ui = chrome(t('adminTitle'));
   ui.conn.classList.add('hidden');
   document.title = `${t('adminTitle')} – Laurel`;
@@ -164,7 +170,12 @@ export function mount(root: HTMLElement): void {
         h('h2', { class: 'display' }, v.ceremony.name),
         h('p', { class: 'muted' }, [v.ceremony.venue, v.ceremony.date, v.ceremony.slug].filter(Boolean).join(' · ')),
         linkRow(t('publicPage'), pub),
-        h('div', { class: 'row' }, h('a', { class: 'btn btn-gold', href: `/admin?keycards=${enc(v.ceremony.slug)}` }, t('keycardsTitle'))),
+        h(
+          'div',
+          { class: 'row' },
+          h('a', { class: 'btn btn-gold', href: `/admin?keycards=${enc(v.ceremony.slug)}` }, t('keycardsTitle')),
+          v.categories.some((c) => c.vote) ? h('a', { class: 'btn', href: `/admin?tickets=${enc(v.ceremony.slug)}` }, t('ticketsTitle')) : null,
+        ),
       ),
       renderTokens(),
       renderAudit(),

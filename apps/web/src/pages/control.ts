@@ -5,7 +5,7 @@
  */
 import '../styles/app.css';
 import '../styles/control.css';
-import { readClock, type CategoryView, type CeremonyView, type JuryProgressEvent, type PresenterMessageEvent, type RevealAlarmEvent, type RevealedEvent, type SceneEvent, type SceneKind, type ScreenPresence, type SealedEvent, type ShowClock, type StaleCueDetails } from '@laurel/contracts';
+import { readClock, type CategoryView, type CeremonyView, type JuryProgressEvent, type PresenterMessageEvent, type RevealAlarmEvent, type RevealedEvent, type SceneEvent, type SceneKind, type ScreenPresence, type SealedEvent, type ShowClock, type StaleCueDetails, type VoteWindowEvent } from '@laurel/contracts';
 import { Api, ApiError, enc, type CueAction, type CueBody } from '../lib/api.js';
 import { chrome } from '../lib/chrome.js';
 import { confirmDialog, h, replace } from '../lib/dom.js';
@@ -241,6 +241,46 @@ export function mount(root: HTMLElement, ceremony: string): void {
 
   const kb = (key: string, label: MsgKey): HTMLElement => h('li', null, h('kbd', null, key), h('span', null, t(label)));
 
+  // ---- the audience vote (issue 16): open with a countdown, close, turnout live; never standings ----
+  const voteWindows = new Map<string, VoteWindowEvent>();
+  const voteSeconds = h('input', { type: 'number', min: '5', max: '3600', value: '60', class: 'vote-seconds', 'aria-label': t('voteSeconds') });
+  const voteList = h('div', { class: 'stack vote-list' });
+  const votePanel = h('div', { class: 'panel stack hidden', 'data-testid': 'vote-panel' }, h('h2', null, t('voteTitle')), h('label', { class: 'small muted' }, t('voteSeconds'), ' ', voteSeconds), voteList);
+  function renderVotes(): void {
+    const voting = (view?.categories ?? []).filter((c) => c.vote);
+    votePanel.classList.toggle('hidden', voting.length === 0);
+    replace(
+      voteList,
+      voting.map((c) => {
+        const w = voteWindows.get(c.id);
+        const state = w?.state ?? 'pending';
+        const open = h('button', { class: 'btn btn-gold btn-sm', type: 'button', disabled: state !== 'pending' }, t('voteOpenBtn'));
+        const close = h('button', { class: 'btn btn-sm', type: 'button', disabled: state !== 'open' }, t('voteCloseBtn'));
+        const act = (path: string, body?: unknown) => () =>
+          void api
+            .request<VoteWindowEvent>('POST', `/ceremonies/${enc(ceremony)}/categories/${c.id}/vote/${path}`, body)
+            .then((v) => {
+              voteWindows.set(v.categoryId, v);
+              renderVotes();
+            })
+            .catch((err: unknown) => ui.showError(err instanceof Error ? err.message : String(err)));
+        open.addEventListener('click', act('open', { durationSeconds: Number(voteSeconds.value) }));
+        close.addEventListener('click', act('close'));
+        const turnout = w?.turnout === null || w?.turnout === undefined ? '' : t('voteTurnout', { n: w.turnout });
+        const label = state === 'open' ? t('voteOpen') : state === 'closed' ? t('voteClosed') : state === 'sealed' ? t('voteSealed') : t('votePending');
+        return h('div', { class: 'vote-row', 'data-category': c.id }, h('strong', null, c.name), h('div', { class: 'small muted', 'data-testid': 'vote-turnout' }, `${label} · ${turnout}`), h('div', { class: 'row' }, open, close));
+      }),
+    );
+  }
+  const loadVotes = (): void =>
+    void api
+      .request<VoteWindowEvent[]>('GET', `/ceremonies/${enc(ceremony)}/votes`)
+      .then((rows) => {
+        for (const w of rows) voteWindows.set(w.categoryId, w);
+        renderVotes();
+      })
+      .catch(() => undefined);
+
   replace(
     root,
     ui.bar,
@@ -284,6 +324,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
         h(
           'section',
           { class: 'side-col' },
+          votePanel,
           h('div', { class: 'panel' }, h('h2', null, t('juryProgress')), progressList),
           h('div', { class: 'panel' }, h('h2', null, t('screens')), screensList),
           h('div', { class: 'panel' }, h('h2', null, t('lastReveal')), revealBox, clockBox),
@@ -666,6 +707,10 @@ export function mount(root: HTMLElement, ceremony: string): void {
         if (off) clockWarn.textContent = t('gatewayClockWarn', { ms: Math.round(offset) });
       },
       presenterMessage: (m) => renderPresenterMessage(m),
+      vote: (w) => {
+        voteWindows.set(w.categoryId, w);
+        renderVotes();
+      },
       alarm: (a) => {
         alarms.unshift(a);
         alarms.splice(20);
@@ -699,6 +744,7 @@ export function mount(root: HTMLElement, ceremony: string): void {
       renderProgress();
       renderOnAir();
       renderPreview();
+      loadVotes();
     })
     .catch((err: unknown) => ui.showError(err instanceof Error ? err.message : String(err)));
 

@@ -16,6 +16,9 @@ import { ShowTimeline, type Result } from '../lib/show-timeline.js';
 import { param, rehearsalParam, takeToken } from '../lib/session.js';
 import { formatDate, formatPrize, nomineeName, nomineeSub, shortText } from '../lib/format.js';
 import { envelopeSvg, laurelWreathSvg } from '../lib/art.js';
+import { Api } from '../lib/api.js';
+import { voteOverlay } from '../lib/vote-overlay.js';
+import type { CeremonyView, VoteWindowEvent } from '@laurel/contracts';
 
 interface Rendered {
   el: HTMLElement;
@@ -126,9 +129,25 @@ export function mount(root: HTMLElement, ceremony: string): void {
         drive.reveal(r);
       },
       gatewayStatus: (g) => setStale(g.stale),
+      vote: (w) => void showVote(w),
     },
   });
   presence = () => live.sendPresence();
+
+  // The audience vote's band (countdown and turnout); its windows are read once more at each (re)connect.
+  const votes = voteOverlay(live.clock);
+  stage.appendChild(votes.el);
+  const rest = new Api(token);
+  let ceremonyView: CeremonyView | null = null;
+  const showVote = async (w: VoteWindowEvent): Promise<void> => {
+    ceremonyView ??= await rest.request<CeremonyView>('GET', `/ceremonies/${encodeURIComponent(ceremony)}`).catch(() => null);
+    votes.update(w, ceremonyView?.categories.find((c) => c.id === w.categoryId)?.name ?? '');
+  };
+  const loadVotes = async (): Promise<void> => {
+    const rows = await rest.request<VoteWindowEvent[]>('GET', `/ceremonies/${encodeURIComponent(ceremony)}/votes`).catch(() => []);
+    for (const w of rows.filter((r) => r.state !== 'pending')) await showVote(w);
+  };
+  void loadVotes();
   const drive = new TimelineDriver(timeline, live.clock, (view) => {
     results = new Map(view.results.map((r) => [r.result.categoryId, r.result]));
     if (view.scene && view.scene !== displayed) show(view.scene, { fromSnapshot: view.instant });

@@ -38,6 +38,7 @@ export const writesCommands = {
   'nominations.writes.status': command(WritesStatusQuery, ANYONE).returns<WritesStatus>(),
   'jury.writes.status': command(WritesStatusQuery, ANYONE).returns<WritesStatus>(),
   'announcements.writes.status': command(WritesStatusQuery, ANYONE).returns<WritesStatus>(),
+  'vote.writes.status': command(WritesStatusQuery, ANYONE).returns<WritesStatus>(),
 } as const;
 
 export type WritesStatusSubject = keyof typeof writesCommands;

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { DataSource } from 'typeorm';
+import {
+  computeVoteReceipt,
+  DomainRefusal,
+  generateSalt,
+  LaurelError,
+  voteProof,
+  type CastVoteCommand,
+  type EventEnvelope,
+  type TicketStatus,
+  type TicketStatusQuery,
+  type VoteCastData,
+  type VoteExport,
+  type VoteExportQuery,
+  type VoteProof,
+  type VoteProofQuery,
+  type VoteReceipt,
+} from '#contracts';
+import { NatsBus } from '#messaging';
+import { CORRELATION_HEADER, currentCorrelationId } from '#observability';
+import { CeremoniesService } from '../ceremonies/ceremonies.service.js';
+import { TicketsService } from '../tickets/tickets.service.js';
+import { VoteWindow } from '../windows/vote-window.entity.js';
+import { endOf, stateOf, VOTE_GRACE_MS } from '../windows/window-rules.js';
+import { Vote } from './vote.entity.js';
+
+/** The vote's event id (and JetStream msgID): one per (category, ticket), as a UUID so processed_events takes it. */
+export function voteEventId(categoryId: string, ticketHash: string): string {
+  const h = createHash('sha256').update(`vote:${categoryId}:${ticketHash}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * Taking a vote: the ticket, the ballot and the window are checked here (server time), then the vote goes to the
+ * vote log (JetStream, msgID per ticket and category) and the caller gets a receipt once the log holds it. The
+ * count is the consumer's (VotesHandler), exactly once.
+ */
+@Injectable()
+export class VotesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly bus: NatsBus,
+    private readonly ceremonies: CeremoniesService,
+    private readonly tickets: TicketsService,
+  ) {}
+
+  async cast(command: CastVoteCommand): Promise<VoteReceipt> {
+    const { ceremony, category } = await this.ceremonies.votingCategory(command.ceremony, command.category);
+    const ticketHash = await this.tickets.admit(ceremony.id, command.ticket);
+    if (!category.nominees.some((n) => n.id === command.nomineeId))
+      throw new DomainRefusal('invalid', 'not a nominee', `${command.nomineeId} is not a nominee of ${category.name}`, [{ path: 'nomineeId', message: `is not a nominee of ${category.name}` }]);
+    const castAt = new Date();
+    const window = await this.dataSource.manager.findOne(VoteWindow, { where: { categoryId: category.id } });
+    if (stateOf(window, castAt) !== 'open') throw new DomainRefusal('conflict', 'vote closed', 'the vote is closed');
+    const already = `this ticket has already voted in ${category.name}`;
+    const counted: unknown[] = await this.dataSource.query(`SELECT 1 FROM vote.votes WHERE category_id = $1 AND ticket_hash = $2`, [category.id, ticketHash]);
+    if (counted.length > 0) throw new DomainRefusal('conflict', 'already voted', already);
+
+    const salt = generateSalt();
+    const receipt = computeVoteReceipt({ categoryId: category.id, nomineeId: command.nomineeId, salt });
+    const id = voteEventId(category.id, ticketHash);
+    const correlationId = currentCorrelationId() ?? 'none';
+    const envelope: EventEnvelope<VoteCastData> = {
+      id,
+      type: 'votes.cast',
+      version: 1,
+      ceremonyId: ceremony.id,
+      occurredAt: castAt.toISOString(),
+      correlationId,
+      data: { categoryId: category.id, nomineeId: command.nomineeId, ticketHash, salt, receipt, castAt: castAt.toISOString() },
+    };
+    const h = natsHeaders();
+    h.set(CORRELATION_HEADER, correlationId);
+    let ack;
+    try {
+      ack = await this.bus.js.publish('gala.votes.cast', JSON.stringify(envelope), { msgID: id, headers: h, timeout: VOTE_GRACE_MS });
+    } catch (error) {
+      throw LaurelError.unavailable(`the vote could not be recorded (${(error as Error).message}); try again`);
+    }
+    if (ack.duplicate) throw new DomainRefusal('conflict', 'already voted', already);
+    // Past the grace the log's own time says it came too late: it is not counted (window-rules.ts), so no receipt.
+    if (Date.now() - castAt.getTime() > VOTE_GRACE_MS) throw LaurelError.unavailable('the vote was not recorded in time; try again');
+    return { ceremonyId: ceremony.id, categoryId: category.id, nomineeId: command.nomineeId, salt, receipt, castAt: castAt.toISOString() };
+  }
+
+  async ticketStatus(query: TicketStatusQuery): Promise<TicketStatus> {
+    const ceremony = await this.ceremonies.ceremony(query.ceremony);
+    const ticketHash = await this.tickets.admit(ceremony.id, query.ticket);
+    const rows: { category_id: string }[] = await this.dataSource.query(`SELECT category_id FROM vote.votes WHERE ceremony_id = $1 AND ticket_hash = $2`, [ceremony.id, ticketHash]);
+    return { ceremonyId: ceremony.id, votedIn: rows.map((r) => r.category_id) };
+  }
+
+  private async revealedWindow(ceremonyRef: string, categoryRef: string): Promise<{ window: VoteWindow; slug: string; nomineeIds: string[] }> {
+    const { category } = await this.ceremonies.votingCategory(ceremonyRef, categoryRef);
+    const window = await this.dataSource.manager.findOne(VoteWindow, { where: { categoryId: category.id } });
+    if (!window?.sealedAt || !window.revealedAt) throw new DomainRefusal('conflict', 'not revealed', `${category.name} is not revealed yet: proofs and the vote log are served after the reveal`);
+    return { window, slug: category.slug, nomineeIds: category.nominees.map((n) => n.id) };
+  }
+
+  async proof(query: VoteProofQuery): Promise<VoteProof> {
+    const { window } = await this.revealedWindow(query.ceremony, query.category);
+    const rows: { receipt: string }[] = await this.dataSource.query(`SELECT receipt FROM vote.votes WHERE category_id = $1 AND accepted`, [window.categoryId]);
+    const proof = voteProof(rows.map((r) => r.receipt), query.receipt.toLowerCase());
+    if (!proof) throw new DomainRefusal('not-found', 'no such vote', 'no accepted vote has this receipt');
+    return { ...proof, categoryId: window.categoryId, sealedRoot: window.voteRoot!, sealedCount: window.voteCount!, revealedAt: window.revealedAt!.toISOString() };
+  }
+
+  async export(query: VoteExportQuery): Promise<VoteExport> {
+    const { window, slug, nomineeIds } = await this.revealedWindow(query.ceremony, query.category);
+    const votes = await this.dataSource.manager.find(Vote, { where: { categoryId: window.categoryId }, order: { streamSeq: 'ASC' } });
+    return {
+      ceremonyId: window.ceremonyId,
+      categoryId: window.categoryId,
+      categorySlug: slug,
+      nomineeIds,
+      openedAt: window.openedAt.toISOString(),
+      closedAt: endOf(window).toISOString(),
+      votes: votes.map((v) => ({ nomineeId: v.nomineeId, salt: v.salt, receipt: v.receipt, castAt: v.castAt.toISOString(), accepted: v.accepted, reason: v.reason })),
+      sealed: { counts: window.counts!, voteRoot: window.voteRoot!, voteCount: window.voteCount!, winnerId: window.winnerId!, commitment: window.commitment!, sealedAt: window.sealedAt!.toISOString() },
+    };
+  }
+}

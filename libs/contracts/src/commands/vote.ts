@@ -1,0 +1,117 @@
+import { IsHexadecimal, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { ANYONE, command } from '../contract.js';
+import type { VoteWindowEvent } from '../live.js';
+import type { VoteInclusionProof } from '../vote-receipt.js';
+import { CategoryScoped, CeremonyScoped } from './common.js';
+
+/** A voter ticket as its QR code carries it: 22 base64url characters (16 random bytes). */
+export const VOTER_TICKET_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
+/** The most tickets one call issues (a batch); call again for more. */
+export const MAX_TICKETS_PER_BATCH = 20_000;
+
+export class IssueTicketsCommand extends CeremonyScoped {
+  @IsInt() @Min(1) @Max(MAX_TICKETS_PER_BATCH) count!: number;
+  /** A label for the batch (the printed sheet, the ticketing system's import). */
+  @IsOptional() @IsString() @Length(1, 120) label?: string;
+}
+
+export interface IssuedTicket {
+  /** The ticket's id (revocation, the ticketing system's row); never enough to vote. */
+  id: string;
+  /** The secret the QR link carries (`/vote/:c#t=<token>`); shown once, only a hash of it is stored. */
+  token: string;
+}
+
+export interface IssuedTickets {
+  ceremonyId: string;
+  batchId: string;
+  label: string | null;
+  issuedAt: string;
+  tickets: IssuedTicket[];
+}
+
+export class RevokeTicketCommand extends CeremonyScoped {
+  @IsUUID() ticketId!: string;
+}
+
+export class OpenVoteCommand extends CategoryScoped {
+  /** The countdown on stage: the vote closes by itself this many seconds after it opens (server time). */
+  @IsInt() @Min(5) @Max(3600) durationSeconds!: number;
+}
+
+export class CloseVoteCommand extends CategoryScoped {}
+
+/** What everybody may know about a vote: its window and (for the crew) its turnout, never the standings. */
+export type VoteWindowView = VoteWindowEvent;
+
+export class CastVoteCommand extends CategoryScoped {
+  @IsString() @Matches(VOTER_TICKET_PATTERN, { message: 'must be a voter ticket (22 characters)' }) ticket!: string;
+  @IsUUID() nomineeId!: string;
+}
+
+/** The voter's receipt: keep it to check, after the reveal, that the vote is in the sealed tally. */
+export interface VoteReceipt {
+  ceremonyId: string;
+  categoryId: string;
+  nomineeId: string;
+  salt: string;
+  /** sha256hex(JCS({ categoryId, nomineeId, salt })) (libs/contracts/src/vote-receipt.ts). */
+  receipt: string;
+  castAt: string;
+}
+
+export class VoteStatusQuery extends CeremonyScoped {}
+
+/** A ticket's own view: which categories it has voted in (no choice is shown back). */
+export class TicketStatusQuery extends CeremonyScoped {
+  @IsString() @Matches(VOTER_TICKET_PATTERN, { message: 'must be a voter ticket (22 characters)' }) ticket!: string;
+}
+
+export interface TicketStatus {
+  ceremonyId: string;
+  votedIn: string[];
+}
+
+export class VoteProofQuery extends CategoryScoped {
+  @IsHexadecimal() @Length(64, 64) receipt!: string;
+}
+
+export interface VoteProof extends VoteInclusionProof {
+  categoryId: string;
+  /** What the seal published: compare with the sealed event or the results. */
+  sealedRoot: string;
+  sealedCount: number;
+  revealedAt: string;
+}
+
+export class VoteExportQuery extends CategoryScoped {}
+
+/** The organiser: the vote log of a sealed category, to recount it independently (`./laurel audit votes`). */
+export interface VoteExport {
+  ceremonyId: string;
+  categoryId: string;
+  categorySlug: string;
+  nomineeIds: string[];
+  openedAt: string;
+  closedAt: string;
+  /** Every vote the log holds, accepted or not (a late one says why). */
+  votes: { nomineeId: string; salt: string; receipt: string; castAt: string; accepted: boolean; reason: string | null }[];
+  sealed: { counts: Record<string, number>; voteRoot: string; voteCount: number; winnerId: string; commitment: string; sealedAt: string };
+}
+
+/**
+ * Voting is for ticket holders: a ticket is not an access token, so `vote.cast` admits every role and the vote
+ * service checks the ticket itself. The producer opens and closes; only the organiser issues and exports.
+ */
+export const voteCommands = {
+  'vote.tickets.issue': command(IssueTicketsCommand, ['admin']).returns<IssuedTickets>(),
+  'vote.tickets.revoke': command(RevokeTicketCommand, ['admin']).returns<{ revoked: true }>(),
+  'vote.window.open': command(OpenVoteCommand, ['admin', 'producer']).returns<VoteWindowView>(),
+  'vote.window.close': command(CloseVoteCommand, ['admin', 'producer']).returns<VoteWindowView>(),
+  'vote.cast': command(CastVoteCommand, ANYONE).returns<VoteReceipt>(),
+  'vote.status': command(VoteStatusQuery, ANYONE).returns<VoteWindowView[]>(),
+  'vote.ticket.status': command(TicketStatusQuery, ANYONE).returns<TicketStatus>(),
+  'vote.proof': command(VoteProofQuery, ANYONE).returns<VoteProof>(),
+  'vote.export': command(VoteExportQuery, ['admin']).returns<VoteExport>(),
+} as const;

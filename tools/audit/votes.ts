@@ -1,0 +1,72 @@
+/**
+ * `./laurel audit votes <ceremony> [--url <gateway>] [--token <admin token>] [--category <slug|id>]`: recounts every
+ * revealed audience vote of a ceremony from its vote log (the organiser's export) and compares the result with what
+ * the vote service sealed and the reveal published (apps/vote/src/audit/recount.ts).
+ * Exit 0 when everything agrees, 1 on any mismatch, 2 when it could not check (usage, HTTP, nothing revealed).
+ */
+import { pathToFileURL } from 'node:url';
+import type { RevealedEvent, VoteExport, VoteWindowView } from '#contracts';
+import { recountVotes } from '../../apps/vote/src/audit/recount.js';
+import type { TallyIo } from './tally.js';
+
+const USAGE = 'usage: ./laurel audit votes <ceremony> [--url http://127.0.0.1:3000] [--token <admin token>] [--category <slug or id>]';
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  if (i >= 0) return args[i + 1];
+  return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+export async function runVoteAudit(args: string[], io: TallyIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const flags = new Set(['--url', '--token', '--category']);
+  const ceremony = args.find((a, i) => !a.startsWith('--') && !flags.has(args[i - 1] ?? ''));
+  const gateway = (option(args, 'url') ?? env.LAUREL_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+  const token = option(args, 'token') ?? env.LAUREL_ADMIN_TOKEN;
+  const only = option(args, 'category');
+  if (!ceremony || !token) {
+    io.err(!token ? `no admin token: pass --token or set LAUREL_ADMIN_TOKEN\n${USAGE}` : USAGE);
+    return 2;
+  }
+  const get = async <T>(path: string, auth: boolean): Promise<T> => {
+    const res = await fetch(`${gateway}/api/v1/ceremonies/${encodeURIComponent(ceremony)}${path}`, { headers: auth ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(30_000) });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`GET ${path} → ${res.status} ${text.slice(0, 300)}`);
+    return JSON.parse(text) as T;
+  };
+  let results: Omit<RevealedEvent, 'showAt'>[];
+  let votes: VoteWindowView[];
+  try {
+    results = (await get<Omit<RevealedEvent, 'showAt'>[]>('/results', false)).filter((r) => !r.rehearsal);
+    votes = await get<VoteWindowView[]>('/votes', false);
+  } catch (error) {
+    io.err(`cannot read the published results and votes from ${gateway}: ${(error as Error).message}`);
+    return 2;
+  }
+  const voted = new Set(votes.map((v) => v.categoryId));
+  const chosen = results.filter((r) => voted.has(r.categoryId) && (!only || r.categoryId === only || r.category.slug === only));
+  if (chosen.length === 0) {
+    io.err(only ? `category ${only} has no revealed audience vote (the vote log is exported only after the reveal)` : `no audience vote of ${ceremony} is revealed yet: nothing to recount`);
+    return 2;
+  }
+  let mismatches = 0;
+  for (const published of chosen) {
+    let log: VoteExport;
+    try {
+      log = await get<VoteExport>(`/categories/${published.categoryId}/votes/export`, true);
+    } catch (error) {
+      io.err(`${published.category.name}: cannot export the vote log: ${(error as Error).message}`);
+      return 2;
+    }
+    const result = recountVotes(log, published);
+    io.out(`${result.ok ? '✓' : '✗'} ${published.category.name} (${log.votes.length} votes in the log, root ${log.sealed.voteRoot.slice(0, 16)}…)`);
+    for (const c of result.checks) io.out(`    ${c.ok ? 'ok      ' : 'MISMATCH'} ${c.what}${c.ok ? '' : `: recounted ${c.found}, claimed ${c.claimed}`}`);
+    if (!result.ok) mismatches++;
+  }
+  io.out(mismatches ? `votes: ${mismatches} of ${chosen.length} audience votes do NOT match what was sealed and revealed` : `votes: all ${chosen.length} revealed audience votes recount to what was sealed and revealed`);
+  return mismatches ? 1 : 0;
+}
+
+// Run as a program (node dist/tools/audit/votes.js …), not when a test imports it.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await runVoteAudit(process.argv.slice(2), { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) });
+}
