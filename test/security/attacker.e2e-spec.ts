@@ -88,8 +88,7 @@ function fieldValues(cast: Cast, ctx: { categoryId: string; nomineeId: string; c
     columns: ['organisation'],
     rows: [{ row: 2, values: ['Förfalskat AB'] }],
     entryIds: [randomUUID()],
-    // entrant intake: a made-up receipt code (well-formed) and answers
-    receipt: 'Z'.repeat(26),
+    // entrant intake: answers (its receipt code: see receiptFor)
     answers: { organisation: 'Förfalskat AB' },
     // screening rounds: the entries a round opens on
     entries: [{ id: randomUUID() }],
@@ -105,8 +104,12 @@ function fieldValues(cast: Cast, ctx: { categoryId: string; nomineeId: string; c
     count: 1,
     durationSeconds: 60,
     ticket: randomBytes(16).toString('base64url'),
-    receipt: randomBytes(32).toString('hex'),
   };
+}
+
+/** A made-up, well-formed receipt: a vote's is 64 hex digits, an entrant's submission's 26 Crockford characters. */
+function receiptFor(subject: CommandSubject): string {
+  return subject.startsWith('vote.') ? randomBytes(32).toString('hex') : 'Z'.repeat(26);
 }
 
 /**
@@ -120,7 +123,8 @@ function payloadFor(subject: CommandSubject, values: Record<string, unknown>): R
   const payload: Record<string, unknown> = {};
   for (const m of metas) {
     if (optional.has(m.propertyName) || m.propertyName in payload) continue;
-    if (m.propertyName in values) payload[m.propertyName] = values[m.propertyName];
+    if (m.propertyName === 'receipt') payload[m.propertyName] = receiptFor(subject);
+    else if (m.propertyName in values) payload[m.propertyName] = values[m.propertyName];
     else if (m.name === 'isUuid') payload[m.propertyName] = randomUUID();
     else if (m.name === 'isIn') payload[m.propertyName] = (m.constraints[0] as unknown[])[0];
     else if (m.name === 'isInt' || m.name === 'min') payload[m.propertyName] = 1;

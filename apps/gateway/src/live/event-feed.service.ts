@@ -110,13 +110,11 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
         return;
       }
       case 'gala.events.vote.verdict.sealed': {
-        const e = envelope as Envelope<typeof subject>;
-        if (this.state.applySeal(e.data)) this.live.pushSealed(e.data);
+        if (this.state.applySeal(event.envelope.data)) this.live.pushSealed(event.envelope.data);
         return;
       }
       case 'gala.events.vote.window': {
-        const e = envelope as Envelope<typeof subject>;
-        this.live.pushVoteWindow(e.data);
+        this.live.pushVoteWindow(event.envelope.data);
         return;
       }
       case 'gala.events.jury.progress': {
