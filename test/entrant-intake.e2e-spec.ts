@@ -89,7 +89,7 @@ describe('entrant intake: public form, receipt, review', () => {
     expect(bad.body.details).toEqual([{ path: '/categories/3/intake/deadline', message: 'does not happen in Europe/Stockholm (the clocks skip it)' }]);
     const noZone = await system.http<ErrorBody>('POST', '/api/v1/ceremonies', { token: system.adminToken, body: { ...file, ceremony: { slug: 'intake-bad', name: 'X' }, categories: [file.categories[0]] } });
     expect(noZone.status).toBe(400);
-    expect(noZone.body.details).toEqual([{ path: '/ceremony/timezone', message: 'is required when a category takes submissions (/categories/0/intake/deadline is a local time)' }]);
+    expect(noZone.body.details).toEqual([{ path: '/ceremony/timezone', message: 'is required when a category takes submissions (an intake deadline is a local time)' }]);
   });
 
   it('serves the form to anyone: fields, labels, the deadline in the ceremony’s zone, open or closed', async () => {

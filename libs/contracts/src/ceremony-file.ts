@@ -186,7 +186,9 @@ export function validateCeremonyFile(input: unknown): { ok: true; file: Ceremony
     }
   });
   file.categories.forEach((category, i) => {
-    if (category.intake) problems.push(...intakeDeclarationProblems(category.intake, `/categories/${i}/intake`, file.ceremony.timezone, category.eligibleKinds));
+    // Once per problem: a missing time zone is one problem however many categories take submissions.
+    for (const p of category.intake ? intakeDeclarationProblems(category.intake, `/categories/${i}/intake`, file.ceremony.timezone, category.eligibleKinds) : [])
+      if (!problems.some((q) => q.path === p.path && q.message === p.message)) problems.push(p);
   });
   (file.runOfShow ?? []).forEach((slug, i) => {
     if (!categorySlugs.has(slug)) problems.push({ path: `/runOfShow/${i}`, message: `names unknown category "${slug}"` });

@@ -51,7 +51,7 @@ describe('intake: the form declaration', () => {
       { path: '/categories/1/intake/fields', message: 'needs a required field keyed "kind": the category takes only kommun' },
     ]);
     expect(intakeDeclarationProblems(INTAKE, '/categories/0/intake', undefined)).toEqual([
-      { path: '/ceremony/timezone', message: 'is required when a category takes submissions (/categories/0/intake/deadline is a local time)' },
+      { path: '/ceremony/timezone', message: 'is required when a category takes submissions (an intake deadline is a local time)' },
     ]);
   });
 
@@ -62,6 +62,8 @@ describe('intake: the form declaration', () => {
     if (!checked.ok) expect(checked.problems.map((p) => p.path)).toEqual(['/categories/0/intake/deadline', '/categories/0/intake/fields/0/kind']);
     const good = validateCeremonyFile({ ...file, categories: [{ slug: 'a', name: 'A', intake: INTAKE }] });
     expect(good.ok).toBe(true);
+    const noZone = validateCeremonyFile({ ceremony: { slug: 'g', name: 'G' }, categories: ['a', 'b'].map((slug) => ({ slug, name: slug, intake: INTAKE })) });
+    expect(noZone).toEqual({ ok: false, problems: [{ path: '/ceremony/timezone', message: 'is required when a category takes submissions (an intake deadline is a local time)' }] });
   });
 });
 

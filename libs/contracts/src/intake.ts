@@ -103,7 +103,7 @@ export function intakeDeclarationProblems(intake: IntakeDeclaration, path: strin
   const problems: FieldProblem[] = [];
   const local = localDateTime(intake.deadline);
   if (local === null) problems.push({ path: `${path}/deadline`, message: 'is not a date and time (YYYY-MM-DDTHH:MM, local time)' });
-  if (!timezone) problems.push({ path: '/ceremony/timezone', message: `is required when a category takes submissions (${path}/deadline is a local time)` });
+  if (!timezone) problems.push({ path: '/ceremony/timezone', message: 'is required when a category takes submissions (an intake deadline is a local time)' });
   else if (!isTimeZone(timezone)) problems.push({ path: '/ceremony/timezone', message: `"${timezone}" is not a time zone (e.g. Europe/Stockholm)` });
   else if (local !== null && !zonedInstant(intake.deadline, timezone)) problems.push({ path: `${path}/deadline`, message: `does not happen in ${timezone} (the clocks skip it)` });
   const seen = new Map<string, number>();

@@ -76,10 +76,9 @@ export class EntriesService {
     return entry;
   }
 
-  /** The entry already in the category under this organisation and title, if any (for the review list). */
-  async sameAs(categoryId: string, fields: Pick<EntryFields, 'organisation' | 'title'>, manager: EntityManager = this.dataSource.manager): Promise<string | null> {
-    const found = await this.existing(manager, categoryId, [naturalKey(fields)], []);
-    return found.byKey.values().next().value ?? null;
+  /** The entries already in the category by natural key (organisation + title), for the review list: key → entry id. */
+  async byNaturalKeys(categoryId: string, fields: Pick<EntryFields, 'organisation' | 'title'>[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {
+    return (await this.existing(manager, categoryId, fields.map((f) => naturalKey(f)), [])).byKey;
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   LaurelError,
   type AcceptIntakeSubmissionCommand,
   type EditIntakeSubmissionCommand,
+  type EntryFields,
   type GetIntakeFormQuery,
   type GetIntakeSubmissionQuery,
   type IntakeDeclaration,
@@ -26,7 +27,7 @@ import type { Category } from '../ceremonies/category.entity.js';
 import type { Ceremony } from '../ceremonies/ceremony.entity.js';
 import { CeremoniesService } from '../ceremonies/ceremonies.service.js';
 import { entryView, EntriesService } from '../entries/entries.service.js';
-import { checkEntryFields, ineligibility } from '../entries/entry-rules.js';
+import { checkEntryFields, ineligibility, naturalKey } from '../entries/entry-rules.js';
 import { deadlineOf, entryFieldsOf, intakeOf, newReceipt, receiptHash } from './intake-rules.js';
 import { IntakeSubmission } from './submission.entity.js';
 
@@ -120,9 +121,8 @@ export class IntakeService {
       skip: offset,
       take: query.limit ?? 100,
     });
-    const submissions: IntakeSubmissionAdminView[] = [];
-    for (const row of rows) submissions.push(this.adminView(row, row.status === 'submitted' ? await this.ineligibility(form, row) : null));
-    return { total, offset, submissions };
+    const reasons = await this.ineligibilities(form, rows.filter((r) => r.status === 'submitted'));
+    return { total, offset, submissions: rows.map((row) => this.adminView(row, reasons.get(row.id) ?? null)) };
   }
 
   /** Accepts a submission into the category's entries, under the rules a submitted entry meets (eligible kind, not already entered). */
@@ -190,15 +190,29 @@ export class IntakeService {
     return submission;
   }
 
-  /** What today's rules would say if the admin accepted it now (the list shows it beside each submission). */
-  private async ineligibility(form: Form, submission: IntakeSubmission): Promise<string | null> {
-    const fields = entryFieldsOf(form.intake.fields, submission.answers);
-    const checked = checkEntryFields(fields);
-    if (!checked.ok) return checked.problems.map((p) => `${p.field} ${p.reason}`).join('; ');
-    const refusal = ineligibility(form.category, checked.fields.kind);
-    if (refusal) return refusal;
-    const same = await this.entries.sameAs(form.category.id, checked.fields);
-    return same ? `already entered (entry ${same}: same organisation and title)` : null;
+  /**
+   * What today's rules would say of each submission if the admin accepted it now (the list shows it beside
+   * each): its fields as an entry, the category's kinds, an entry already there (one query for the page).
+   */
+  private async ineligibilities(form: Form, submissions: IntakeSubmission[]): Promise<Map<string, string>> {
+    const reasons = new Map<string, string>();
+    const candidates: { id: string; fields: EntryFields }[] = [];
+    for (const submission of submissions) {
+      const checked = checkEntryFields(entryFieldsOf(form.intake.fields, submission.answers));
+      if (!checked.ok) reasons.set(submission.id, checked.problems.map((p) => `${p.field} ${p.reason}`).join('; '));
+      else {
+        const refusal = ineligibility(form.category, checked.fields.kind);
+        if (refusal) reasons.set(submission.id, refusal);
+        else candidates.push({ id: submission.id, fields: checked.fields });
+      }
+    }
+    if (!candidates.length) return reasons;
+    const entered = await this.entries.byNaturalKeys(form.category.id, candidates.map((c) => c.fields));
+    for (const c of candidates) {
+      const same = entered.get(naturalKey(c.fields));
+      if (same) reasons.set(c.id, `already entered (entry ${same}: same organisation and title)`);
+    }
+    return reasons;
   }
 
   private entrantView(form: Form, s: IntakeSubmission): IntakeSubmissionView {

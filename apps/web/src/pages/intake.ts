@@ -94,6 +94,10 @@ export function mount(root: HTMLElement, ceremony: string, category = ''): void 
           ? h('textarea', { ...attrs, rows: 6 })
           : h('input', { ...attrs, type: f.kind === 'email' ? 'email' : f.kind === 'url' ? 'url' : 'text', inputmode: f.kind === 'email' ? 'email' : f.kind === 'url' ? 'url' : null });
       input.value = answers[f.key] ?? '';
+      // The organisation kinds the category takes, offered as suggestions (typing another is still checked at review).
+      const kinds = f.key === 'kind' && f.kind === 'text' ? v.category.eligibleKinds : [];
+      const suggestions = kinds.length ? h('datalist', { id: `${id}-list` }, kinds.map((k) => h('option', { value: k }))) : null;
+      if (suggestions) input.setAttribute('list', `${id}-list`);
       inputs.set(f.key, input);
       const error = h('p', { class: 'intake-error hidden', id: errId });
       errors.set(f.key, error);
@@ -105,6 +109,7 @@ export function mount(root: HTMLElement, ceremony: string, category = ''): void 
         h('p', { class: 'intake-help', id: helpId }, hint),
         error,
         input,
+        suggestions,
       );
     });
 
