@@ -85,7 +85,8 @@ describe('screening rounds: entries → assignment → normalized ranking → sh
     admin = new pg.Client({ connectionString: system.db.url });
     await admin.connect();
 
-    const csv = ['external_id,organisation,kind,title', ...Array.from({ length: ENTRIES }, (_, i) => `GP-${i},Organisation ${String(i).padStart(4, '0')},kommun,Bidrag ${i}`)].join('\n');
+    // Long descriptions (7.8 kB each): the round's 60 entries are more than one NATS message, so the gateway opens it in batches.
+    const csv = ['external_id,organisation,kind,title,description', ...Array.from({ length: ENTRIES }, (_, i) => `GP-${i},Organisation ${String(i).padStart(4, '0')},kommun,Bidrag ${i},${'å'.repeat(3890)} ${i}`)].join('\n');
     const imports = await fetch(`${system.gatewayUrl}${cat}/entries/import`, { method: 'POST', headers: { authorization: `Bearer ${system.adminToken}`, 'content-type': 'text/csv' }, body: csv });
     expect(((await imports.json()) as ImportEntriesResult).imported).toBe(ENTRIES);
     const page = await asAdmin<{ entries: { id: string; externalId: string }[] }>('GET', `${cat}/entries`);
@@ -116,6 +117,12 @@ describe('screening rounds: entries → assignment → normalized ranking → sh
     expect(again.body.message).toContain('already has a screening round');
     const flagged = await admin.query<{ juror_id: string; entry_id: string; source: string }>('SELECT juror_id, entry_id, source FROM jury.entry_conflicts WHERE round_id = $1', [round.roundId]);
     expect(flagged.rows).toEqual([{ juror_id: jurorNamed('Juror Alm').id, entry_id: entryIds[4], source: 'affiliation' }]);
+    // Opened in two batches (the second appended), every entry once, in the order nominations holds them.
+    const stored = await admin.query<{ entry_id: string; description: string }>('SELECT entry_id, description FROM jury.round_entries WHERE round_id = $1 ORDER BY position', [round.roundId]);
+    expect(stored.rows.map((r) => r.entry_id)).toEqual(entryIds);
+    expect(stored.rows[59].description).toBe(`${'å'.repeat(3890)} 59`);
+    const batches = await admin.query<{ action: string }>("SELECT action FROM jury.audit_log WHERE ceremony_id = $1 AND action LIKE 'screening.%' ORDER BY seq", [imported.id]);
+    expect(batches.rows.map((r) => r.action)).toEqual(['screening.opened', 'screening.entries.added']);
   });
 
   it('a juror declares a conflict for themselves only; the chair assigns k = 3 with loads of 30 around both conflicts', async () => {

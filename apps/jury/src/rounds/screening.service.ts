@@ -89,32 +89,40 @@ export class ScreeningService {
       const state = await this.panels.panel(manager, actor, command.ceremony, command.category, { lock: true });
       this.assertAdminOrChair(state, actor);
       const existing = await manager.findOne(Round, { where: { categoryId: state.category.id, kind: 'screening' } });
-      if (existing) throw refusal('conflict', 'round already open', `${state.category.name} already has a screening round (${existing.status})`, { roundId: existing.id });
+      if (command.append) {
+        if (!existing) throw refusal('not-found', 'no screening round', `${state.category.name} has no screening round to add entries to`);
+        if (existing.status !== 'open') throw refusal('conflict', 'round already open', `the screening round of ${state.category.name} is ${existing.status}: entries can no longer be added`);
+      } else if (existing) {
+        throw refusal('conflict', 'round already open', `${state.category.name} already has a screening round (${existing.status})`, { roundId: existing.id });
+      }
+      const known = existing ? new Set((await manager.find(RoundEntry, { where: { roundId: existing.id }, select: { entryId: true } })).map((e) => e.entryId)) : new Set<string>();
       const ids = new Set<string>();
       const problems: FieldProblem[] = [];
-      command.entries.forEach((e, i) => (ids.has(e.id) ? problems.push({ path: `entries/${i}/id`, message: 'repeats an entry' }) : ids.add(e.id)));
+      command.entries.forEach((e, i) => (ids.has(e.id) || known.has(e.id) ? problems.push({ path: `entries/${i}/id`, message: 'repeats an entry' }) : ids.add(e.id)));
       if (command.minNominees !== undefined && command.maxNominees !== undefined && command.minNominees > command.maxNominees)
         problems.push({ path: 'minNominees', message: 'is greater than maxNominees' });
       if (problems.length) throw LaurelError.badRequest(`the round has ${problems.length} problem(s)`, problems);
 
-      const round = manager.create(Round, {
-        id: randomUUID(),
-        ceremonyId: state.ceremony.id,
-        categoryId: state.category.id,
-        kind: 'screening' as const,
-        status: 'open' as const,
-        k: null,
-        shortlistSize: command.shortlistSize ?? command.maxNominees ?? DEFAULT_SHORTLIST_SIZE,
-        minNominees: command.minNominees ?? null,
-        maxNominees: command.maxNominees ?? null,
-        adjustments: [],
-        frozenEntryIds: null,
-        frozenAt: null,
-        sourceRoundId: null,
-      });
-      await manager.insert(Round, round);
-      const entries = command.entries.map((e, position) =>
-        manager.create(RoundEntry, { roundId: round.id, entryId: e.id, position, organisation: e.organisation ?? null, kind: e.kind ?? null, title: e.title ?? null, description: e.description ?? null }),
+      const round =
+        existing ??
+        manager.create(Round, {
+          id: randomUUID(),
+          ceremonyId: state.ceremony.id,
+          categoryId: state.category.id,
+          kind: 'screening' as const,
+          status: 'open' as const,
+          k: null,
+          shortlistSize: command.shortlistSize ?? command.maxNominees ?? DEFAULT_SHORTLIST_SIZE,
+          minNominees: command.minNominees ?? null,
+          maxNominees: command.maxNominees ?? null,
+          adjustments: [],
+          frozenEntryIds: null,
+          frozenAt: null,
+          sourceRoundId: null,
+        });
+      if (!existing) await manager.insert(Round, round);
+      const entries = command.entries.map((e, i) =>
+        manager.create(RoundEntry, { roundId: round.id, entryId: e.id, position: known.size + i, organisation: e.organisation ?? null, kind: e.kind ?? null, title: e.title ?? null, description: e.description ?? null }),
       );
       for (let i = 0; i < entries.length; i += 500) await manager.insert(RoundEntry, entries.slice(i, i + 500));
       // Affiliation conflicts, as for nominees: a juror whose affiliation is an entry's organisation may not review it.
@@ -124,7 +132,7 @@ export class ScreeningService {
           EntryConflict,
           flagged.map((f) => ({ roundId: round.id, jurorId: f.jurorId, entryId: f.nomineeId, reason: f.reason.replace("the nominee's", "the entry's"), source: 'affiliation' as const })),
         );
-      await this.audit.append(manager, state.ceremony.id, actor, 'screening.opened', `round:${round.id}`, {
+      await this.audit.append(manager, state.ceremony.id, actor, existing ? 'screening.entries.added' : 'screening.opened', `round:${round.id}`, {
         categoryId: state.category.id,
         entries: entries.map((e) => e.entryId),
         shortlistSize: round.shortlistSize,
