@@ -134,6 +134,7 @@ try {
   work.sort((a, b) => (a.entryId < b.entryId ? -1 : 1));
 
   const latencies: number[] = [];
+  const cpuBefore = process.cpuUsage();
   const lockStarted = performance.now();
   await pool(work, CONCURRENCY, async ({ token, entryId }) => {
     const started = performance.now();
@@ -141,6 +142,9 @@ try {
     latencies.push(performance.now() - started);
   });
   const lockMs = performance.now() - lockStarted;
+  const cpu = process.cpuUsage(cpuBefore);
+  // Everything but nats-server and Postgres runs in this one process (gateway, four services, the clients).
+  process.stdout.write(`  this process's CPU during the locks: ${(((cpu.user + cpu.system) / 1000 / lockMs) * 100).toFixed(0)} % of one core (${((cpu.user + cpu.system) / 1000 / latencies.length).toFixed(2)} ms per lock)\n`);
   process.stdout.write(
     `review locks through the gateway: ${latencies.length} in ${lockMs.toFixed(0)} ms = ${((latencies.length / lockMs) * 1000).toFixed(0)} locks/s, ${CONCURRENCY} clients; latency p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (${machine()})\n`,
   );
