@@ -29,7 +29,7 @@ import { affiliationConflicts } from '../panels/affiliation.js';
 import { JuryCategory, JuryCeremony, Juror } from '../panels/panel.entities.js';
 import { assertJuryRole, callingChair, type PanelState } from '../panels/panel-state.js';
 import { PanelsService } from '../panels/panels.service.js';
-import { assignReviewers } from './assignment.js';
+import { assignReviewers, replacementReviewer } from './assignment.js';
 import { draftShortlist, rankEntries } from './ranking.js';
 import { EntryConflict, Review, Round, RoundEntry } from './round.entities.js';
 
@@ -198,13 +198,30 @@ export class ScreeningService {
       const review = await manager.findOne(Review, { where: { roundId: round.id, entryId: command.entryId, jurorId: juror.id } });
       if (review?.lockedAt) throw refusal('conflict', 'review locked', 'that review is locked: a conflict can no longer be declared on it');
       await manager.upsert(EntryConflict, { roundId: round.id, jurorId: juror.id, entryId: command.entryId, reason: command.reason, source: 'declared' }, ['roundId', 'jurorId', 'entryId']);
-      // A draft review of a conflicted entry is void: its scores are dropped (the assignment must be redone to replace the reviewer).
-      if (review) await manager.update(Review, { roundId: round.id, entryId: command.entryId, jurorId: juror.id }, { scores: {}, updatedAt: new Date() });
+      // After the assignment: the juror's draft review of the entry is void, and another juror takes it over (the
+      // least loaded who is free of the entry), so the entry keeps k reviews and the round can still be frozen.
+      let replacedBy: string | null = null;
+      if (review) {
+        await manager.delete(Review, { roundId: round.id, entryId: command.entryId, jurorId: juror.id });
+        const reviews = await manager.find(Review, { where: { roundId: round.id }, select: { entryId: true, jurorId: true } });
+        const loads = new Map<string, number>();
+        for (const r of reviews) loads.set(r.jurorId, (loads.get(r.jurorId) ?? 0) + 1);
+        const conflicted = new Set((await manager.find(EntryConflict, { where: { roundId: round.id, entryId: command.entryId } })).map((c) => c.jurorId));
+        replacedBy = replacementReviewer({
+          reviewerIds: state.jurors.map((j) => j.id),
+          loads,
+          leaving: juror.id,
+          reviewing: new Set(reviews.filter((r) => r.entryId === command.entryId).map((r) => r.jurorId)),
+          conflicted,
+        });
+        if (replacedBy) await manager.insert(Review, { roundId: round.id, entryId: command.entryId, jurorId: replacedBy, scores: {}, lockedAt: null, updatedAt: new Date() });
+      }
       await this.audit.append(manager, state.ceremony.id, actor, 'screening.conflict.declared', `juror:${juror.id}`, {
         categoryId: state.category.id,
         roundId: round.id,
         entryId: command.entryId,
         reason: command.reason,
+        ...(review ? { reviewMovedTo: replacedBy } : {}),
       });
       return { declared: true };
     });
