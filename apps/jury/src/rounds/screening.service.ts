@@ -400,7 +400,9 @@ export class ScreeningService {
 
   private async rankingOf(manager: EntityManager, state: PanelState, round: Round): Promise<ScreeningRanking> {
     const entries = await manager.find(RoundEntry, { where: { roundId: round.id }, order: { position: 'ASC' } });
-    const reviews = await manager.find(Review, { where: { roundId: round.id } });
+    // Reviews of jurors still on the panel (a juror taken off it takes their reviews along).
+    const panel = new Set(state.jurors.map((j) => j.id));
+    const reviews = (await manager.find(Review, { where: { roundId: round.id } })).filter((r) => panel.has(r.jurorId));
     const locked = reviews.filter((r) => r.lockedAt !== null);
     const ranking = rankEntries({
       entryIds: entries.map((e) => e.entryId),
@@ -427,7 +429,8 @@ export class ScreeningService {
   }
 
   private async view(manager: EntityManager, state: PanelState, round: Round, actor: Actor): Promise<ScreeningView> {
-    const reviews = await manager.find(Review, { where: { roundId: round.id } });
+    const panel = new Set(state.jurors.map((j) => j.id));
+    const reviews = (await manager.find(Review, { where: { roundId: round.id } })).filter((r) => panel.has(r.jurorId));
     const entries = await manager.count(RoundEntry, { where: { roundId: round.id } });
     const finalRound = round.status === 'frozen' ? await manager.findOne(Round, { where: { categoryId: state.category.id, kind: 'final' } }) : null;
     const chairOrAdmin = actor.role === 'admin' || state.jurors.some((j) => j.id === actor.jurorId && j.chair);
