@@ -16,7 +16,11 @@ import { cpus, loadavg } from 'node:os';
 import type { AssignmentView, ImportCeremonyResult, IssuedToken, JurorView, ScreeningRanking, ScreeningView } from '#contracts';
 import { assignReviewers } from '../apps/jury/src/rounds/assignment.js';
 import { rankEntries } from '../apps/jury/src/rounds/ranking.js';
-import { startSystem } from '../tools/local-system.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../scripts/lib/infra/index.mjs';
+import { startSystem, type ServiceName } from '../tools/local-system.js';
 
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 468);
 const JURORS = Number(process.env.BENCH_JURORS ?? 12);
@@ -65,7 +69,23 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
 }
 
 // ---- through the system ---------------------------------------------------------------------------
-const system = await startSystem({ label: 'bench_screening' });
+// BENCH_SPLIT=1: the jury runs as a process of its own (the built dist/apps/jury/src/main.js), as deployed,
+// instead of sharing this process's event loop with the gateway, the other services and the clients.
+const split = process.env.BENCH_SPLIT === '1';
+const system = await startSystem({ label: 'bench_screening', ...(split ? { services: ['nominations', 'announcements', 'gateway'] as const satisfies ServiceName[] } : {}) });
+let juryProcess: ChildProcess | null = null;
+if (split) {
+  const port = await freePort();
+  juryProcess = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), '../apps/jury/src/main.js')], {
+    env: { ...process.env, NATS_URL: system.natsUrl, DATABASE_URL: system.db.serviceUrls.jury, PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let i = 0; (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null))?.status !== 200; i++) {
+    if (i > 600) throw new Error('the jury process never became ready');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  process.stdout.write(`jury in its own process (pid ${juryProcess.pid})\n`);
+}
 const call = async <T>(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: T }> => {
   const response = await fetch(`${system.gatewayUrl}${path}`, {
     method,
@@ -134,6 +154,7 @@ try {
   work.sort((a, b) => (a.entryId < b.entryId ? -1 : 1));
 
   const latencies: number[] = [];
+  const cpuBefore = process.cpuUsage();
   const lockStarted = performance.now();
   await pool(work, CONCURRENCY, async ({ token, entryId }) => {
     const started = performance.now();
@@ -141,6 +162,9 @@ try {
     latencies.push(performance.now() - started);
   });
   const lockMs = performance.now() - lockStarted;
+  const cpu = process.cpuUsage(cpuBefore);
+  // Everything but nats-server and Postgres runs in this one process (gateway, four services, the clients).
+  process.stdout.write(`  this process's CPU during the locks: ${(((cpu.user + cpu.system) / 1000 / lockMs) * 100).toFixed(0)} % of one core (${((cpu.user + cpu.system) / 1000 / latencies.length).toFixed(2)} ms per lock)\n`);
   process.stdout.write(
     `review locks through the gateway: ${latencies.length} in ${lockMs.toFixed(0)} ms = ${((latencies.length / lockMs) * 1000).toFixed(0)} locks/s, ${CONCURRENCY} clients; latency p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (${machine()})\n`,
   );
@@ -157,6 +181,7 @@ try {
   );
   process.stdout.write(`round ${round.roundId}: done\n`);
 } finally {
+  juryProcess?.kill('SIGTERM');
   await system.dispose();
 }
 process.exit(0);

@@ -54,8 +54,6 @@ describe('screening and deliberation pages', () => {
     jurors = (await as<JurorView[]>(system.adminToken, 'GET', `${BASE}/jurors`)).body;
     for (const j of jurors) tokens.set(j.id, (await as<{ token: string }>(system.adminToken, 'POST', `${BASE}/tokens`, { role: 'juror', jurorId: j.id })).body.token);
     for (const token of tokens.values()) await eventually(async () => expect((await as(token, 'GET', `${BASE}/me`)).status).toBe(200));
-    expect((await as(system.adminToken, 'POST', `${CAT}/screening`, {})).status).toBe(201);
-    expect((await as(chairToken(), 'POST', `${CAT}/screening/assignment`, { k: 2 })).status).toBe(200);
   });
 
   afterAll(async () => {
@@ -73,6 +71,27 @@ describe('screening and deliberation pages', () => {
     await page.goto(`${system.gatewayUrl}${path}#token=${encodeURIComponent(token)}`);
     return page;
   }
+
+  it('the organiser opens the round on the admin page; the chair assigns k = 2 on the round view', async () => {
+    const { context, page: admin } = await openPage(browser, LAPTOP, { errors });
+    contexts.push(context);
+    await admin.goto(`${system.gatewayUrl}/admin?c=${SLUG}`);
+    await admin.locator('#admin-token').fill(system.adminToken);
+    await admin.locator('#admin-token').press('Enter');
+    await admin.locator('details.cat-block summary').first().click();
+    await admin.locator('.screening-opener input').fill('4');
+    await admin.locator('.screening-opener button').click();
+    await waitForText(admin, '.screening-opener .banner', 'Gallringsomgången är öppen med 12 bidrag', { mode: 'contains' });
+
+    const chair = await open(`/jury/${SLUG}/screening`, chairToken(), LAPTOP);
+    await chair.waitForSelector('#scr-k');
+    await chair.locator('#scr-k').fill('2');
+    await chair.locator('button', { hasText: 'Fördela' }).click();
+    await chair.waitForSelector('.scr-table tbody tr');
+    const round = (await as<ScreeningView>(chairToken(), 'GET', `${CAT}/screening`)).body;
+    expect(round).toMatchObject({ status: 'assigned', k: 2, shortlistSize: 4 });
+    expect(round.jurors!.map((j) => j.assigned)).toEqual([6, 6, 6, 6]);
+  });
 
   it("a juror scores and locks an entry of their queue on a phone, with the rubric's anchors, and sees the progress", async () => {
     const bo = named('Bo Alm');

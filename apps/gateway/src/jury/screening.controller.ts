@@ -1,14 +1,31 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { AssignmentView, ReviewView, ScreeningEntryInput, ScreeningRanking, ScreeningView } from '#contracts';
+import { LaurelError, type AssignmentView, type ReviewView, type ScreeningEntryInput, type ScreeningRanking, type ScreeningView } from '#contracts';
 import { ServiceClient } from '#messaging';
 import { Caller, CeremonyId } from '../auth/principal.decorator.js';
 import { Roles } from '../auth/roles.js';
 import { AdjustShortlistBody, AssignScreeningBody, DeclareEntryConflictBody, OpenScreeningBody, SaveReviewBody } from '../http/bodies.js';
 import { ReadYourWrites } from '../writes/read-your-writes.service.js';
 
-const PAGE = 1000;
+/** Entries per page read from nominations (a page with contact details and long descriptions must fit 1 MB). */
+const PAGE = 200;
+
+/** Entries in batches of at most 400 kB of JSON (NATS' default payload limit is 1 MB). */
+export function batchBySize(entries: ScreeningEntryInput[], maxBytes = 400_000): ScreeningEntryInput[][] {
+  const out: ScreeningEntryInput[][] = [[]];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = Buffer.byteLength(JSON.stringify(entry));
+    if (out.at(-1)!.length && bytes + size > maxBytes) {
+      out.push([]);
+      bytes = 0;
+    }
+    out.at(-1)!.push(entry);
+    bytes += size;
+  }
+  return out;
+}
 
 /**
  * Screening rounds (issue 15): the jury service enforces who may do what (admin or the panel's chair for the
@@ -38,12 +55,14 @@ export class ScreeningController {
       entries.push(...page.entries.map((e) => ({ id: e.id, organisation: e.organisation, kind: e.kind, title: e.title, description: e.description })));
       if (page.entries.length < PAGE || entries.length >= page.total) break;
     }
+    if (entries.length === 0) throw LaurelError.conflict('the category has no entries: import or submit entries before opening its screening round');
     const { bounds } = await this.services.request('nominations.shortlist.get', { ceremony, category }, { credential });
-    return this.services.request(
-      'jury.screening.open',
-      { ...body, entries, ceremony, category, ...(bounds.min !== null ? { minNominees: bounds.min } : {}), ...(bounds.max !== null ? { maxNominees: bounds.max } : {}) },
-      { credential, timeoutMs: 30000 },
-    );
+    const limits = { ...(bounds.min !== null ? { minNominees: bounds.min } : {}), ...(bounds.max !== null ? { maxNominees: bounds.max } : {}) };
+    // Descriptions run to 4,000 characters: a large round goes over in batches that each fit one NATS message.
+    const [first, ...rest] = batchBySize(entries);
+    let view = await this.services.request('jury.screening.open', { ...body, ...limits, entries: first, ceremony, category }, { credential, timeoutMs: 30000 });
+    for (const batch of rest) view = await this.services.request('jury.screening.open', { entries: batch, append: true, ceremony, category }, { credential, timeoutMs: 30000 });
+    return view;
   }
 
   @Post('assignment')

@@ -1,4 +1,4 @@
-import { assignReviewers, type AssignmentInput, type AssignmentResult } from './assignment.js';
+import { assignReviewers, replacementReviewer, type AssignmentInput, type AssignmentResult } from './assignment.js';
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
 
@@ -172,3 +172,23 @@ function bruteForceExists(input: AssignmentInput): boolean {
   };
   return search(0);
 }
+
+describe('a replacement reviewer after a late conflict', () => {
+  const reviewerIds = ['j1', 'j2', 'j3', 'j4'];
+  const loads = new Map([
+    ['j1', 3],
+    ['j2', 2],
+    ['j3', 2],
+    ['j4', 1],
+  ]);
+
+  it('takes the least-loaded juror free of the entry, in panel order on a tie', () => {
+    expect(replacementReviewer({ reviewerIds, loads, leaving: 'j1', reviewing: new Set(['j1', 'j2']), conflicted: new Set() })).toBe('j4');
+    expect(replacementReviewer({ reviewerIds, loads, leaving: 'j1', reviewing: new Set(['j1', 'j4']), conflicted: new Set() })).toBe('j2');
+  });
+
+  it('never the juror leaving, one already reviewing the entry or one conflicted with it; null when nobody is left', () => {
+    expect(replacementReviewer({ reviewerIds, loads, leaving: 'j4', reviewing: new Set(['j4', 'j2']), conflicted: new Set(['j3']) })).toBe('j1');
+    expect(replacementReviewer({ reviewerIds, loads, leaving: 'j4', reviewing: new Set(['j4', 'j2']), conflicted: new Set(['j3', 'j1']) })).toBeNull();
+  });
+});

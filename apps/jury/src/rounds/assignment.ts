@@ -161,3 +161,24 @@ function augment(cap: number, k: number, assigned: Set<number>[], holds: Set<num
   }
   return false;
 }
+
+/**
+ * A reviewer to take over one entry's review when its reviewer declares a conflict after the assignment: the
+ * least-loaded juror of the panel (ties: panel order) who is neither conflicted with the entry nor already
+ * reviewing it. Null when nobody can: the entry then keeps k − 1 reviews. The loads may then differ by two; the
+ * alternative, a new assignment, would throw away reviews already locked.
+ */
+export function replacementReviewer(input: {
+  reviewerIds: readonly string[];
+  loads: ReadonlyMap<string, number>;
+  leaving: string;
+  reviewing: ReadonlySet<string>;
+  conflicted: ReadonlySet<string>;
+}): string | null {
+  let best: string | null = null;
+  for (const id of input.reviewerIds) {
+    if (id === input.leaving || input.reviewing.has(id) || input.conflicted.has(id)) continue;
+    if (best === null || (input.loads.get(id) ?? 0) < (input.loads.get(best) ?? 0)) best = id;
+  }
+  return best;
+}

@@ -29,7 +29,7 @@ import { affiliationConflicts } from '../panels/affiliation.js';
 import { JuryCategory, JuryCeremony, Juror } from '../panels/panel.entities.js';
 import { assertJuryRole, callingChair, type PanelState } from '../panels/panel-state.js';
 import { PanelsService } from '../panels/panels.service.js';
-import { assignReviewers } from './assignment.js';
+import { assignReviewers, replacementReviewer } from './assignment.js';
 import { draftShortlist, rankEntries } from './ranking.js';
 import { EntryConflict, Review, Round, RoundEntry } from './round.entities.js';
 
@@ -89,32 +89,40 @@ export class ScreeningService {
       const state = await this.panels.panel(manager, actor, command.ceremony, command.category, { lock: true });
       this.assertAdminOrChair(state, actor);
       const existing = await manager.findOne(Round, { where: { categoryId: state.category.id, kind: 'screening' } });
-      if (existing) throw refusal('conflict', 'round already open', `${state.category.name} already has a screening round (${existing.status})`, { roundId: existing.id });
+      if (command.append) {
+        if (!existing) throw refusal('not-found', 'no screening round', `${state.category.name} has no screening round to add entries to`);
+        if (existing.status !== 'open') throw refusal('conflict', 'round already open', `the screening round of ${state.category.name} is ${existing.status}: entries can no longer be added`);
+      } else if (existing) {
+        throw refusal('conflict', 'round already open', `${state.category.name} already has a screening round (${existing.status})`, { roundId: existing.id });
+      }
+      const known = existing ? new Set((await manager.find(RoundEntry, { where: { roundId: existing.id }, select: { entryId: true } })).map((e) => e.entryId)) : new Set<string>();
       const ids = new Set<string>();
       const problems: FieldProblem[] = [];
-      command.entries.forEach((e, i) => (ids.has(e.id) ? problems.push({ path: `entries/${i}/id`, message: 'repeats an entry' }) : ids.add(e.id)));
+      command.entries.forEach((e, i) => (ids.has(e.id) || known.has(e.id) ? problems.push({ path: `entries/${i}/id`, message: 'repeats an entry' }) : ids.add(e.id)));
       if (command.minNominees !== undefined && command.maxNominees !== undefined && command.minNominees > command.maxNominees)
         problems.push({ path: 'minNominees', message: 'is greater than maxNominees' });
       if (problems.length) throw LaurelError.badRequest(`the round has ${problems.length} problem(s)`, problems);
 
-      const round = manager.create(Round, {
-        id: randomUUID(),
-        ceremonyId: state.ceremony.id,
-        categoryId: state.category.id,
-        kind: 'screening' as const,
-        status: 'open' as const,
-        k: null,
-        shortlistSize: command.shortlistSize ?? command.maxNominees ?? DEFAULT_SHORTLIST_SIZE,
-        minNominees: command.minNominees ?? null,
-        maxNominees: command.maxNominees ?? null,
-        adjustments: [],
-        frozenEntryIds: null,
-        frozenAt: null,
-        sourceRoundId: null,
-      });
-      await manager.insert(Round, round);
-      const entries = command.entries.map((e, position) =>
-        manager.create(RoundEntry, { roundId: round.id, entryId: e.id, position, organisation: e.organisation ?? null, kind: e.kind ?? null, title: e.title ?? null, description: e.description ?? null }),
+      const round =
+        existing ??
+        manager.create(Round, {
+          id: randomUUID(),
+          ceremonyId: state.ceremony.id,
+          categoryId: state.category.id,
+          kind: 'screening' as const,
+          status: 'open' as const,
+          k: null,
+          shortlistSize: command.shortlistSize ?? command.maxNominees ?? DEFAULT_SHORTLIST_SIZE,
+          minNominees: command.minNominees ?? null,
+          maxNominees: command.maxNominees ?? null,
+          adjustments: [],
+          frozenEntryIds: null,
+          frozenAt: null,
+          sourceRoundId: null,
+        });
+      if (!existing) await manager.insert(Round, round);
+      const entries = command.entries.map((e, i) =>
+        manager.create(RoundEntry, { roundId: round.id, entryId: e.id, position: known.size + i, organisation: e.organisation ?? null, kind: e.kind ?? null, title: e.title ?? null, description: e.description ?? null }),
       );
       for (let i = 0; i < entries.length; i += 500) await manager.insert(RoundEntry, entries.slice(i, i + 500));
       // Affiliation conflicts, as for nominees: a juror whose affiliation is an entry's organisation may not review it.
@@ -124,7 +132,7 @@ export class ScreeningService {
           EntryConflict,
           flagged.map((f) => ({ roundId: round.id, jurorId: f.jurorId, entryId: f.nomineeId, reason: f.reason.replace("the nominee's", "the entry's"), source: 'affiliation' as const })),
         );
-      await this.audit.append(manager, state.ceremony.id, actor, 'screening.opened', `round:${round.id}`, {
+      await this.audit.append(manager, state.ceremony.id, actor, existing ? 'screening.entries.added' : 'screening.opened', `round:${round.id}`, {
         categoryId: state.category.id,
         entries: entries.map((e) => e.entryId),
         shortlistSize: round.shortlistSize,
@@ -190,13 +198,30 @@ export class ScreeningService {
       const review = await manager.findOne(Review, { where: { roundId: round.id, entryId: command.entryId, jurorId: juror.id } });
       if (review?.lockedAt) throw refusal('conflict', 'review locked', 'that review is locked: a conflict can no longer be declared on it');
       await manager.upsert(EntryConflict, { roundId: round.id, jurorId: juror.id, entryId: command.entryId, reason: command.reason, source: 'declared' }, ['roundId', 'jurorId', 'entryId']);
-      // A draft review of a conflicted entry is void: its scores are dropped (the assignment must be redone to replace the reviewer).
-      if (review) await manager.update(Review, { roundId: round.id, entryId: command.entryId, jurorId: juror.id }, { scores: {}, updatedAt: new Date() });
+      // After the assignment: the juror's draft review of the entry is void, and another juror takes it over (the
+      // least loaded who is free of the entry), so the entry keeps k reviews and the round can still be frozen.
+      let replacedBy: string | null = null;
+      if (review) {
+        await manager.delete(Review, { roundId: round.id, entryId: command.entryId, jurorId: juror.id });
+        const reviews = await manager.find(Review, { where: { roundId: round.id }, select: { entryId: true, jurorId: true } });
+        const loads = new Map<string, number>();
+        for (const r of reviews) loads.set(r.jurorId, (loads.get(r.jurorId) ?? 0) + 1);
+        const conflicted = new Set((await manager.find(EntryConflict, { where: { roundId: round.id, entryId: command.entryId } })).map((c) => c.jurorId));
+        replacedBy = replacementReviewer({
+          reviewerIds: state.jurors.map((j) => j.id),
+          loads,
+          leaving: juror.id,
+          reviewing: new Set(reviews.filter((r) => r.entryId === command.entryId).map((r) => r.jurorId)),
+          conflicted,
+        });
+        if (replacedBy) await manager.insert(Review, { roundId: round.id, entryId: command.entryId, jurorId: replacedBy, scores: {}, lockedAt: null, updatedAt: new Date() });
+      }
       await this.audit.append(manager, state.ceremony.id, actor, 'screening.conflict.declared', `juror:${juror.id}`, {
         categoryId: state.category.id,
         roundId: round.id,
         entryId: command.entryId,
         reason: command.reason,
+        ...(review ? { reviewMovedTo: replacedBy } : {}),
       });
       return { declared: true };
     });
@@ -375,7 +400,9 @@ export class ScreeningService {
 
   private async rankingOf(manager: EntityManager, state: PanelState, round: Round): Promise<ScreeningRanking> {
     const entries = await manager.find(RoundEntry, { where: { roundId: round.id }, order: { position: 'ASC' } });
-    const reviews = await manager.find(Review, { where: { roundId: round.id } });
+    // Reviews of jurors still on the panel (a juror taken off it takes their reviews along).
+    const panel = new Set(state.jurors.map((j) => j.id));
+    const reviews = (await manager.find(Review, { where: { roundId: round.id } })).filter((r) => panel.has(r.jurorId));
     const locked = reviews.filter((r) => r.lockedAt !== null);
     const ranking = rankEntries({
       entryIds: entries.map((e) => e.entryId),
@@ -402,7 +429,8 @@ export class ScreeningService {
   }
 
   private async view(manager: EntityManager, state: PanelState, round: Round, actor: Actor): Promise<ScreeningView> {
-    const reviews = await manager.find(Review, { where: { roundId: round.id } });
+    const panel = new Set(state.jurors.map((j) => j.id));
+    const reviews = (await manager.find(Review, { where: { roundId: round.id } })).filter((r) => panel.has(r.jurorId));
     const entries = await manager.count(RoundEntry, { where: { roundId: round.id } });
     const finalRound = round.status === 'frozen' ? await manager.findOne(Round, { where: { categoryId: state.category.id, kind: 'final' } }) : null;
     const chairOrAdmin = actor.role === 'admin' || state.jurors.some((j) => j.id === actor.jurorId && j.chair);

@@ -12,6 +12,8 @@ import { t } from './i18n.js';
 export interface DeliberationPanel {
   el: HTMLElement;
   refresh(): Promise<void>;
+  /** Before the juror's own lock: says that it opens then, without asking the jury (which would answer 409). */
+  showClosed(): void;
 }
 
 export function deliberationPanel(api: Api, ceremony: string, category: CategoryView, juror: JurorView): DeliberationPanel {
@@ -76,5 +78,9 @@ export function deliberationPanel(api: Api, ceremony: string, category: Category
     );
   }
 
-  return { el, refresh };
+  function showClosed(): void {
+    replace(el, h('h2', { id: 'delib-h' }, t('delibTitle')), h('p', { class: 'muted' }, t('delibClosed')));
+  }
+
+  return { el, refresh, showClosed };
 }

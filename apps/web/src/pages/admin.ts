@@ -294,7 +294,27 @@ export function mount(root: HTMLElement): void {
       h('h3', { class: 'small-h' }, t('addJuror')),
       form,
       intakeReview(() => api, slug, catId),
+      screeningOpener(catId),
     );
+  }
+
+  /** Issue 15: open the category's screening round on its entries (the chair assigns and runs it on the jury page). */
+  function screeningOpener(catId: string): HTMLElement {
+    const size = h('input', { type: 'number', min: 1, max: 100, id: `ss-${catId}`, class: 'input scr-k', placeholder: '6' });
+    const msg = h('div', { 'aria-live': 'polite' });
+    const btn = h('button', { class: 'btn', type: 'button' }, t('scrOpen'));
+    btn.addEventListener('click', () => {
+      void (async () => {
+        try {
+          const body = size.value ? { shortlistSize: Number(size.value) } : {};
+          const round = await api.request<{ entries: number }>('POST', `/ceremonies/${enc(slug())}/categories/${enc(catId)}/screening`, body);
+          replace(msg, h('div', { class: 'banner banner-ok', role: 'status' }, t('scrOpened', { n: round.entries })));
+        } catch (err) {
+          replace(msg, errorBox(err));
+        }
+      })();
+    });
+    return h('div', { class: 'screening-opener' }, h('h3', { class: 'small-h' }, t('scrTitle')), h('label', { class: 'field', for: `ss-${catId}` }, t('scrShortlistSize'), size), btn, msg);
   }
 
   function linksFor(role: TokenRole, token: string): { label: string; url: string }[] {

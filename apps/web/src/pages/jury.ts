@@ -451,10 +451,11 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
 
   // ---- deliberation: per nominee, open once this juror's ballot is locked; live over the socket ----
   const deliberation = deliberationPanel(api, ceremony, category, juror);
-  void deliberation.refresh();
+  if (lockedAt) void deliberation.refresh();
+  else deliberation.showClosed();
   new LiveClient({ ceremony, token, handlers: {
       deliberation: (d) => {
-        if (d.categoryId === category.id) void deliberation.refresh();
+        if (d.categoryId === category.id && lockedAt) void deliberation.refresh();
       },
     },
   }).start();

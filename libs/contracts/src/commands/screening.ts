@@ -27,6 +27,11 @@ export class OpenScreeningCommand extends CategoryScoped {
   /** The category's nominee bounds (nominations'), checked at the freeze so the shortlist can be published. */
   @IsOptional() @IsInt() @Min(1) @Max(100) minNominees?: number;
   @IsOptional() @IsInt() @Min(1) @Max(100) maxNominees?: number;
+  /**
+   * Adds these entries to the category's round opened by an earlier call, before its assignment: the gateway
+   * opens a large round in batches that each fit one NATS message.
+   */
+  @IsOptional() @IsBoolean() append?: boolean;
 }
 
 /** Admin or the panel's chair: give every entry `k` reviewers of the panel (loads ±1, around conflicts). */
