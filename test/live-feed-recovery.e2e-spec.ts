@@ -15,7 +15,7 @@ async function feedConsumers(bus: NatsBus): Promise<string[]> {
 /**
  * The gateway's event feed loses its consumer (as when the NATS node it lived on dies: on a cluster
  * it is a single-replica consumer): the feed follows the stream again at once with a new consumer,
- * from the event after the last one it routed, and screens keep getting scenes as events. nats.js
+ * from the last event it routed (checked to be the same one, not applied again), and screens keep getting scenes as events. nats.js
  * alone waited for two missed 15 s heartbeats first, while screens only got the snapshot fallback.
  */
 describe('gateway event feed: its consumer is lost', () => {
@@ -59,7 +59,7 @@ describe('gateway event feed: its consumer is lost', () => {
     );
     const recoveredMs = Date.now() - deletedAt;
 
-    // The new consumer starts after the last event routed: nothing is replayed, every scene arrives as a `scene` frame.
+    // The new consumer starts at the last event routed (skipped): nothing is replayed, every scene arrives as a `scene` frame.
     const snapshots = screen.of('snapshot').length;
     const seqs = [await cueAndSee(), await cueAndSee(), await cueAndSee()];
     expect(screen.of('snapshot')).toHaveLength(snapshots);
@@ -68,6 +68,14 @@ describe('gateway event feed: its consumer is lost', () => {
     const scenes = screen.of<SceneEvent>('scene').map((s) => s.seq);
     expect(scenes).toEqual([...new Set(scenes)].sort((a, b) => a - b));
     expect(scenes.slice(-3)).toEqual(seqs);
+    // What /metrics tells an operator: the consumer was replaced once because it was lost, nothing is left to apply.
+    const metric = (text: string, name: string) => Number(text.split('\n').find((l) => l.startsWith(name))?.split(' ').at(-1));
+    await eventually(async () => {
+      const text = await (await fetch(`${gala.system.gatewayUrl}/metrics`)).text();
+      expect(metric(text, 'laurel_stream_follower_restarts_total{follower="gateway-live",reason="consumer-lost"}')).toBe(1);
+      expect(metric(text, 'laurel_stream_follower_lag{follower="gateway-live"}')).toBe(0);
+      expect(metric(text, 'laurel_stream_follower_seq{follower="gateway-live",of="applied"}')).toBe((await bus.jsm.streams.info(STREAMS.events.name)).state.last_seq);
+    });
     observe('feed', { consumerRecreatedAfterMs: recoveredMs, resumedAtStreamSeq: info.config.opt_start_seq });
   });
 });
