@@ -35,6 +35,9 @@ const concurrency = Number(opt('concurrency', 200));
 const rounds = Number(opt('rounds', 1));
 const label = String(opt('label', 'vote'));
 const pin = opt('no-pin', false) !== true && existsSync('/usr/bin/taskset');
+// `--prof`: V8's sampling profiler in the gateway and the vote service (their tick logs, summarised with
+// `node --prof-process` into bench/vote/results/<label>-<time>-<service>.prof.txt): where a vote's time goes.
+const profile = opt('prof', false) === true;
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const outFile = String(opt('out', join(here, 'results', `${label}-${stamp}.json`)));
 const ADMIN = `bench-admin-${randomUUID()}`;
@@ -125,7 +128,8 @@ async function startSystem() {
     if (name === 'nominations') env.LAUREL_ADMIN_TOKEN = ADMIN;
     if (name === 'announcements' || name === 'gateway') env.LAUREL_GATEWAY_SERVICE_TOKEN = SERVICE_TOKEN;
     if (name === 'gateway') Object.assign(env, { PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000', ADMIN_RATE_LIMIT_PER_MINUTE: '1000000', PRODUCER_RATE_LIMIT_PER_MINUTE: '1000000' });
-    const child = start('0', [process.execPath, `dist/apps/${name}/src/main.js`], { env, name });
+    const profArgs = profile && (name === 'vote' || name === 'gateway') ? ['--prof', '--no-logfile-per-isolate', `--logfile=${join(tmp, `${name}.v8.log`)}`] : [];
+    const child = start('0', [process.execPath, ...profArgs, `dist/apps/${name}/src/main.js`], { env, name });
     pids[name] = child.pid;
     await waitFor(`${name} /health/ready`, async () => {
       if (child.exitCode !== null) throw new Error(`${name} exited: ${child.output.slice(-2000)}`);
@@ -133,7 +137,7 @@ async function startSystem() {
     }, 90000);
   }
   log(`system up, database ${dbName}`);
-  return { gateway: `http://127.0.0.1:${ports.gateway}`, pids };
+  return { gateway: `http://127.0.0.1:${ports.gateway}`, pids, tmp };
 }
 
 function api(base) {
@@ -251,6 +255,17 @@ async function main() {
   console.log(`\nCPU per acknowledged vote (µs): ${Object.entries(cpuPerVoteUs).map(([k, v]) => `${k} ${fmt(v, 0)}`).join(', ')} (Postgres not counted: the machine's own)`);
   console.log(`1-minute load average during the run: ${load.map((l) => l.toFixed(1)).join(' → ')}`);
   console.log(`JSON: ${outFile}`);
+  if (profile) {
+    for (const name of ['vote', 'gateway']) {
+      const child = children.find((c) => c.benchName === name);
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      const text = execFileSync(process.execPath, ['--prof-process', join(sys.tmp, `${name}.v8.log`)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const file = outFile.replace(/\.json$/, `-${name}.prof.txt`);
+      writeFileSync(file, text);
+      console.log(`profile of ${name}: ${file}`);
+    }
+  }
 }
 
 try {
