@@ -241,6 +241,17 @@ describe('the audience vote (Publikpriset): one vote per ticket, sealed and reve
     expect((await system.http('GET', `${base}/categories/publikpriset/votes/export`, { token: producerToken })).status).toBe(403);
   });
 
+  it("the vote service's /metrics: votes answered by outcome and counted by acceptance (no choice in them)", async () => {
+    const { port } = system.apps.vote!.getHttpServer().address() as { port: number };
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(text).toMatch(/^laurel_votes_cast_total\{outcome="accepted"\} 51$/m);
+    expect(text).toMatch(/^laurel_votes_cast_total\{outcome="409"\} \d+$/m);
+    expect(text).toMatch(/^laurel_votes_cast_total\{outcome="401"\} 2$/m);
+    expect(text).toMatch(/^laurel_votes_counted_total\{acceptance="accepted"\} 51$/m);
+    expect(text).not.toMatch(/nominee/);
+    expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
+  });
+
   it('`./laurel audit votes` recounts from the vote log: 0 when it agrees, 1 once a logged vote is changed behind the seal', async () => {
     const lines: string[] = [];
     const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };

@@ -6,6 +6,7 @@ import { NatsBus } from '#messaging';
 import { contextLogger, eventsProcessed } from '#observability';
 import { VOTE_CONSUMER } from '../windows/windows.service.js';
 import { acceptance, type WindowTimes } from '../windows/window-rules.js';
+import { votesCounted } from './vote-metrics.js';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -98,10 +99,11 @@ export class VoteCounter implements OnModuleInit, OnApplicationShutdown {
   private async count(batch: JsMsg[]): Promise<void> {
     const parsed = batch.map(parse);
     const good = parsed.filter((p): p is Parsed => 'envelope' in p);
+    const tally = { accepted: 0, rejected: 0 };
     try {
       await this.dataSource.transaction(async (manager) => {
         for (const p of parsed) if ('poison' in p) await this.park(manager, p.msg, p.poison);
-        await this.countIn(manager, good);
+        await this.countIn(manager, good, tally);
       });
     } catch (error) {
       this.logger.warn(`a batch of ${batch.length} votes failed: ${(error as Error).message}; it will be redelivered`);
@@ -109,10 +111,12 @@ export class VoteCounter implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     for (const msg of batch) msg.ack();
+    votesCounted.inc({ acceptance: 'accepted' }, tally.accepted);
+    votesCounted.inc({ acceptance: 'rejected' }, tally.rejected);
     eventsProcessed.inc({ subject: 'gala.votes.cast', outcome: 'handled' }, good.length);
   }
 
-  private async countIn(manager: EntityManager, votes: Parsed[]): Promise<void> {
+  private async countIn(manager: EntityManager, votes: Parsed[], tally: { accepted: number; rejected: number }): Promise<void> {
     if (votes.length === 0) return;
     // processed_events: an event already counted (a redelivery) has no second effect.
     const fresh: { event_id: string }[] = await manager.query(
@@ -136,12 +140,15 @@ export class VoteCounter implements OnModuleInit, OnApplicationShutdown {
       [envelope.id, envelope.ceremonyId, v.categoryId, v.ticketHash, v.nomineeId, v.salt, v.receipt, v.castAt, String(msg.seq), verdict.accepted, verdict.reason].forEach((x, i) => cols[i].push(x));
     }
     // One row per (category, ticket): a repeat that outlived the stream's dedup window is not inserted (the first stands).
-    const counted: { category_id: string; nominee_id: string }[] = await manager.query(
+    const inserted: { category_id: string; nominee_id: string; accepted: boolean }[] = await manager.query(
       `INSERT INTO vote.votes (id, ceremony_id, category_id, ticket_hash, nominee_id, salt, receipt, cast_at, stream_seq, accepted, reason)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::char(64)[], $5::uuid[], $6::char(64)[], $7::char(64)[], $8::timestamptz[], $9::bigint[], $10::boolean[], $11::varchar[])
        ON CONFLICT DO NOTHING RETURNING category_id, nominee_id, accepted`,
       cols,
-    ).then((rows: { category_id: string; nominee_id: string; accepted: boolean }[]) => rows.filter((r) => r.accepted));
+    );
+    const counted = inserted.filter((r) => r.accepted);
+    tally.accepted += counted.length;
+    tally.rejected += inserted.length - counted.length;
     if (counted.length === 0) return;
     const add = new Map<string, { category: string; nominee: string; n: number }>();
     for (const r of counted) {
