@@ -242,7 +242,8 @@ describe('the audience vote (Publikpriset): one vote per ticket, sealed and reve
   });
 
   it("the vote service's /metrics: votes answered by outcome and counted by acceptance (no choice in them)", async () => {
-    const { port } = system.apps.vote!.getHttpServer().address() as { port: number };
+    const server = system.apps.vote!.getHttpServer() as import('node:http').Server;
+    const { port } = server.address() as import('node:net').AddressInfo;
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(text).toMatch(/^laurel_votes_cast_total\{outcome="accepted"\} 51$/m);
     expect(text).toMatch(/^laurel_votes_cast_total\{outcome="409"\} \d+$/m);
