@@ -22,7 +22,7 @@ import { runVoteAudit } from '../tools/audit/votes.js';
 import { eventually } from './support/eventually.js';
 import { audienceGala } from './support/fixtures.js';
 import { connectLive, type LiveClient } from './support/live-client.js';
-import { startSystem, type TestSystem } from './support/system.js';
+import { startSystem, type ExtraGateway, type TestSystem } from './support/system.js';
 
 /** Keys that would give standings or a result away; before the reveal no spy may see one for the category. */
 const STANDING_KEYS = ['counts', 'tally', 'winnerId', 'winner', 'motivation', 'salt', 'ranking', 'standings', 'votes'];
@@ -52,7 +52,11 @@ describe('the audience vote (Publikpriset): one vote per ticket, sealed and reve
 
   const category = () => imported.categories.find((c) => c.slug === 'publikpriset')!;
   const other = () => imported.categories.find((c) => c.slug === 'unga-rosten')!;
-  const vote = (ticket: string, nomineeId: string, cat = category().id) => system.http<VoteReceipt & { message: string }>('POST', `${base}/categories/${cat}/votes`, { body: { ticket, nomineeId } });
+  const vote = (ticket: string, nomineeId: string, cat = category().id, gatewayUrl?: string) =>
+    system.http<VoteReceipt & { message: string }>('POST', `${base}/categories/${cat}/votes`, { body: { ticket, nomineeId }, gatewayUrl });
+  /** A second gateway (gateways are stateless and run N-wide): votes and turnout through it too. */
+  let extra: ExtraGateway;
+  let producerOnExtra: LiveClient;
   const cue = (body: Record<string, unknown>) => system.http<CueResult & { message?: string }>('POST', `${base}/show/cues`, { token: producerToken, body: { idempotencyKey: randomUUID(), ...body } });
 
   beforeAll(async () => {
@@ -66,6 +70,8 @@ describe('the audience vote (Publikpriset): one vote per ticket, sealed and reve
       return issued.body.token;
     };
     producerToken = await token('producer');
+    extra = await system.startExtraGateway();
+    producerOnExtra = await connectLive(extra.url, { ceremony: slug, token: producerToken });
     for (const [role, t] of [['public', undefined], ['screen', await token('screen')], ['press', await token('press')], ['producer', producerToken]] as const) {
       spies.push({ role, live: await connectLive(system.gatewayUrl, { ceremony: slug, token: t }), responses: [] });
     }
@@ -73,6 +79,7 @@ describe('the audience vote (Publikpriset): one vote per ticket, sealed and reve
 
   afterAll(async () => {
     spies.forEach((s) => s.live.close());
+    producerOnExtra?.close();
     await system?.dispose();
   });
 
@@ -139,7 +146,8 @@ describe('the audience vote (Publikpriset): one vote per ticket, sealed and reve
     // A second vote on the same ticket: 409, and the first stands (the tally below counts it once).
     const again = await vote(tickets.tickets[0].token, b);
     expect([again.status, again.body.message]).toEqual([409, 'this ticket has already voted in Publikpriset 2026']);
-    const twice = await Promise.all([vote(tickets.tickets[55].token, a), vote(tickets.tickets[55].token, c)]);
+    // The same ticket through two gateways at once: one vote stands (the vote log's msgID per ticket and category).
+    const twice = await Promise.all([vote(tickets.tickets[55].token, a), vote(tickets.tickets[55].token, c, category().id, extra.url)]);
     expect(twice.map((r) => r.status).sort()).toEqual([201, 409]);
     receipts.push(twice.find((r) => r.status === 201)!.body);
     // An unknown ticket, and a revoked one: 401.
@@ -159,6 +167,7 @@ describe('the audience vote (Publikpriset): one vote per ticket, sealed and reve
 
     // Turnout reaches the producer and the stage live: 51 accepted votes.
     for (const spy of spies.filter((s) => s.role === 'producer' || s.role === 'screen')) await spy.live.waitFor<VoteWindowView>('vote', (v) => v.categoryId === category().id && v.turnout === 51);
+    await producerOnExtra.waitFor<VoteWindowView>('vote', (v) => v.categoryId === category().id && v.turnout === 51);
     const asProducer = await system.http<VoteWindowView[]>('GET', `${base}/votes`, { token: producerToken });
     expect(asProducer.body.find((v) => v.categoryId === category().id)).toMatchObject({ state: 'open', turnout: 51 });
     const asPublic = await system.http<VoteWindowView[]>('GET', `${base}/votes`);
@@ -186,7 +195,7 @@ describe('the audience vote (Publikpriset): one vote per ticket, sealed and reve
   it('nobody, the producer included, saw a standing before the reveal; the reveal goes through the envelope guard', async () => {
     const revealStart = Date.now();
     const id = category().id;
-    for (const spy of spies) {
+    for (const spy of [...spies, { role: 'producer (second gateway)', live: producerOnExtra, responses: [] as { path: string; text: string }[] }]) {
       const seen = [...spy.live.frames.map((f) => f.payload), ...spy.responses.map((r) => { try { return JSON.parse(r.text) as unknown; } catch { return r.text; } })];
       for (const o of objects(seen)) {
         const about = o.categoryId === id || o.id === id;
@@ -232,10 +241,25 @@ describe('the audience vote (Publikpriset): one vote per ticket, sealed and reve
       recount[v.nomineeId] += 1;
     }
     expect(recount).toEqual(log.body.sealed.counts);
-    expect(Object.values(recount).sort((x, y) => x - y)).toEqual([5, 21, 25]);
+    // 20, 25 and 5 votes, and ticket 55's one vote: whichever of its two simultaneous votes came first.
+    const [a, b, c] = category().nominees.map((n) => n.id);
+    const first = receipts[receipts.length - 1].nomineeId;
+    expect(recount).toEqual({ [a]: 20 + (first === a ? 1 : 0), [b]: 25, [c]: 5 + (first === c ? 1 : 0) });
     expect(voteRoot(accepted.map((v) => v.receipt)).root).toBe(log.body.sealed.voteRoot);
     // The producer may not read the log.
     expect((await system.http('GET', `${base}/categories/publikpriset/votes/export`, { token: producerToken })).status).toBe(403);
+  });
+
+  it("the vote service's /metrics: votes answered by outcome and counted by acceptance (no choice in them)", async () => {
+    const server = system.apps.vote!.getHttpServer() as import('node:http').Server;
+    const { port } = server.address() as import('node:net').AddressInfo;
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(text).toMatch(/^laurel_votes_cast_total\{outcome="accepted"\} 51$/m);
+    expect(text).toMatch(/^laurel_votes_cast_total\{outcome="409"\} \d+$/m);
+    expect(text).toMatch(/^laurel_votes_cast_total\{outcome="401"\} 2$/m);
+    expect(text).toMatch(/^laurel_votes_counted_total\{acceptance="accepted"\} 51$/m);
+    expect(text).not.toMatch(/nominee/);
+    expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
   });
 
   it('`./laurel audit votes` recounts from the vote log: 0 when it agrees, 1 once a logged vote is changed behind the seal', async () => {

@@ -68,8 +68,13 @@ describe('browser: a phone votes from a ticket\'s QR link', () => {
     // The ticket left the address bar at once.
     expect(phone.page.url()).toBe(`${system.gatewayUrl}/vote/${SLUG}`);
 
-    // The producer opens the vote: the ballot comes to the phone, the countdown and turnout to the stage.
-    expect((await system.http('POST', `${BASE}/categories/publikpriset/vote/open`, { token: producer, body: { durationSeconds: 90 } })).status).toBe(200);
+    // The producer opens the vote from the control room's vote panel: the ballot comes to the phone, the countdown
+    // and turnout to the stage.
+    const control = await openPage(browser, LAPTOP, { errors });
+    await control.page.goto(`${system.gatewayUrl}/control/${SLUG}#token=${producer}`);
+    const panel = control.page.getByTestId('vote-panel');
+    await panel.locator('.vote-seconds').fill('90');
+    await panel.locator(`.vote-row[data-category="${category.id}"]`).getByRole('button', { name: 'Öppna röstningen' }).click();
     await phone.page.locator('.vote-nominee').first().waitFor();
     expect(await phone.page.locator('.vote-nominee').allTextContents()).toEqual(['Alingsås kommun', 'Borås Stad', 'Kungälvs kommun']);
     await eventually(async () => expect(await phone.page.getByTestId('vote-countdown').textContent()).toMatch(/^Stänger om 1:[23]\d$/));
@@ -87,9 +92,12 @@ describe('browser: a phone votes from a ticket\'s QR link', () => {
       expect((await system.http('POST', `${BASE}/categories/${category.id}/votes`, { body: { ticket, nomineeId: category.nominees[0].id } })).status).toBe(201);
     }
     await eventually(async () => expect(await stage.page.getByTestId('stage-vote-turnout').textContent()).toBe('3 röster'), { timeoutMs: 10000 });
-    expect(await stage.page.getByTestId('stage-vote-countdown').textContent()).toMatch(/^1:[0-2]\d$/);
+    expect(await stage.page.getByTestId('stage-vote-countdown').textContent()).toMatch(/^1:[0-3]\d$/);
     expect(await stage.page.locator('.vote-band').getAttribute('data-state')).toBe('open');
     await shot(stage.page, 'vote-stage-countdown.png');
+    // The producer sees the turnout, never a standing.
+    await eventually(async () => expect(await panel.locator(`.vote-row[data-category="${category.id}"] [data-testid="vote-turnout"]`).textContent()).toBe('Röstningen är öppen · 3 röster'));
+    await shot(control.page, 'vote-control-room.png');
 
     // A second tab on the same phone: the ticket is kept, and it says it has voted.
     await phone.page.reload();
@@ -97,7 +105,7 @@ describe('browser: a phone votes from a ticket\'s QR link', () => {
 
     // Close, seal, and reveal through the envelope guard like any award.
     const press = await connectLive(system.gatewayUrl, { ceremony: SLUG, token: await token('press') });
-    expect((await system.http('POST', `${BASE}/categories/publikpriset/vote/close`, { token: producer })).status).toBe(200);
+    await panel.locator(`.vote-row[data-category="${category.id}"]`).getByRole('button', { name: 'Stäng röstningen' }).click();
     await press.waitFor<SealedEvent>('sealed', (s) => s.categoryId === category.id, 20000);
     press.close();
     await eventually(async () => expect(await stage.page.locator('.vote-band').getAttribute('data-state')).not.toBe('open'));

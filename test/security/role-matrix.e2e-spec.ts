@@ -85,6 +85,16 @@ const EXPECTED: Record<string, Spec> = {
   'GET /api/v1/ceremonies/:c/categories/:cat/intake/submissions': { allow: ['admin'] },
   'POST /api/v1/ceremonies/:c/categories/:cat/intake/submissions/:id/accept': { allow: ['admin'], cat: 'missing' },
   'POST /api/v1/ceremonies/:c/categories/:cat/intake/submissions/:id/reject': { allow: ['admin'], body: () => ({ reason: 'matrix probe' }), cat: 'missing' },
+  // the audience vote (issue 16): the organiser's tickets, the producer's window, anyone's vote and proof
+  'POST /api/v1/ceremonies/:c/tickets': { allow: ['admin'], body: () => ({}) },
+  'DELETE /api/v1/ceremonies/:c/tickets/:ticketId': { allow: ['admin'] },
+  'POST /api/v1/ceremonies/:c/tickets/status': { allow: ANYONE, body: () => ({}) },
+  'POST /api/v1/ceremonies/:c/categories/:cat/vote/open': { allow: ['producer', 'admin'], body: () => ({}) },
+  'POST /api/v1/ceremonies/:c/categories/:cat/vote/close': { allow: ['producer', 'admin'] },
+  'GET /api/v1/ceremonies/:c/votes': { allow: ANYONE },
+  'POST /api/v1/ceremonies/:c/categories/:cat/votes': { allow: ANYONE, body: () => ({}) },
+  'GET /api/v1/ceremonies/:c/categories/:cat/votes/proof': { allow: ANYONE },
+  'GET /api/v1/ceremonies/:c/categories/:cat/votes/export': { allow: ['admin'] },
   // pages (served to anyone; a bad token sent along is still refused)
   'GET /stage/:c': { allow: ANYONE },
   'GET /control/:c': { allow: ANYONE },
@@ -93,6 +103,7 @@ const EXPECTED: Record<string, Spec> = {
   'GET /presenter/:c': { allow: ANYONE },
   'GET /c/:c': { allow: ANYONE },
   'GET /intake/:c/:cat': { allow: ANYONE },
+  'GET /vote/:c': { allow: ANYONE },
   'GET /admin': { allow: ANYONE },
   'GET /': { allow: ANYONE },
   // platform

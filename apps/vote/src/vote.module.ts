@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ceremonyRefsFrom, domainServiceBase, type DomainServiceConfig } from '#messaging';
+import { VoteCounter } from './ballots/vote-counter.service.js';
 import { VotesController } from './ballots/votes.controller.js';
 import { VotesHandler } from './ballots/votes.handler.js';
 import { VotesService } from './ballots/votes.service.js';
@@ -20,7 +21,7 @@ export class VoteModule {
       module: VoteModule,
       imports: base.imports,
       controllers: [...base.controllers, TicketsController, WindowsController, VotesController],
-      providers: [ceremonyRefsFrom(VoteCeremony), CeremoniesService, CeremoniesHandler, TicketsService, WindowsService, VotesService, VotesHandler],
+      providers: [ceremonyRefsFrom(VoteCeremony), CeremoniesService, CeremoniesHandler, TicketsService, WindowsService, VotesService, VotesHandler, VoteCounter],
     };
   }
 }

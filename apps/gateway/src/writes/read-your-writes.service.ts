@@ -6,6 +6,12 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config.js';
 
 /** The services that consume events (and publish KV puts); each says what it has yet to apply. */
 const SERVICES = ['nominations', 'jury', 'announcements', 'vote'] as const;
+/**
+ * Services a deployment may not run (yet): the audience vote is optional, and during a rolling upgrade the new
+ * gateway may come up before it exists. When none of its instances answers at all (no responders) it holds nothing
+ * of the writes; a slow or failing one still counts as pending.
+ */
+const OPTIONAL: ReadonlySet<string> = new Set(['vote']);
 /** First pause between two looks; doubled up to the last. Most writes are applied within a few ms. */
 const FIRST_POLL_MS = 5;
 const MAX_POLL_MS = 100;
@@ -58,8 +64,9 @@ export class ReadYourWrites {
           const subject: WritesStatusSubject = `${service}.writes.status`;
           // Public: the answer says only whether random event ids were applied yet (see writesCommands).
           return { service, ...(await this.services.request(subject, { writes }, { credential: null, timeoutMs: 2000 })) };
-        } catch {
-          return { service, pending: writes.map((w) => w.id), failed: [] };
+        } catch (error) {
+          const absent = OPTIONAL.has(service) && error instanceof LaurelError && error.statusCode === 503 && /no instance is answering/.test(error.message);
+          return { service, pending: absent ? [] : writes.map((w) => w.id), failed: [] };
         }
       }),
     );

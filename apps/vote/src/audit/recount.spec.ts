@@ -7,7 +7,7 @@ const at = (s: number) => new Date(Date.UTC(2026, 11, 6, 20, 0, s)).toISOString(
 
 function sealedLog(): { log: VoteExport; published: { categoryId: string; winnerId: string; motivation: string; salt: string; commitment: string } } {
   const choices = ['a', 'b', 'b', 'c', 'b', 'a'];
-  const votes = choices.map((nomineeId, i) => ({ nomineeId, salt: salt(i + 1), receipt: computeVoteReceipt({ categoryId, nomineeId, salt: salt(i + 1) }), castAt: at(i + 1), accepted: true, reason: null }));
+  const votes: VoteExport['votes'] = choices.map((nomineeId, i) => ({ nomineeId, salt: salt(i + 1), receipt: computeVoteReceipt({ categoryId, nomineeId, salt: salt(i + 1) }), castAt: at(i + 1), accepted: true, reason: null }));
   votes.push({ nomineeId: 'a', salt: salt(99), receipt: computeVoteReceipt({ categoryId, nomineeId: 'a', salt: salt(99) }), castAt: at(59), accepted: false, reason: 'logged too late' });
   const tree = voteRoot(votes.filter((v) => v.accepted).map((v) => v.receipt));
   const motivation = 'Publikens röst: B fick 3 av 6 röster.';

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import type { CastVoteCommand, TicketStatus, TicketStatusQuery, VoteExport, VoteExportQuery, VoteProof, VoteProofQuery, VoteReceipt } from '#contracts';
 import { Command } from '#messaging';
+import { voteSeconds, votesCast } from './vote-metrics.js';
 import { VotesService } from './votes.service.js';
 
 @Controller()
@@ -9,7 +10,17 @@ export class VotesController {
 
   @Command('vote.cast')
   async cast(command: CastVoteCommand): Promise<VoteReceipt> {
-    return this.votes.cast(command);
+    const end = voteSeconds.startTimer();
+    try {
+      const receipt = await this.votes.cast(command);
+      votesCast.inc({ outcome: 'accepted' });
+      return receipt;
+    } catch (error) {
+      votesCast.inc({ outcome: String((error as { statusCode?: number }).statusCode ?? 500) });
+      throw error;
+    } finally {
+      end();
+    }
   }
 
   @Command('vote.ticket.status')

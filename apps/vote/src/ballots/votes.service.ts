@@ -22,7 +22,8 @@ import {
 import { NatsBus } from '#messaging';
 import { CORRELATION_HEADER, currentCorrelationId } from '#observability';
 import { CeremoniesService } from '../ceremonies/ceremonies.service.js';
-import { TicketsService } from '../tickets/tickets.service.js';
+import { ticketHash as ticketHashOf, TicketsService } from '../tickets/tickets.service.js';
+import type { VoteCategory, VoteCeremony } from '../ceremonies/vote-ceremony.entity.js';
 import { VoteWindow } from '../windows/vote-window.entity.js';
 import { endOf, stateOf, VOTE_GRACE_MS } from '../windows/window-rules.js';
 import { Vote } from './vote.entity.js';
@@ -48,16 +49,25 @@ export class VotesService {
   ) {}
 
   async cast(command: CastVoteCommand): Promise<VoteReceipt> {
-    const { ceremony, category } = await this.ceremonies.votingCategory(command.ceremony, command.category);
-    const ticketHash = await this.tickets.admit(ceremony.id, command.ticket);
+    const { ceremony, category } = await this.ballot(command.ceremony, command.category);
+    const ticketHash = ticketHashOf(command.ticket);
+    // One round trip: the ticket, the window (read now, never cached: the close must hold at once) and whether
+    // this ticket's vote is already counted.
+    const [row] = await this.dataSource.query<{ ticket: boolean | null; opened_at: Date | null; closes_at: Date | null; closed_at: Date | null; sealed_at: Date | null; voted: boolean }[]>(
+      `SELECT (SELECT revoked_at IS NULL FROM vote.tickets WHERE token_hash = $1 AND ceremony_id = $2) AS ticket,
+              w.opened_at, w.closes_at, w.closed_at, w.sealed_at,
+              EXISTS (SELECT 1 FROM vote.votes WHERE category_id = $3 AND ticket_hash = $1) AS voted
+         FROM (SELECT 1) AS one LEFT JOIN vote.windows w ON w.category_id = $3`,
+      [ticketHash, ceremony.id, category.id],
+    );
+    if (row.ticket !== true) throw new LaurelError(401, 'unknown or revoked voter ticket');
     if (!category.nominees.some((n) => n.id === command.nomineeId))
       throw new DomainRefusal('invalid', 'not a nominee', `${command.nomineeId} is not a nominee of ${category.name}`, [{ path: 'nomineeId', message: `is not a nominee of ${category.name}` }]);
     const castAt = new Date();
-    const window = await this.dataSource.manager.findOne(VoteWindow, { where: { categoryId: category.id } });
+    const window = row.opened_at && row.closes_at ? { openedAt: row.opened_at, closesAt: row.closes_at, closedAt: row.closed_at, sealedAt: row.sealed_at } : null;
     if (stateOf(window, castAt) !== 'open') throw new DomainRefusal('conflict', 'vote closed', 'the vote is closed');
     const already = `this ticket has already voted in ${category.name}`;
-    const counted: unknown[] = await this.dataSource.query(`SELECT 1 FROM vote.votes WHERE category_id = $1 AND ticket_hash = $2`, [category.id, ticketHash]);
-    if (counted.length > 0) throw new DomainRefusal('conflict', 'already voted', already);
+    if (row.voted) throw new DomainRefusal('conflict', 'already voted', already);
 
     const salt = generateSalt();
     const receipt = computeVoteReceipt({ categoryId: category.id, nomineeId: command.nomineeId, salt });
@@ -84,6 +94,23 @@ export class VotesService {
     // Past the grace the log's own time says it came too late: it is not counted (window-rules.ts), so no receipt.
     if (Date.now() - castAt.getTime() > VOTE_GRACE_MS) throw LaurelError.unavailable('the vote was not recorded in time; try again');
     return { ceremonyId: ceremony.id, categoryId: category.id, nomineeId: command.nomineeId, salt, receipt, castAt: castAt.toISOString() };
+  }
+
+  /**
+   * The category and its ballot, kept for a second: what a vote is checked against besides the window (which is
+   * read with every vote). A shortlist published meanwhile reaches the ballot within that second; it cannot
+   * change while a vote is open anyway (the vote opens on the nominees scene).
+   */
+  private readonly ballots = new Map<string, { at: number; value: Promise<{ ceremony: VoteCeremony; category: VoteCategory }> }>();
+  private ballot(ceremonyRef: string, categoryRef: string): Promise<{ ceremony: VoteCeremony; category: VoteCategory }> {
+    const key = `${ceremonyRef}|${categoryRef}`;
+    const hit = this.ballots.get(key);
+    if (hit && Date.now() - hit.at < 1000) return hit.value;
+    const value = this.ceremonies.votingCategory(ceremonyRef, categoryRef);
+    this.ballots.set(key, { at: Date.now(), value });
+    value.catch(() => this.ballots.delete(key));
+    if (this.ballots.size > 1000) this.ballots.clear();
+    return value;
   }
 
   async ticketStatus(query: TicketStatusQuery): Promise<TicketStatus> {

@@ -256,18 +256,19 @@ export function mount(root: HTMLElement, ceremony: string): void {
         const state = w?.state ?? 'pending';
         const open = h('button', { class: 'btn btn-gold btn-sm', type: 'button', disabled: state !== 'pending' }, t('voteOpenBtn'));
         const close = h('button', { class: 'btn btn-sm', type: 'button', disabled: state !== 'open' }, t('voteCloseBtn'));
-        const act = (path: string, body?: unknown) => () =>
+        // The body is read at the click (the seconds as typed then), not when the row was drawn.
+        const act = (path: string, body?: () => unknown) => () =>
           void api
-            .request<VoteWindowEvent>('POST', `/ceremonies/${enc(ceremony)}/categories/${c.id}/vote/${path}`, body)
+            .request<VoteWindowEvent>('POST', `/ceremonies/${enc(ceremony)}/categories/${c.id}/vote/${path}`, body?.())
             .then((v) => {
               voteWindows.set(v.categoryId, v);
               renderVotes();
             })
             .catch((err: unknown) => ui.showError(err instanceof Error ? err.message : String(err)));
-        open.addEventListener('click', act('open', { durationSeconds: Number(voteSeconds.value) }));
+        open.addEventListener('click', act('open', () => ({ durationSeconds: Number(voteSeconds.value) })));
         close.addEventListener('click', act('close'));
         const turnout = w?.turnout === null || w?.turnout === undefined ? '' : t('voteTurnout', { n: w.turnout });
-        const label = state === 'open' ? t('voteOpen') : state === 'closed' ? t('voteClosed') : state === 'sealed' ? t('voteSealed') : t('votePending');
+        const label = state === 'open' ? t('voteOpen') : state === 'closed' ? t('voteClosed') : state === 'sealed' ? t('voteSealed') : t('voteNotOpened');
         return h('div', { class: 'vote-row', 'data-category': c.id }, h('strong', null, c.name), h('div', { class: 'small muted', 'data-testid': 'vote-turnout' }, `${label} · ${turnout}`), h('div', { class: 'row' }, open, close));
       }),
     );

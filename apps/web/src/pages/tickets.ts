@@ -23,7 +23,7 @@ export function mountTickets(root: HTMLElement, ceremony: string, token: string 
   document.title = `${t('ticketsTitle')} – Laurel`;
   document.body.classList.add('tickets-body');
   const api = new Api(token);
-  const count = h('input', { id: 'tk-count', type: 'number', min: '1', max: '20000', value: '24', class: 'tk-count' });
+  const count = h('input', { id: 'tk-count', type: 'number', min: '1', max: '10000', value: '24', class: 'tk-count' });
   const issueBtn = h('button', { class: 'btn btn-gold', type: 'button' }, t('ticketsIssue'));
   const csvBtn = h('button', { class: 'btn', type: 'button', disabled: true }, t('ticketsCsv'));
   const printBtn = h('button', { class: 'btn', type: 'button', disabled: true }, t('ticketsPrint'));

@@ -7,8 +7,11 @@ import { CategoryScoped, CeremonyScoped } from './common.js';
 /** A voter ticket as its QR code carries it: 22 base64url characters (16 random bytes). */
 export const VOTER_TICKET_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
-/** The most tickets one call issues (a batch); call again for more. */
-export const MAX_TICKETS_PER_BATCH = 20_000;
+/**
+ * The most tickets one call issues (a batch); call again for more. The answer travels as one NATS reply: 10,000
+ * tickets are about 0.8 MB, under NATS's default 1 MB max_payload.
+ */
+export const MAX_TICKETS_PER_BATCH = 10_000;
 
 export class IssueTicketsCommand extends CeremonyScoped {
   @IsInt() @Min(1) @Max(MAX_TICKETS_PER_BATCH) count!: number;

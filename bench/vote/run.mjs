@@ -1,0 +1,275 @@
+#!/usr/bin/env node
+// The audience vote at televote scale (issue 16): N voters vote as the vote opens; every vote's acknowledgement
+// (REST answer with its receipt) is timed, the tally checked exact after the seal, and the CPU each process spent.
+//
+//   npm run build:server
+//   node bench/vote/run.mjs --voters 10000 --concurrency 200 --label burst
+//
+// Its own system (nats-server -js on a spare port, a fresh laurel_bench_* database on the local Postgres, the five
+// services from dist/ as separate processes, LOG_LEVEL=warn). With `taskset` the system runs on core 0 and the
+// voters (this process, keep-alive HTTP, `--concurrency` votes in flight) on core 1 (`--no-pin` to leave
+// scheduling alone). Postgres is the machine's own and is not pinned. Each voter votes once, right after the
+// producer opens the vote; `--rounds` repeats the burst on fresh tickets and categories (the sustained figure is
+// votes acknowledged per second over a whole burst, the system saturated by the concurrency).
+// Stdout: a Markdown table; the numbers in bench/vote/results/<label>-<time>.json.
+import { spawn, execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, startNatsServer } from '../../scripts/lib/infra/index.mjs';
+import { fmt, now, sleep, summarize } from '../reveal/lib.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const argv = process.argv.slice(2);
+function opt(name, fallback) {
+  const i = argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = argv[i + 1];
+  return v === undefined || v.startsWith('--') ? true : v;
+}
+const voters = Number(opt('voters', 10000));
+const concurrency = Number(opt('concurrency', 200));
+const rounds = Number(opt('rounds', 1));
+const label = String(opt('label', 'vote'));
+const pin = opt('no-pin', false) !== true && existsSync('/usr/bin/taskset');
+// `--prof`: V8's sampling profiler in the gateway and the vote service (their tick logs, summarised with
+// `node --prof-process` into bench/vote/results/<label>-<time>-<service>.prof.txt): where a vote's time goes.
+const profile = opt('prof', false) === true;
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const outFile = String(opt('out', join(here, 'results', `${label}-${stamp}.json`)));
+const ADMIN = `bench-admin-${randomUUID()}`;
+const SERVICE_TOKEN = `bench-service-${randomUUID()}`;
+const log = (...a) => console.error(`[vote ${new Date().toISOString().slice(11, 23)}]`, ...a);
+// Node's fetch keeps connections alive (one per request in flight): no new TCP connection per vote.
+
+const children = [];
+const tmps = [];
+let nats = null;
+let dbName = null;
+
+function start(core, args, { env = {}, name } = {}) {
+  const child = spawn(pin ? 'taskset' : args[0], pin ? ['-c', core, ...args] : args.slice(1), { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.benchName = name;
+  child.output = '';
+  const keep = (d) => (child.output = (child.output + d.toString()).slice(-20000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  children.push(child);
+  return child;
+}
+
+async function cleanup() {
+  for (const child of [...children].reverse()) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    if (!(await Promise.race([gone.then(() => true), sleep(5000).then(() => false)]))) child.kill('SIGKILL');
+  }
+  if (dbName) {
+    try {
+      psql(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    } catch (e) {
+      log(`could not drop ${dbName}: ${e.message}`);
+    }
+  }
+  await nats?.dispose().catch(() => undefined);
+  for (const tmp of tmps) rmSync(tmp, { recursive: true, force: true });
+}
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => void cleanup().finally(() => process.exit(130)));
+
+function psql(sql) {
+  return execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { encoding: 'utf8' });
+}
+
+async function waitFor(what, fn, timeoutMs = 60000, everyMs = 100) {
+  const until = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < until) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+async function startSystem() {
+  for (const name of ['gateway', 'nominations', 'jury', 'announcements', 'vote']) {
+    if (!existsSync(join(root, 'dist/apps', name, 'src/main.js'))) throw new Error(`dist/apps/${name}/src/main.js missing: run npm run build:server first`);
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'laurel-vote-bench-'));
+  tmps.push(tmp);
+  nats = await startNatsServer({ storeDir: join(tmp, 'js'), prefix: pin ? ['taskset', '-c', '0'] : [] });
+  dbName = `laurel_bench_vote_${stamp.slice(0, 19).replace(/-/g, '').toLowerCase()}_${process.pid}`;
+  psql(`CREATE DATABASE "${dbName}"`);
+  const common = { NATS_URL: `nats://127.0.0.1:${nats.port}`, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  const ports = {};
+  const pids = { nats: nats.pid() };
+  for (const name of ['nominations', 'jury', 'announcements', 'vote', 'gateway']) {
+    ports[name] = await freePort();
+    const env = { ...common, PORT: String(ports[name]) };
+    if (name !== 'gateway') env.DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${dbName}`;
+    if (name === 'nominations') env.LAUREL_ADMIN_TOKEN = ADMIN;
+    if (name === 'announcements' || name === 'gateway') env.LAUREL_GATEWAY_SERVICE_TOKEN = SERVICE_TOKEN;
+    if (name === 'gateway') Object.assign(env, { PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000', ADMIN_RATE_LIMIT_PER_MINUTE: '1000000', PRODUCER_RATE_LIMIT_PER_MINUTE: '1000000' });
+    const profArgs = profile && (name === 'vote' || name === 'gateway') ? ['--prof', '--no-logfile-per-isolate', `--logfile=${join(tmp, `${name}.v8.log`)}`] : [];
+    const child = start('0', [process.execPath, ...profArgs, `dist/apps/${name}/src/main.js`], { env, name });
+    pids[name] = child.pid;
+    await waitFor(`${name} /health/ready`, async () => {
+      if (child.exitCode !== null) throw new Error(`${name} exited: ${child.output.slice(-2000)}`);
+      return (await fetch(`http://127.0.0.1:${ports[name]}/health/ready`)).status === 200;
+    }, 90000);
+  }
+  log(`system up, database ${dbName}`);
+  return { gateway: `http://127.0.0.1:${ports.gateway}`, pids, tmp };
+}
+
+function api(base) {
+  return async (method, path, { token = ADMIN, body } = {}) => {
+    const res = await fetch(`${base}/api/v1${path}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+}
+
+async function must(p, what) {
+  const r = await p;
+  if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** One burst: a fresh category's vote opens; every voter votes at once (the concurrency in flight); the seal is checked. */
+async function burst(call, slug, category, tickets, round) {
+  const c = `/ceremonies/${slug}`;
+  const nominees = category.nominees.map((n) => n.id);
+  const expected = Object.fromEntries(nominees.map((n) => [n, 0]));
+  const choice = (i) => nominees[(i * 7 + round) % nominees.length];
+  for (let i = 0; i < tickets.length; i++) expected[choice(i)]++;
+  await must(call('POST', `${c}/categories/${category.id}/vote/open`, { body: { durationSeconds: 600 } }), 'open');
+  const t0 = now();
+  const acks = new Float64Array(tickets.length);
+  const doneAt = new Float64Array(tickets.length);
+  const statuses = new Map();
+  let next = 0;
+  const worker = async () => {
+    while (next < tickets.length) {
+      const i = next++;
+      const sent = now();
+      const res = await fetch(`${call.base}/api/v1${c}/categories/${category.id}/votes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket: tickets[i].token, nomineeId: choice(i) }) });
+      await res.arrayBuffer();
+      const at = now();
+      acks[i] = at - sent;
+      doneAt[i] = at - t0;
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const wallMs = now() - t0;
+  const accepted = statuses.get(201) ?? 0;
+  await must(call('POST', `${c}/categories/${category.id}/vote/close`), 'close');
+  const closedAt = now();
+  const sealed = await waitFor('the seal', async () => {
+    const rows = (await call('GET', `${c}/votes`)).body;
+    const row = rows.find((r) => r.categoryId === category.id);
+    return row?.state === 'sealed' ? row : null;
+  }, 120000, 50);
+  const sealMs = now() - closedAt;
+  return {
+    round,
+    voters: tickets.length,
+    concurrency,
+    statuses: Object.fromEntries(statuses),
+    accepted,
+    ack: summarize([...acks]),
+    lastAckAfterOpenMs: Math.max(...doneAt),
+    within5s: [...doneAt].filter((d) => d <= 5000).length,
+    wallMs,
+    votesPerSecond: (accepted / wallMs) * 1000,
+    sealedCount: sealed.voteCount,
+    tallyExact: sealed.voteCount === accepted,
+    closeToSealMs: sealMs,
+    expected,
+  };
+}
+
+async function main() {
+  mkdirSync(dirname(outFile), { recursive: true });
+  const load = [loadavg()[0]];
+  const sys = await startSystem();
+  const call = api(sys.gateway);
+  call.base = sys.gateway;
+  const slug = `bench-vote-${randomUUID().slice(0, 8)}`;
+  const categories = Array.from({ length: rounds }, (_, r) => ({
+    slug: `publikpriset-${r + 1}`,
+    name: `Publikpriset ${r + 1}`,
+    vote: { mode: 'audience' },
+    nominees: ['alingsas', 'boras', 'kungalv', 'lerum', 'molndal'].map((s) => ({ slug: s, organisation: `${s[0].toUpperCase()}${s.slice(1)} kommun` })),
+  }));
+  const imported = await waitFor('import', async () => {
+    const r = await call('POST', '/ceremonies', { body: { ceremony: { slug, name: 'Bench: Publikpriset' }, categories } });
+    if (r.status === 401) return null;
+    if (r.status >= 300) throw new Error(`import: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  });
+  const results = [];
+  const cpuBefore = Object.fromEntries(Object.entries(sys.pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
+  for (let r = 0; r < rounds; r++) {
+    const issued = await must(call('POST', `/ceremonies/${slug}/tickets`, { body: { count: voters } }), 'tickets');
+    const category = imported.categories.find((x) => x.slug === `publikpriset-${r + 1}`);
+    load.push(loadavg()[0]);
+    const result = await burst(call, slug, category, issued.tickets, r);
+    load.push(loadavg()[0]);
+    log(`round ${r + 1}: ${result.accepted}/${voters} acknowledged in ${fmt(result.wallMs, 0)} ms, p99 ${fmt(result.ack.p99)} ms, ${fmt(result.votesPerSecond, 0)} votes/s, sealed ${result.sealedCount}`);
+    results.push(result);
+  }
+  const cpuAfter = Object.fromEntries(Object.entries(sys.pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
+  const totalVotes = results.reduce((a, r) => a + r.accepted, 0);
+  const cpuPerVoteUs = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, ((cpuAfter[k] - cpuBefore[k]) / totalVotes) * 1e6]));
+  const report = { label, stamp, voters, concurrency, rounds, pinned: pin, loadavg1: load, results, cpuPerVoteUs };
+  writeFileSync(outFile, JSON.stringify(report, null, 2));
+  console.log(`| round | voters | acknowledged (201) | ack p50 / p99 / max ms | last ack after open | within 5 s | votes/s | sealed = accepted | close → seal |`);
+  console.log(`|---|---|---|---|---|---|---|---|---|`);
+  for (const r of results) {
+    console.log(`| ${r.round + 1} | ${r.voters} | ${r.accepted} | ${fmt(r.ack.p50)} / ${fmt(r.ack.p99)} / ${fmt(r.ack.max)} | ${fmt(r.lastAckAfterOpenMs, 0)} ms | ${r.within5s} | ${fmt(r.votesPerSecond, 0)} | ${r.tallyExact ? 'yes' : 'NO'} (${r.sealedCount}) | ${fmt(r.closeToSealMs, 0)} ms |`);
+  }
+  console.log(`\nCPU per acknowledged vote (µs): ${Object.entries(cpuPerVoteUs).map(([k, v]) => `${k} ${fmt(v, 0)}`).join(', ')} (Postgres not counted: the machine's own)`);
+  console.log(`1-minute load average during the run: ${load.map((l) => l.toFixed(1)).join(' → ')}`);
+  console.log(`JSON: ${outFile}`);
+  if (profile) {
+    for (const name of ['vote', 'gateway']) {
+      const child = children.find((c) => c.benchName === name);
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      const text = execFileSync(process.execPath, ['--prof-process', join(sys.tmp, `${name}.v8.log`)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const file = outFile.replace(/\.json$/, `-${name}.prof.txt`);
+      writeFileSync(file, text);
+      console.log(`profile of ${name}: ${file}`);
+    }
+  }
+}
+
+try {
+  await main();
+} finally {
+  await cleanup();
+}
