@@ -1,5 +1,5 @@
 // @ts-check
-// `laurel backup` / `laurel restore`: one consistent logical backup of the three service schemas (Postgres is
+// `laurel backup` / `laurel restore`: one consistent logical backup of the four service schemas (Postgres is
 // the truth), and a restore that recreates them with the services' own migrations, loads the rows, checks
 // them, and rebuilds what lives in JetStream (streams, KV) from them.
 //
@@ -33,7 +33,7 @@ import {
 } from './backup-format.mjs';
 import { ROOT, STATE_DIR, c, fail, say } from './util.mjs';
 
-/** The schemas of the three domain services (the gateway keeps nothing). */
+/** The schemas of the four domain services (the gateway keeps nothing). */
 export const SCHEMAS = ['nominations', 'jury', 'announcements', 'vote'];
 /** What JetStream holds, all of it rebuilt from the services' outboxes (KV buckets are streams KV_<bucket>). */
 export const JETSTREAM_STREAMS = ['GALA_EVENTS', 'GALA_SEALED', 'KV_laurel_show', 'KV_laurel_access'];
@@ -48,7 +48,7 @@ export const BACKUP_USAGE = `  ./laurel backup [--out <file>]
       (an admin of the database), else the running ./laurel run's
   ./laurel restore <file> [--yes]
       with the services stopped (./laurel run --infra-only, or DATABASE_URL/NATS_URL of your own): checks
-      the file, then in one transaction drops the three schemas' contents, recreates them with the
+      the file, then in one transaction drops the four schemas' contents, recreates them with the
       services' migrations up to the backup's own, loads the rows (audit-chain triggers checking every
       entry), checks each table against the backup's counts and sha256 (any difference rolls it all back),
       and queues every outbox row to be published again; then deletes the JetStream streams and KV
@@ -98,7 +98,7 @@ async function describeTables(client, schemas) {
 }
 
 /**
- * The foreign keys of the three schemas, as qualified table names.
+ * The foreign keys of the four schemas, as qualified table names.
  * @param {pg.Client | pg.PoolClient} client
  * @returns {Promise<{ from: string, to: string, deferrable: boolean }[]>}
  */
@@ -150,7 +150,7 @@ function progressToStderr(message) {
 }
 
 /**
- * The backup: one REPEATABLE READ READ ONLY transaction (one snapshot of all three schemas, as the services'
+ * The backup: one REPEATABLE READ READ ONLY transaction (one snapshot of all four schemas, as the services'
  * commits left them: a seal is in jury's outbox and in announcements, or in neither), ACCESS SHARE locks so
  * no migration changes a table while it is read (the services' reads and writes are not blocked). Written
  * to a temporary file beside `file` and renamed at the end, mode 0600.
@@ -604,7 +604,7 @@ export async function restore(/** @type {string[]} */ args) {
     fail('laurel restore: stop the services first (./laurel run --infra-only keeps NATS and Postgres up without them)');
     return 2;
   }
-  if (!args.includes('--yes')) say(`restoring ${file}: the three schemas are replaced and JetStream is rebuilt from them`);
+  if (!args.includes('--yes')) say(`restoring ${file}: the four schemas are replaced and JetStream is rebuilt from them`);
   try {
     let outboxRows;
     let summary = '';
