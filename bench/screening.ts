@@ -72,7 +72,7 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
 // BENCH_SPLIT=1: the jury runs as a process of its own (the built dist/apps/jury/src/main.js), as deployed,
 // instead of sharing this process's event loop with the gateway, the other services and the clients.
 const split = process.env.BENCH_SPLIT === '1';
-const system = await startSystem({ label: 'bench_screening', ...(split ? { services: ['nominations', 'announcements', 'gateway'] as const satisfies ServiceName[] } : {}) });
+const system = await startSystem({ label: 'bench_screening', ...(split ? { services: ['nominations', 'announcements', 'vote', 'gateway'] as const satisfies ServiceName[] } : {}) });
 let juryProcess: ChildProcess | null = null;
 if (split) {
   const port = await freePort();
