@@ -13,7 +13,7 @@
  */
 import 'reflect-metadata';
 import { cpus, loadavg } from 'node:os';
-import type { AssignmentView, ImportCeremonyResult, IssuedToken, JurorView, ScreeningRanking, ScreeningView } from '#contracts';
+import type { AssignmentView, AuditVerification, ImportCeremonyResult, IssuedToken, JurorView, ScreeningRanking, ScreeningView } from '#contracts';
 import { assignReviewers } from '../apps/jury/src/rounds/assignment.js';
 import { rankEntries } from '../apps/jury/src/rounds/ranking.js';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -72,7 +72,7 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
 // BENCH_SPLIT=1: the jury runs as a process of its own (the built dist/apps/jury/src/main.js), as deployed,
 // instead of sharing this process's event loop with the gateway, the other services and the clients.
 const split = process.env.BENCH_SPLIT === '1';
-const system = await startSystem({ label: 'bench_screening', ...(split ? { services: ['nominations', 'announcements', 'gateway'] as const satisfies ServiceName[] } : {}) });
+const system = await startSystem({ label: 'bench_screening', ...(split ? { services: ['nominations', 'announcements', 'vote', 'gateway'] as const satisfies ServiceName[] } : {}) });
 let juryProcess: ChildProcess | null = null;
 if (split) {
   const port = await freePort();
@@ -179,6 +179,10 @@ try {
   process.stdout.write(
     `ranking through the gateway (${ranking!.progress.locked} locked reviews, ${ranking!.entries.length} entries): median ${median(rankTimes).toFixed(0)} ms, max ${Math.max(...rankTimes).toFixed(0)} ms over 20 calls (${machine()})\n`,
   );
+  // The locks appended concurrently to one chain: it must still verify end to end (one chain, no forks).
+  const audit = await must<AuditVerification>('GET', `${base}/audit/verify`, admin, undefined, 200);
+  if (!audit.ok) throw new Error(`the audit chain does not verify after the locks: ${JSON.stringify(audit)}`);
+  process.stdout.write(`audit chain: ${audit.count} entries, verifies\n`);
   process.stdout.write(`round ${round.roundId}: done\n`);
 } finally {
   juryProcess?.kill('SIGTERM');

@@ -9,7 +9,6 @@ import type {
   AuditVerification,
   FrozenShortlist,
   ImportCeremonyResult,
-  ImportEntriesResult,
   JurorView,
   ReviewView,
   ScreeningRanking,
@@ -17,12 +16,13 @@ import type {
   ShortlistView,
 } from '#contracts';
 import { eventually } from './support/eventually.js';
+import { generatedAnswers, intakeDeclaration, submitEntries } from './support/intake.js';
 import { connectLive, type LiveClient } from './support/live-client.js';
 import { startSystem, type TestSystem } from './support/system.js';
 
 /**
- * Issue 15, screening rounds, through the API on a real nats-server and Postgres: 60 entries (the admin's CSV
- * import) → a screening round with k = 3 reviewers per entry around an affiliation and a declared conflict →
+ * Issue 15, screening rounds, through the API on a real nats-server and Postgres: 60 entries (60 public intake
+ * submissions through the gateway, each accepted by the admin) → a screening round with k = 3 reviewers per entry around an affiliation and a declared conflict →
  * every review locked → the ranking by per-juror z-scores beside the raw means → the chair's adjustment with
  * a reason → the freeze (nominations publishes the shortlist, recording the round) → the final round's ballots
  * → seal → reveal; the deliberation threads, with a spy juror conflicted with one nominee who never gets its
@@ -41,11 +41,21 @@ const JURY = [
   { name: 'Juror Asp', affiliation: null },
   { name: 'Juror Rönn (spy)', affiliation: null },
 ];
+/** The test form with a long description (room for 7.8 kB) and no website line, so an entry's description is exactly the answer. */
+const INTAKE = (() => {
+  const form = intakeDeclaration();
+  return { ...form, fields: form.fields.filter((f) => f.key !== 'website').map((f) => (f.key === 'description' ? { ...f, maxLength: 3900 } : f)) };
+})();
 const CEREMONY = {
-  ceremony: { slug: 'screening-gala', name: 'Screening gala (test)', locale: 'sv-SE' },
-  categories: [{ slug: 'gotapriset', name: 'GötaPriset', nomineesCount: 6, nomineeBounds: { min: 3, max: 6 }, criteria: CRITERIA, jury: JURY }],
+  ceremony: { slug: 'screening-gala', name: 'Screening gala (test)', locale: 'sv-SE', timezone: 'Europe/Stockholm' },
+  categories: [{ slug: 'gotapriset', name: 'GötaPriset', nomineesCount: 6, nomineeBounds: { min: 3, max: 6 }, criteria: CRITERIA, jury: JURY, intake: INTAKE }],
 };
 const ENTRIES = 60;
+/** The i-th submission: "Organisation 000i" (entry 4's organisation is Juror Alm's affiliation) and a 7.8 kB description. */
+function answersOf(i: number): Record<string, string> {
+  const { website: _website, ...answers } = generatedAnswers(i);
+  return { ...answers, description: `${'å'.repeat(3890)} ${i}` };
+}
 const K = 3;
 
 /** Each juror's bias: the harsh and the generous see different entries, so raw means mislead. */
@@ -78,20 +88,33 @@ describe('screening rounds: entries → assignment → normalized ranking → sh
   const entryIndex = new Map<string, number>();
 
   beforeAll(async () => {
-    system = await startSystem({ label: 'screening' });
+    system = await startSystem({ label: 'screening', trustProxy: 'loopback' });
     const res = await asAdmin<ImportCeremonyResult>('POST', '/api/v1/ceremonies', CEREMONY);
     expect(res.status).toBe(201);
     imported = res.body;
     admin = new pg.Client({ connectionString: system.db.url });
     await admin.connect();
 
-    // Long descriptions (7.8 kB each): the round's 60 entries are more than one NATS message, so the gateway opens it in batches.
-    const csv = ['external_id,organisation,kind,title,description', ...Array.from({ length: ENTRIES }, (_, i) => `GP-${i},Organisation ${String(i).padStart(4, '0')},kommun,Bidrag ${i},${'å'.repeat(3890)} ${i}`)].join('\n');
-    const imports = await fetch(`${system.gatewayUrl}${cat}/entries/import`, { method: 'POST', headers: { authorization: `Bearer ${system.adminToken}`, 'content-type': 'text/csv' }, body: csv });
-    expect(((await imports.json()) as ImportEntriesResult).imported).toBe(ENTRIES);
-    const page = await asAdmin<{ entries: { id: string; externalId: string }[] }>('GET', `${cat}/entries`);
+    // 60 entrants submit through the public form (each from its own address: the gateway trusts the test's loopback
+    // proxy), and the admin accepts every submission. Long descriptions (7.8 kB each): the round's 60 entries are
+    // more than one NATS message, so the gateway opens it in batches.
+    const submitted = await submitEntries(system, {
+      ceremony: 'screening-gala',
+      category: 'gotapriset',
+      count: ENTRIES,
+      start: 0,
+      answers: answersOf,
+      headers: (i) => ({ 'x-forwarded-for': `10.15.0.${i + 1}` }),
+    });
+    expect(submitted.receipts).toHaveLength(ENTRIES);
+    const page = await asAdmin<{ total: number; entries: { id: string; source: string; organisation: string }[] }>('GET', `${cat}/entries`);
+    expect(page.body.total).toBe(ENTRIES);
+    expect(page.body.entries.every((e) => e.source === 'intake')).toBe(true);
     entryIds = page.body.entries.map((e) => e.id);
-    page.body.entries.forEach((e) => entryIndex.set(e.id, Number(e.externalId.slice(3))));
+    // Nominations holds them in the order the admin accepted them: entry i is submission i.
+    expect(entryIds).toEqual(submitted.entryIds);
+    entryIds.forEach((id, i) => entryIndex.set(id, i));
+    expect(page.body.entries[4].organisation).toBe('Organisation 0004');
 
     jurors = (await asAdmin<JurorView[]>('GET', `${base}/jurors`)).body;
     expect(jurors).toHaveLength(JURY.length);

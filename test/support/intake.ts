@@ -51,6 +51,8 @@ export interface SubmitEntriesOptions {
   accept?: boolean;
   /** Submissions in flight at once (default 8). */
   concurrency?: number;
+  /** The answers of the i-th submission, when the category's form is not intakeDeclaration()'s (default generatedAnswers(i, kind)); titles must differ. */
+  answers?: (i: number) => Record<string, string>;
   /** Extra request headers of the public calls, e.g. an X-Forwarded-For per submission when the gateway trusts the test's proxy. */
   headers?: (i: number) => Record<string, string>;
 }
@@ -73,7 +75,7 @@ export async function submitEntries(system: TestSystem, options: SubmitEntriesOp
       const res = await fetch(`${system.gatewayUrl}${base}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...options.headers?.(start + i) },
-        body: JSON.stringify({ answers: generatedAnswers(start + i, kind) }),
+        body: JSON.stringify({ answers: options.answers?.(start + i) ?? generatedAnswers(start + i, kind) }),
       });
       const body = (await res.json()) as IntakeReceipt;
       if (res.status !== 201) throw new Error(`submission ${start + i} answered ${res.status}: ${JSON.stringify(body)}`);

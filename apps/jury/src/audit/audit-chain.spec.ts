@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { FIRST_SEQ, GENESIS_PREV_HASH, appendEntry, hashEntry, verifyChain, type AuditEntry, type AuditFields } from './audit-chain.js';
+import { FIRST_SEQ, GENESIS_PREV_HASH, appendEntry, canonicalParts, completeCanonical, hashEntry, verifyChain, type AuditEntry, type AuditFields } from './audit-chain.js';
 
 const ceremonyId = 'kvalitetsmassan-2017';
 const start = Date.parse('2017-11-28T18:00:00.000Z');
@@ -190,5 +190,29 @@ describe('verifyChain against a published anchor', () => {
     const chain = buildChain(10);
     chain[3] = { ...chain[3], actor: 'x' };
     expect(verifyChain(chain, { anchor: { hash: chain[9].hash, count: 10 } })).toEqual({ ok: false, brokenAt: 4, reason: 'hash mismatch' });
+  });
+});
+
+describe('canonicalParts (the text the database completes and hashes in one statement)', () => {
+  const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+  it('completed with at, prevHash and seq, is byte for byte the text hashEntry hashes', () => {
+    const chain = buildChain(40);
+    for (const entry of chain) expect(sha(completeCanonical(canonicalParts(entry), entry.at, entry.prevHash, entry.seq))).toBe(entry.hash);
+  });
+
+  it('holds for data that mimics the top-level keys, escapes, non-BMP text and numbers JCS rewrites', () => {
+    const tricky: AuditFields = {
+      ceremonyId: '7f9c0b52-5c1e-4d0e-9f43-0c3f6b1d2a10',
+      actor: 'juror:"quoted"\\n',
+      action: 'review.locked',
+      subject: 'review:å/ä/ö/😀/\u2028\u2028',
+      data: { prevHash: 'f'.repeat(64), seq: 7, subject: '","seq":1,"subject":"x"}', at: '', scores: { kvalitet: 1e21, fornyelse: 0.1 + 0.2, z: -0 }, 'é': null, '\u0000': [true, false] },
+      at: '2026-12-06T08:50:00.123Z',
+    };
+    for (const seq of [1, 9, 12345]) {
+      const entry = appendEntry(seq === 1 ? null : { seq: seq - 1, hash: 'a'.repeat(64) }, tricky);
+      expect(sha(completeCanonical(canonicalParts(tricky), entry.at, entry.prevHash, entry.seq))).toBe(entry.hash);
+    }
   });
 });

@@ -54,6 +54,37 @@ export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
 }
 
 /**
+ * An entry's JCS text (what hashEntry hashes) cut around the three values only known under the head lock:
+ * `${beforeAt}${at}${beforePrevHash}${prevHash}","seq":${seq}${afterSeq}`. JCS writes an object's members
+ * sorted by key (action, actor, at, ceremonyId, data, prevHash, seq, subject), each value canonicalized on
+ * its own, so the text can be built around them; `at` (an ISO timestamp) and `prevHash` (64 hex digits) need
+ * no escaping and `seq` is a plain integer. The database completes and hashes it (sha256 of its UTF-8).
+ */
+export interface CanonicalParts {
+  beforeAt: string;
+  beforePrevHash: string;
+  afterSeq: string;
+}
+
+export function canonicalParts(fields: Pick<AuditFields, 'ceremonyId' | 'actor' | 'action' | 'subject' | 'data'>): CanonicalParts {
+  const jcs = (value: JsonValue) => {
+    const text = canonicalize(value);
+    if (text === undefined) throw new TypeError('audit entry is not canonicalizable');
+    return text;
+  };
+  return {
+    beforeAt: `{"action":${jcs(fields.action)},"actor":${jcs(fields.actor)},"at":"`,
+    beforePrevHash: `","ceremonyId":${jcs(fields.ceremonyId)},"data":${jcs(fields.data)},"prevHash":"`,
+    afterSeq: `,"subject":${jcs(fields.subject)}}`,
+  };
+}
+
+/** The text `canonicalParts` stands for, completed (the SQL in AuditLog.append does the same). */
+export function completeCanonical(parts: CanonicalParts, at: string, prevHash: string, seq: number): string {
+  return `${parts.beforeAt}${at}${parts.beforePrevHash}${prevHash}","seq":${seq}${parts.afterSeq}`;
+}
+
+/**
  * Verifies entries in stored order (seq ascending), starting at the genesis entry.
  * Reports the FIRST broken entry by the seq it carries. With `expectedHead`, the last hash must equal it,
  * which also catches rows cut off the end. With `anchor` (a head published outside the database), entry

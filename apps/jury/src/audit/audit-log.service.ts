@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor, AuditAnchor, AuditVerification } from '#contracts';
 import { Outbox, type OutboxRow } from '#messaging';
-import { appendEntry, GENESIS_PREV_HASH, verifyChain, type AuditEntry, type JsonValue } from './audit-chain.js';
+import { appendEntry, canonicalParts, GENESIS_PREV_HASH, hashEntry, verifyChain, type AuditEntry, type AuditFields, type JsonValue } from './audit-chain.js';
 import { AuditHead, AuditRow } from './audit.entities.js';
 
 /** Who did it, as recorded: `admin`, `juror:<id>` or `system` (event handlers). */
@@ -14,7 +14,8 @@ export function actorLabel(actor: Actor | 'system'): string {
 /**
  * Appends to a ceremony's hash-chained jury audit log inside the caller's transaction. Appends for one
  * ceremony are serialized by a row lock on the ceremony's head row, taken last in every transaction (after
- * the panel row), so the chain never forks and lock order cannot deadlock.
+ * the panel row), so the chain never forks and lock order cannot deadlock. Without events an append is one
+ * statement (lock, insert, move the head), so the head is held from it to the commit only.
  */
 @Injectable()
 export class AuditLog {
@@ -38,18 +39,20 @@ export class AuditLog {
   ): Promise<AuditEntry> {
     const heads = manager.getRepository(AuditHead).metadata.tablePath;
     const log = manager.getRepository(AuditRow).metadata.tablePath;
-    // The head row (last seq and hash) is the chain's lock: held until commit, so appends never fork.
-    // Two round trips while it is held; callers append last in their transaction to keep that window short.
+    const label = actorLabel(actor);
+    if (!events) return this.appendInOneStatement(manager, heads, log, { ceremonyId, actor: label, action, subject, data });
+    // With events (built from the new entry's hash, so computed here): the head row (last seq and hash) is the
+    // chain's lock, held until commit, so appends never fork. Two round trips while it is held; rare appends
+    // (seal, reveal) take this path.
     const lockHead = () => manager.query<{ seq: number; hash: string }[]>(`SELECT seq, hash FROM ${heads} WHERE ceremony_id = $1 FOR UPDATE`, [ceremonyId]);
     let [head] = await lockHead();
     if (!head) {
-      // A new chain: its head starts at the genesis (seq 0), created once even when two appends race for it.
-      await manager.query(`INSERT INTO ${heads} (ceremony_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING`, [ceremonyId, GENESIS_PREV_HASH]);
+      await this.createHead(manager, heads, ceremonyId);
       [head] = await lockHead();
     }
-    const entry = appendEntry(head.seq === 0 ? null : head, { ceremonyId, actor: actorLabel(actor), action, subject, data, at: new Date().toISOString() });
+    const entry = appendEntry(head.seq === 0 ? null : head, { ceremonyId, actor: label, action, subject, data, at: new Date().toISOString() });
     const params: unknown[] = [ceremonyId, entry.seq, entry.actor, entry.action, entry.subject, JSON.stringify(entry.data), entry.at, entry.prevHash, entry.hash];
-    const rows = events?.(entry) ?? [];
+    const rows = events(entry);
     if (rows.length && !this.outbox) throw new Error('AuditLog.append: events need the outbox');
     await manager.query(
       `WITH entry AS (
@@ -60,6 +63,48 @@ export class AuditLog {
     );
     if (rows.length) this.outbox!.written(manager, rows);
     return entry;
+  }
+
+  /**
+   * The common append, in one statement: it locks the head row, stamps the entry (`at` from the database
+   * clock, taken once the head is held, so `at` follows `seq`), inserts it with its hash (sha256 of the
+   * entry's JCS text, completed with seq and prevHash from the head; see canonicalParts) and moves the head.
+   * The head is then held only from this statement to the caller's commit. The same hash as hashEntry, checked
+   * here before returning: a mismatch throws, so the caller's transaction rolls back rather than storing an
+   * entry the verifier would reject.
+   */
+  private async appendInOneStatement(manager: EntityManager, heads: string, log: string, fields: Omit<AuditFields, 'at'>): Promise<AuditEntry> {
+    const parts = canonicalParts(fields);
+    const params = [fields.ceremonyId, fields.actor, fields.action, fields.subject, JSON.stringify(fields.data), parts.beforeAt, parts.beforePrevHash, parts.afterSeq];
+    const statement = `WITH head AS (
+         SELECT seq, hash FROM ${heads} WHERE ceremony_id = $1 FOR UPDATE
+       ), stamped AS (
+         SELECT seq + 1 AS seq, hash::text AS prev_hash, to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at FROM head
+       ), entry AS (
+         INSERT INTO ${log} (ceremony_id, seq, actor, action, subject, data, at, prev_hash, hash)
+         SELECT $1, seq, $2, $3, $4, $5::jsonb, at, prev_hash,
+                encode(sha256(convert_to($6::text || at || $7::text || prev_hash || '","seq":' || seq::text || $8::text, 'UTF8')), 'hex')
+         FROM stamped
+         RETURNING seq, at, prev_hash, hash
+       ), moved AS (
+         UPDATE ${heads} SET seq = entry.seq, hash = entry.hash FROM entry WHERE ${heads}.ceremony_id = $1
+       )
+       SELECT seq, at, prev_hash AS "prevHash", hash FROM entry`;
+    let [row] = await manager.query<{ seq: number; at: string; prevHash: string; hash: string }[]>(statement, params);
+    if (!row) {
+      await this.createHead(manager, heads, fields.ceremonyId);
+      [row] = await manager.query<{ seq: number; at: string; prevHash: string; hash: string }[]>(statement, params);
+    }
+    const entry: AuditEntry = { seq: row.seq, ...fields, at: row.at, prevHash: row.prevHash, hash: row.hash };
+    if (hashEntry(entry) !== entry.hash || new Date(entry.at).toISOString() !== entry.at) {
+      throw new Error(`audit entry ${entry.seq} of ${fields.ceremonyId}: the database's hash differs from hashEntry; not appended`);
+    }
+    return entry;
+  }
+
+  /** A new chain: its head starts at the genesis (seq 0), created once even when two appends race for it. */
+  private async createHead(manager: EntityManager, heads: string, ceremonyId: string): Promise<void> {
+    await manager.query(`INSERT INTO ${heads} (ceremony_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING`, [ceremonyId, GENESIS_PREV_HASH]);
   }
 
   /**
