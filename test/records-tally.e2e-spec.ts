@@ -67,11 +67,11 @@ describe('tamper-evident records and a tally anyone can check', () => {
   it('each domain service connects as its own role, which owns only its schema', async () => {
     const sessions = await eventually(async () => {
       const rows = (await admin.query<{ app: string; usename: string }>(`SELECT DISTINCT application_name AS app, usename FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE 'laurel-%'`, [system.db.name])).rows;
-      expect(rows.map((r) => r.app).sort()).toEqual(['laurel-announcements', 'laurel-jury', 'laurel-nominations']);
+      expect(rows.map((r) => r.app).sort()).toEqual(['laurel-announcements', 'laurel-jury', 'laurel-nominations', 'laurel-vote']);
       return rows;
     });
     for (const { app, usename } of sessions) expect(usename).toBe(`${system.db.name}_${app.replace('laurel-', '')}`);
-    const owners = (await admin.query<{ nspname: string; owner: string }>(`SELECT nspname, pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname IN ('nominations', 'jury', 'announcements')`)).rows;
+    const owners = (await admin.query<{ nspname: string; owner: string }>(`SELECT nspname, pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname IN ('nominations', 'jury', 'announcements', 'vote')`)).rows;
     for (const { nspname, owner } of owners) expect(owner).toBe(`${system.db.name}_${nspname}`);
 
     const juryRole = new pg.Client({ connectionString: system.db.serviceUrls.jury });
@@ -80,6 +80,7 @@ describe('tamper-evident records and a tally anyone can check', () => {
       const refused = async (sql: string) => ((await juryRole.query(sql).then(() => null, (e: { code?: string; message: string }) => e)) ?? { code: 'accepted', message: '' });
       expect((await refused('SELECT 1 FROM announcements.results')).code).toBe('42501'); // another service's schema
       expect((await refused('SELECT 1 FROM nominations.access_tokens')).code).toBe('42501');
+      expect((await refused('SELECT 1 FROM vote.tickets')).code).toBe('42501');
       expect((await refused('CREATE SCHEMA elsewhere')).code).toBe('42501'); // no CREATE on the database
       expect((await juryRole.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = current_user')).rows[0].rolsuper).toBe(false);
     } finally {

@@ -85,6 +85,28 @@ const EXPECTED: Record<string, Spec> = {
   'GET /api/v1/ceremonies/:c/categories/:cat/intake/submissions': { allow: ['admin'] },
   'POST /api/v1/ceremonies/:c/categories/:cat/intake/submissions/:id/accept': { allow: ['admin'], cat: 'missing' },
   'POST /api/v1/ceremonies/:c/categories/:cat/intake/submissions/:id/reject': { allow: ['admin'], body: () => ({ reason: 'matrix probe' }), cat: 'missing' },
+  // screening rounds (issue 15): the organiser opens a round; the chair (or admin) assigns, adjusts and freezes; jurors review their own entries
+  'POST /api/v1/ceremonies/:c/categories/:cat/screening': { allow: ['admin'], body: () => ({}), cat: 'missing' },
+  'GET /api/v1/ceremonies/:c/categories/:cat/screening': { allow: ['admin', ...JURORS], refuse: { otherPanelJuror: 403 } },
+  'POST /api/v1/ceremonies/:c/categories/:cat/screening/assignment': { allow: ['admin', ...JURORS], refuse: { juror: 403, otherPanelJuror: 403 }, body: () => ({ k: 1 }) },
+  'POST /api/v1/ceremonies/:c/categories/:cat/screening/conflicts': {
+    allow: ['admin', ...JURORS],
+    refuse: { otherPanelJuror: 403, chair: 403 },
+    body: (cast) => ({ jurorId: cast.jurors.juror, entryId: randomUUID(), reason: 'matrix probe' }),
+  },
+  'PUT /api/v1/ceremonies/:c/categories/:cat/screening/reviews/:entryId': { allow: JURORS, refuse: { otherPanelJuror: 403 }, body: () => ({ scores: {} }) },
+  'POST /api/v1/ceremonies/:c/categories/:cat/screening/reviews/:entryId/lock': { allow: JURORS, refuse: { otherPanelJuror: 403 } },
+  'GET /api/v1/ceremonies/:c/categories/:cat/screening/ranking': { allow: ['admin', ...JURORS], refuse: { juror: 403, otherPanelJuror: 403 } },
+  'POST /api/v1/ceremonies/:c/categories/:cat/screening/shortlist/adjustments': {
+    allow: ['admin', ...JURORS],
+    refuse: { juror: 403, otherPanelJuror: 403 },
+    body: () => ({ entryId: randomUUID(), onShortlist: true, reason: 'matrix probe' }),
+  },
+  'POST /api/v1/ceremonies/:c/categories/:cat/screening/shortlist/freeze': { allow: ['admin', ...JURORS], refuse: { juror: 403, otherPanelJuror: 403 } },
+  // deliberation (issue 15): the panel's jurors once their ballot is locked; only the chair marks a nominee discussed
+  'GET /api/v1/ceremonies/:c/categories/:cat/deliberation': { allow: JURORS, refuse: { otherPanelJuror: 403 } },
+  'POST /api/v1/ceremonies/:c/categories/:cat/deliberation/:nomineeId/comments': { allow: JURORS, refuse: { otherPanelJuror: 403 }, body: () => ({ text: 'matrix probe' }) },
+  'PUT /api/v1/ceremonies/:c/categories/:cat/deliberation/:nomineeId/discussed': { allow: JURORS, refuse: { juror: 403, otherPanelJuror: 403 }, body: () => ({ discussed: true }) },
   // the audience vote (issue 16): the organiser's tickets, the producer's window, anyone's vote and proof
   'POST /api/v1/ceremonies/:c/tickets': { allow: ['admin'], body: () => ({}) },
   'DELETE /api/v1/ceremonies/:c/tickets/:ticketId': { allow: ['admin'] },
@@ -99,6 +121,7 @@ const EXPECTED: Record<string, Spec> = {
   'GET /stage/:c': { allow: ANYONE },
   'GET /control/:c': { allow: ANYONE },
   'GET /jury/:c': { allow: ANYONE },
+  'GET /jury/:c/screening': { allow: ANYONE },
   'GET /press/:c': { allow: ANYONE },
   'GET /presenter/:c': { allow: ANYONE },
   'GET /c/:c': { allow: ANYONE },
@@ -165,6 +188,8 @@ describe('security: role × endpoint matrix from the route table, and the socket
         .replace(':jurorId', spec.cat === 'missing' ? randomUUID() : cast.jurors.juror)
         .replace(':tokenId', randomUUID())
         .replace(':id', randomUUID())
+        .replace(':entryId', randomUUID())
+        .replace(':nomineeId', randomUUID())
         .replace(':token', Buffer.from(JSON.stringify([[randomUUID()]])).toString('base64url'));
     for (const route of routes) {
       const spec = EXPECTED[routeKey(route)];

@@ -62,8 +62,9 @@ export class DeliberationService {
   async discussed(command: MarkDiscussedCommand, actor: Actor): Promise<DeliberationThread> {
     return this.panels.transaction(async (manager) => {
       const state = await this.panels.panel(manager, actor, command.ceremony, command.category, { lock: true });
+      // Who may do it before when: a juror who is not the chair is refused as such, whatever their ballot's state.
+      if (!callingJuror(state, actor).chair) throw refusal('forbidden', 'not the chair', 'only the chair marks a nominee discussed');
       const juror = this.reader(state, actor, command.nomineeId);
-      if (!juror.chair) throw refusal('forbidden', 'not the chair', 'only the chair marks a nominee discussed');
       if (isSealed(state)) throw refusal('conflict', 'verdict sealed', 'the verdict of this category is sealed: the deliberation is closed');
       if (command.discussed) await manager.upsert(DiscussedNominee, { categoryId: state.category.id, nomineeId: command.nomineeId, jurorId: juror.id }, ['categoryId', 'nomineeId']);
       else await manager.delete(DiscussedNominee, { categoryId: state.category.id, nomineeId: command.nomineeId });
