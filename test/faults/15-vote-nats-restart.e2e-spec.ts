@@ -1,126 +1,19 @@
-import type { ImportCeremonyResult, IssuedTickets, IssuedToken, SealedEvent, VoteExport } from '#contracts';
-import pg from 'pg';
-import { eventually } from '../support/eventually.js';
-import { audienceGala } from '../support/fixtures.js';
-import { connectLive, type LiveClient } from '../support/live-client.js';
-import { freePort } from '../support/nats-server.js';
-import { SourceProcess } from '../support/source-process.js';
-import { startSystem, type TestSystem } from '../support/system.js';
-import { observe } from './support.js';
-
-const SLUG = 'publikgalan-fault-nats';
-const BASE = `/api/v1/ceremonies/${SLUG}`;
-const VOTERS = 1500;
-const CONCURRENCY = 40;
+import { describeVoteBurstFault } from './vote-burst.js';
 
 /**
  * Fault 15 (issue 16): NATS is restarted (stopped, then started 2 s later on the same store) in the middle of a burst
- * of votes, while the phones keep voting (each retries its own vote, the same choice, on a 5xx, as the ballot page
- * does). Every ticket ends with a receipt or "already voted" (its vote was logged before the restart); the sealed
- * tally equals the votes the voters made, exactly: none lost, none counted twice.
+ * of votes, while the phones keep voting. Every ticket ends with a receipt or "already voted"; the sealed tally
+ * equals the votes the voters made: none lost, none counted twice (vote-burst.ts).
  */
-describe('fault 15: NATS restarted mid-burst of votes', () => {
-  let system: TestSystem;
-  let vote: SourceProcess;
-  let db: pg.Client;
-  let press: LiveClient;
-  let imported: ImportCeremonyResult;
-  let tickets: IssuedTickets;
-
-  beforeAll(async () => {
-    system = await startSystem({ label: 'fault_vote_nats', services: ['nominations', 'jury', 'announcements', 'gateway'] });
-    vote = new SourceProcess('vote', await freePort(), { NATS_URL: system.natsUrl, DATABASE_URL: system.db.serviceUrls.vote });
-    await vote.start();
-    imported = (await system.http<ImportCeremonyResult>('POST', '/api/v1/ceremonies', { token: system.adminToken, body: audienceGala(SLUG) })).body;
-    // The import waited for every service (the vote's read model included) before answering.
-    tickets = (await system.http<IssuedTickets>('POST', `${BASE}/tickets`, { token: system.adminToken, body: { count: VOTERS } })).body;
-    expect(tickets.tickets).toHaveLength(VOTERS);
-    db = new pg.Client({ connectionString: system.db.url });
-    await db.connect();
-    const pressToken = (await system.http<IssuedToken>('POST', `${BASE}/tokens`, { token: system.adminToken, body: { role: 'press' } })).body.token;
-    press = await connectLive(system.gatewayUrl, { ceremony: SLUG, token: pressToken });
-  }, 120_000);
-
-  afterAll(async () => {
-    press?.close();
-    await vote?.kill();
-    await db?.end().catch(() => undefined);
-    await system?.dispose();
-  });
-
-  it('every voter ends voted, the tally equals the votes made, none counted twice', async () => {
-    const category = imported.categories.find((c) => c.slug === 'publikpriset')!;
-    const nominees = category.nominees.map((n) => n.id);
-    const choice = (i: number) => nominees[i % nominees.length];
-    const opened = await system.http('POST', `${BASE}/categories/publikpriset/vote/open`, { token: system.adminToken, body: { durationSeconds: 600 } });
-    expect(opened.status).toBe(200);
-
-    const outcome = new Map<number, { status: number; retries: number }>();
-    let receipts = 0;
-    let killed = false;
-    let killedPid: number | undefined;
-    let restarted: Promise<void> = Promise.resolve();
-    const castOne = async (i: number) => {
-      for (let retries = 0; ; retries++) {
-        const res = await system.http<{ message: string }>('POST', `${BASE}/categories/${category.id}/votes`, { body: { ticket: tickets.tickets[i].token, nomineeId: choice(i) } });
-        if (res.status === 201) receipts++;
-        if (res.status === 201 || res.status === 409) {
-          if (res.status === 409) expect(res.body.message).toBe('this ticket has already voted in Publikpriset 2026');
-          outcome.set(i, { status: res.status, retries });
-          return;
-        }
-        expect([502, 503, 504]).toContain(res.status);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
-    let next = 0;
-    const worker = async () => {
-      while (next < VOTERS) {
-        const i = next++;
-        // NATS goes down once a third of the burst has receipts, and comes back 2 s later while the rest keep voting.
-        if (!killed && receipts >= VOTERS / 3) {
-          killed = true;
-          killedPid = vote.child!.pid;
-          await system.nats.stop();
-          restarted = new Promise((r) => setTimeout(r, 2000)).then(() => system.nats.start());
-        }
-        await castOne(i);
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    await restarted;
-    expect(killed).toBe(true);
-    expect(vote.child!.pid).toBe(killedPid); // the vote service rode it out
-    expect(outcome.size).toBe(VOTERS);
-
-    // Close; the seal waits for the log to be counted (the consumer resumed after the kill).
-    expect((await system.http('POST', `${BASE}/categories/publikpriset/vote/close`, { token: system.adminToken })).status).toBe(200);
-    const sealed = await press.waitFor<SealedEvent>('sealed', (s) => s.categoryId === category.id, 30_000);
-    expect(sealed.ballotCount).toBe(VOTERS);
-
-    // The vote log in the vote schema: one row per ticket (the unique index), all accepted, tally = votes made.
-    const perNominee = (await db.query<{ nominee_id: string; n: number }>('SELECT nominee_id, count(*)::int AS n FROM vote.votes WHERE category_id = $1 AND accepted GROUP BY nominee_id', [category.id])).rows;
-    const expected = Object.fromEntries(nominees.map((n) => [n, 0]));
-    for (let i = 0; i < VOTERS; i++) expected[choice(i)] += 1;
-    expect(Object.fromEntries(perNominee.map((r) => [r.nominee_id, r.n]))).toEqual(expected);
-    const tallies = (await db.query<{ nominee_id: string; count: number }>('SELECT nominee_id, count FROM vote.tallies WHERE category_id = $1', [category.id])).rows;
-    expect(Object.fromEntries(tallies.map((r) => [r.nominee_id, r.count]))).toEqual(expected);
-    const rejected = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM vote.votes WHERE NOT accepted')).rows[0].n;
-    expect(rejected).toBe(0);
-
-    // After the reveal the organiser's log recounts to the seal.
-    const gala = (body: Record<string, unknown>) => system.http('POST', `${BASE}/show/cues`, { token: system.adminToken, body: { idempotencyKey: `${Math.random()}`, ...body } });
-    for (let i = 0; i < 4; i++) expect((await gala({ action: 'next' })).status).toBe(200);
-    expect((await gala({ action: 'reveal', categoryId: category.id })).status).toBe(200);
-    const log = await eventually(async () => {
-      const res = await system.http<VoteExport>('GET', `${BASE}/categories/publikpriset/votes/export`, { token: system.adminToken });
-      expect(res.status).toBe(200);
-      return res.body;
-    });
-    expect(log.sealed.counts).toEqual(expected);
-    // "Already voted" only ever answers a retry whose first try was logged before the restart.
-    expect([...outcome.values()].filter((o) => o.status === 409 && o.retries === 0)).toEqual([]);
-    const alreadyAfterRetry = [...outcome.values()].filter((o) => o.status === 409).length;
-    observe('15', { voters: VOTERS, killedPid, receipts, alreadyVotedAfterA5xx: alreadyAfterRetry, retried: [...outcome.values()].filter((o) => o.retries > 0).length, sealedCount: sealed.ballotCount, rejected });
-  }, 300_000);
+describeVoteBurstFault({
+  fault: '15',
+  title: 'fault 15: NATS restarted mid-burst of votes',
+  slug: 'publikgalan-fault-nats',
+  label: 'fault_vote_nats',
+  voteProcess: 'same',
+  timeoutMs: 300_000,
+  async strike({ system }) {
+    await system.nats.stop();
+    return { back: new Promise<void>((r) => setTimeout(r, 2000)).then(() => system.nats.start()) };
+  },
 });
