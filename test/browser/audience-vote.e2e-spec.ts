@@ -120,8 +120,10 @@ describe('browser: a phone votes from a ticket\'s QR link', () => {
     await eventually(async () => {
       await phone.page.reload();
       await phone.page.getByRole('button', { name: 'Kontrollera att min röst räknades' }).click({ timeout: 2000 });
+      // The check is a request: read its answer once the page has written one, not the instant after the click.
+      await phone.page.waitForFunction(() => (document.querySelector('[data-testid="vote-proof"]')?.textContent ?? '') !== '', undefined, { timeout: 5000 });
       expect(await phone.page.getByTestId('vote-proof').textContent()).toBe('✓ Din röst finns i den förseglade räkningen (3 röster).');
-    }, { timeoutMs: 15000, intervalMs: 500 });
+    }, { timeoutMs: 30000, intervalMs: 500 });
     await shot(phone.page, 'vote-phone-checked.png');
     expect(errors).toEqual([]);
   }, 120_000);
