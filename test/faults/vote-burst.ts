@@ -76,14 +76,18 @@ export function describeVoteBurstFault(f: VoteFault): void {
       let restarted: Promise<void> = Promise.resolve();
       const castOne = async (i: number) => {
         for (let retries = 0; ; retries++) {
-          const res = await system.http<{ message: string }>('POST', `${BASE}/categories/${category.id}/votes`, { body: { ticket: tickets.tickets[i].token, nomineeId: choice(i) } });
+          // A connection reset under the fault is retried like a 5xx, as the ballot page does (its `network` errors).
+          const res = await system.http<{ message: string }>('POST', `${BASE}/categories/${category.id}/votes`, { body: { ticket: tickets.tickets[i].token, nomineeId: choice(i) } }).catch((error: unknown) => {
+            if (error instanceof TypeError && error.message === 'fetch failed') return { status: 0, body: { message: String(error.cause) } };
+            throw error;
+          });
           if (res.status === 201) receipts++;
           if (res.status === 201 || res.status === 409) {
             if (res.status === 409) expect(res.body.message).toBe('this ticket has already voted in Publikpriset 2026');
             outcome.set(i, { status: res.status, retries });
             return;
           }
-          expect([502, 503, 504]).toContain(res.status);
+          expect([0, 502, 503, 504]).toContain(res.status);
           await new Promise((r) => setTimeout(r, 100));
         }
       };
