@@ -7,32 +7,14 @@
 import { pathToFileURL } from 'node:url';
 import type { RevealedEvent, VoteExport, VoteWindowView } from '#contracts';
 import { recountVotes } from '../../apps/vote/src/audit/recount.js';
-import type { TallyIo } from './tally.js';
+import { auditTarget, type TallyIo } from './audit-cli.js';
 
 const USAGE = 'usage: ./laurel audit votes <ceremony> [--url http://127.0.0.1:3000] [--token <admin token>] [--category <slug or id>]';
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  if (i >= 0) return args[i + 1];
-  return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-}
-
 export async function runVoteAudit(args: string[], io: TallyIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const flags = new Set(['--url', '--token', '--category']);
-  const ceremony = args.find((a, i) => !a.startsWith('--') && !flags.has(args[i - 1] ?? ''));
-  const gateway = (option(args, 'url') ?? env.LAUREL_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
-  const token = option(args, 'token') ?? env.LAUREL_ADMIN_TOKEN;
-  const only = option(args, 'category');
-  if (!ceremony || !token) {
-    io.err(!token ? `no admin token: pass --token or set LAUREL_ADMIN_TOKEN\n${USAGE}` : USAGE);
-    return 2;
-  }
-  const get = async <T>(path: string, auth: boolean): Promise<T> => {
-    const res = await fetch(`${gateway}/api/v1/ceremonies/${encodeURIComponent(ceremony)}${path}`, { headers: auth ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(30_000) });
-    const text = await res.text();
-    if (res.status !== 200) throw new Error(`GET ${path} → ${res.status} ${text.slice(0, 300)}`);
-    return JSON.parse(text) as T;
-  };
+  const target = auditTarget(args, io, env, USAGE);
+  if (!target) return 2;
+  const { ceremony, gateway, only, get } = target;
   let results: Omit<RevealedEvent, 'showAt'>[];
   let votes: VoteWindowView[];
   try {
