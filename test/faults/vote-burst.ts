@@ -9,6 +9,15 @@ import { startSystem, type TestSystem } from '../support/system.js';
 import { observe } from './support.js';
 
 const VOTERS = 1500;
+
+/**
+ * A network error from fetch (`TypeError: fetch failed`, its cause e.g. `read ECONNRESET`). Not `instanceof TypeError`:
+ * fetch is Node's, so its TypeError comes from another realm than the test's (jest runs tests in a vm context), and
+ * that check never matched (the clean-clone CI run at 5b49d6c failed faults 14/15 on exactly this).
+ */
+export function isFetchFailure(error: unknown): error is Error & { cause?: unknown } {
+  return typeof error === 'object' && error !== null && (error as Error).name === 'TypeError' && (error as Error).message === 'fetch failed';
+}
 const CONCURRENCY = 40;
 
 /** What a vote fault does mid-burst: strike once a third of the voters hold receipts; `back` settles when the system is whole again. */
@@ -78,7 +87,7 @@ export function describeVoteBurstFault(f: VoteFault): void {
         for (let retries = 0; ; retries++) {
           // A connection reset under the fault is retried like a 5xx, as the ballot page does (its `network` errors).
           const res = await system.http<{ message: string }>('POST', `${BASE}/categories/${category.id}/votes`, { body: { ticket: tickets.tickets[i].token, nomineeId: choice(i) } }).catch((error: unknown) => {
-            if (error instanceof TypeError && error.message === 'fetch failed') return { status: 0, body: { message: String(error.cause) } };
+            if (isFetchFailure(error)) return { status: 0, body: { message: String(error.cause) } };
             throw error;
           });
           if (res.status === 201) receipts++;
