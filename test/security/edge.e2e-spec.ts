@@ -214,7 +214,9 @@ describe('the edge: security headers, rate limits, trust proxy', () => {
           Array.from({ length: 20 }, () => system.http<IssuedToken>('POST', `${base()}/tokens`, { token: system.adminToken, body: { role: 'juror', jurorId: cast.jurors.juror } })),
         );
         for (const res of issued) {
-          expect(res.status).toBe(201);
+          // 202: issued, but a service had not applied the grant within WRITES_WAIT_MS (a loaded machine); the token is
+          // in the body either way, and the limiter below only counts once the gateway knows it (awaited there).
+          expect([201, 202]).toContain(res.status);
           tokens.push(res.body.token);
         }
       }

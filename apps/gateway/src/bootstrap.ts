@@ -108,7 +108,7 @@ export async function startGateway(config: GatewayConfig): Promise<NestExpressAp
   // Keep idle connections longer than the clients and proxies in front of us do (a venue proxy or a phone reuses a
   // connection for up to 60 s): with Node's 5 s default, a request sent as the server closes the idle socket is reset
   // (ECONNRESET) — seen in the 1,500-vote burst of faults 14/15. Headers must be allowed a little longer than that.
-  const server = app.getHttpServer() as import('node:http').Server;
+  const server = app.getHttpServer();
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   logger.info({ port: config.port }, 'gateway ready');
