@@ -101,8 +101,10 @@ export function describeVoteBurstFault(f: VoteFault): void {
         }
       };
       let next = 0;
+      // One failed voter fails the burst: the others stop too, instead of voting on against a system being disposed.
+      let failed = false;
       const worker = async () => {
-        while (next < VOTERS) {
+        while (next < VOTERS && !failed) {
           const i = next++;
           // The fault strikes once a third of the burst has receipts; the rest keep voting through it.
           if (!killed && receipts >= VOTERS / 3) {
@@ -110,7 +112,10 @@ export function describeVoteBurstFault(f: VoteFault): void {
             killedPid = vote.child!.pid;
             restarted = (await f.strike({ system, vote })).back;
           }
-          await castOne(i);
+          await castOne(i).catch((error: unknown) => {
+            failed = true;
+            throw error;
+          });
         }
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));
