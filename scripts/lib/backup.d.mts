@@ -1,6 +1,7 @@
 // Types of backup.mjs for the TypeScript tests.
 export declare const SCHEMAS: string[];
 export declare const JETSTREAM_STREAMS: string[];
+export declare const REPLAYED_CONSUMERS: { stream: string; consumer: string }[];
 export declare const MIGRATIONS_TABLE: string;
 export declare const BACKUP_USAGE: string;
 /** A TypeORM migration class, as the services' migrations/index.ts list them. */
@@ -15,6 +16,6 @@ export declare function restoreSchemas(options: {
   progress?: (message: string) => void;
 }): Promise<{ outboxRows: number; tables: number; rows: number; later: Record<string, string[]>; ms: number }>;
 export declare function restorePgDump(options: { url: string; file: string }): Promise<{ outboxRows: number }>;
-export declare function resetJetStream(options: { natsUrl: string; user?: string; pass?: string }): Promise<{ deleted: string[] }>;
+export declare function resetJetStream(options: { natsUrl: string; user?: string; pass?: string }): Promise<{ deleted: string[]; rewound: string[] }>;
 export declare function backup(args: string[]): Promise<number>;
 export declare function restore(args: string[]): Promise<number>;

@@ -37,6 +37,13 @@ import { ROOT, STATE_DIR, c, fail, say } from './util.mjs';
 export const SCHEMAS = ['nominations', 'jury', 'announcements', 'vote'];
 /** What JetStream holds, all of it rebuilt from the services' outboxes (KV buckets are streams KV_<bucket>). */
 export const JETSTREAM_STREAMS = ['GALA_EVENTS', 'GALA_SEALED', 'KV_laurel_show', 'KV_laurel_access'];
+/**
+ * What JetStream holds that Postgres does not: the audience vote's log (GALA_VOTES), where a vote is stored before it
+ * is counted. It is kept, and its counting consumer (apps/vote VOTE_CONSUMER) deleted, so the vote service counts the
+ * log again from its start into the restored database: what that database holds is skipped (processed_events), the
+ * votes cast after the backup are counted again, none twice.
+ */
+export const REPLAYED_CONSUMERS = [{ stream: 'GALA_VOTES', consumer: 'vote-gala_votes' }];
 /** TypeORM's migrations table in each service's schema (serviceDataSourceOptions: migrationsTableName). */
 export const MIGRATIONS_TABLE = 'migrations';
 
@@ -544,7 +551,16 @@ export async function resetJetStream({ natsUrl, user, pass }) {
         if (!/not found/i.test(String(error))) throw error;
       }
     }
-    return { deleted };
+    const rewound = [];
+    for (const { stream, consumer } of REPLAYED_CONSUMERS) {
+      try {
+        await jsm.consumers.delete(stream, consumer);
+        rewound.push(`${stream}/${consumer}`);
+      } catch (error) {
+        if (!/not found/i.test(String(error))) throw error;
+      }
+    }
+    return { deleted, rewound };
   } finally {
     await nc.close();
   }
@@ -617,8 +633,11 @@ export async function restore(/** @type {string[]} */ args) {
       const later = Object.values(r.later).flat();
       summary = ` (${r.tables} tables, ${r.rows} rows, checked against the backup, ${(r.ms / 1000).toFixed(1)} s${later.length ? `; ${later.length} newer migrations run at the next start: ${later.join(', ')}` : ''})`;
     }
-    const { deleted } = await resetJetStream({ natsUrl, user: process.env.NATS_USER, pass: process.env.NATS_PASSWORD });
-    say(`restored ${SCHEMAS.join(', ')} from ${file}${summary}; ${outboxRows} outbox rows queued; deleted ${deleted.join(', ') || 'no streams'}: start the services to rebuild JetStream`);
+    const { deleted, rewound } = await resetJetStream({ natsUrl, user: process.env.NATS_USER, pass: process.env.NATS_PASSWORD });
+    say(
+      `restored ${SCHEMAS.join(', ')} from ${file}${summary}; ${outboxRows} outbox rows queued; deleted ${deleted.join(', ') || 'no streams'}` +
+        `${rewound.length ? `; the vote log is counted again from its start (${rewound.join(', ')})` : ''}: start the services to rebuild JetStream`,
+    );
     return 0;
   } catch (error) {
     fail(`laurel restore: ${error instanceof Error ? error.message : String(error)}`);
