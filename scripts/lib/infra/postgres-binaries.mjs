@@ -249,7 +249,8 @@ function ensureSystemDirs(dir) {
  * @param {number} port
  */
 export function postgresArgs(dataDir, port) {
-  return ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
+  // 200 connections: each system takes up to 10 per domain service, and `./laurel test` runs two test files at once.
+  return ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
 }
 
 /**
