@@ -1,4 +1,4 @@
-import { audienceWinner, combinedMotivation, combineVerdict, computeCommitment, computeVoteReceipt, voteRoot, type BallotExport, type RevealedEvent, type VoteExport } from '#contracts';
+import { audienceWinner, combinedMotivation, combineVerdict, computeCommitment, computeVoteReceipt, voteRoot, type BallotExport, type CombinedPoints, type RevealedEvent, type VoteExport } from '#contracts';
 
 export interface VoteCheck {
   what: string;
@@ -55,7 +55,9 @@ export function recountVotes(log: VoteExport, published: PublishedVote): { ok: b
     } catch (error) {
       problem = (error as Error).message;
     }
-    check(`points per nominee (jury ${weights.jury} : audience ${weights.audience}, n − place per side)`, combined?.points ?? problem, log.combined.points);
+    // As text in a fixed order: the export's points come from jsonb, which reorders object keys.
+    const rows = (points: CombinedPoints[]) => points.map((p) => `${p.nomineeId}: jury #${p.juryPlace} ${p.juryPoints} p, audience #${p.audiencePlace} ${p.audiencePoints} p (${p.audienceVotes} votes), total ${p.total}`);
+    check(`points per nominee (jury ${weights.jury} : audience ${weights.audience}, n − place per side)`, combined ? rows(combined.points) : problem, rows(log.combined.points));
     check('the winner (most points; a tie to more audience points, then the nominee listed first)', combined?.winnerId ?? problem, log.sealed.winnerId);
     // The motivation is the points that decided it, stated by the same rule (needs the winner's name and the ceremony's language).
     if (combined && published.winner && published.locale && combined.winnerId === published.winnerId) {
