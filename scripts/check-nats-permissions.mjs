@@ -111,6 +111,29 @@ try {
   await check("vote publishes on gala.sealed.jury.> (the jury's verdicts)", 'denied', async () => {
     await jetstream(vote, { timeout: 2000 }).publish('gala.sealed.jury.verdict', '{}');
   });
+  // Combined categories: the jury's sealed ranking reaches the vote service, through a consumer filtered to it alone.
+  await check('jury publishes its sealed ranking of a combined category on gala.sealed.jury.ranking', 'allowed', async () => {
+    await jetstream(jury, { timeout: 3000 }).publish('gala.sealed.jury.ranking', JSON.stringify({ winnerId: 'jury-part' }), { msgID: 'jr-1' });
+  });
+  await check('vote reads gala.sealed.jury.ranking with its durable filtered to it', 'allowed', async () => {
+    const jsm = await jetstreamManager(vote, { timeout: 3000 });
+    await jsm.consumers.add('GALA_SEALED', { durable_name: 'vote-gala_sealed', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, filter_subject: 'gala.sealed.jury.ranking' });
+    const msg = await (await jetstream(vote, { timeout: 3000 }).consumers.get('GALA_SEALED', 'vote-gala_sealed')).next({ expires: 2000 });
+    if (!msg || msg.subject !== 'gala.sealed.jury.ranking') throw new Error('no ranking');
+    msg.ack();
+  });
+  await check("vote creates a GALA_SEALED consumer on the jury's verdicts (gala.sealed.>)", 'denied', async () => {
+    const jsm = await jetstreamManager(vote, { timeout: 2000 });
+    await jsm.consumers.add('GALA_SEALED', { durable_name: 'vote-gala_sealed-wide', ack_policy: AckPolicy.Explicit, filter_subject: 'gala.sealed.>' });
+  });
+  await check('vote widens its own GALA_SEALED durable to gala.sealed.jury.verdict', 'denied', async () => {
+    const jsm = await jetstreamManager(vote, { timeout: 2000 });
+    await jsm.consumers.add('GALA_SEALED', { durable_name: 'vote-gala_sealed', ack_policy: AckPolicy.Explicit, filter_subject: 'gala.sealed.jury.verdict' });
+  });
+  await check('vote reads GALA_SEALED with an ephemeral consumer', 'denied', async () => {
+    const msg = await (await jetstream(vote, { timeout: 2000 }).consumers.get('GALA_SEALED')).next({ expires: 1000 });
+    if (!msg) throw new Error('no message');
+  });
   await check("jury publishes on gala.sealed.vote.> (the audience's verdict)", 'denied', async () => {
     await jetstream(jury, { timeout: 2000 }).publish('gala.sealed.vote.verdict', '{}');
   });

@@ -6,6 +6,7 @@ import { migrate, schemaDrift } from '#persistence';
 import { announcementsDataSource, SCHEMA as ANNOUNCEMENTS } from '../apps/announcements/src/data-source.js';
 import { juryDataSource, SCHEMA as JURY } from '../apps/jury/src/data-source.js';
 import { nominationsDataSource, SCHEMA as NOMINATIONS } from '../apps/nominations/src/data-source.js';
+import { voteDataSource, SCHEMA as VOTE } from '../apps/vote/src/data-source.js';
 import { OutboxMessage } from '#messaging';
 import { eventually } from './support/eventually.js';
 import { ceremony2017 } from './support/fixtures.js';
@@ -31,6 +32,7 @@ describe('foundation: persistence, health, errors across NATS', () => {
     [NOMINATIONS, nominationsDataSource],
     [ANNOUNCEMENTS, announcementsDataSource],
     [JURY, juryDataSource],
+    [VOTE, voteDataSource],
   ])('schema %s: migrations and entities agree (no drift)', async (schema, options) => {
     const dataSource = await new DataSource(options(system.db.url)).initialize();
     try {

@@ -1,12 +1,13 @@
 /**
  * `./laurel audit votes <ceremony> [--url <gateway>] [--token <admin token>] [--category <slug|id>]`: recounts every
  * revealed audience vote of a ceremony from its vote log (the organiser's export) and compares the result with what
- * the vote service sealed and the reveal published (apps/vote/src/audit/recount.ts).
+ * the vote service sealed and the reveal published (apps/vote/src/audit/recount.ts). A combined category (jury and
+ * audience) also recomputes the combination, and checks the jury part it used against the jury's ballot export.
  * Exit 0 when everything agrees, 1 on any mismatch, 2 when it could not check (usage, HTTP, nothing revealed).
  */
 import { pathToFileURL } from 'node:url';
-import type { RevealedEvent, VoteExport, VoteWindowView } from '#contracts';
-import { recountVotes } from '../../apps/vote/src/audit/recount.js';
+import type { BallotExport, CeremonyView, RevealedEvent, VoteExport, VoteWindowView } from '#contracts';
+import { checkJuryPart, recountVotes, type VoteCheck } from '../../apps/vote/src/audit/recount.js';
 import { auditTarget, type TallyIo } from './audit-cli.js';
 
 const USAGE = 'usage: ./laurel audit votes <ceremony> [--url http://127.0.0.1:3000] [--token <admin token>] [--category <slug or id>]';
@@ -30,6 +31,8 @@ export async function runVoteAudit(args: string[], io: TallyIo, env: NodeJS.Proc
     io.err(only ? `category ${only} has no revealed audience vote (the vote log is exported only after the reveal)` : `no audience vote of ${ceremony} is revealed yet: nothing to recount`);
     return 2;
   }
+  let locale: string | null = null;
+  const localeOf = async () => (locale ??= (await get<CeremonyView>('', false)).ceremony.locale);
   let mismatches = 0;
   for (const published of chosen) {
     let log: VoteExport;
@@ -39,7 +42,19 @@ export async function runVoteAudit(args: string[], io: TallyIo, env: NodeJS.Proc
       io.err(`${published.category.name}: cannot export the vote log: ${(error as Error).message}`);
       return 2;
     }
-    const result = recountVotes(log, published);
+    const result = recountVotes(log, { ...published, ...(log.combined ? { locale: await localeOf() } : {}) });
+    if (log.combined) {
+      // Jury and audience combined: the jury part it used must be the one the jury sealed (its ballot export).
+      let juryChecks: VoteCheck[];
+      try {
+        juryChecks = checkJuryPart(log, await get<BallotExport>(`/categories/${published.categoryId}/ballots`, true));
+      } catch (error) {
+        io.err(`${published.category.name}: cannot export the jury's ballots: ${(error as Error).message}`);
+        return 2;
+      }
+      result.checks.push(...juryChecks);
+      result.ok &&= juryChecks.every((c) => c.ok);
+    }
     io.out(`${result.ok ? '✓' : '✗'} ${published.category.name} (${log.votes.length} votes in the log, root ${log.sealed.voteRoot.slice(0, 16)}…)`);
     for (const c of result.checks) io.out(`    ${c.ok ? 'ok      ' : 'MISMATCH'} ${c.what}${c.ok ? '' : `: recounted ${c.found}, claimed ${c.claimed}`}`);
     if (!result.ok) mismatches++;

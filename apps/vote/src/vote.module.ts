@@ -6,6 +6,7 @@ import { VotesHandler } from './ballots/votes.handler.js';
 import { VotesService } from './ballots/votes.service.js';
 import { CeremoniesHandler } from './ceremonies/ceremonies.handler.js';
 import { CeremoniesService } from './ceremonies/ceremonies.service.js';
+import { JuryPartsHandler } from './combined/jury-parts.handler.js';
 import { VoteCeremony } from './ceremonies/vote-ceremony.entity.js';
 import { SCHEMA, voteDataSource } from './data-source.js';
 import { TicketsController } from './tickets/tickets.controller.js';
@@ -21,7 +22,7 @@ export class VoteModule {
       module: VoteModule,
       imports: base.imports,
       controllers: [...base.controllers, TicketsController, WindowsController, VotesController],
-      providers: [ceremonyRefsFrom(VoteCeremony), CeremoniesService, CeremoniesHandler, TicketsService, WindowsService, VotesService, VotesHandler, VoteCounter],
+      providers: [ceremonyRefsFrom(VoteCeremony), CeremoniesService, CeremoniesHandler, TicketsService, WindowsService, VotesService, VotesHandler, VoteCounter, JuryPartsHandler],
     };
   }
 }

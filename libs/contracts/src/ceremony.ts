@@ -67,7 +67,8 @@ export interface CategoryView {
 
 /**
  * An audience vote (Publikpriset), or jury and audience combined Eurovision-style: each side ranks the
- * nominees, the ranks become points (n−1 … 0 for n nominees), scaled by the declared weights.
+ * nominees, the ranks become points (n−1 … 0 for n nominees), scaled by the declared weights (the rule, with its
+ * tie-breaks: ./combined-verdict.ts).
  */
 export interface CategoryVote {
   mode: 'audience' | 'combined';

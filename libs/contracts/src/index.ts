@@ -27,5 +27,6 @@ export * from './commitment.js';
 export * from './merkle.js';
 export * from './ballot-receipt.js';
 export * from './vote-receipt.js';
+export * from './combined-verdict.js';
 export * from './audit-anchor.js';
 export * from './reveal-v2.js';

@@ -54,8 +54,11 @@ export class EventConsumer {
       const handled = [...this.options.handlers.keys()].filter((s) => stream.subjects.some((p) => s.startsWith(p.replace('>', ''))));
       if (handled.length === 0) continue;
       const durable = `${this.options.consumer}-${stream.name.toLowerCase()}`;
-      await this.ensureConsumer(stream.name, durable, stream.subjects[0]);
-      this.loops.push(this.consumeLoop(stream.name, durable));
+      // On the sealed stream a service that handles one subject reads only that one (the vote service reads the
+      // jury's ranking of combined categories, never a verdict); NATS permissions allow it no wider consumer.
+      const filter = stream.name === STREAMS.sealed.name && handled.length === 1 ? handled[0] : stream.subjects[0];
+      await this.ensureConsumer(stream.name, durable, filter);
+      this.loops.push(this.consumeLoop(stream.name, durable, filter));
     }
   }
 
@@ -76,7 +79,7 @@ export class EventConsumer {
     }
   }
 
-  private async consumeLoop(stream: string, durable: string): Promise<void> {
+  private async consumeLoop(stream: string, durable: string, filter: string): Promise<void> {
     while (!this.stopping) {
       try {
         const consumer = await this.bus.js.consumers.get(stream, durable);
@@ -98,7 +101,7 @@ export class EventConsumer {
         this.logger.warn({ err: (error as Error).message, stream }, 'event consumer interrupted; resuming');
         await new Promise((r) => setTimeout(r, 1000));
         // The stream or consumer may have been wiped: recreate what is declared.
-        await this.ensureConsumer(stream, durable, Object.values(STREAMS).find((s) => s.name === stream)!.subjects[0]).catch(() => undefined);
+        await this.ensureConsumer(stream, durable, filter).catch(() => undefined);
       }
     }
   }

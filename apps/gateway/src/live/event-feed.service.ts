@@ -132,6 +132,7 @@ export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
       case 'gala.events.nominations.shortlist.published':
       case 'gala.events.jury.shortlist.frozen':
       case 'gala.sealed.jury.verdict':
+      case 'gala.sealed.jury.ranking':
       case 'gala.sealed.vote.verdict':
       case 'gala.votes.cast':
         return;

@@ -18,6 +18,7 @@ function panel(overrides: Partial<PanelState> = {}): PanelState {
     quorum: null,
     frozenAt: null,
     revealedAt: null,
+    vote: null,
   };
   return { ceremony: { id: 'c', slug: 'c' }, category, jurors: [juror('a', true), juror('b'), juror('r')], conflicts: [], ballots: [], verdict: null, ...overrides };
 }

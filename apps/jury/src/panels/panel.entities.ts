@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { Criterion, NomineeView } from '#contracts';
+import type { CategoryVote, Criterion, NomineeView } from '#contracts';
 
 /** Local read model of a ceremony (from nomination events): enough to resolve `:c` by id or slug. */
 @Entity({ name: 'ceremonies' })
@@ -27,6 +27,8 @@ export class JuryCategory {
   @Column({ name: 'frozen_at', type: 'timestamptz', nullable: true }) frozenAt!: Date | null;
   /** When announcements revealed it (from its public event): from then on proofs and the ballot export are served. */
   @Column({ name: 'revealed_at', type: 'timestamptz', nullable: true }) revealedAt!: Date | null;
+  /** Null: the jury decides. `combined`: the seal hands the jury's ranking to the vote service (issue 16). */
+  @Column({ type: 'jsonb', nullable: true }) vote!: CategoryVote | null;
 }
 
 @Entity({ name: 'jurors' })

@@ -31,6 +31,7 @@ export class PanelsHandler {
         criteria: view.criteria.map((c) => ({ key: c.key, label: c.label, weight: c.weight ?? 1 })),
         nominees: view.nominees,
         quorum: view.quorum ?? null,
+        vote: view.vote ?? null,
         frozenAt: existing?.frozenAt ?? null,
       });
       await manager.save(category);

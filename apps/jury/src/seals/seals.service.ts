@@ -54,25 +54,44 @@ export class SealsService {
       const ceremonyId = state.ceremony.id;
       const categoryId = state.category.id;
       const after = { ...state, verdict: { ...verdict, sealedAt, commitment: sealed.commitment } };
+      const combined = state.category.vote?.mode === 'combined';
       const entry = await this.audit.append(
         manager,
         ceremonyId,
         actor,
         'verdict.sealed',
         `category:${categoryId}`,
-        { commitment: sealed.commitment, sealedAt: at, ballotRoot: ballots.root, ballotCount: ballots.count },
-        (e) => [
-          this.outbox.event('gala.events.jury.verdict.sealed', ceremonyId, { ceremonyId, categoryId, commitment: sealed.commitment, sealedAt: at, auditHead: anchorOf(e), ballotRoot: ballots.root, ballotCount: ballots.count }),
-          this.outbox.event('gala.sealed.jury.verdict', ceremonyId, {
-            categoryId,
-            winnerId: sealed.winnerId,
-            motivation: sealed.motivation,
-            salt: sealed.salt,
-            commitment: sealed.commitment,
-            sealedAt: at,
-          }),
-          this.panels.progressRow(after),
-        ],
+        { commitment: sealed.commitment, sealedAt: at, ballotRoot: ballots.root, ballotCount: ballots.count, ...(combined ? { combinedWith: 'audience' } : {}) },
+        (e) =>
+          combined
+            ? [
+                // Jury and audience combined (issue 16): the jury's part goes to the vote service only, which seals
+                // and publishes the category's one verdict; no jury result of it is staged or revealed on its own.
+                this.outbox.event('gala.sealed.jury.ranking', ceremonyId, {
+                  ceremonyId,
+                  categoryId,
+                  winnerId: sealed.winnerId,
+                  ranking: rankingRows(current),
+                  commitment: sealed.commitment,
+                  sealedAt: at,
+                  ballotRoot: ballots.root,
+                  ballotCount: ballots.count,
+                  auditHead: anchorOf(e),
+                }),
+                this.panels.progressRow(after),
+              ]
+            : [
+                this.outbox.event('gala.events.jury.verdict.sealed', ceremonyId, { ceremonyId, categoryId, commitment: sealed.commitment, sealedAt: at, auditHead: anchorOf(e), ballotRoot: ballots.root, ballotCount: ballots.count }),
+                this.outbox.event('gala.sealed.jury.verdict', ceremonyId, {
+                  categoryId,
+                  winnerId: sealed.winnerId,
+                  motivation: sealed.motivation,
+                  salt: sealed.salt,
+                  commitment: sealed.commitment,
+                  sealedAt: at,
+                }),
+                this.panels.progressRow(after),
+              ],
       );
       return { commitment: sealed.commitment, sealedAt: at, ballotRoot: ballots.root, ballotCount: ballots.count, auditHead: anchorOf(entry) };
     });

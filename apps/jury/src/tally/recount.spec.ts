@@ -106,4 +106,17 @@ describe('recount', () => {
     exported.verdict.tieBreakWinnerId = null;
     expect(failed(recount(exported, published))).toEqual(expect.arrayContaining([expect.stringMatching(/^quorum|^winner/)]));
   });
+
+  it('a combined category (jury and audience): the jury part is checked against its own seal, not the revealed combination', () => {
+    const { exported, published } = panel(clear);
+    exported.vote = { mode: 'combined', weights: { jury: 50, audience: 50 } };
+    // The reveal published the combination: another winner, the vote's commitment and root.
+    const revealed = { ...published, winnerId: n(2), motivation: 'Juryn och publiken: …', ballotRoot: 'cd'.repeat(32), ballotCount: 51 };
+    revealed.commitment = computeCommitment(revealed);
+    expect(failed(recount(exported, revealed))).toEqual([]);
+    expect(recount(exported, revealed).checks.map((c) => c.what)).not.toContain('winner (recomputed vs revealed)');
+    // A forged jury ballot is still caught by the jury's own seal.
+    exported.ballots[0].scores[n(2)].kvalitet = 10;
+    expect(failed(recount(exported, revealed))).toEqual(expect.arrayContaining(['every ballot hashes to its receipt']));
+  });
 });

@@ -49,8 +49,15 @@ export function recount(exported: BallotExport, published: PublishedResult): Rec
   check('every ballot hashes to its receipt', badReceipts, []);
   const root = badReceipts.length ? null : ballotRoot(receipts.map((r) => ({ jurorId: r.jurorId, receipt: r.receipt })));
   check('ballot root (recomputed vs sealed)', root?.root ?? '(not computable)', verdict.ballotRoot);
-  check('ballot root (recomputed vs published)', root?.root ?? '(not computable)', published.ballotRoot ?? '(not published)');
-  check('ballot count (recomputed vs sealed, published)', [root?.count ?? exported.ballots.length, root?.count ?? exported.ballots.length], [verdict.ballotCount, published.ballotCount ?? null]);
+  // A combined category (jury and audience, issue 16) publishes the vote's root and the combined result: the jury's
+  // part is checked against its own seal here, and the combination by `./laurel audit votes`.
+  const combined = exported.vote?.mode === 'combined';
+  if (combined) {
+    check('ballot count (recomputed vs sealed)', root?.count ?? exported.ballots.length, verdict.ballotCount);
+  } else {
+    check('ballot root (recomputed vs published)', root?.root ?? '(not computable)', published.ballotRoot ?? '(not published)');
+    check('ballot count (recomputed vs sealed, published)', [root?.count ?? exported.ballots.length, root?.count ?? exported.ballots.length], [verdict.ballotCount, published.ballotCount ?? null]);
+  }
 
   // Recusals, quorum and the ranking, by the jury's scoring rules.
   const recused = recusedJurors(
@@ -93,9 +100,11 @@ export function recount(exported: BallotExport, published: PublishedResult): Rec
   }
   check('ranking (recomputed vs sealed)', (ranking?.ranking ?? []).map(rowText), verdict.ranking.map(rowText));
   check('winner (recomputed vs sealed)', ranking?.winnerId ?? problem ?? '(none)', verdict.winnerId);
-  check('winner (recomputed vs revealed)', ranking?.winnerId ?? problem ?? '(none)', published.winnerId);
-  // The reveal itself: the published contents hash to the commitment sealed with these ballots.
-  check('commitment (sealed vs revealed)', verdict.commitment, published.commitment);
+  if (!combined) {
+    check('winner (recomputed vs revealed)', ranking?.winnerId ?? problem ?? '(none)', published.winnerId);
+    // The reveal itself: the published contents hash to the commitment sealed with these ballots.
+    check('commitment (sealed vs revealed)', verdict.commitment, published.commitment);
+  }
   check('revealed contents match the commitment', verifyCommitment(published, published.commitment), true);
   return { categoryId: exported.categoryId, checks, ok: checks.every((c) => c.ok) };
 }

@@ -54,6 +54,7 @@ export class TallyService {
         .filter((b) => b.lockedAt && panel.has(b.jurorId))
         .sort((a, b) => (a.jurorId < b.jurorId ? -1 : 1))
         .map((b) => ({ jurorId: b.jurorId, scores: b.scores, salt: b.salt ?? '', receipt: b.receipt ?? '', lockedAt: b.lockedAt!.toISOString() })),
+      ...(state.category.vote ? { vote: state.category.vote } : {}),
       verdict: {
         winnerId: verdict.winnerId,
         tieBreakWinnerId: verdict.tieBreakWinnerId,

@@ -147,6 +147,7 @@ export class VotesService {
       closedAt: endOf(window).toISOString(),
       votes: votes.map((v) => ({ nomineeId: v.nomineeId, salt: v.salt, receipt: v.receipt, castAt: v.castAt.toISOString(), accepted: v.accepted, reason: v.reason })),
       sealed: { counts: window.counts!, voteRoot: window.voteRoot!, voteCount: window.voteCount!, winnerId: window.winnerId!, commitment: window.commitment!, sealedAt: window.sealedAt!.toISOString() },
+      ...(window.combination ? { combined: window.combination } : {}),
     };
   }
 }

@@ -1,4 +1,5 @@
 import { Initial17959300000001 } from './17959300000001-Initial.js';
+import { CombinedVerdict17959400000001 } from './17959400000001-CombinedVerdict.js';
 
 // Listed explicitly: ESM has no glob loading, and the order is the history.
-export const migrations: (new () => object)[] = [Initial17959300000001];
+export const migrations: (new () => object)[] = [Initial17959300000001, CombinedVerdict17959400000001];

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { VoteCombination } from '#contracts';
 
 /**
  * A category's vote: its window (server time), then its seal. Its row is the vote's lock: counting a vote and
@@ -20,6 +21,8 @@ export class VoteWindow {
   @Column({ type: 'text', nullable: true }) motivation!: string | null;
   @Column({ type: 'char', length: 64, nullable: true }) salt!: string | null;
   @Column({ type: 'char', length: 64, nullable: true }) commitment!: string | null;
+  /** A combined category's seal: the jury's part, the weights and the points that decided it (null otherwise). */
+  @Column({ type: 'jsonb', nullable: true }) combination!: VoteCombination | null;
   /** From announcements' public reveal: from then on proofs and the export are served. */
   @Column({ name: 'revealed_at', type: 'timestamptz', nullable: true }) revealedAt!: Date | null;
 }

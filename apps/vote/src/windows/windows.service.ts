@@ -11,6 +11,7 @@ import {
   type Actor,
   type CloseVoteCommand,
   type OpenVoteCommand,
+  type VoteCombination,
   type VoteStatusQuery,
   type VoteWindowView,
 } from '#contracts';
@@ -19,6 +20,8 @@ import { contextLogger } from '#observability';
 import { Tally } from '../ballots/vote.entity.js';
 import { CeremoniesService } from '../ceremonies/ceremonies.service.js';
 import { VoteCategory } from '../ceremonies/vote-ceremony.entity.js';
+import { combinedDecision } from '../combined/combined-decision.js';
+import { JuryPart } from '../combined/jury-part.entity.js';
 import { VoteWindow } from './vote-window.entity.js';
 import { endOf, sealableAt, stateOf } from './window-rules.js';
 
@@ -59,8 +62,6 @@ export class WindowsService implements OnModuleInit, OnApplicationShutdown {
 
   async open(command: OpenVoteCommand): Promise<VoteWindowView> {
     const { ceremony, category } = await this.ceremonies.votingCategory(command.ceremony, command.category);
-    if (category.vote?.mode === 'combined')
-      throw new DomainRefusal('conflict', 'combined not implemented', `${category.name} combines jury and audience: its combined verdict is not implemented yet`);
     if (category.nominees.length < 2) throw new DomainRefusal('conflict', 'no ballot', `${category.name} needs at least two nominees before its vote opens`);
     return this.outbox.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`vote:${category.id}`]);
@@ -199,20 +200,41 @@ export class WindowsService implements OnModuleInit, OnApplicationShutdown {
       for (const t of await manager.find(Tally, { where: { categoryId } })) counts[t.nomineeId] = t.count;
       const receipts: { receipt: string }[] = await manager.query(`SELECT receipt FROM vote.votes WHERE category_id = $1 AND accepted`, [categoryId]);
       const tree = voteRoot(receipts.map((r) => r.receipt));
-      const winnerId = audienceWinner(category.nominees, counts);
-      const motivation = audienceMotivation(category.nominees.find((n) => n.id === winnerId)!, counts, winnerId, ceremony.locale);
+      let decided: { winnerId: string; motivation: string; combination: VoteCombination | null };
+      if (category.vote?.mode === 'combined') {
+        // Jury and audience: the seal waits for the jury's sealed ranking (the jury may seal before, during or after the vote).
+        const jury = await manager.findOne(JuryPart, { where: { categoryId } });
+        if (!jury) {
+          this.waitingForJury(categoryId);
+          return;
+        }
+        decided = combinedDecision(category, jury, counts, category.vote.weights!, ceremony.locale);
+      } else {
+        const winnerId = audienceWinner(category.nominees, counts);
+        decided = { winnerId, motivation: audienceMotivation(category.nominees.find((n) => n.id === winnerId)!, counts, winnerId, ceremony.locale), combination: null };
+      }
+      const { winnerId, motivation, combination } = decided;
       const salt = generateSalt();
       const commitment = computeCommitment({ categoryId, winnerId, motivation, salt });
       const sealedAt = new Date();
       const at = sealedAt.toISOString();
-      await manager.update(VoteWindow, { categoryId }, { sealedAt, counts, voteRoot: tree.root, voteCount: tree.count, winnerId, motivation, salt, commitment });
+      await manager.update(VoteWindow, { categoryId }, { sealedAt, counts, voteRoot: tree.root, voteCount: tree.count, winnerId, motivation, salt, commitment, combination });
       Object.assign(w, { sealedAt, voteRoot: tree.root, voteCount: tree.count });
       await this.outbox.write(manager, [
         this.outbox.event('gala.events.vote.verdict.sealed', w.ceremonyId, { ceremonyId: w.ceremonyId, categoryId, commitment, sealedAt: at, ballotRoot: tree.root, ...(tree.count > 0 ? { ballotCount: tree.count } : {}) }),
         this.outbox.event('gala.sealed.vote.verdict', w.ceremonyId, { categoryId, winnerId, motivation, salt, commitment, sealedAt: at }),
         this.outbox.event('gala.events.vote.window', w.ceremonyId, this.view(w, sealedAt, true, tree.count)),
       ]);
-      this.logger.log(`audience vote sealed: category ${categoryId}, ${tree.count} votes, root ${tree.root}`);
+      this.logger.log(`${combination ? 'combined verdict' : 'audience vote'} sealed: category ${categoryId}, ${tree.count} votes, root ${tree.root}`);
     });
+  }
+
+  private readonly juryAwaited = new Set<string>();
+
+  /** Said once per category: a combined vote closed before its jury sealed. */
+  private waitingForJury(categoryId: string): void {
+    if (this.juryAwaited.has(categoryId)) return;
+    this.juryAwaited.add(categoryId);
+    this.logger.log(`combined category ${categoryId}: the audience vote is counted; its seal waits for the jury's`);
   }
 }

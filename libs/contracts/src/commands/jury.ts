@@ -1,7 +1,7 @@
 import { IsBoolean, IsObject, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import type { AuditAnchor } from '../audit-anchor.js';
 import type { ReceiptProof } from '../ballot-receipt.js';
-import type { Criterion } from '../ceremony.js';
+import type { CategoryVote, Criterion } from '../ceremony.js';
 import { command } from '../contract.js';
 import { CategoryScoped, CeremonyScoped } from './common.js';
 
@@ -181,6 +181,8 @@ export interface BallotExport {
   conflicts: { jurorId: string; nomineeId: string }[];
   /** The locked ballots the seal counted, with the salt and receipt of each. */
   ballots: { jurorId: string; scores: Record<string, Record<string, number>>; salt: string; receipt: string; lockedAt: string }[];
+  /** A combined category (jury and audience): the revealed result is the combination, not this verdict alone. */
+  vote?: CategoryVote;
   verdict: {
     winnerId: string;
     tieBreakWinnerId: string | null;

@@ -1,7 +1,9 @@
 import { IsHexadecimal, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { ANYONE, command } from '../contract.js';
 import type { VoteWindowEvent } from '../live.js';
+import type { CombinedPoints, CombinedWeights } from '../combined-verdict.js';
 import type { VoteInclusionProof } from '../vote-receipt.js';
+import type { RankingRow } from './jury.js';
 import { CategoryScoped, CeremonyScoped } from './common.js';
 
 /** A voter ticket as its QR code carries it: 22 base64url characters (16 random bytes). */
@@ -101,6 +103,18 @@ export interface VoteExport {
   /** Every vote the log holds, accepted or not (a late one says why). */
   votes: { nomineeId: string; salt: string; receipt: string; castAt: string; accepted: boolean; reason: string | null }[];
   sealed: { counts: Record<string, number>; voteRoot: string; voteCount: number; winnerId: string; commitment: string; sealedAt: string };
+  /**
+   * A combined category (jury and audience): the jury's sealed part the vote service combined with these counts,
+   * the weights, and the points per nominee (libs/contracts/src/combined-verdict.ts), to recompute after the reveal.
+   * The jury's part is checked against the jury's own ballot export (`./laurel audit tally`, `./laurel audit votes`).
+   */
+  combined?: VoteCombination;
+}
+
+export interface VoteCombination {
+  weights: CombinedWeights;
+  jury: { winnerId: string; ranking: RankingRow[]; commitment: string; sealedAt: string; ballotRoot: string; ballotCount: number };
+  points: CombinedPoints[];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ArrayMinSize, IsArray, IsBoolean, IsHexadecimal, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsBoolean, IsHexadecimal, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Length, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import type { AuditAnchor } from '../audit-anchor.js';
 import { event } from '../contract.js';
@@ -45,6 +45,33 @@ export class SealedVerdictData {
   @IsISO8601() sealedAt!: string;
 }
 
+/** A row of the jury's sealed ranking, as the combined verdict reads it. */
+export class SealedRankingRowData {
+  @IsUUID() nomineeId!: string;
+  @IsOptional() @IsInt() @Min(1) rank?: number;
+  @IsOptional() @IsNumber() score!: number | null;
+  @IsInt() @Min(0) jurorCount!: number;
+}
+
+/**
+ * SEALED: the jury's part of a combined category (jury and audience, issue 16), jury → vote only, on `gala.sealed.>`
+ * (the gateway cannot read it; the vote service's consumer is filtered to this one subject). Published instead of
+ * the jury's verdict events, so no jury result of a combined category is staged or revealed on its own: the vote
+ * service combines it with the audience's sealed tally and seals the category's one verdict.
+ */
+export class JuryRankingSealedData {
+  @IsUUID() ceremonyId!: string;
+  @IsUUID() categoryId!: string;
+  @IsUUID() winnerId!: string;
+  @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => SealedRankingRowData) ranking!: SealedRankingRowData[];
+  /** The jury's own commitment (its winner and motivation), kept in its audit chain; checked by `./laurel audit tally`. */
+  @IsHexadecimal() @Length(64, 64) commitment!: string;
+  @IsISO8601() sealedAt!: string;
+  @IsHexadecimal() @Length(64, 64) ballotRoot!: string;
+  @IsInt() @Min(0) ballotCount!: number;
+  @IsOptional() @ValidateNested() @Type(() => AuditAnchorData) auditHead?: AuditAnchorData;
+}
+
 /**
  * Public: the chair froze a screening round's shortlist (entry ids only, no scores). Nominations makes
  * these entries the category's nominees and publishes the shortlist (`shortlist.published`), recording the round.
@@ -76,4 +103,5 @@ export const juryEvents = {
   'gala.events.jury.progress': event(JuryProgressData),
   'gala.events.jury.verdict.sealed': event(VerdictSealedData),
   'gala.sealed.jury.verdict': event(SealedVerdictData),
+  'gala.sealed.jury.ranking': event(JuryRankingSealedData),
 } as const;
