@@ -20,6 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startNatsServer } from '../../scripts/lib/infra/index.mjs';
 import { fmt, now, sleep, summarize } from '../reveal/lib.mjs';
+import { formatSummary, summarize as summarizeProfile } from './profile-summary.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -38,6 +39,9 @@ const pin = opt('no-pin', false) !== true && existsSync('/usr/bin/taskset');
 // `--prof`: V8's sampling profiler in the gateway and the vote service (their tick logs, summarised with
 // `node --prof-process` into bench/vote/results/<label>-<time>-<service>.prof.txt): where a vote's time goes.
 const profile = opt('prof', false) === true;
+// `--cpu-prof`: V8's CPU profiler (bench/vote/cpu-profile.mjs, preloaded) in the gateway and the vote service, cut
+// to the burst; summarised by bench/vote/profile-summary.mjs into <label>-<time>-<service>.cpu.txt.
+const cpuProf = opt('cpu-prof', false) === true;
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const outFile = String(opt('out', join(here, 'results', `${label}-${stamp}.json`)));
 const ADMIN = `bench-admin-${randomUUID()}`;
@@ -129,6 +133,10 @@ async function startSystem() {
     if (name === 'announcements' || name === 'gateway') env.LAUREL_GATEWAY_SERVICE_TOKEN = SERVICE_TOKEN;
     if (name === 'gateway') Object.assign(env, { PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000', ADMIN_RATE_LIMIT_PER_MINUTE: '1000000', PRODUCER_RATE_LIMIT_PER_MINUTE: '1000000' });
     const profArgs = profile && (name === 'vote' || name === 'gateway') ? ['--prof', '--no-logfile-per-isolate', `--logfile=${join(tmp, `${name}.v8.log`)}`] : [];
+    if (cpuProf && (name === 'vote' || name === 'gateway')) {
+      profArgs.push('--import', join(here, 'cpu-profile.mjs'));
+      env.LAUREL_CPU_PROFILE = join(tmp, `${name}`);
+    }
     const child = start('0', [process.execPath, ...profArgs, `dist/apps/${name}/src/main.js`], { env, name });
     pids[name] = child.pid;
     await waitFor(`${name} /health/ready`, async () => {
@@ -137,7 +145,7 @@ async function startSystem() {
     }, 90000);
   }
   log(`system up, database ${dbName}`);
-  return { gateway: `http://127.0.0.1:${ports.gateway}`, pids, tmp };
+  return { gateway: `http://127.0.0.1:${ports.gateway}`, vote: `http://127.0.0.1:${ports.vote}`, pids, tmp };
 }
 
 function api(base) {
@@ -212,6 +220,45 @@ async function burst(call, slug, category, tickets, round) {
   };
 }
 
+/** A Prometheus histogram's or counter's sum and count for the series matching `match` (name and label text). */
+async function scrape(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const pick = (series) => {
+    let total = 0;
+    for (const line of text.split('\n')) if (line.startsWith(series)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    return total;
+  };
+  return pick;
+}
+
+/** Where a vote's acknowledgement time goes: the vote service's own time, the gateway's NATS round trips, the batches. */
+async function diagnostics(sys) {
+  const gw = await scrape(sys.gateway);
+  const vote = await scrape(sys.vote);
+  const batches = gw('laurel_nats_request_seconds_count{subject="vote.cast.batch"');
+  return {
+    batches,
+    voteServiceSecondsSum: vote('laurel_vote_seconds_sum'),
+    voteServiceObservations: vote('laurel_vote_seconds_count'),
+    gatewayBatchRoundTripSecondsSum: gw('laurel_nats_request_seconds_sum{subject="vote.cast.batch"'),
+  };
+}
+
+/** Ends the current CPU profile of the gateway and the vote service (SIGWINCH) and, unless it is the warm-up, summarises it. */
+const profileCuts = { gateway: 0, vote: 0 };
+async function cutProfiles(sys, what) {
+  for (const name of ['gateway', 'vote']) {
+    const file = join(sys.tmp, `${name}.${profileCuts[name]++}.cpuprofile`);
+    process.kill(sys.pids[name], 'SIGWINCH');
+    const text = await waitFor(`${name}'s CPU profile`, () => (existsSync(file) ? readFileSync(file, 'utf8') : null), 30000, 100).catch(() => null);
+    if (!text || what === 'before') continue;
+    const summary = formatSummary(summarizeProfile(JSON.parse(text), 30));
+    const outTxt = outFile.replace(/\.json$/, `-${what}-${name}.cpu.txt`);
+    writeFileSync(outTxt, summary + '\n');
+    console.log(`CPU profile of ${name} (${what}): ${outTxt}`);
+  }
+}
+
 async function main() {
   mkdirSync(dirname(outFile), { recursive: true });
   const load = [loadavg()[0]];
@@ -237,8 +284,24 @@ async function main() {
     const issued = await must(call('POST', `/ceremonies/${slug}/tickets`, { body: { count: voters } }), 'tickets');
     const category = imported.categories.find((x) => x.slug === `publikpriset-${r + 1}`);
     load.push(loadavg()[0]);
+    const before = await diagnostics(sys);
+    if (cpuProf) await cutProfiles(sys, 'before');
+    const driverCpu = process.cpuUsage();
     const result = await burst(call, slug, category, issued.tickets, r);
+    const driverUsed = process.cpuUsage(driverCpu);
+    if (cpuProf) await cutProfiles(sys, `burst-${r}`);
+    const after = await diagnostics(sys);
     load.push(loadavg()[0]);
+    const batches = after.batches - before.batches;
+    result.diagnostics = {
+      batches,
+      votesPerBatch: batches ? voters / batches : null,
+      batchRoundTripMeanMs: batches ? ((after.gatewayBatchRoundTripSecondsSum - before.gatewayBatchRoundTripSecondsSum) / batches) * 1000 : null,
+      voteServiceMeanMs: ((after.voteServiceSecondsSum - before.voteServiceSecondsSum) / Math.max(1, after.voteServiceObservations - before.voteServiceObservations)) * 1000,
+      driverCpuPerVoteUs: (driverUsed.user + driverUsed.system) / voters,
+      driverCpuShare: (driverUsed.user + driverUsed.system) / 1000 / result.wallMs,
+    };
+    log(`diagnostics: ${JSON.stringify(result.diagnostics)}`);
     log(`round ${r + 1}: ${result.accepted}/${voters} acknowledged in ${fmt(result.wallMs, 0)} ms, p99 ${fmt(result.ack.p99)} ms, ${fmt(result.votesPerSecond, 0)} votes/s, sealed ${result.sealedCount}`);
     results.push(result);
   }

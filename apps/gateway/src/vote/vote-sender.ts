@@ -3,7 +3,7 @@ import { LaurelError, MAX_VOTES_PER_BATCH, type CastVoteOutcome, type LaurelErro
 import { ServiceClient } from '#messaging';
 
 /** Batches on their way to the vote service at once; votes arriving meanwhile wait for the next. */
-const MAX_BATCHES_IN_FLIGHT = 4;
+const MAX_BATCHES_IN_FLIGHT = 2;
 
 export interface VoteToCast {
   /** The ceremony's id (resolved at the edge). */
