@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { LaurelError, MAX_VOTES_PER_BATCH, type CastVoteOutcome, type LaurelErrorBody, type VoteReceipt } from '#contracts';
+import { castVoteProblems, LaurelError, MAX_VOTES_PER_BATCH, type CastVoteOutcome, type LaurelErrorBody, type VoteReceipt } from '#contracts';
 import { ServiceClient } from '#messaging';
 
 /** Batches on their way to the vote service at once; votes arriving meanwhile wait for the next. */
@@ -75,4 +75,14 @@ export class VoteSender {
 
 function fromBody(body: LaurelErrorBody): LaurelError {
   return new LaurelError(body.statusCode, body.message, body.details);
+}
+
+/** A vote's `{ ticket, nomineeId }` from a REST body or a socket payload, or the 400 the body's rules give. */
+export function castVoteFields(body: unknown, extra: readonly string[] = []): { ticket: string; nomineeId: string } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || Buffer.isBuffer(body)) throw LaurelError.badRequest('body must be a JSON object');
+  // REST v1 ignores a body's `actor` (the caller is the credential), as BodyValidationPipe does.
+  const { actor: _ignored, ...fields } = body as Record<string, unknown>;
+  const problems = castVoteProblems(fields, extra);
+  if (problems.length) throw LaurelError.badRequest(problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
+  return fields as { ticket: string; nomineeId: string };
 }

@@ -1,13 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { castVoteProblems, LaurelError, type IssuedTickets, type TicketStatus, type VoteExport, type VoteProof, type VoteReceipt, type VoteWindowView } from '#contracts';
+import { LaurelError, type IssuedTickets, type TicketStatus, type VoteExport, type VoteProof, type VoteReceipt, type VoteWindowView } from '#contracts';
 import { ServiceClient } from '#messaging';
 import { Caller, CeremonyId } from '../auth/principal.decorator.js';
 import { ANYONE, Roles } from '../auth/roles.js';
 import { CastVoteBody, IssueTicketsBody, OpenVoteBody, TicketStatusBody } from '../http/bodies.js';
 import { ticketsCsv } from './tickets-csv.js';
-import { VoteSender } from './vote-sender.js';
+import { castVoteFields, VoteSender } from './vote-sender.js';
 
 /** The audience vote (Publikpriset, issue 16): tickets, the window, votes with receipts, proofs after the reveal. */
 @ApiTags('vote')
@@ -107,12 +107,3 @@ export class VoteController {
   }
 }
 
-/** A vote's `{ ticket, nomineeId }` from a REST body or a socket payload, or the 400 the body's rules give. */
-export function castVoteFields(body: unknown, extra: readonly string[] = []): { ticket: string; nomineeId: string } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body) || Buffer.isBuffer(body)) throw LaurelError.badRequest('body must be a JSON object');
-  // REST v1 ignores a body's `actor` (the caller is the credential), as BodyValidationPipe does.
-  const { actor: _ignored, ...fields } = body as Record<string, unknown>;
-  const problems = castVoteProblems(fields, extra);
-  if (problems.length) throw LaurelError.badRequest(problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
-  return fields as { ticket: string; nomineeId: string };
-}
