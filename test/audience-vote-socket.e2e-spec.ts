@@ -10,7 +10,7 @@ const PUBLIC_BUDGET = 40;
 
 /**
  * Votes over the socket (issue 16: "votes arrive over the socket (or REST)"): a public socket.io client with a ticket
- * emits `vote` and its ack answers what REST would, status and body; the same ticket cannot vote twice across the two
+ * emits `vote:cast` and its ack answers what REST would, status and body; the same ticket cannot vote twice across the two
  * paths; socket votes count against the caller's rate budget like REST calls; the seal holds every vote either path
  * acknowledged.
  */
@@ -27,7 +27,7 @@ describe('the audience vote over the socket: the same answers as REST, one vote 
 
   const category = () => imported.categories.find((c) => c.slug === 'publikpriset')!;
   const other = () => imported.categories.find((c) => c.slug === 'unga-rosten')!;
-  const socketVote = (client: LiveClient, vote: SocketVote): Promise<SocketVoteReply> => client.socket.timeout(10_000).emitWithAck('vote', vote);
+  const socketVote = (client: LiveClient, vote: SocketVote): Promise<SocketVoteReply> => client.socket.timeout(10_000).emitWithAck('vote:cast', vote);
   const restVote = (ticket: string, nomineeId: string) => system.http<Record<string, unknown>>('POST', `${base}/categories/${category().id}/votes`, { body: { ticket, nomineeId } });
 
   beforeAll(async () => {
@@ -98,14 +98,14 @@ describe('the audience vote over the socket: the same answers as REST, one vote 
     expect(notATicket.body).toMatchObject({ details: [{ path: 'ticket', message: 'must be a voter ticket (22 characters)' }] });
     const restNotATicket = await restVote('not-a-ticket', a);
     expect(restNotATicket.body).toEqual(notATicket.body);
-    const junk = await phone.socket.timeout(10_000).emitWithAck('vote', 'a vote' as unknown as SocketVote);
+    const junk = await phone.socket.timeout(10_000).emitWithAck('vote:cast', 'a vote' as unknown as SocketVote);
     expect(junk).toMatchObject({ status: 400, body: { statusCode: 400 } });
     const extraField = await socketVote(phone, { category: 'publikpriset', ticket: tickets.tickets[13].token, nomineeId: a, weight: 100 } as SocketVote);
     expect(extraField).toMatchObject({ status: 400, body: { details: [{ path: 'weight', message: 'property weight should not exist' }] } });
     const noCategory = await socketVote(phone, { ticket: tickets.tickets[13].token, nomineeId: a } as SocketVote);
     expect(noCategory).toMatchObject({ status: 400, body: { details: [{ path: 'category' }] } });
     // A vote without an ack callback is dropped (nobody could get its receipt); the socket goes on.
-    phone.socket.emit('vote', { category: 'publikpriset', ticket: tickets.tickets[14].token, nomineeId: a }, undefined as never);
+    phone.socket.emit('vote:cast', { category: 'publikpriset', ticket: tickets.tickets[14].token, nomineeId: a }, undefined as never);
     const after = await socketVote(phone, { category: 'publikpriset', ticket: tickets.tickets[15].token, nomineeId: a });
     expect(after.status).toBe(201);
     receipts.push(after.body as VoteReceipt);

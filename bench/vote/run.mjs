@@ -247,7 +247,7 @@ async function burst(call, slug, category, tickets, round, sys) {
   const faults = [];
   const send = async (i) => {
     if (path === 'socket') {
-      const reply = await sockets[i % sockets.length].timeout(30000).emitWithAck('vote', { category: category.id, ticket: tickets[i].token, nomineeId: choice(i) });
+      const reply = await sockets[i % sockets.length].timeout(30000).emitWithAck('vote:cast', { category: category.id, ticket: tickets[i].token, nomineeId: choice(i) });
       return { status: reply.status, message: reply.body?.message };
     }
     const res = await fetch(`${call.base}/api/v1${c}/categories/${category.id}/votes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket: tickets[i].token, nomineeId: choice(i) }) });

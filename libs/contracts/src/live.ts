@@ -244,7 +244,7 @@ export interface LiveClientEvents {
    * `POST /ceremonies/:c/categories/:cat/votes` would, its status and body (201 with the receipt, or the error
    * body: 400, 401, 409, 429, 503). The ceremony is the socket's.
    */
-  vote: (vote: SocketVote, ack: (reply: SocketVoteReply) => void) => void;
+  'vote:cast': (vote: SocketVote, ack: (reply: SocketVoteReply) => void) => void;
 }
 
 /** A vote sent over the socket: the REST body plus the category (id or slug). */

@@ -267,7 +267,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       socket.data.lastSeenAt = Date.now();
     });
     if (v === 2) socket.on('reveal-alarm', (report) => this.forwardAlarm(socket, report));
-    socket.on('vote', (vote, ack) => void this.castVote(socket, vote, ack));
+    socket.on('vote:cast', (vote, ack) => void this.castVote(socket, vote, ack));
     await this.sendSnapshot(socket);
   }
 
