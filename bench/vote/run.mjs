@@ -238,6 +238,7 @@ async function burst(call, slug, category, tickets, round, sys) {
   if (sockets.length) log(`${sockets.length} sockets open`);
   await must(call('POST', `${c}/categories/${category.id}/vote/open`, { body: { durationSeconds: 600 } }), 'open');
   const t0 = now();
+  const cpuAtOpen = Object.fromEntries(Object.entries(sys.pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
   const acks = new Float64Array(tickets.length);
   const doneAt = new Float64Array(tickets.length);
   const statuses = new Map();
@@ -285,6 +286,8 @@ async function burst(call, slug, category, tickets, round, sys) {
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+  // CPU of the burst alone (the vote open to the last answer): not the tickets' issue, the sockets' handshakes or the seal.
+  const burstCpuPerVoteUs = Object.fromEntries(Object.entries(sys.pids).map(([k, pid]) => [k, ((cpuSeconds(pid) - cpuAtOpen[k]) / tickets.length) * 1e6]));
   await faultRun;
   for (const socket of sockets) socket.close();
   const wallMs = now() - t0;
@@ -317,6 +320,7 @@ async function burst(call, slug, category, tickets, round, sys) {
     // With the fault, a voter whose first try was logged before its answer was lost is told "already voted": its vote counts.
     tallyExact: sealed.voteCount === accepted + (fault ? alreadyVoted : 0),
     closeToSealMs: sealMs,
+    burstCpuPerVoteUs,
     expected,
   };
 }
@@ -422,7 +426,8 @@ async function main() {
       `${r.accepted} receipts + ${f.alreadyVoted} "already voted" = ${r.accepted + f.alreadyVoted} of ${r.voters}; sealed ${r.sealedCount}; ` +
       `rows ${f.db.rows}, distinct tickets ${f.db.tickets} (counted twice: ${f.countedTwice}); tallies = votes made per nominee: ${f.talliesEqualVotesMade ? 'yes' : 'NO'}; tally = accepted rows: ${f.tallyEqualsAcceptedRows ? 'yes' : 'NO'}`);
   }
-  console.log(`\nCPU per acknowledged vote (µs): ${Object.entries(cpuPerVoteUs).map(([k, v]) => `${k} ${fmt(v, 0)}`).join(', ')} (Postgres not counted: the machine's own)`);
+  for (const r of results) console.log(`\nCPU per vote during the burst alone (µs): ${Object.entries(r.burstCpuPerVoteUs).map(([k, v]) => `${k} ${fmt(v, 0)}`).join(', ')}; total ${fmt(Object.values(r.burstCpuPerVoteUs).reduce((a, b) => a + b, 0), 0)}`);
+  console.log(`\nCPU per acknowledged vote over the whole round, the tickets' issue, sockets and seal included (µs): ${Object.entries(cpuPerVoteUs).map(([k, v]) => `${k} ${fmt(v, 0)}`).join(', ')} (Postgres not counted: the machine's own)`);
   console.log(`1-minute load average during the run: ${load.map((l) => l.toFixed(1)).join(' → ')}`);
   console.log(`JSON: ${outFile}`);
   if (profile) {
