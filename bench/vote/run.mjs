@@ -4,6 +4,9 @@
 //
 //   npm run build:server
 //   node bench/vote/run.mjs --voters 10000 --concurrency 200 --label burst
+//   node bench/vote/run.mjs --path socket --sockets 1000 …   votes over socket.io (`vote:cast` with an ack)
+//   node bench/vote/run.mjs --fault …                         kill -9 of the vote service and a NATS restart mid-burst
+//   node bench/vote/run.mjs --cpu-prof …                      CPU profiles of the gateway and the vote service
 //
 // Its own system (nats-server -js on a spare port, a fresh laurel_bench_* database on the local Postgres, the five
 // services from dist/ as separate processes, LOG_LEVEL=warn). With `taskset` the system runs on core 0 and the
