@@ -23,6 +23,7 @@ import { RevealV2Controller } from './reveal/reveal-v2.controller.js';
 import { ShowController } from './show/show.controller.js';
 import { TokensController } from './tokens/tokens.controller.js';
 import { VoteController } from './vote/vote.controller.js';
+import { VoteSender } from './vote/vote-sender.js';
 import { WebController } from './web/web.controller.js';
 import { ReadYourWrites } from './writes/read-your-writes.service.js';
 import { WritesController } from './writes/writes.controller.js';
@@ -51,6 +52,7 @@ export class GatewayModule {
         NatsStatusWatcher,
         ReadYourWrites,
         RateLimits,
+        VoteSender,
       ],
     };
   }

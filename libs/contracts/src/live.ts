@@ -1,6 +1,8 @@
 import type { AuditAnchor } from './audit-anchor.js';
 import type { CeremonyHeader, Criterion, NomineeView, Prize } from './ceremony.js';
 import type { ShowClock } from './show-clock.js';
+import type { VoteReceipt } from './commands/vote.js';
+import type { LaurelErrorBody } from './errors.js';
 
 /**
  * What browsers receive on socket.io namespace `/live` — contract v1. Frozen wire names:
@@ -237,7 +239,23 @@ export interface LiveClientEvents {
   'clock:ping': (clientSentAt: number, ack: (reply: { clientSentAt: number; serverTime: number }) => void) => void;
   /** Stage screens and other clients report what they hold. */
   presence: (report: { lastSeq: number; label?: string }) => void;
+  /**
+   * An audience vote over the socket (issue 16), any role, the public included: the ack answers exactly as
+   * `POST /ceremonies/:c/categories/:cat/votes` would, its status and body (201 with the receipt, or the error
+   * body: 400, 401, 409, 429, 503). The ceremony is the socket's.
+   */
+  'vote:cast': (vote: SocketVote, ack: (reply: SocketVoteReply) => void) => void;
 }
+
+/** A vote sent over the socket: the REST body plus the category (id or slug). */
+export interface SocketVote {
+  category: string;
+  ticket: string;
+  nomineeId: string;
+}
+
+/** The socket's answer to a vote: what REST would answer, as status and body. */
+export type SocketVoteReply = { status: 201; body: VoteReceipt } | { status: number; body: LaurelErrorBody };
 
 export interface LiveHandshakeAuth {
   token?: string;

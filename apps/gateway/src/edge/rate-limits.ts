@@ -125,6 +125,15 @@ export class RateLimits implements OnModuleDestroy {
    * Returns null when it may go on, else the seconds until the budget is back.
    */
   async handshake(req: IncomingMessage, token: unknown): Promise<number | null> {
+    return this.socketCall(req, token);
+  }
+
+  /**
+   * Counts a call made over an open socket (a vote) against the caller's budget, the one its REST calls and
+   * handshakes use: a vote over the socket costs what the same vote over REST does. Null when it may go on, else
+   * the seconds until the budget is back.
+   */
+  async socketCall(req: IncomingMessage, token: unknown): Promise<number | null> {
     const caller = this.callerOf(typeof token === 'string' && token.length > 0 ? token : undefined, this.addresses.of(req), req);
     const { totalHits, resetTime } = await this.callers.increment(caller.key);
     return totalHits <= caller.limit ? null : secondsUntil(resetTime);

@@ -29,6 +29,8 @@ import {
   type SealedEvent,
   type SnapshotEvent,
   type SnapshotV2Event,
+  type SocketVote,
+  type SocketVoteReply,
 } from '#contracts';
 import { AccessResolver, ServiceClient } from '#messaging';
 import type { Principal } from '../auth/principal.js';
@@ -39,6 +41,7 @@ import { CLOCK_WARNING_MS, ClockSync, GatewayClock } from './clock.js';
 import { CLOCK_ROLES, CREW_ROLES, sceneFor } from './crew-view.js';
 import { LiveState, type AppliedReveal } from './live-state.service.js';
 import { PrebuiltFrame } from './prebuilt-frame.js';
+import { castVoteFields, VoteSender } from '../vote/vote-sender.js';
 
 /** What a socket may receive: v1, plus what protocol v2 adds or changes (docs/reveal-v2.md). */
 type ServerEvents = Omit<LiveServerEvents, 'snapshot' | 'revealed'> &
@@ -143,6 +146,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly limits: RateLimits,
     private readonly clock: GatewayClock,
     private readonly clockSync: ClockSync,
+    private readonly votes: VoteSender,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -263,6 +267,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       socket.data.lastSeenAt = Date.now();
     });
     if (v === 2) socket.on('reveal-alarm', (report) => this.forwardAlarm(socket, report));
+    socket.on('vote:cast', (vote, ack) => void this.castVote(socket, vote, ack));
     await this.sendSnapshot(socket);
   }
 
@@ -283,6 +288,27 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.logger.warn(`reveal alarm from ${principal.role} socket ${socket.id} (${ceremonyId}/${categoryId.slice(0, 80)}): ${reason.slice(0, 200)}`);
     const targets = (['producer', 'admin'] as const).flatMap((role) => [room(ceremonyId, false, role, 1), room(ceremonyId, false, role, 2)]);
     this.server.to(targets).emit('alarm', { ceremonyId, categoryId: categoryId.slice(0, 80), reason: reason.slice(0, 200), role: principal.role, socketId: socket.id, at: new Date(this.clock.now()).toISOString() });
+  }
+
+  /**
+   * An audience vote over the socket: counted against the caller's rate budget like a REST call, checked by the
+   * REST body's rules, and cast through the same VoteSender; the ack carries what REST would answer. Untrusted
+   * input: a vote without an ack callback is dropped (its receipt could not be given).
+   */
+  private async castVote(socket: LiveSocket, vote: unknown, ack: unknown): Promise<void> {
+    if (typeof ack !== 'function') return;
+    const reply = ack as (reply: SocketVoteReply) => void;
+    try {
+      const retryAfter = await this.limits.socketCall(socket.request, socket.handshake.auth?.token);
+      if (retryAfter !== null) throw tooMany(retryAfter);
+      const { ticket, nomineeId } = castVoteFields(vote, ['category']);
+      const receipt = await this.votes.cast({ ceremony: socket.data.ceremonyId, category: (vote as SocketVote).category, ticket, nomineeId });
+      reply({ status: 201, body: receipt });
+    } catch (error) {
+      const refusal = error instanceof LaurelError ? error : new LaurelError(500, 'the vote could not be taken');
+      if (!(error instanceof LaurelError)) this.logger.error(`socket vote failed: ${(error as Error)?.stack ?? String(error)}`);
+      reply({ status: refusal.statusCode, body: refusal.toBody() });
+    }
   }
 
   private async sendSnapshot(socket: LiveSocket): Promise<void> {

@@ -3,7 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { DataSource } from 'typeorm';
 import {
+  castVoteProblems,
   computeVoteReceipt,
+  type CastVoteOutcome,
   DomainRefusal,
   generateSalt,
   LaurelError,
@@ -49,30 +51,81 @@ export class VotesService {
   ) {}
 
   async cast(command: CastVoteCommand): Promise<VoteReceipt> {
-    const { ceremony, category } = await this.ballot(command.ceremony, command.category);
-    const ticketHash = ticketHashOf(command.ticket);
-    // One round trip: the ticket, the window (read now, never cached: the close must hold at once) and whether
-    // this ticket's vote is already counted.
-    const [row] = await this.dataSource.query<{ ticket: boolean | null; opened_at: Date | null; closes_at: Date | null; closed_at: Date | null; sealed_at: Date | null; voted: boolean }[]>(
-      `SELECT (SELECT revoked_at IS NULL FROM vote.tickets WHERE token_hash = $1 AND ceremony_id = $2) AS ticket,
-              w.opened_at, w.closes_at, w.closed_at, w.sealed_at,
-              EXISTS (SELECT 1 FROM vote.votes WHERE category_id = $3 AND ticket_hash = $1) AS voted
-         FROM (SELECT 1) AS one LEFT JOIN vote.windows w ON w.category_id = $3`,
-      [ticketHash, ceremony.id, category.id],
-    );
-    if (row.ticket !== true) throw new LaurelError(401, 'unknown or revoked voter ticket');
-    if (!category.nominees.some((n) => n.id === command.nomineeId))
-      throw new DomainRefusal('invalid', 'not a nominee', `${command.nomineeId} is not a nominee of ${category.name}`, [{ path: 'nomineeId', message: `is not a nominee of ${category.name}` }]);
-    const castAt = new Date();
-    const window = row.opened_at && row.closes_at ? { openedAt: row.opened_at, closesAt: row.closes_at, closedAt: row.closed_at, sealedAt: row.sealed_at } : null;
-    if (stateOf(window, castAt) !== 'open') throw new DomainRefusal('conflict', 'vote closed', 'the vote is closed');
-    const already = `this ticket has already voted in ${category.name}`;
-    if (row.voted) throw new DomainRefusal('conflict', 'already voted', already);
+    const [outcome] = await this.castMany([command]);
+    if ('error' in outcome) throw new LaurelError(outcome.error.statusCode, outcome.error.message, outcome.error.details);
+    return outcome.receipt;
+  }
 
-    const salt = generateSalt();
-    const receipt = computeVoteReceipt({ categoryId: category.id, nomineeId: command.nomineeId, salt });
-    const id = voteEventId(category.id, ticketHash);
+  /**
+   * Many votes at once (a gateway's batch, or one vote): each is checked and answered on its own, by the same rules
+   * as one, but the ticket and window check is one database round trip for them all and their publications to the
+   * vote log are sent together and awaited in parallel. Outcomes in the order of the votes.
+   */
+  async castMany(raw: readonly unknown[]): Promise<CastVoteOutcome[]> {
+    const outcomes: (CastVoteOutcome | undefined)[] = new Array(raw.length);
+    const refuse = (i: number, error: unknown) => {
+      if (!(error instanceof LaurelError)) throw error;
+      outcomes[i] = { error: error.toBody() };
+    };
+    // The shape of each vote, by hand (castVoteProblems: the same rules as CastVoteCommand's), and its ballot.
+    const pending: { i: number; vote: CastVoteCommand; ceremony: VoteCeremony; category: VoteCategory; ticketHash: string }[] = [];
+    await Promise.all(
+      raw.map(async (r, i) => {
+        const problems = castVoteProblems(r, ['ceremony', 'category']);
+        if (problems.length) return refuse(i, LaurelError.badRequest(problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems));
+        const vote = r as CastVoteCommand;
+        try {
+          const { ceremony, category } = await this.ballot(vote.ceremony, vote.category);
+          pending.push({ i, vote, ceremony, category, ticketHash: ticketHashOf(vote.ticket) });
+        } catch (error) {
+          refuse(i, error);
+        }
+      }),
+    );
+    if (pending.length === 0) return outcomes as CastVoteOutcome[];
+    // One round trip for them all: each ticket, each window (read now, never cached: the close must hold at once)
+    // and whether each ticket's vote is already counted.
+    const rows = await this.dataSource.query<{ i: string; ticket: boolean | null; opened_at: Date | null; closes_at: Date | null; closed_at: Date | null; sealed_at: Date | null; voted: boolean }[]>(
+      `SELECT v.i, (SELECT t.revoked_at IS NULL FROM vote.tickets t WHERE t.token_hash = v.hash AND t.ceremony_id = v.ceremony) AS ticket,
+              w.opened_at, w.closes_at, w.closed_at, w.sealed_at,
+              EXISTS (SELECT 1 FROM vote.votes x WHERE x.category_id = v.category AND x.ticket_hash = v.hash) AS voted
+         FROM unnest($1::char(64)[], $2::uuid[], $3::uuid[]) WITH ORDINALITY AS v(hash, ceremony, category, i)
+         LEFT JOIN vote.windows w ON w.category_id = v.category`,
+      [pending.map((p) => p.ticketHash), pending.map((p) => p.ceremony.id), pending.map((p) => p.category.id)],
+    );
+    const castAt = new Date();
     const correlationId = currentCorrelationId() ?? 'none';
+    const publishing: Promise<void>[] = [];
+    for (const row of rows) {
+      const { i, vote, ceremony, category, ticketHash } = pending[Number(row.i) - 1];
+      try {
+        if (row.ticket !== true) throw new LaurelError(401, 'unknown or revoked voter ticket');
+        if (!category.nominees.some((n) => n.id === vote.nomineeId))
+          throw new DomainRefusal('invalid', 'not a nominee', `${vote.nomineeId} is not a nominee of ${category.name}`, [{ path: 'nomineeId', message: `is not a nominee of ${category.name}` }]);
+        const window = row.opened_at && row.closes_at ? { openedAt: row.opened_at, closesAt: row.closes_at, closedAt: row.closed_at, sealedAt: row.sealed_at } : null;
+        if (stateOf(window, castAt) !== 'open') throw new DomainRefusal('conflict', 'vote closed', 'the vote is closed');
+        if (row.voted) throw new DomainRefusal('conflict', 'already voted', `this ticket has already voted in ${category.name}`);
+      } catch (error) {
+        refuse(i, error);
+        continue;
+      }
+      publishing.push(
+        this.publish(vote, ceremony, category, ticketHash, castAt, correlationId).then(
+          (receipt) => void (outcomes[i] = { receipt }),
+          (error: unknown) => refuse(i, error),
+        ),
+      );
+    }
+    // Sent in one go (the NATS client writes what is published in the same turn as one write), acknowledged in parallel.
+    await Promise.all(publishing);
+    return outcomes as CastVoteOutcome[];
+  }
+
+  /** The vote into the vote log, with its receipt once the log holds it (and within the grace). */
+  private async publish(vote: CastVoteCommand, ceremony: VoteCeremony, category: VoteCategory, ticketHash: string, castAt: Date, correlationId: string): Promise<VoteReceipt> {
+    const salt = generateSalt();
+    const receipt = computeVoteReceipt({ categoryId: category.id, nomineeId: vote.nomineeId, salt });
+    const id = voteEventId(category.id, ticketHash);
     const envelope: EventEnvelope<VoteCastData> = {
       id,
       type: 'votes.cast',
@@ -80,7 +133,7 @@ export class VotesService {
       ceremonyId: ceremony.id,
       occurredAt: castAt.toISOString(),
       correlationId,
-      data: { categoryId: category.id, nomineeId: command.nomineeId, ticketHash, salt, receipt, castAt: castAt.toISOString() },
+      data: { categoryId: category.id, nomineeId: vote.nomineeId, ticketHash, salt, receipt, castAt: castAt.toISOString() },
     };
     const h = natsHeaders();
     h.set(CORRELATION_HEADER, correlationId);
@@ -90,10 +143,10 @@ export class VotesService {
     } catch (error) {
       throw LaurelError.unavailable(`the vote could not be recorded (${(error as Error).message}); try again`);
     }
-    if (ack.duplicate) throw new DomainRefusal('conflict', 'already voted', already);
+    if (ack.duplicate) throw new DomainRefusal('conflict', 'already voted', `this ticket has already voted in ${category.name}`);
     // Past the grace the log's own time says it came too late: it is not counted (window-rules.ts), so no receipt.
     if (Date.now() - castAt.getTime() > VOTE_GRACE_MS) throw LaurelError.unavailable('the vote was not recorded in time; try again');
-    return { ceremonyId: ceremony.id, categoryId: category.id, nomineeId: command.nomineeId, salt, receipt, castAt: castAt.toISOString() };
+    return { ceremonyId: ceremony.id, categoryId: category.id, nomineeId: vote.nomineeId, salt, receipt, castAt: castAt.toISOString() };
   }
 
   /**

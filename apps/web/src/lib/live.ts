@@ -22,6 +22,8 @@ import type {
   ScreenPresence,
   SealedEvent,
   SnapshotEvent,
+  SocketVote,
+  SocketVoteReply,
   VoteWindowEvent,
 } from '@laurel/contracts';
 import type { EnvelopeStore } from './envelope-store.js';
@@ -361,6 +363,18 @@ export class LiveClient {
   sendPresence(): void {
     if (!this.opts.presenceLabel || !this.socket.connected) return;
     this.socket.emit('presence', { lastSeq: this.lastSeq, label: this.opts.presenceLabel });
+  }
+
+  /**
+   * An audience vote over the open socket (`vote:cast`): REST's answer as status and body, or null when the socket is
+   * not connected or no answer came in time (then the caller votes over REST; a vote that did land is answered 409
+   * "already voted" there).
+   */
+  castVote(vote: SocketVote, timeoutMs = 5000): Promise<SocketVoteReply | null> {
+    if (!this.socket.connected) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      this.socket.timeout(timeoutMs).emit('vote:cast', vote, (err: Error | null, reply?: SocketVoteReply) => resolve(err || !reply ? null : reply));
+    });
   }
 
   close(): void {

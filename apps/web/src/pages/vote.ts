@@ -9,6 +9,7 @@ import '../styles/app.css';
 import '../styles/vote.css';
 import {
   fromHex64,
+  isLaurelErrorBody,
   merkleLeafHash,
   verifyMerkleInclusion,
   type CategoryView,
@@ -78,6 +79,7 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
     replace(main, h('h1', { class: 'display' }, t('voteTitle')), h('p', { class: 'vote-msg' }, t('voteNoTicket')));
     return;
   }
+  const voterTicket: string = ticket;
 
   let view: CeremonyView;
   let votedIn: Set<string>;
@@ -176,7 +178,10 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
         // A phone retries its own vote (the same choice) while the system answers 5xx: the first that lands stands.
         for (let attempt = 0; ; attempt++) {
           try {
-            const receipt = await api.request<VoteReceipt>('POST', `${base}/categories/${category.id}/votes`, { ticket, nomineeId });
+            // Over the socket when it is connected (no HTTP request per vote), else over REST: the same answers.
+            const sent = await live.castVote({ category: category.id, ticket: voterTicket, nomineeId });
+            if (sent && sent.status !== 201 && sent.status < 500 && isLaurelErrorBody(sent.body)) throw new ApiError(sent.status, sent.body.message, sent.body.details);
+            const receipt = sent?.status === 201 ? (sent.body as VoteReceipt) : await api.request<VoteReceipt>('POST', `${base}/categories/${category.id}/votes`, { ticket, nomineeId });
             keepReceipt(view.ceremony.slug, receipt);
             votedIn.add(category.id);
             render();
