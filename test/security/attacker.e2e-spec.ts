@@ -104,6 +104,8 @@ function fieldValues(cast: Cast, ctx: { categoryId: string; nomineeId: string; c
     count: 1,
     durationSeconds: 60,
     ticket: randomBytes(16).toString('base64url'),
+    // a gateway's coalesced votes (vote.cast.batch): public like vote.cast, the ticket is the credential
+    votes: [{ ceremony: cast.imported.id, category: ctx.categoryId, ticket: randomBytes(16).toString('base64url'), nomineeId: ctx.nomineeId }],
   };
 }
 
