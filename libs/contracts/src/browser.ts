@@ -13,7 +13,7 @@ export * from './intake.js';
 export * from './merkle.js';
 export * from './ballot-receipt.js';
 export * from './vote-receipt.js';
-export type { IssuedTickets, IssuedTicket, VoteReceipt, VoteWindowView, VoteProof, TicketStatus } from './commands/vote.js';
+export type { IssuedTickets, IssuedTicket, VoteWindowView, VoteProof, TicketStatus } from './commands/vote.js';
 export * from './audit-anchor.js';
 export type { ImportCeremonyResult, IssuedToken, TokenInfo, TokenRole } from './commands/nominations.js';
 export type { IntakeFormView, IntakeReceipt, IntakeStatus, IntakeSubmissionView, IntakeSubmissionAdminView, IntakeSubmissionPage, IntakeReviewResult } from './commands/intake.js';

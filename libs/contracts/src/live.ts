@@ -1,7 +1,7 @@
 import type { AuditAnchor } from './audit-anchor.js';
 import type { CeremonyHeader, Criterion, NomineeView, Prize } from './ceremony.js';
 import type { ShowClock } from './show-clock.js';
-import type { VoteReceipt } from './commands/vote.js';
+import type { VoteReceipt } from './vote-receipt.js';
 import type { LaurelErrorBody } from './errors.js';
 
 /**

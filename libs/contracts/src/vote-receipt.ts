@@ -17,6 +17,17 @@ import { sha256Hex } from './commitment.js';
 import { fromHex64, isHex64, merkleInclusionPath, merkleLeafHash, merkleRoot } from './merkle.js';
 import { nomineeName, type NomineeView } from './ceremony.js';
 
+/** The voter's receipt: keep it to check, after the reveal, that the vote is in the sealed tally. */
+export interface VoteReceipt {
+  ceremonyId: string;
+  categoryId: string;
+  nomineeId: string;
+  salt: string;
+  /** sha256hex(JCS({ categoryId, nomineeId, salt })): computeVoteReceipt below. */
+  receipt: string;
+  castAt: string;
+}
+
 export interface VoteReceiptContents {
   categoryId: string;
   nomineeId: string;

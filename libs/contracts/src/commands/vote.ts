@@ -3,7 +3,7 @@ import { ANYONE, command } from '../contract.js';
 import type { FieldProblem, LaurelErrorBody } from '../errors.js';
 import type { VoteWindowEvent } from '../live.js';
 import type { CombinedPoints, CombinedWeights } from '../combined-verdict.js';
-import type { VoteInclusionProof } from '../vote-receipt.js';
+import type { VoteInclusionProof, VoteReceipt } from '../vote-receipt.js';
 import type { RankingRow } from './jury.js';
 import { CategoryScoped, CeremonyScoped } from './common.js';
 
@@ -92,17 +92,6 @@ export class CastVoteBatchCommand {
 
 /** One vote's outcome in a batch: its receipt (201 on REST), or the error body REST would answer. */
 export type CastVoteOutcome = { receipt: VoteReceipt } | { error: LaurelErrorBody };
-
-/** The voter's receipt: keep it to check, after the reveal, that the vote is in the sealed tally. */
-export interface VoteReceipt {
-  ceremonyId: string;
-  categoryId: string;
-  nomineeId: string;
-  salt: string;
-  /** sha256hex(JCS({ categoryId, nomineeId, salt })) (libs/contracts/src/vote-receipt.ts). */
-  receipt: string;
-  castAt: string;
-}
 
 export class VoteStatusQuery extends CeremonyScoped {}
 
