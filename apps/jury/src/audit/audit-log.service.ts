@@ -41,7 +41,7 @@ export class AuditLog {
     const heads = manager.getRepository(AuditHead).metadata.tablePath;
     const log = manager.getRepository(AuditRow).metadata.tablePath;
     const label = actorLabel(actor);
-    if (!events) return (await this.appendInOneStatement(manager, heads, log, ceremonyId, [{ ceremonyId, actor: label, action, subject, data }]))[0];
+    if (!events) return (await this.appendInOneStatement(manager, heads, ceremonyId, [{ ceremonyId, actor: label, action, subject, data }]))[0];
     // With events (built from the new entry's hash, so computed here): the head row (last seq and hash) is the
     // chain's lock, held until commit, so appends never fork. Two round trips while it is held; rare appends
     // (seal, reveal) take this path.
@@ -74,19 +74,18 @@ export class AuditLog {
   async appendMany(manager: EntityManager, ceremonyId: string, entries: { actor: Actor | 'system'; action: string; subject: string; data: JsonValue }[]): Promise<AuditEntry[]> {
     if (entries.length === 0) return [];
     const heads = manager.getRepository(AuditHead).metadata.tablePath;
-    const log = manager.getRepository(AuditRow).metadata.tablePath;
-    return this.appendInOneStatement(manager, heads, log, ceremonyId, entries.map((e) => ({ ceremonyId, actor: actorLabel(e.actor), action: e.action, subject: e.subject, data: e.data })));
+    return this.appendInOneStatement(manager, heads, ceremonyId, entries.map((e) => ({ ceremonyId, actor: actorLabel(e.actor), action: e.action, subject: e.subject, data: e.data })));
   }
 
   /**
-   * The common append, in one statement: it locks the head row, stamps the entries (`at` from the database
-   * clock, taken once the head is held, so `at` follows `seq`), inserts them with their hashes (sha256 of each
-   * entry's JCS text, completed with seq and prevHash; see canonicalParts; a recursive step chains each entry to
-   * the one before) and moves the head. The head is then held only from this statement to the caller's commit.
+   * The common append, in one statement (`jury.audit_append`, migration AuditAppendMany): it locks the head
+   * row, stamps the entries (`at` from the database clock, taken once the head is held, so `at` follows `seq`),
+   * and per entry in order inserts it with its hash (sha256 of its JCS text, completed with seq and prevHash;
+   * see canonicalParts) and moves the head forward by one. The head is then held only from this statement to the caller's commit.
    * The same hashes as hashEntry, checked here before returning: a mismatch throws, so the caller's transaction
    * rolls back rather than storing an entry the verifier would reject.
    */
-  private async appendInOneStatement(manager: EntityManager, heads: string, log: string, ceremonyId: string, fields: Omit<AuditFields, 'at'>[]): Promise<AuditEntry[]> {
+  private async appendInOneStatement(manager: EntityManager, heads: string, ceremonyId: string, fields: Omit<AuditFields, 'at'>[]): Promise<AuditEntry[]> {
     const parts = fields.map((f) => canonicalParts(f));
     const params = [
       ceremonyId,
@@ -98,31 +97,7 @@ export class AuditLog {
       parts.map((p) => p.beforePrevHash),
       parts.map((p) => p.afterSeq),
     ];
-    const statement = `WITH RECURSIVE head AS (
-         SELECT seq, hash FROM ${heads} WHERE ceremony_id = $1 FOR UPDATE
-       ), item AS (
-         SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-           WITH ORDINALITY AS t(actor, action, subject, data, before_at, before_prev_hash, after_seq, n)
-       ), chain AS (
-         SELECT 0::bigint AS n, seq, hash::text AS hash, NULL::text AS prev_hash,
-                to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
-           FROM head
-         UNION ALL
-         SELECT item.n, chain.seq + 1,
-                encode(sha256(convert_to(item.before_at || chain.at || item.before_prev_hash || chain.hash || '","seq":' || (chain.seq + 1)::text || item.after_seq, 'UTF8')), 'hex'),
-                chain.hash, chain.at
-           FROM chain JOIN item ON item.n = chain.n + 1
-       ), entry AS (
-         INSERT INTO ${log} (ceremony_id, seq, actor, action, subject, data, at, prev_hash, hash)
-         SELECT $1, chain.seq, item.actor, item.action, item.subject, item.data::jsonb, chain.at, chain.prev_hash, chain.hash
-           FROM chain JOIN item ON item.n = chain.n
-         RETURNING seq, at, prev_hash, hash
-       ), moved AS (
-         UPDATE ${heads} SET seq = last.seq, hash = last.hash
-           FROM (SELECT seq, hash FROM chain ORDER BY n DESC LIMIT 1) last
-          WHERE ${heads}.ceremony_id = $1
-       )
-       SELECT seq, at, prev_hash AS "prevHash", hash FROM entry ORDER BY seq`;
+    const statement = `SELECT o_seq AS seq, o_at AS at, o_prev_hash AS "prevHash", o_hash AS hash FROM ${schemaOf(heads)}audit_append($1, $2, $3, $4, $5, $6, $7, $8) ORDER BY o_seq`;
     type Row = { seq: number; at: string; prevHash: string; hash: string };
     let rows = await manager.query<Row[]>(statement, params);
     if (rows.length === 0) {
@@ -159,6 +134,12 @@ export class AuditLog {
       return { ok: false, count: rows.length, brokenAt: result.brokenAt, reason: result.reason, ...checked };
     });
   }
+}
+
+/** `schema.` of a table path (`jury.audit_heads` → `jury.`), where the append function lives beside the tables. */
+function schemaOf(tablePath: string): string {
+  const dot = tablePath.lastIndexOf('.');
+  return dot < 0 ? '' : tablePath.slice(0, dot + 1);
 }
 
 /** An audit entry as the anchor it makes: its hash and its seq (= the number of entries up to it). */
