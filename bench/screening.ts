@@ -10,6 +10,10 @@
  *   - the ranking (`GET …/screening/ranking` over 1,404 locked reviews) and the pure `rankEntries`;
  *   - 1,404 review locks by the 12 jurors' tokens, BENCH_CONCURRENCY (default 32) clients at once.
  * Targets: assignment ≤ 1 s, ranking ≤ 200 ms, locks ≥ 500/s.
+ *
+ * BENCH_PROFILE=<dir>: CPU profiles of the lock phase only, written to <dir> with a summary on stdout: this
+ * process's (the gateway, the clients and whichever services run here) and, with BENCH_SPLIT=1, the jury
+ * process's (over its inspector port). `node dist/bench/profile-summary.js <file>` summarizes one again.
  */
 import 'reflect-metadata';
 import { cpus, loadavg } from 'node:os';
@@ -19,7 +23,9 @@ import { rankEntries } from '../apps/jury/src/rounds/ranking.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { freePort } from '../scripts/lib/infra/index.mjs';
+import { profileProcess, profileThisProcess, saveProfile, summarize, type Profiler } from './profile.js';
 import { startSystem, type ServiceName } from '../tools/local-system.js';
 
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 468);
@@ -72,11 +78,14 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
 // BENCH_SPLIT=1: the jury runs as a process of its own (the built dist/apps/jury/src/main.js), as deployed,
 // instead of sharing this process's event loop with the gateway, the other services and the clients.
 const split = process.env.BENCH_SPLIT === '1';
+const profileDir = process.env.BENCH_PROFILE;
+if (profileDir) mkdirSync(profileDir, { recursive: true });
+const inspectPort = split && profileDir ? await freePort() : null;
 const system = await startSystem({ label: 'bench_screening', ...(split ? { services: ['nominations', 'announcements', 'vote', 'gateway'] as const satisfies ServiceName[] } : {}) });
 let juryProcess: ChildProcess | null = null;
 if (split) {
   const port = await freePort();
-  juryProcess = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), '../apps/jury/src/main.js')], {
+  juryProcess = spawn(process.execPath, [...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []), join(dirname(fileURLToPath(import.meta.url)), '../apps/jury/src/main.js')], {
     env: { ...process.env, NATS_URL: system.natsUrl, DATABASE_URL: system.db.serviceUrls.jury, PORT: String(port), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -86,6 +95,15 @@ if (split) {
   }
   process.stdout.write(`jury in its own process (pid ${juryProcess.pid})\n`);
 }
+/** CPU ms (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
+const cpuMsOf = (pid: number | undefined): number | null => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+};
 const call = async <T>(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: T }> => {
   const response = await fetch(`${system.gatewayUrl}${path}`, {
     method,
@@ -153,8 +171,12 @@ try {
   // Interleave the jurors, as they would lock side by side.
   work.sort((a, b) => (a.entryId < b.entryId ? -1 : 1));
 
+  const profilers: [string, Profiler][] = profileDir
+    ? [['bench-process', await profileThisProcess()], ...(inspectPort ? [['jury-process', await profileProcess(inspectPort)] as [string, Profiler]] : [])]
+    : [];
   const latencies: number[] = [];
   const cpuBefore = process.cpuUsage();
+  const juryCpuBefore = cpuMsOf(juryProcess?.pid);
   const lockStarted = performance.now();
   await pool(work, CONCURRENCY, async ({ token, entryId }) => {
     const started = performance.now();
@@ -163,6 +185,12 @@ try {
   });
   const lockMs = performance.now() - lockStarted;
   const cpu = process.cpuUsage(cpuBefore);
+  const juryCpu = juryCpuBefore === null ? null : cpuMsOf(juryProcess?.pid)! - juryCpuBefore;
+  for (const [name, profiler] of profilers) {
+    const profile = await profiler.stop();
+    process.stdout.write(`profile of the lock phase, ${name} (${saveProfile(profileDir!, name, profile)}):\n${summarize(profile)}\n`);
+  }
+  if (juryCpu !== null) process.stdout.write(`  the jury process's CPU during the locks: ${((juryCpu / lockMs) * 100).toFixed(0)} % of one core (${(juryCpu / latencies.length).toFixed(2)} ms per lock)\n`);
   // Everything but nats-server and Postgres runs in this one process (gateway, four services, the clients).
   process.stdout.write(`  this process's CPU during the locks: ${(((cpu.user + cpu.system) / 1000 / lockMs) * 100).toFixed(0)} % of one core (${((cpu.user + cpu.system) / 1000 / latencies.length).toFixed(2)} ms per lock)\n`);
   process.stdout.write(

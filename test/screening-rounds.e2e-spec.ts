@@ -227,18 +227,27 @@ describe('screening rounds: entries → assignment → normalized ranking → sh
     expect(incomplete.body.message).toBe('the review is incomplete: scores.fornyelse');
 
     let last: { token: string; entryId: string } | null = null;
+    const toLock: { token: string; entryId: string }[] = [];
     for (const [ji, j] of jurors.entries()) {
       const token = tokens.get(j.id)!;
       for (const item of queues.get(j.id)!) {
         const scores = scoresFor(ji, entryIndex.get(item.id)!);
         expect((await as(token, 'PUT', `${cat}/screening/reviews/${item.id}`, { scores })).status).toBe(200);
-        if (ji === jurors.length - 1 && item === queues.get(j.id)!.at(-1)) {
-          last = { token, entryId: item.id };
-          continue;
-        }
-        const locked = await as<ReviewView>(token, 'POST', `${cat}/screening/reviews/${item.id}/lock`);
-        expect(locked.status).toBe(200);
-        expect(locked.body.lockedAt).not.toBeNull();
+        if (ji === jurors.length - 1 && item === queues.get(j.id)!.at(-1)) last = { token, entryId: item.id };
+        else toLock.push({ token, entryId: item.id });
+      }
+    }
+    // The jurors lock side by side, each lock sent twice at once (a double tap): the jury writes locks arriving
+    // together as one group commit, and each review still locks exactly once (one 200, one 409), in the chain once.
+    for (let i = 0; i < toLock.length; i += 12) {
+      const pairs = await Promise.all(
+        toLock.slice(i, i + 12).map(({ token, entryId }) => Promise.all([0, 1].map(() => as<ReviewView & { message: string }>(token, 'POST', `${cat}/screening/reviews/${entryId}/lock`)))),
+      );
+      for (const pair of pairs) {
+        const [won, lost] = [...pair].sort((a, b) => a.status - b.status);
+        expect([won.status, lost.status]).toEqual([200, 409]);
+        expect(won.body.lockedAt).not.toBeNull();
+        expect(lost.body.message).toBe('your review of this entry is already locked');
       }
     }
     const relock = await as(tokens.get(first.id)!, 'PUT', `${cat}/screening/reviews/${firstEntry}`, { scores: { kvalitet: 9, fornyelse: 9 } });

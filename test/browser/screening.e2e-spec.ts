@@ -133,7 +133,14 @@ describe('screening and deliberation pages', () => {
     await page.locator('dialog button.btn-gold').click();
     await waitForText(page, '.scr-adjustments', 'Samma projekt som ett bidrag högre upp', { mode: 'contains' });
     expect(await page.locator('.scr-table tbody tr.on-draft').count()).toBe(3);
-    if (process.env.LAUREL_SCREENSHOTS) await page.locator('.scr-chair').screenshot({ path: join(SHOTS, 'screening-chair.png') });
+    // The page from the top down to the panel's end: an element shot of the panel scrolled it under the sticky
+    // header, which was drawn over the panel's top and cut off at the panel's left edge.
+    if (process.env.LAUREL_SCREENSHOTS) {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      const panel = (await page.locator('.scr-chair').boundingBox())!;
+      const width = await page.evaluate(() => document.documentElement.clientWidth);
+      await page.screenshot({ path: join(SHOTS, 'screening-chair.png'), fullPage: true, clip: { x: 0, y: 0, width, height: Math.ceil(panel.y + panel.height + 16) } });
+    }
     await page.locator('button', { hasText: 'Frys nomineringarna' }).click();
     await page.locator('dialog button.btn-danger').click();
     await waitForText(page, '.scr-chair', /Fryst/, { mode: 'contains' });

@@ -110,6 +110,17 @@ function describe(error: ErrorObject): FieldProblem {
   }
 }
 
+/** A key the schema does not allow (propertyNames), at its own path; a rubric anchor's names its criterion and level. */
+function describeKey(input: unknown, error: ErrorObject): FieldProblem {
+  const key = String(error.params.propertyName);
+  const path = `${error.instancePath}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  const anchors = /^\/categories\/(\d+)\/criteria\/(\d+)\/anchors$/.exec(error.instancePath);
+  if (!anchors) return { path, message: `"${key}" is not an allowed key here` };
+  const criterion = (input as { categories?: { criteria?: { key?: unknown }[] }[] }).categories?.[Number(anchors[1])]?.criteria?.[Number(anchors[2])]?.key;
+  const name = typeof criterion === 'string' ? `criterion "${criterion}"` : `criterion ${Number(anchors[2]) + 1}`;
+  return { path, message: `${name} has an anchor for level "${key}": anchor levels are the scores 1 to 10` };
+}
+
 /** Strings with a NUL character (U+0000): JSON allows them, PostgreSQL text and jsonb do not. */
 function nulCharacters(value: unknown, path = ''): FieldProblem[] {
   if (typeof value === 'string') return value.includes('\u0000') ? [{ path: path || '/', message: 'contains a NUL character (U+0000)' }] : [];
@@ -134,7 +145,10 @@ export function validateCeremonyFile(input: unknown): { ok: true; file: Ceremony
         continue;
       }
       if (error.schemaPath.includes('/anyOf/')) continue;
-      const problem = describe(error);
+      // A bad key (propertyNames) comes twice from Ajv, as the key's own failed rule and as "property name must be
+      // valid", both at the parent's path: one problem at the key's own path, naming it.
+      if (error.propertyName !== undefined) continue;
+      const problem = error.keyword === 'propertyNames' ? describeKey(input, error) : describe(error);
       const key = `${problem.path} ${problem.message}`;
       if (!seen.has(key)) {
         seen.add(key);

@@ -45,8 +45,9 @@ export class NatsBus {
       // stale at the third tick. 2.5 s keeps that at ~7.5 s, under 10 s with room for a loaded event loop.
       pingInterval: 2500,
       maxPingOut: 2,
-      // Without this every request (a JetStream publish is one) builds a RequestError and a TimeoutError up front
-      // for their stack traces, used or not: 6 % of the vote service's CPU on the vote path (bench/vote profile).
+      // nats.js otherwise builds up to three Errors (stack traces) per request in case it fails, used or not (a
+      // JetStream publish is a request): 6 % of the vote service's CPU on the vote path (bench/vote profile), ~0.17 ms
+      // of the gateway's per request (bench/screening.ts, BENCH_PROFILE). Our errors name the subject.
       noAsyncTraces: true,
     });
     const jsm = await jetstreamManager(nc, { timeout: 5000 });

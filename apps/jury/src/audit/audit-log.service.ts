@@ -15,7 +15,8 @@ export function actorLabel(actor: Actor | 'system'): string {
  * Appends to a ceremony's hash-chained jury audit log inside the caller's transaction. Appends for one
  * ceremony are serialized by a row lock on the ceremony's head row, taken last in every transaction (after
  * the panel row), so the chain never forks and lock order cannot deadlock. Without events an append is one
- * statement (lock, insert, move the head), so the head is held from it to the commit only.
+ * statement (lock, insert, move the head), so the head is held from it to the commit only; `appendMany` writes
+ * several entries in that one statement (a group commit).
  */
 @Injectable()
 export class AuditLog {
@@ -40,7 +41,7 @@ export class AuditLog {
     const heads = manager.getRepository(AuditHead).metadata.tablePath;
     const log = manager.getRepository(AuditRow).metadata.tablePath;
     const label = actorLabel(actor);
-    if (!events) return this.appendInOneStatement(manager, heads, log, { ceremonyId, actor: label, action, subject, data });
+    if (!events) return (await this.appendInOneStatement(manager, heads, ceremonyId, [{ ceremonyId, actor: label, action, subject, data }]))[0];
     // With events (built from the new entry's hash, so computed here): the head row (last seq and hash) is the
     // chain's lock, held until commit, so appends never fork. Two round trips while it is held; rare appends
     // (seal, reveal) take this path.
@@ -66,40 +67,52 @@ export class AuditLog {
   }
 
   /**
-   * The common append, in one statement: it locks the head row, stamps the entry (`at` from the database
-   * clock, taken once the head is held, so `at` follows `seq`), inserts it with its hash (sha256 of the
-   * entry's JCS text, completed with seq and prevHash from the head; see canonicalParts) and moves the head.
-   * The head is then held only from this statement to the caller's commit. The same hash as hashEntry, checked
-   * here before returning: a mismatch throws, so the caller's transaction rolls back rather than storing an
-   * entry the verifier would reject.
+   * Appends several entries to one ceremony's chain, in the given order, in one statement (see
+   * appendInOneStatement): a group commit (e.g. review locks arriving together) holds the head once for all of
+   * them. Each entry chains to the one before it exactly as if appended one by one.
    */
-  private async appendInOneStatement(manager: EntityManager, heads: string, log: string, fields: Omit<AuditFields, 'at'>): Promise<AuditEntry> {
-    const parts = canonicalParts(fields);
-    const params = [fields.ceremonyId, fields.actor, fields.action, fields.subject, JSON.stringify(fields.data), parts.beforeAt, parts.beforePrevHash, parts.afterSeq];
-    const statement = `WITH head AS (
-         SELECT seq, hash FROM ${heads} WHERE ceremony_id = $1 FOR UPDATE
-       ), stamped AS (
-         SELECT seq + 1 AS seq, hash::text AS prev_hash, to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at FROM head
-       ), entry AS (
-         INSERT INTO ${log} (ceremony_id, seq, actor, action, subject, data, at, prev_hash, hash)
-         SELECT $1, seq, $2, $3, $4, $5::jsonb, at, prev_hash,
-                encode(sha256(convert_to($6::text || at || $7::text || prev_hash || '","seq":' || seq::text || $8::text, 'UTF8')), 'hex')
-         FROM stamped
-         RETURNING seq, at, prev_hash, hash
-       ), moved AS (
-         UPDATE ${heads} SET seq = entry.seq, hash = entry.hash FROM entry WHERE ${heads}.ceremony_id = $1
-       )
-       SELECT seq, at, prev_hash AS "prevHash", hash FROM entry`;
-    let [row] = await manager.query<{ seq: number; at: string; prevHash: string; hash: string }[]>(statement, params);
-    if (!row) {
-      await this.createHead(manager, heads, fields.ceremonyId);
-      [row] = await manager.query<{ seq: number; at: string; prevHash: string; hash: string }[]>(statement, params);
+  async appendMany(manager: EntityManager, ceremonyId: string, entries: { actor: Actor | 'system'; action: string; subject: string; data: JsonValue }[]): Promise<AuditEntry[]> {
+    if (entries.length === 0) return [];
+    const heads = manager.getRepository(AuditHead).metadata.tablePath;
+    return this.appendInOneStatement(manager, heads, ceremonyId, entries.map((e) => ({ ceremonyId, actor: actorLabel(e.actor), action: e.action, subject: e.subject, data: e.data })));
+  }
+
+  /**
+   * The common append, in one statement (`jury.audit_append`, migration AuditAppendMany): it locks the head
+   * row, stamps the entries (`at` from the database clock, taken once the head is held, so `at` follows `seq`),
+   * and per entry in order inserts it with its hash (sha256 of its JCS text, completed with seq and prevHash;
+   * see canonicalParts) and moves the head forward by one. The head is then held only from this statement to the caller's commit.
+   * The same hashes as hashEntry, checked here before returning: a mismatch throws, so the caller's transaction
+   * rolls back rather than storing an entry the verifier would reject.
+   */
+  private async appendInOneStatement(manager: EntityManager, heads: string, ceremonyId: string, fields: Omit<AuditFields, 'at'>[]): Promise<AuditEntry[]> {
+    const parts = fields.map((f) => canonicalParts(f));
+    const params = [
+      ceremonyId,
+      fields.map((f) => f.actor),
+      fields.map((f) => f.action),
+      fields.map((f) => f.subject),
+      fields.map((f) => JSON.stringify(f.data)),
+      parts.map((p) => p.beforeAt),
+      parts.map((p) => p.beforePrevHash),
+      parts.map((p) => p.afterSeq),
+    ];
+    const statement = `SELECT o_seq AS seq, o_at AS at, o_prev_hash AS "prevHash", o_hash AS hash FROM ${schemaOf(heads)}audit_append($1, $2, $3, $4, $5, $6, $7, $8) ORDER BY o_seq`;
+    type Row = { seq: number; at: string; prevHash: string; hash: string };
+    let rows = await manager.query<Row[]>(statement, params);
+    if (rows.length === 0) {
+      await this.createHead(manager, heads, ceremonyId);
+      rows = await manager.query<Row[]>(statement, params);
     }
-    const entry: AuditEntry = { seq: row.seq, ...fields, at: row.at, prevHash: row.prevHash, hash: row.hash };
-    if (hashEntry(entry) !== entry.hash || new Date(entry.at).toISOString() !== entry.at) {
-      throw new Error(`audit entry ${entry.seq} of ${fields.ceremonyId}: the database's hash differs from hashEntry; not appended`);
-    }
-    return entry;
+    if (rows.length !== fields.length) throw new Error(`audit append of ${fields.length} entries to ${ceremonyId} stored ${rows.length}; not appended`);
+    return rows.map((row, i) => {
+      const entry: AuditEntry = { seq: row.seq, ...fields[i], at: row.at, prevHash: row.prevHash, hash: row.hash };
+      const prev = i === 0 ? null : rows[i - 1];
+      if (hashEntry(entry) !== entry.hash || new Date(entry.at).toISOString() !== entry.at || (prev !== null && (prev.seq + 1 !== entry.seq || prev.hash !== entry.prevHash))) {
+        throw new Error(`audit entry ${entry.seq} of ${ceremonyId}: the database's hash differs from hashEntry; not appended`);
+      }
+      return entry;
+    });
   }
 
   /** A new chain: its head starts at the genesis (seq 0), created once even when two appends race for it. */
@@ -121,6 +134,12 @@ export class AuditLog {
       return { ok: false, count: rows.length, brokenAt: result.brokenAt, reason: result.reason, ...checked };
     });
   }
+}
+
+/** `schema.` of a table path (`jury.audit_heads` → `jury.`), where the append function lives beside the tables. */
+function schemaOf(tablePath: string): string {
+  const dot = tablePath.lastIndexOf('.');
+  return dot < 0 ? '' : tablePath.slice(0, dot + 1);
 }
 
 /** An audit entry as the anchor it makes: its hash and its seq (= the number of entries up to it). */

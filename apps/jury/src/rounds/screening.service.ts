@@ -30,6 +30,7 @@ import { JuryCategory, JuryCeremony, Juror } from '../panels/panel.entities.js';
 import { assertJuryRole, callingChair, type PanelState } from '../panels/panel-state.js';
 import { PanelsService } from '../panels/panels.service.js';
 import { assignReviewers, replacementReviewer } from './assignment.js';
+import { GroupCommit, type Outcome } from './group-commit.js';
 import { draftShortlist, rankEntries } from './ranking.js';
 import { EntryConflict, Review, Round, RoundEntry } from './round.entities.js';
 
@@ -243,17 +244,84 @@ export class ScreeningService {
     });
   }
 
+  /**
+   * A juror locks their review: irrevocable, audited. Locks arriving together go through one group commit
+   * (`lockBatch`): one transaction, one chained multi-entry audit append, the same rules per lock.
+   */
   async lockReview(command: LockReviewCommand, actor: Actor): Promise<ReviewView> {
+    assertJuryRole(actor);
+    if (actor.role !== 'juror') throw LaurelError.forbidden('only a juror of this panel may review');
+    return this.locks.submit({ command, actor });
+  }
+
+  private readonly locks = new GroupCommit<{ command: LockReviewCommand; actor: Actor }, ReviewView>((items) => this.lockBatch(items));
+
+  /**
+   * Locks a batch of reviews in one transaction: one statement finds every review with the rules' facts (as
+   * `ownReview`, rows locked in key order so two batches cannot deadlock), each lock is decided on its own
+   * (a refused one gets its own 4xx, the same as alone; a review named twice locks once, the second is
+   * "already locked"), then one update and, per ceremony, one audit append of all its locks in order.
+   */
+  private async lockBatch(items: { command: LockReviewCommand; actor: Actor }[]): Promise<Outcome<ReviewView>[]> {
     return this.panels.transaction(async (manager) => {
-      const review = await this.ownReview(manager, actor, command);
-      if (review.lockedAt) throw refusal('conflict', 'review locked', 'your review of this entry is already locked');
-      const missing = missingScores({ [command.entryId]: review.scores }, [command.entryId], review.criteria, []).map((p) => p.replace(`scores.${command.entryId}`, 'scores'));
-      if (missing.length)
-        throw refusal('invalid', 'review incomplete', `the review is incomplete: ${missing.join(', ')}`, missing.map((path) => ({ path, message: 'needs a score from 1 to 10 before locking' })));
+      const t = (entity: EntityTarget) => manager.getRepository(entity).metadata.tablePath;
+      const found = await manager.query<{ n: string; ceremony_id: string; criteria: Criterion[]; round_id: string; status: string; scores: Record<string, number>; locked_at: Date | null; conflict: string | null }[]>(
+        `SELECT req.n, cat.ceremony_id, cat.criteria, r.id AS round_id, r.status, rv.scores, rv.locked_at, ec.reason AS conflict
+           FROM unnest($1::text[], $2::text[], $3::uuid[], $4::uuid[]) WITH ORDINALITY AS req(ceremony, category, juror_id, entry_id, n)
+           JOIN ${t(JuryCeremony)} c ON c.slug = req.ceremony OR c.id::text = req.ceremony
+           JOIN ${t(JuryCategory)} cat ON cat.ceremony_id = c.id AND (cat.slug = req.category OR cat.id::text = req.category)
+           JOIN ${t(Juror)} j ON j.id = req.juror_id AND j.category_id = cat.id
+           JOIN ${t(Round)} r ON r.category_id = cat.id AND r.kind = 'screening'
+           JOIN ${t(Review)} rv ON rv.round_id = r.id AND rv.entry_id = req.entry_id AND rv.juror_id = j.id
+           LEFT JOIN ${t(EntryConflict)} ec ON ec.round_id = r.id AND ec.juror_id = j.id AND ec.entry_id = req.entry_id
+          ORDER BY rv.round_id, rv.entry_id, rv.juror_id
+          FOR UPDATE OF rv FOR SHARE OF r`,
+        [items.map((i) => i.command.ceremony), items.map((i) => i.command.category), items.map((i) => i.actor.jurorId!), items.map((i) => i.command.entryId)],
+      );
+      const byItem = new Map(found.map((row) => [Number(row.n) - 1, row]));
+      const outcomes: Outcome<ReviewView>[] = [];
+      const accepted: { index: number; ceremonyId: string; roundId: string; jurorId: string; entryId: string; scores: Record<string, number>; actor: Actor }[] = [];
+      const lockedHere = new Set<string>();
+      for (const [index, { command, actor }] of items.entries()) {
+        try {
+          const row = byItem.get(index);
+          if (!row || row.status === 'frozen' || row.conflict !== null) await this.refuseReview(manager, actor, command);
+          const key = `${row!.round_id}/${command.entryId}/${actor.jurorId!}`;
+          if (row!.locked_at || lockedHere.has(key)) throw refusal('conflict', 'review locked', 'your review of this entry is already locked');
+          const missing = missingScores({ [command.entryId]: row!.scores }, [command.entryId], row!.criteria, []).map((p) => p.replace(`scores.${command.entryId}`, 'scores'));
+          if (missing.length)
+            throw refusal('invalid', 'review incomplete', `the review is incomplete: ${missing.join(', ')}`, missing.map((path) => ({ path, message: 'needs a score from 1 to 10 before locking' })));
+          lockedHere.add(key);
+          accepted.push({ index, ceremonyId: row!.ceremony_id, roundId: row!.round_id, jurorId: actor.jurorId!, entryId: command.entryId, scores: row!.scores, actor });
+          outcomes.push({ ok: true, value: { entryId: command.entryId, scores: row!.scores, lockedAt: '', conflict: null } });
+        } catch (error) {
+          if (!(error instanceof LaurelError)) throw error;
+          outcomes.push({ ok: false, error });
+        }
+      }
+      if (accepted.length === 0) return outcomes;
       const now = new Date();
-      await manager.update(Review, { roundId: review.roundId, entryId: command.entryId, jurorId: review.jurorId }, { lockedAt: now, updatedAt: now });
-      await this.audit.append(manager, review.ceremonyId, actor, 'review.locked', `review:${review.roundId}/${command.entryId}/${review.jurorId}`, { scores: review.scores });
-      return { entryId: command.entryId, scores: review.scores, lockedAt: now.toISOString(), conflict: null };
+      await manager.query(
+        `UPDATE ${t(Review)} rv SET locked_at = $4, updated_at = $4
+           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS req(round_id, entry_id, juror_id)
+          WHERE rv.round_id = req.round_id AND rv.entry_id = req.entry_id AND rv.juror_id = req.juror_id`,
+        [accepted.map((a) => a.roundId), accepted.map((a) => a.entryId), accepted.map((a) => a.jurorId), now],
+      );
+      // One chain per ceremony, heads taken in ceremony order (a batch may span ceremonies).
+      const ceremonies = [...new Set(accepted.map((a) => a.ceremonyId))].sort();
+      for (const ceremonyId of ceremonies) {
+        const mine = accepted.filter((a) => a.ceremonyId === ceremonyId);
+        await this.audit.appendMany(
+          manager,
+          ceremonyId,
+          mine.map((a) => ({ actor: a.actor, action: 'review.locked', subject: `review:${a.roundId}/${a.entryId}/${a.jurorId}`, data: { scores: a.scores } })),
+        );
+      }
+      for (const a of accepted) {
+        const outcome = outcomes[a.index];
+        if (outcome.ok) outcome.value.lockedAt = now.toISOString();
+      }
+      return outcomes;
     });
   }
 
