@@ -2,7 +2,7 @@ import type { PubAck } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { CORRELATION_HEADER, outboxPublished, outboxRepublished, setOutboxLagProbe } from '#observability';
+import { CORRELATION_HEADER, outboxPublished, outboxRepublished, setOutboxLagProbe, traceHop } from '#observability';
 import { OutboxMessage, type OutboxRow } from './entities.js';
 import type { NatsBus } from './nats-bus.js';
 
@@ -325,7 +325,9 @@ export class OutboxRelay {
       const correlationId = (JSON.parse(row.payload) as { correlationId?: string }).correlationId;
       if (correlationId) h.set(CORRELATION_HEADER, correlationId);
     }
+    traceHop(`relay.publish ${row.subject}`);
     const ack = await this.bus.js.publish(row.subject, row.payload, { msgID: row.id, headers: h, timeout: 5000 });
+    traceHop(`relay.acked ${row.subject}`);
     this.noteAck(ack);
     return ack;
   }

@@ -19,6 +19,7 @@ import {
   type StaleCueDetails,
 } from '#contracts';
 import { Outbox, type OutboxRow } from '#messaging';
+import { traceHop } from '#observability';
 import type { CeremonyReadModel } from '../ceremonies/ceremony-read-model.entity.js';
 import { CeremoniesService } from '../ceremonies/ceremonies.service.js';
 import { pressRelease } from '../press/press-release.js';
@@ -56,9 +57,12 @@ export class ShowService {
   async cue(command: CueCommand, operator?: CueOperator): Promise<CueResult> {
     const mode: ShowMode = command.rehearsal ? 'rehearsal' : 'live';
     return this.outbox.transaction(async (manager) => {
+      traceHop('cue.begun');
       const ceremony = await this.store.lock(manager, command.ceremony, mode);
+      traceHop('cue.locked');
       const ceremonyId = ceremony.id;
       const held = await this.store.read(manager, ceremonyId, mode, command.idempotencyKey, command.action === 'reveal');
+      traceHop('cue.read');
       // A retried key gets its first answer, even when the show has moved on since (expectedSeq is not checked again).
       if (held.previous) return held.previous;
 
@@ -106,6 +110,7 @@ export class ShowService {
         revealed: revealed && { view: revealed, at: now },
         rows,
       });
+      traceHop('cue.written');
       return result;
     });
   }
