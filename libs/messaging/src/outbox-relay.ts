@@ -25,6 +25,11 @@ export interface OutboxRelayOptions {
  * poll found the outbox drained and every kick since carried its rows). That takes a round trip and a
  * lock off every cue's way to the screens. Anything else (an error, a kick without rows, rows of other
  * replicas) goes through the ordered poll, which also republishes whatever the fast path could not mark.
+ *
+ * While drained, the periodic poll first looks without a transaction or a lock (one query: the oldest
+ * unpublished rows' ids) and claims rows only when it finds one the fast path does not hold. A cue committed
+ * while the poll was under way waited for the whole claiming transaction before (bench/reveal --trace: 36 ms
+ * from commit to publish in 2 of 9 rounds on a loaded machine); now it waits for one query at most.
  */
 export class OutboxRelay {
   private running = false;
@@ -213,7 +218,7 @@ export class OutboxRelay {
           if (!this.pending) await this.sleep(poll);
           continue;
         }
-        const published = await this.publishBatch();
+        const published = this.drained ? await this.checkDrained() : await this.publishBatch();
         backoff = 0;
         if (published > 0) continue;
       } catch (error) {
@@ -261,6 +266,22 @@ export class OutboxRelay {
     await this.markPublished(this.dataSource.manager, acks, true);
     outboxPublished.inc(rows.length);
     return true;
+  }
+
+  /**
+   * The poll while drained: the ids of the oldest unpublished rows, read without a transaction or a lock. None,
+   * or only rows a kick handed to the fast path (committed while this query ran): still drained, nothing
+   * claimed, and the fast path publishes them next. Anything else (another replica's rows, a commit whose kick
+   * has not come yet) goes through the ordered, claiming poll.
+   */
+  private async checkDrained(): Promise<number> {
+    const blindKicks = this.blindKicks;
+    const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM ${this.table} WHERE published_at IS NULL ORDER BY position LIMIT 100`);
+    if (this.blindKicks === blindKicks && this.drained) {
+      const fresh = new Set(this.fresh.map((r) => r.id));
+      if (rows.every((r) => fresh.has(r.id))) return 0;
+    }
+    return this.publishBatch();
   }
 
   /** Publishes one batch; returns how many rows were sent. */

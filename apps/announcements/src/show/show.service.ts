@@ -80,6 +80,7 @@ export class ShowService {
       const now = new Date();
       const outcome = applyCue(state, { action: command.action, categoryId: command.categoryId, scene: command.scene }, { ceremony: ceremony.view, runOfShow, sealed, now });
       if (!outcome.ok) throw new DomainRefusal(refusalKindOf(outcome.status), `cue ${command.action} refused`, outcome.reason);
+      traceHop('cue.decided');
 
       const results = held.results;
       const seq = outcome.state.seq;
@@ -87,6 +88,7 @@ export class ShowService {
       let revealed: ResultView | null = null;
       if (outcome.reveal) {
         revealed = this.openEnvelope(ceremony, held.envelopes, held.seals, outcome.reveal.categoryId, seq, now, mode);
+        traceHop('cue.opened');
         results.push(revealed);
         // The key goes out with the reveal (v2 clients open their envelope with it), never in the stored result.
         const key = held.keys?.[revealed.categoryId];
@@ -101,6 +103,7 @@ export class ShowService {
       rows.push(this.outbox.event('gala.events.announcements.scene.changed', ceremonyId, scene));
       const snapshot: ShowSnapshot = { ceremonyId, scene, results, seals: held.seals };
       rows.push(this.outbox.kv(KV_BUCKETS.show, snapshotKey(ceremonyId, mode), snapshot, randomUUID(), ceremonyId));
+      traceHop('cue.rows-built');
       await this.store.write(manager, {
         ceremonyId,
         mode,
