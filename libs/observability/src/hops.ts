@@ -5,6 +5,9 @@
  */
 const tracing = process.env.LAUREL_TRACE_HOPS === '1';
 
+/** Whether this process stamps hops (a stamp that needs a middleware of its own is added only then). */
+export const hopsTraced = tracing;
+
 export function traceHop(hop: string): void {
   if (tracing) process.stderr.write(`LAUREL_HOP ${hop} ${process.hrtime.bigint()}\n`);
 }
