@@ -176,6 +176,19 @@ describe('transactional outbox and idempotent consumers (real NATS + Postgres)',
       expect(stream.map((m) => m.id)).toEqual([fresh.id, other.id, after.id]);
     });
 
+    it('commits kicked while the drained poll looks (a look every ms) go out from memory at once, in commit order', async () => {
+      const { relay, outbox, published } = recordingRelay({ pollIntervalMs: 1 });
+      await drained(relay, outbox, published);
+      const ceremonyId = randomUUID();
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) ids.push((await outbox.transaction((m) => outbox.add(m, 'gala.events.jury.progress', ceremonyId, progress(ceremonyId, 20 + i)))).id);
+      await eventually(async () => expect(await sentAt(ids[ids.length - 1])).not.toBeNull());
+      await relay.stop();
+      expect(published.filter((p) => ids.includes(p.id))).toEqual(ids.map((id) => ({ id, fromMemory: true })));
+      const stream = (await messagesOn(bus, 'gala.events.jury.progress')).filter((m) => ids.includes(m.id));
+      expect(stream.map((m) => m.id)).toEqual(ids);
+    });
+
     it('a crash between the fast publish and marking sent: the poll republishes the same ids, the stream keeps one copy', async () => {
       const { relay, outbox, published } = recordingRelay({ failFirstFast: true });
       await drained(relay, outbox, published);
