@@ -92,11 +92,11 @@ describe('transactional outbox and idempotent consumers (real NATS + Postgres)',
   describe('fast path: rows a transaction of this process commits', () => {
     type Published = { id: string; fromMemory: boolean };
     /** A relay that records each published row, and whether it came from memory (no `position`: never read back). */
-    function recordingRelay(options: { failFirstFast?: boolean } = {}) {
+    function recordingRelay(options: { failFirstFast?: boolean; pollIntervalMs?: number } = {}) {
       const published: Published[] = [];
       let failed = false;
       const relay = new OutboxRelay(dataSource, bus, logger, {
-        pollIntervalMs: 60_000, // only kicks move it: a row published here was not found by a timed poll
+        pollIntervalMs: options.pollIntervalMs ?? 60_000, // only kicks move it: a row published here was not found by a timed poll
         afterPublish: async (rows) => {
           const fromMemory = !('position' in rows[0]);
           published.push(...rows.map((r) => ({ id: r.id, fromMemory })));
@@ -152,6 +152,41 @@ describe('transactional outbox and idempotent consumers (real NATS + Postgres)',
       expect(ours[0].fromMemory).toBe(false);
       const stream = (await messagesOn(bus, 'gala.events.jury.progress')).filter((m) => m.id === older.id || m.id === newer.id);
       expect(stream.map((m) => m.id)).toEqual([older.id, newer.id]);
+    });
+
+    it('while drained, the timed poll still finds what another writer committed (no kick) and publishes it through the ordered poll', async () => {
+      const { relay, outbox, published } = recordingRelay({ pollIntervalMs: 100 });
+      await drained(relay, outbox, published);
+      const ceremonyId = randomUUID();
+      const fresh = await outbox.transaction((m) => outbox.add(m, 'gala.events.jury.progress', ceremonyId, progress(ceremonyId, 9)));
+      await eventually(async () => expect(await sentAt(fresh.id)).not.toBeNull());
+      // Committed by a writer that hands nothing to this relay (another replica): only a timed poll can find it.
+      const other = await dataSource.transaction((m) => outbox.add(m, 'gala.events.jury.progress', ceremonyId, progress(ceremonyId, 10)));
+      await eventually(async () => expect(await sentAt(other.id)).not.toBeNull());
+      const after = await outbox.transaction((m) => outbox.add(m, 'gala.events.jury.progress', ceremonyId, progress(ceremonyId, 11)));
+      await eventually(async () => expect(await sentAt(after.id)).not.toBeNull());
+      await relay.stop();
+      const ours = published.filter((p) => [fresh.id, other.id, after.id].includes(p.id));
+      expect(ours).toEqual([
+        { id: fresh.id, fromMemory: true },
+        { id: other.id, fromMemory: false },
+        { id: after.id, fromMemory: true },
+      ]);
+      const stream = (await messagesOn(bus, 'gala.events.jury.progress')).filter((m) => [fresh.id, other.id, after.id].includes(m.id));
+      expect(stream.map((m) => m.id)).toEqual([fresh.id, other.id, after.id]);
+    });
+
+    it('commits kicked while the drained poll looks (a look every ms) go out from memory at once, in commit order', async () => {
+      const { relay, outbox, published } = recordingRelay({ pollIntervalMs: 1 });
+      await drained(relay, outbox, published);
+      const ceremonyId = randomUUID();
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) ids.push((await outbox.transaction((m) => outbox.add(m, 'gala.events.jury.progress', ceremonyId, progress(ceremonyId, 20 + i)))).id);
+      await eventually(async () => expect(await sentAt(ids[ids.length - 1])).not.toBeNull());
+      await relay.stop();
+      expect(published.filter((p) => ids.includes(p.id))).toEqual(ids.map((id) => ({ id, fromMemory: true })));
+      const stream = (await messagesOn(bus, 'gala.events.jury.progress')).filter((m) => ids.includes(m.id));
+      expect(stream.map((m) => m.id)).toEqual(ids);
     });
 
     it('a crash between the fast publish and marking sent: the poll republishes the same ids, the stream keeps one copy', async () => {

@@ -19,6 +19,8 @@
 //   --nice -10 (priority of everything the bench starts, for a shared machine; default 0)
 //   --quiet-wait 5000 --quiet-runnable 2 (before each timed phase wait up to 5 s for ≤ 2 runnable tasks)
 //   --profile <dir> (each system process writes <name>.cpuprofile there when it exits)
+//   --trace (system processes stamp each hop of a reveal on CLOCK_MONOTONIC, LAUREL_TRACE_HOPS=1: per round, the
+//     first stamp of each hop after the cue was sent, in ms; medians in the JSON and a table)
 //   --socketio-floor (also N socket.io clients of a bare socket.io server replaying the round's frames: socket.io's own cost; needs --phones socketio)
 //   --protocol 2|1 (socket protocol of the public clients and screens, default 2: envelopes + the key-only reveal)
 //   --phones engineio|socketio (public clients: a minimal Engine.IO v4 client on `ws` that parses only what a phone
@@ -62,6 +64,8 @@ const twoFrameBaseline = opt('two-frame-baseline', false) === true;
 const socketioFloor = opt('socketio-floor', false) === true;
 // --profile <dir>: every system process (services, gateways) writes a V8 CPU profile there on exit.
 const profileDir = opt('profile', null);
+// --trace: hop stamps of every system process (libs/observability hops.ts), for where the reveal's time goes.
+const traceHops = opt('trace', false) === true;
 const protocol = Number(opt('protocol', 2));
 if (protocol !== 1 && protocol !== 2) throw new Error('--protocol is 1 or 2');
 const phoneClient = String(opt('phones', 'engineio'));
@@ -107,8 +111,24 @@ function pinned(core, args, { env = {}, name, ipc = false } = {}) {
     }
   }
   child.output = '';
+  // LAUREL_HOP lines (--trace) go to `hops` (ms on CLOCK_MONOTONIC), not to the kept output.
+  child.hops = [];
+  let partial = '';
   const keep = (d) => {
-    child.output = (child.output + d.toString()).slice(-20000);
+    let text = d.toString();
+    if (traceHops) {
+      const lines = (partial + text).split('\n');
+      partial = lines.pop();
+      const rest = [];
+      for (const line of lines) {
+        const m = /^LAUREL_HOP (.+) (\d+)$/.exec(line);
+        if (m) child.hops.push({ hop: m[1], ms: Number(BigInt(m[2])) / 1e6 });
+        else rest.push(line);
+      }
+      if (child.hops.length > 5000) child.hops.splice(0, child.hops.length - 5000);
+      text = rest.length ? rest.join('\n') + '\n' : '';
+    }
+    child.output = (child.output + text).slice(-20000);
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
@@ -221,7 +241,7 @@ async function startSystem() {
   const databaseUrl = `postgres://postgres@127.0.0.1:5432/${dbName}`;
   log(`nats ${natsUrl}, database ${dbName}`);
 
-  const common = { NATS_URL: natsUrl, DATABASE_URL: databaseUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  const common = { NATS_URL: natsUrl, DATABASE_URL: databaseUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...(traceHops ? { LAUREL_TRACE_HOPS: '1' } : {}) };
   const services = {};
   for (const name of ['nominations', 'jury', 'announcements']) {
     const port = await freePort();
@@ -234,7 +254,7 @@ async function startSystem() {
     const port = await freePort();
     // Every client of the bench comes from this one address (and the screens share one token): no rate limit in the way.
     const unlimited = Object.fromEntries(['PUBLIC', 'STATIC', 'SCREEN', 'PRODUCER', 'ADMIN'].map((kind) => [`${kind}_RATE_LIMIT_PER_MINUTE`, '1000000']));
-    const env = { NATS_URL: natsUrl, LOG_LEVEL: common.LOG_LEVEL, PORT: String(port), LAUREL_GATEWAY_SERVICE_TOKEN: SERVICE_TOKEN, REVEAL_LEAD_MS: String(leadMs), ...unlimited, ...gatewayEnv };
+    const env = { NATS_URL: natsUrl, LOG_LEVEL: common.LOG_LEVEL, ...(traceHops ? { LAUREL_TRACE_HOPS: '1' } : {}), PORT: String(port), LAUREL_GATEWAY_SERVICE_TOKEN: SERVICE_TOKEN, REVEAL_LEAD_MS: String(leadMs), ...unlimited, ...gatewayEnv };
     const child = pinned(SYSTEM_CORE, [process.execPath, 'dist/apps/gateway/src/main.js'], { env, name: `gateway${g + 1}` });
     gateways.push({ port, child, url: `http://127.0.0.1:${port}` });
   }
@@ -360,6 +380,21 @@ async function prepareCeremony(call) {
   return { slug, imported, producer, screens, order, call, c };
 }
 
+/** --trace: per system process and hop, the first stamp in [from, to] (ms after `from`), in time order. */
+function hopsSince(from, to) {
+  const out = {};
+  const firsts = [];
+  for (const child of children) {
+    for (const { hop, ms } of child.hops ?? []) {
+      const key = `${child.benchName} ${hop}`;
+      if (ms < from || ms > to || key in out) continue;
+      out[key] = ms - from;
+      firsts.push([key, ms - from]);
+    }
+  }
+  return Object.fromEntries(firsts.sort((a, b) => a[1] - b[1]));
+}
+
 // ---------------------------------------------------------------- one N
 async function benchN(sys, N) {
   const call = api(sys.gateways[0].url);
@@ -454,7 +489,7 @@ async function benchN(sys, N) {
       const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
       const times = got.flatMap((g) => g.times).map((t) => t - t0);
       const missing = got.reduce((s, g) => s + g.missing, 0);
-      return { t0, cueMs, seq: res.seq, stats: summarize(times), missing, screens: sc, load: Number(load), runnable, cpu };
+      return { t0, cueMs, seq: res.seq, stats: summarize(times), missing, screens: sc, load: Number(load), runnable, cpu, hops: traceHops ? hopsSince(t0, t0 + cueMs + 2000) : null };
     };
     let sceneBytes = 0;
     const doBaseline = async (bytes2 = 0) => {
@@ -542,6 +577,7 @@ async function benchN(sys, N) {
       systemCpu: system.cpu,
       pipelineMs: firstScreenMs,
       commitMs,
+      hops: system.hops,
       fanoutLastMs: system.stats.max - firstScreenMs,
       fanoutP99Ms: system.stats.p99 - firstScreenMs,
       system: system.stats,
@@ -613,6 +649,7 @@ async function benchN(sys, N) {
       screenMax: Math.max(...perRound.map((x) => x.screens.latency.max)),
       flipSpread: median(perRound.map((x) => x.screens.flipSpreadMs)),
       flipSpreadMax: Math.max(...perRound.map((x) => x.screens.flipSpreadMs)),
+      ...(traceHops ? { hops: medianHops(perRound) } : {}),
       ...(perRound.some((x) => x.socketioFloor)
         ? {
             floorP99: median(perRound.filter((x) => x.socketioFloor).map((x) => x.socketioFloor.p99)),
@@ -623,6 +660,14 @@ async function benchN(sys, N) {
         : {}),
     },
   };
+}
+
+/** Median over the rounds of each hop (ms after the cue was sent), ordered by that median; the first screen last. */
+function medianHops(perRound) {
+  const keys = new Set(perRound.flatMap((x) => Object.keys(x.hops ?? {})));
+  const rows = [...keys].map((k) => [k, median(perRound.map((x) => x.hops?.[k]).filter((v) => v !== undefined))]);
+  rows.push(['first stage screen has it', median(perRound.map((x) => x.pipelineMs))]);
+  return Object.fromEntries(rows.sort((a, b) => a[1] - b[1]));
 }
 
 // ---------------------------------------------------------------- main
@@ -672,6 +717,11 @@ function renderMarkdown(report) {
     }
     const m = r.medians;
     lines.push(`| **median** | ${fmt(m.commit)} | ${fmt(m.pipeline)} | ${fmt(m.systemP50)} | ${fmt(m.systemP95)} | ${fmt(m.systemP99)} | ${fmt(m.systemMax)} | ${fmt(m.baselineP99)} | ${fmt(m.baselineMax)} | **${fmt(m.ratioP99, 2)}** | **${fmt(m.ratioLast, 2)}** | ${fmt(m.screenP99)} | ${fmt(m.flipSpread, 2)} |`, '');
+    if (m.hops) {
+      lines.push('hops (--trace): median over the rounds of the first stamp of each hop after the cue was sent, ms', '', '| process hop | ms |', '|---|---|');
+      for (const [k, v] of Object.entries(m.hops)) lines.push(`| ${k} | ${fmt(v, 2)} |`);
+      lines.push('');
+    }
     if (m.floorP99 !== undefined) {
       lines.push('socket.io floor (bare socket.io server → the same socket.io clients, the round\'s two frames, no cue pipeline):', '');
       lines.push('| round | floor p99 | floor last | system / floor p99 | system / floor last | two-frame ws baseline last |', '|---|---|---|---|---|---|');

@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
-import { CORRELATION_HEADER, createLogger, currentCorrelationId, PinoNestLogger, runWithCorrelation, useProcessLogger } from '#observability';
+import { CORRELATION_HEADER, createLogger, currentCorrelationId, hopsTraced, PinoNestLogger, runWithCorrelation, traceHop, useProcessLogger } from '#observability';
 import { cspSources, trustProxyList, type GatewayConfig, type GatewayEnv } from './config.js';
 import { checkPayloadShape, natsTlsOf } from '#messaging';
 import { ClientAddress } from './edge/client-address.js';
@@ -61,6 +61,13 @@ export async function startGateway(config: GatewayConfig): Promise<NestExpressAp
   // no one: X-Forwarded-For is ignored and the socket's address counts.
   app.set('trust proxy', ClientAddress.expressSetting(config.trustProxy));
   app.disable('x-powered-by');
+  // bench/reveal --trace: when a request reached Express (before every middleware).
+  if (hopsTraced) {
+    app.use((_req: express.Request, _res: express.Response, next: express.NextFunction) => {
+      traceHop('http.in');
+      next();
+    });
+  }
   // Security headers on every answer, refusals included; then the rate limits, before any body is parsed.
   app.use(securityHeaders({ stageFrameAncestors: config.stageFrameAncestors }));
   app.use(app.get(RateLimits).http());

@@ -1,3 +1,4 @@
+import { traceHop } from '#observability';
 import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext, type Provider } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { NatsContext } from '@nestjs/microservices';
@@ -73,6 +74,7 @@ export class CommandGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    traceHop('command.in');
     const subject = Reflect.getMetadata(COMMAND_SUBJECT, context.getHandler()) as CommandSubject | undefined;
     const nats = context.switchToRpc().getContext<NatsContext | undefined>();
     try {

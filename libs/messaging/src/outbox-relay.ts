@@ -2,7 +2,7 @@ import type { PubAck } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { CORRELATION_HEADER, outboxPublished, outboxRepublished, setOutboxLagProbe } from '#observability';
+import { CORRELATION_HEADER, outboxPublished, outboxRepublished, setOutboxLagProbe, traceHop } from '#observability';
 import { OutboxMessage, type OutboxRow } from './entities.js';
 import type { NatsBus } from './nats-bus.js';
 
@@ -25,6 +25,12 @@ export interface OutboxRelayOptions {
  * poll found the outbox drained and every kick since carried its rows). That takes a round trip and a
  * lock off every cue's way to the screens. Anything else (an error, a kick without rows, rows of other
  * replicas) goes through the ordered poll, which also republishes whatever the fast path could not mark.
+ *
+ * While drained, the periodic poll first looks without a transaction or a lock (one query: the oldest
+ * unpublished rows' ids) and claims rows only when it finds one the fast path did not take; rows kicked while
+ * that look runs are published at once, not after it. A cue committed while the poll was under way waited for
+ * the whole claiming transaction before (bench/reveal --trace: 36 ms from commit to publish in 2 of 9 rounds on
+ * a loaded machine).
  */
 export class OutboxRelay {
   private running = false;
@@ -213,7 +219,7 @@ export class OutboxRelay {
           if (!this.pending) await this.sleep(poll);
           continue;
         }
-        const published = await this.publishBatch();
+        const published = this.drained ? await this.checkDrained() : await this.publishBatch();
         backoff = 0;
         if (published > 0) continue;
       } catch (error) {
@@ -261,6 +267,40 @@ export class OutboxRelay {
     await this.markPublished(this.dataSource.manager, acks, true);
     outboxPublished.inc(rows.length);
     return true;
+  }
+
+  /**
+   * The poll while drained: the ids of the oldest unpublished rows, read without a transaction or a lock. None,
+   * or only rows a kick handed to the fast path (committed while this query ran): still drained, nothing
+   * claimed, and the fast path publishes them next. Anything else (another replica's rows, a commit whose kick
+   * has not come yet) goes through the ordered, claiming poll.
+   */
+  private async checkDrained(): Promise<number> {
+    const blindKicks = this.blindKicks;
+    const look = this.dataSource.query<{ id: string }[]>(`SELECT id FROM ${this.table} WHERE published_at IS NULL ORDER BY position LIMIT 100`);
+    look.catch(() => undefined);
+    // Rows kicked while the look runs go out at once: the look claims and publishes nothing, so nothing it
+    // leads to can overtake them (a poll after it republishes only with the same msgIDs, in the same order).
+    const sentMeanwhile = new Set<string>();
+    for (;;) {
+      if (this.fresh.length > 0 && this.drained && this.running) {
+        const ids = this.fresh.map((r) => r.id);
+        if (await this.publishFresh()) ids.forEach((id) => sentMeanwhile.add(id));
+        continue;
+      }
+      const kicked = new Promise<null>((resolve) => (this.wake = () => resolve(null)));
+      const rows = await Promise.race([look, kicked]);
+      this.wake = null;
+      if (rows === null) {
+        if (!this.running) return 0;
+        continue;
+      }
+      if (this.blindKicks === blindKicks && this.drained) {
+        const handed = new Set([...this.fresh.map((r) => r.id), ...sentMeanwhile]);
+        if (rows.every((r) => handed.has(r.id))) return 0;
+      }
+      return this.publishBatch();
+    }
   }
 
   /** Publishes one batch; returns how many rows were sent. */
@@ -325,7 +365,9 @@ export class OutboxRelay {
       const correlationId = (JSON.parse(row.payload) as { correlationId?: string }).correlationId;
       if (correlationId) h.set(CORRELATION_HEADER, correlationId);
     }
+    traceHop(`relay.publish ${row.subject}`);
     const ack = await this.bus.js.publish(row.subject, row.payload, { msgID: row.id, headers: h, timeout: 5000 });
+    traceHop(`relay.acked ${row.subject}`);
     this.noteAck(ack);
     return ack;
   }

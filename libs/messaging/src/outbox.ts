@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { createEnvelope, eventContracts, type EventData, type EventEnvelope, type EventSubject } from '#contracts';
-import { currentCorrelationId } from '#observability';
+import { currentCorrelationId, traceHop } from '#observability';
 import { OutboxMessage, type OutboxRow } from './entities.js';
 import type { OutboxRelay } from './outbox-relay.js';
 import { noteWrites } from './writes.js';
@@ -78,6 +78,7 @@ export class Outbox {
       this.rowsOf.set(manager, rows);
       return work(manager);
     });
+    traceHop('outbox.committed');
     this.relay.kick(rows);
     noteWrites(rows);
     return result;

@@ -1,6 +1,6 @@
 import { DeliverPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { EventEnvelopeDto, eventContracts, type EventData, type EventEnvelope, type EventSubject } from '#contracts';
-import { setStreamFollowerProbe, streamFollowerGaps, streamFollowerInvalid, streamFollowerRestarts } from '#observability';
+import { setStreamFollowerProbe, streamFollowerGaps, streamFollowerInvalid, streamFollowerRestarts, traceHop } from '#observability';
 import type { NatsBus } from './nats-bus.js';
 import { validatePayload } from './validation.js';
 
@@ -314,6 +314,7 @@ export class StreamFollower {
   private diverged = false;
 
   private async take(position: FollowPosition, msg: JsMsg): Promise<void> {
+    traceHop(`follower.received ${msg.subject}`);
     const { verdict, missed } = classifySeq(position.lastSeq, msg.seq);
     this.state.streamLastSeq = Math.max(this.state.streamLastSeq, msg.seq + msg.info.pending);
     if (verdict === 'duplicate') return;
@@ -328,6 +329,7 @@ export class StreamFollower {
     let event: FollowedEvent;
     try {
       event = { subject: msg.subject, seq: msg.seq, envelope: await decodeEvent(msg.subject, msg.json()) } as FollowedEvent;
+      traceHop(`follower.decoded ${msg.subject}`);
     } catch (error) {
       this.state.invalid++;
       streamFollowerInvalid.inc({ follower: this.opts.name });

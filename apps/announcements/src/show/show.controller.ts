@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import type { CueCommand, CueResult, ResetRehearsalCommand, ShowQuery, ShowSnapshot } from '#contracts';
 import { Command, type CommandContext } from '#messaging';
+import { traceHop } from '#observability';
 import { operatorOf } from './operator.js';
 import { ShowService } from './show.service.js';
 
@@ -10,7 +11,10 @@ export class ShowController {
 
   @Command('announcements.show.cue')
   async cue(request: CueCommand, ctx: CommandContext): Promise<CueResult> {
-    return this.show.cue(request, operatorOf(ctx.actor));
+    traceHop('cue.command');
+    const result = await this.show.cue(request, operatorOf(ctx.actor));
+    traceHop('cue.answered');
+    return result;
   }
 
   @Command('announcements.show.snapshot')

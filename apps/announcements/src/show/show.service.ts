@@ -19,6 +19,7 @@ import {
   type StaleCueDetails,
 } from '#contracts';
 import { Outbox, type OutboxRow } from '#messaging';
+import { traceHop } from '#observability';
 import type { CeremonyReadModel } from '../ceremonies/ceremony-read-model.entity.js';
 import { CeremoniesService } from '../ceremonies/ceremonies.service.js';
 import { pressRelease } from '../press/press-release.js';
@@ -56,9 +57,12 @@ export class ShowService {
   async cue(command: CueCommand, operator?: CueOperator): Promise<CueResult> {
     const mode: ShowMode = command.rehearsal ? 'rehearsal' : 'live';
     return this.outbox.transaction(async (manager) => {
+      traceHop('cue.begun');
       const ceremony = await this.store.lock(manager, command.ceremony, mode);
+      traceHop('cue.locked');
       const ceremonyId = ceremony.id;
       const held = await this.store.read(manager, ceremonyId, mode, command.idempotencyKey, command.action === 'reveal');
+      traceHop('cue.read');
       // A retried key gets its first answer, even when the show has moved on since (expectedSeq is not checked again).
       if (held.previous) return held.previous;
 
@@ -76,6 +80,7 @@ export class ShowService {
       const now = new Date();
       const outcome = applyCue(state, { action: command.action, categoryId: command.categoryId, scene: command.scene }, { ceremony: ceremony.view, runOfShow, sealed, now });
       if (!outcome.ok) throw new DomainRefusal(refusalKindOf(outcome.status), `cue ${command.action} refused`, outcome.reason);
+      traceHop('cue.decided');
 
       const results = held.results;
       const seq = outcome.state.seq;
@@ -83,6 +88,7 @@ export class ShowService {
       let revealed: ResultView | null = null;
       if (outcome.reveal) {
         revealed = this.openEnvelope(ceremony, held.envelopes, held.seals, outcome.reveal.categoryId, seq, now, mode);
+        traceHop('cue.opened');
         results.push(revealed);
         // The key goes out with the reveal (v2 clients open their envelope with it), never in the stored result.
         const key = held.keys?.[revealed.categoryId];
@@ -97,6 +103,7 @@ export class ShowService {
       rows.push(this.outbox.event('gala.events.announcements.scene.changed', ceremonyId, scene));
       const snapshot: ShowSnapshot = { ceremonyId, scene, results, seals: held.seals };
       rows.push(this.outbox.kv(KV_BUCKETS.show, snapshotKey(ceremonyId, mode), snapshot, randomUUID(), ceremonyId));
+      traceHop('cue.rows-built');
       await this.store.write(manager, {
         ceremonyId,
         mode,
@@ -106,6 +113,7 @@ export class ShowService {
         revealed: revealed && { view: revealed, at: now },
         rows,
       });
+      traceHop('cue.written');
       return result;
     });
   }

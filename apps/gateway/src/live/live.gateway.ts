@@ -1,5 +1,5 @@
 import { Inject, type OnModuleDestroy } from '@nestjs/common';
-import { contextLogger } from '#observability';
+import { contextLogger, traceHop } from '#observability';
 import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import {
@@ -400,6 +400,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
    * one (a rehearsal, an envelope that could not be staged) v2 sockets get the v1 frames.
    */
   pushRevealed({ revealed, key }: AppliedReveal): void {
+    traceHop('push.revealed');
     const { ceremonyId, rehearsal } = revealed;
     const lean = withoutPressRelease(revealed);
     if (key !== null) {
@@ -418,6 +419,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
    * the thousands of the show's room are walked once with a lookup in that small set.
    */
   private writeToRooms(frame: PrebuiltFrame, first: string[], show: string): void {
+    traceHop('push.frame-built');
     const rooms = this.server.adapter.rooms;
     const sockets = this.server.sockets;
     const sent = new Set<string>();
@@ -431,6 +433,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         if (socket) frame.writeTo(socket);
       }
     }
+    traceHop('push.first-rooms-written');
     const ids = rooms.get(show);
     if (!ids) return;
     for (const id of ids) {
@@ -438,6 +441,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       const socket = sockets.get(id);
       if (socket) frame.writeTo(socket);
     }
+    traceHop('push.all-written');
   }
 
   /** A staged category's envelope to the v2 sockets of the live show, each audience its own. */

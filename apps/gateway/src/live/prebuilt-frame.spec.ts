@@ -52,6 +52,14 @@ describe('PrebuiltFrame: one encoded frame written to sockets', () => {
     expect(frame.size).toBe(Buffer.byteLength(frame.packet) + 1);
   });
 
+  it('frames of every WebSocket header length (7-, 16- and 64-bit payload lengths) arrive whole, header and payload written as one buffer', async () => {
+    const { socket, got } = await connect(['websocket']);
+    const payloads = [{ pad: 'a'.repeat(50) }, { pad: 'b'.repeat(300) }, { pad: 'c'.repeat(70_000) }];
+    for (const payload of payloads) PrebuiltFrame.of(server.of('/live'), 'revealed', payload).writeTo(socket);
+    await until(() => got.length === 3);
+    expect(got).toEqual(payloads.map((p) => ['revealed', p]));
+  });
+
   it('keeps the order with what Engine.IO has queued: emits before and after it arrive around it', async () => {
     const { socket, got } = await connect(['websocket']);
     const frame = PrebuiltFrame.of(server.of('/live'), 'revealed', { seq: 2 });

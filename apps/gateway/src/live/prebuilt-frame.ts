@@ -38,6 +38,8 @@ export class PrebuiltFrame {
     /** The socket.io packet as text (`2/live,["revealed",{…}]`). */
     readonly packet: string,
     private readonly options: WriteOptions,
+    /** Header and payload of the WebSocket frame in one buffer: one `write` per socket (ws's own two-buffer frame corks, writes twice, uncorks). */
+    private readonly whole: [Buffer],
   ) {}
 
   static of(namespace: Namespace<never, never, never, unknown> | Namespace, event: string, payload: unknown): PrebuiltFrame {
@@ -53,7 +55,7 @@ export class PrebuiltFrame {
       opcode: 1,
       fin: true,
     });
-    return new PrebuiltFrame(packet, { preEncoded: true, wsPreEncodedFrame: frame });
+    return new PrebuiltFrame(packet, { preEncoded: true, wsPreEncodedFrame: frame }, [frame.length === 1 ? frame[0] : Buffer.concat(frame)]);
   }
 
   /** Bytes of the Engine.IO message on the wire (without the WebSocket header). */
@@ -63,8 +65,8 @@ export class PrebuiltFrame {
 
   /**
    * Writes the frame to one socket. On a WebSocket connection with nothing queued in Engine.IO (its buffer
-   * empty, its transport writable) the pre-built frame goes straight to the `ws` sender, as a bare `ws`
-   * broadcast writes it: no Engine.IO packet object, no `packetCreate`/`flush`/`drain` events, no send
+   * empty, its transport writable) the pre-built frame goes straight to the `ws` sender, header and payload
+   * as one buffer (one socket `write`, no cork/uncork): no Engine.IO packet object, no `packetCreate`/`flush`/`drain` events, no send
    * callback per socket. Engine.IO's own pre-encoded path ends in the same `sendFrame`, so the bytes and their
    * order on the connection are the same; anything queued (a write still in flight, long-polling, a closing
    * connection) takes Engine.IO's path behind what is queued.
@@ -75,14 +77,9 @@ export class PrebuiltFrame {
     const transport = conn.transport;
     const sender = transport.socket?._sender;
     if (conn.readyState === 'open' && transport.writable && conn.writeBuffer.length === 0 && !transport.opts?.perMessageDeflate && sender !== undefined && transport.name === 'websocket') {
-      sender.sendFrame(this.frame);
+      sender.sendFrame(this.whole);
       return;
     }
     client.writeToEngine([this.packet], this.options);
-  }
-
-  /** The WebSocket frame (header and payload), built once. */
-  private get frame(): Buffer[] {
-    return this.options.wsPreEncodedFrame!;
   }
 }

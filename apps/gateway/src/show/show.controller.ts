@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { traceHop } from '#observability';
 import { LaurelError, type CueResult, type PresenterMessageEvent, type RevealedEvent, type ShowSnapshot } from '#contracts';
 import { ServiceClient } from '#messaging';
 import { Caller, CeremonyId } from '../auth/principal.decorator.js';
@@ -32,6 +33,7 @@ export class ShowController {
       '202 with `onScreens: false` and `message: "not on screens yet"`: the cue is committed and goes out when JetStream takes it (never cue it again with a new key).',
   })
   async cue(@CeremonyId() ceremonyId: string, @Body() body: CueBody, @Caller() credential: string | null, @Res({ passthrough: true }) res: Response): Promise<CueResult> {
+    traceHop('cue.http');
     const result = await this.services.request('announcements.show.cue', { ...body, ceremony: ceremonyId }, { credential });
     // Committed is not shown: the producer hears "done" only once the scene reached the screens (this
     // gateway pushes every scene it takes at once), else 202 "not on screens yet" (the outbox delivers it later).
