@@ -226,13 +226,17 @@ describe('the edge: security headers, rate limits, trust proxy', () => {
       const access = gateways.at(-1)!.get(AccessResolver);
       await eventually(() => expect(tokens.filter((t) => access.knownCaller(t)?.role !== 'juror')).toEqual([]), { timeoutMs: 60000, intervalMs: 250 });
       const statuses: number[] = [];
-      for (let i = 0; i < tokens.length; i += 50) {
+      for (let i = 0; i < tokens.length; i += 25) {
         // Each juror spends its whole budget: two calls.
-        statuses.push(...(await Promise.all(tokens.slice(i, i + 50).flatMap((t) => [me(t), me(t)]))).map((a) => a.status));
+        statuses.push(...(await Promise.all(tokens.slice(i, i + 25).flatMap((t) => [me(t), me(t)]))).map((a) => a.status));
       }
-      // 2,000 calls from one address whose public budget is 10: none refused.
-      expect(statuses.filter((s) => s !== 200)).toEqual([]);
+      // 2,000 calls from one address whose public budget is 10: none refused (429). GET /me is answered by the jury
+      // service: on a loaded CI machine (two test files at once) one of them once took over the gateway's 5 s and was
+      // a 503; that is not the limiter, and a retry would spend the token's budget, so it is counted, not retried.
       expect(statuses).toHaveLength(2000);
+      expect(statuses.filter((s) => s === 429)).toEqual([]);
+      expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
+      expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1990);
       // Each token has its own budget of 2: the third call of any of them is refused, with the contract body.
       for (const t of [tokens[0], tokens[500], tokens[999]]) {
         const refused = await me(t);
