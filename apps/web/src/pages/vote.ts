@@ -102,10 +102,10 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
     ceremony: view.ceremony.slug,
     token: null,
     handlers: {
-      snapshot: () => render(),
+      snapshot: () => refresh(),
       vote: (w) => {
         windows.set(w.categoryId, w);
-        render();
+        refresh();
       },
     },
   });
@@ -134,7 +134,26 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
     clock.textContent = t('voteClosesIn', { time: formatSeconds(left) });
   }
 
+  /**
+   * What the page shows: the category, its window's state, and whether this phone is confirming or has voted. The
+   * window's events come about once a second while it is open (the turnout, which the public never sees): redrawing
+   * on each would take the "Rösta" button from under a voter's thumb and wipe a receipt check's answer.
+   */
+  let confirming: string | null = null;
+  let shown = '';
+  function viewKey(): string {
+    const now = current();
+    if (!now) return 'none';
+    const id = now.category.id;
+    return [id, now.window?.state ?? 'pending', receipts(view.ceremony.slug)[id] ? 'kept' : '', votedIn.has(id) ? 'voted' : '', confirming === id ? 'confirming' : ''].join('|');
+  }
+  /** Redraws only when what the page shows has changed (the countdown ticks on its own). */
+  function refresh(): void {
+    if (viewKey() !== shown) render();
+  }
+
   function render(): void {
+    shown = viewKey();
     const now = current();
     if (!now) {
       status.textContent = t('votePending');
@@ -155,9 +174,12 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
       return;
     }
     if (state !== 'open') {
+      confirming = null;
+      shown = viewKey();
       replace(body, heading);
       return;
     }
+    if (confirming === category.id) return; // the confirmation stays until the voter answers it
     const buttons = category.nominees.map((n) => {
       const b = h('button', { class: 'vote-nominee', type: 'button', 'data-nominee': n.id }, h('span', { class: 'vote-nominee-name' }, nomineeName(n)));
       b.addEventListener('click', () => confirmVote(category, n.id, nomineeName(n)));
@@ -171,7 +193,12 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
     const yes = h('button', { class: 'btn btn-gold vote-confirm', type: 'button' }, t('voteCast'));
     const no = h('button', { class: 'btn btn-ghost', type: 'button' }, t('cancel'));
     const error = h('p', { class: 'vote-error', role: 'alert' });
-    no.addEventListener('click', () => render());
+    confirming = category.id;
+    shown = viewKey();
+    no.addEventListener('click', () => {
+      confirming = null;
+      render();
+    });
     yes.addEventListener('click', () => {
       yes.disabled = true;
       void (async () => {
@@ -184,6 +211,7 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
             const receipt = sent?.status === 201 ? (sent.body as VoteReceipt) : await api.request<VoteReceipt>('POST', `${base}/categories/${category.id}/votes`, { ticket, nomineeId });
             keepReceipt(view.ceremony.slug, receipt);
             votedIn.add(category.id);
+            confirming = null;
             render();
             return;
           } catch (err) {
@@ -195,7 +223,11 @@ export async function mount(root: HTMLElement, ceremony: string): Promise<void> 
             if (e.status === 409 && /already voted/.test(e.message)) votedIn.add(category.id);
             error.textContent = e.message;
             yes.disabled = false;
-            if (e.status === 409) setTimeout(() => render(), 2500);
+            if (e.status === 409)
+              setTimeout(() => {
+                confirming = null;
+                render();
+              }, 2500);
             return;
           }
         }
