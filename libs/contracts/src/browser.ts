@@ -20,5 +20,5 @@ export type { IntakeFormView, IntakeReceipt, IntakeStatus, IntakeSubmissionView,
 export type { BallotProof, BallotView, JurorView, PanelStatus, SealResult, VerdictResult, RankingRow, AuditVerification } from './commands/jury.js';
 export type { ScreeningView, ScreeningRanking, ScreeningRankingRow, ReviewView, AssignmentView, FrozenShortlist, ShortlistAdjustment, ScreeningEntryView } from './commands/screening.js';
 export type { DeliberationView, DeliberationThread, DeliberationComment } from './commands/deliberation.js';
-export type { CueAction, CueResult, ShowSnapshot } from './commands/announcements.js';
+export type { CueAction, CueResult, ProducerCueAction, ShowSnapshot, VoteCueAction, VoteCueResult } from './commands/announcements.js';
 export * from './reveal-v2.js';

@@ -9,7 +9,6 @@ import {
   AppointChairCommand,
   CardRevealCommand,
   CastVoteCommand,
-  CueCommand,
   DeclareConflictCommand,
   EditIntakeSubmissionCommand,
   EntryFields,
@@ -20,6 +19,7 @@ import {
   PostCommentCommand,
   OpenVoteCommand,
   PresenterMessageCommand,
+  ProducerCueCommand,
   RemoveJurorCommand,
   RejectIntakeSubmissionCommand,
   ReopenBallotCommand,
@@ -57,8 +57,9 @@ export class ReopenBallotBody extends PickType(ReopenBallotCommand, ['reason'] a
 @CommandBody()
 export class VerdictBody extends OmitType(VerdictCommand, ['ceremony', 'category'] as const) {}
 
+/** A show cue (CueCommand) or a vote cue (`vote-open` with durationSeconds, `vote-close`), both with categoryId. */
 @CommandBody()
-export class CueBody extends OmitType(CueCommand, ['ceremony'] as const) {}
+export class CueBody extends OmitType(ProducerCueCommand, ['ceremony'] as const) {}
 
 @CommandBody()
 export class IssueTokenBody extends OmitType(IssueTokenCommand, ['ceremony'] as const) {}
@@ -115,7 +116,7 @@ export class MarkDiscussedBody extends PickType(MarkDiscussedCommand, ['discusse
 export class IssueTicketsBody extends OmitType(IssueTicketsCommand, ['ceremony'] as const) {}
 
 @CommandBody()
-export class OpenVoteBody extends OmitType(OpenVoteCommand, ['ceremony', 'category'] as const) {}
+export class OpenVoteBody extends OmitType(OpenVoteCommand, ['ceremony', 'category', 'idempotencyKey'] as const) {}
 
 @CommandBody()
 export class CastVoteBody extends OmitType(CastVoteCommand, ['ceremony', 'category'] as const) {}

@@ -11,6 +11,8 @@ export class VoteWindow {
   @Index() @Column({ name: 'ceremony_id', type: 'uuid' }) ceremonyId!: string;
   @Column({ name: 'opened_at', type: 'timestamptz' }) openedAt!: Date;
   @Column({ name: 'closes_at', type: 'timestamptz' }) closesAt!: Date;
+  /** The idempotency key of the producer's `vote-open` cue that opened it (null: opened by the REST open). */
+  @Column({ name: 'open_key', type: 'text', nullable: true }) openKey!: string | null;
   /** Set by the producer's close, or at closes_at by the service itself. */
   @Column({ name: 'closed_at', type: 'timestamptz', nullable: true }) closedAt!: Date | null;
   @Column({ name: 'sealed_at', type: 'timestamptz', nullable: true }) sealedAt!: Date | null;

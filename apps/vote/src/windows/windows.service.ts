@@ -68,6 +68,8 @@ export class WindowsService implements OnModuleInit, OnApplicationShutdown {
       const existing = await manager.findOne(VoteWindow, { where: { categoryId: category.id } });
       const now = new Date();
       if (existing) {
+        // The same cue again (its key): the window it opened, whatever its state now; never a second window.
+        if (command.idempotencyKey && existing.openKey === command.idempotencyKey) return this.view(existing, now, true, await this.turnout(manager, category.id));
         if (stateOf(existing, now) === 'open') return this.view(existing, now, true);
         throw new DomainRefusal('conflict', 'vote held', `the vote in ${category.name} has already been held`);
       }
@@ -76,6 +78,7 @@ export class WindowsService implements OnModuleInit, OnApplicationShutdown {
         ceremonyId: ceremony.id,
         openedAt: now,
         closesAt: new Date(now.getTime() + command.durationSeconds * 1000),
+        openKey: command.idempotencyKey ?? null,
         closedAt: null,
         sealedAt: null,
       });

@@ -5,7 +5,7 @@
  */
 import '../styles/app.css';
 import '../styles/control.css';
-import { readClock, type CategoryView, type CeremonyView, type JuryProgressEvent, type PresenterMessageEvent, type RevealAlarmEvent, type RevealedEvent, type SceneEvent, type SceneKind, type ScreenPresence, type SealedEvent, type ShowClock, type StaleCueDetails, type VoteWindowEvent } from '@laurel/contracts';
+import { readClock, type CategoryView, type CeremonyView, type JuryProgressEvent, type PresenterMessageEvent, type RevealAlarmEvent, type RevealedEvent, type SceneEvent, type SceneKind, type ScreenPresence, type SealedEvent, type ShowClock, type StaleCueDetails, type VoteCueAction, type VoteCueResult, type VoteWindowEvent } from '@laurel/contracts';
 import { Api, ApiError, enc, type CueAction, type CueBody } from '../lib/api.js';
 import { chrome } from '../lib/chrome.js';
 import { confirmDialog, h, replace } from '../lib/dom.js';
@@ -256,17 +256,17 @@ export function mount(root: HTMLElement, ceremony: string): void {
         const state = w?.state ?? 'pending';
         const open = h('button', { class: 'btn btn-gold btn-sm', type: 'button', disabled: state !== 'pending' }, t('voteOpenBtn'));
         const close = h('button', { class: 'btn btn-sm', type: 'button', disabled: state !== 'open' }, t('voteCloseBtn'));
-        // The body is read at the click (the seconds as typed then), not when the row was drawn.
-        const act = (path: string, body?: () => unknown) => () =>
+        // A vote cue in the run of show (vote-open / vote-close); the seconds are read at the click, not when the row was drawn.
+        const act = (action: VoteCueAction, extra: () => { durationSeconds?: number } = () => ({})) => () =>
           void api
-            .request<VoteWindowEvent>('POST', `/ceremonies/${enc(ceremony)}/categories/${c.id}/vote/${path}`, body?.())
-            .then((v) => {
+            .request<VoteCueResult>('POST', `/ceremonies/${enc(ceremony)}/show/cues`, { action, categoryId: c.id, idempotencyKey: uuid(), ...extra() })
+            .then(({ vote: v }) => {
               voteWindows.set(v.categoryId, v);
               renderVotes();
             })
             .catch((err: unknown) => ui.showError(err instanceof Error ? err.message : String(err)));
-        open.addEventListener('click', act('open', () => ({ durationSeconds: Number(voteSeconds.value) })));
-        close.addEventListener('click', act('close'));
+        open.addEventListener('click', act('vote-open', () => ({ durationSeconds: Number(voteSeconds.value) })));
+        close.addEventListener('click', act('vote-close'));
         const turnout = w?.turnout === null || w?.turnout === undefined ? '' : t('voteTurnout', { n: w.turnout });
         const label = state === 'open' ? t('voteOpen') : state === 'closed' ? t('voteClosed') : state === 'sealed' ? t('voteSealed') : t('voteNotOpened');
         return h('div', { class: 'vote-row', 'data-category': c.id }, h('strong', null, c.name), h('div', { class: 'small muted', 'data-testid': 'vote-turnout' }, `${label} · ${turnout}`), h('div', { class: 'row' }, open, close));

@@ -1,6 +1,6 @@
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { ANYONE, command } from '../contract.js';
-import { SCENE_KINDS, type PresenterMessageEvent, type RevealedEvent, type SceneEvent, type SceneKind, type SealedEvent } from '../live.js';
+import { SCENE_KINDS, type PresenterMessageEvent, type VoteWindowEvent, type RevealedEvent, type SceneEvent, type SceneKind, type SealedEvent } from '../live.js';
 import type { EnvelopeStagedEvent, SealedToPage } from '../reveal-v2.js';
 import { CeremonyScoped } from './common.js';
 
@@ -25,6 +25,36 @@ export class CueCommand extends CeremonyScoped {
   @IsOptional() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) expectedSeq?: number;
 }
 
+/**
+ * Cues the producer gives the audience vote in the run of show (issue 16): the gateway sends them to the vote
+ * service's own commands (`vote.window.open`/`close`) with the producer's credential; the show's scene is unchanged.
+ */
+export const VOTE_CUE_ACTIONS = ['vote-open', 'vote-close'] as const;
+export type VoteCueAction = (typeof VOTE_CUE_ACTIONS)[number];
+export const PRODUCER_CUE_ACTIONS = [...CUE_ACTIONS, ...VOTE_CUE_ACTIONS] as const;
+export type ProducerCueAction = (typeof PRODUCER_CUE_ACTIONS)[number];
+
+export function isVoteCue(action: string): action is VoteCueAction {
+  return (VOTE_CUE_ACTIONS as readonly string[]).includes(action);
+}
+
+/** The producer's cue as the gateway takes it (POST …/show/cues): a show cue (CueCommand) or a vote cue. */
+export class ProducerCueCommand extends CeremonyScoped {
+  @IsIn(PRODUCER_CUE_ACTIONS) action!: ProducerCueAction;
+  /** For `reveal`, `vote-open` and `vote-close` (required) and `goto`: category id or slug. */
+  @IsOptional() @IsString() @Length(1, 80) categoryId?: string;
+  /** For `goto`: the scene kind to go to. */
+  @IsOptional() @IsIn(SCENE_KINDS) scene?: SceneKind;
+  /** For `vote-open` (required): the stage's countdown; the vote closes by itself this many seconds after it opens. */
+  @IsOptional() @IsInt() @Min(5) @Max(3600) durationSeconds?: number;
+  /** Same key twice = one effect; the first answer is returned. */
+  @IsString() @Length(1, 200) idempotencyKey!: string;
+  /** Cue the rehearsal show instead of the live one (show cues only: the audience vote has no rehearsal). */
+  @IsOptional() @IsBoolean() rehearsal?: boolean;
+  /** The seq of the scene the operator saw (show cues only; a vote cue changes no scene). */
+  @IsOptional() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) expectedSeq?: number;
+}
+
 export interface CueResult {
   seq: number;
   scene: SceneEvent;
@@ -34,6 +64,17 @@ export interface CueResult {
    */
   onScreens?: boolean;
   message?: string;
+}
+
+/**
+ * The answer to a vote cue: the vote's window as the vote service answered it (the stage's band shows it from its
+ * `vote` event), and the scene on stage as this gateway holds it (unchanged by the cue; null before the show starts).
+ */
+export interface VoteCueResult {
+  action: VoteCueAction;
+  vote: VoteWindowEvent;
+  seq: number | null;
+  scene: SceneEvent | null;
 }
 
 /** A producer's short message to the presenter monitor; `text: ''` clears it. */

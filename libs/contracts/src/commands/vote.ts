@@ -44,6 +44,11 @@ export class RevokeTicketCommand extends CeremonyScoped {
 export class OpenVoteCommand extends CategoryScoped {
   /** The countdown on stage: the vote closes by itself this many seconds after it opens (server time). */
   @IsInt() @Min(5) @Max(3600) durationSeconds!: number;
+  /**
+   * The producer's cue key (a `vote-open` cue): the window remembers the key that opened it, so the same key again
+   * answers with the window (whatever its state now) and never opens a second one. Not on the REST open.
+   */
+  @IsOptional() @IsString() @Length(1, 200) idempotencyKey?: string;
 }
 
 export class CloseVoteCommand extends CategoryScoped {}
