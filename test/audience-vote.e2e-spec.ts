@@ -9,7 +9,6 @@ import {
   type CueResult,
   type ImportCeremonyResult,
   type IssuedTickets,
-  type IssuedToken,
   type RevealedEvent,
   type SealedEvent,
   type VoteExport,
@@ -22,6 +21,7 @@ import { runVoteAudit } from '../tools/audit/votes.js';
 import { eventually } from './support/eventually.js';
 import { audienceGala } from './support/fixtures.js';
 import { connectLive, type LiveClient } from './support/live-client.js';
+import { issueToken } from './support/tokens.js';
 import { startSystem, type ExtraGateway, type TestSystem } from './support/system.js';
 
 /** Keys that would give standings or a result away; before the reveal no spy may see one for the category. */
@@ -64,11 +64,7 @@ describe('the audience vote (Publikpriset): one vote per ticket, sealed and reve
     const res = await system.http<ImportCeremonyResult>('POST', '/api/v1/ceremonies', { token: system.adminToken, body: audienceGala(slug) });
     expect(res.status).toBe(201);
     imported = res.body;
-    const token = async (role: string) => {
-      const issued = await system.http<IssuedToken>('POST', `${base}/tokens`, { token: system.adminToken, body: { role } });
-      expect(issued.status).toBe(201);
-      return issued.body.token;
-    };
+    const token = (role: string) => issueToken(system, base, role);
     producerToken = await token('producer');
     extra = await system.startExtraGateway();
     producerOnExtra = await connectLive(extra.url, { ceremony: slug, token: producerToken });

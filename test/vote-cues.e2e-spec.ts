@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { voteRoot, type CueResult, type ImportCeremonyResult, type IssuedTickets, type IssuedToken, type SceneEvent, type SealedEvent, type VoteCueResult, type VoteReceipt, type VoteWindowView } from '#contracts';
+import { voteRoot, type CueResult, type ImportCeremonyResult, type IssuedTickets, type SceneEvent, type SealedEvent, type VoteCueResult, type VoteReceipt, type VoteWindowView } from '#contracts';
 import { audienceGala } from './support/fixtures.js';
 import { connectLive, type LiveClient } from './support/live-client.js';
+import { issueToken } from './support/tokens.js';
 import { startSystem, type TestSystem } from './support/system.js';
 
 /**
@@ -36,11 +37,7 @@ describe('vote cues: the producer opens and closes the audience vote from the ru
     const res = await system.http<ImportCeremonyResult>('POST', '/api/v1/ceremonies', { token: system.adminToken, body: audienceGala(slug) });
     expect(res.status).toBe(201);
     imported = res.body;
-    const token = async (role: string) => {
-      const issued = await system.http<IssuedToken>('POST', `${base}/tokens`, { token: system.adminToken, body: { role } });
-      expect(issued.status).toBe(201);
-      return issued.body.token;
-    };
+    const token = (role: string) => issueToken(system, base, role);
     producerToken = await token('producer');
     screenToken = await token('screen');
     pressToken = await token('press');
