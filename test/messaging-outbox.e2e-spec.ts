@@ -91,6 +91,11 @@ describe('transactional outbox and idempotent consumers (real NATS + Postgres)',
 
   describe('fast path: rows a transaction of this process commits', () => {
     type Published = { id: string; fromMemory: boolean };
+    // A test that fails before its own stop must not leave a relay taking the next tests' rows.
+    const relays: OutboxRelay[] = [];
+    afterEach(async () => {
+      await Promise.all(relays.splice(0).map((r) => r.stop()));
+    });
     /** A relay that records each published row, and whether it came from memory (no `position`: never read back). */
     function recordingRelay(options: { failFirstFast?: boolean; pollIntervalMs?: number } = {}) {
       const published: Published[] = [];
@@ -106,6 +111,7 @@ describe('transactional outbox and idempotent consumers (real NATS + Postgres)',
           }
         },
       });
+      relays.push(relay);
       return { relay, outbox: new Outbox(dataSource, relay), published };
     }
     /** Starts the relay and waits for its first poll to find the outbox drained (a row committed elsewhere, kicked without rows). */
@@ -187,6 +193,53 @@ describe('transactional outbox and idempotent consumers (real NATS + Postgres)',
       expect(published.filter((p) => ids.includes(p.id))).toEqual(ids.map((id) => ({ id, fromMemory: true })));
       const stream = (await messagesOn(bus, 'gala.events.jury.progress')).filter((m) => ids.includes(m.id));
       expect(stream.map((m) => m.id)).toEqual(ids);
+    });
+
+    it('a row the drained poll sees before its kick comes (commit done, answer on its way) is left to the kick, published once from memory', async () => {
+      const { relay, outbox, published } = recordingRelay({ pollIntervalMs: 1 });
+      await drained(relay, outbox, published);
+      const ceremonyId = randomUUID();
+      // The race, held open: the commit has happened (the row is visible) and the kick has not come yet.
+      const row = outbox.event('gala.events.jury.progress', ceremonyId, progress(ceremonyId, 40));
+      relay.committing([row]);
+      await dataSource.transaction((m) => outbox.write(m, [row]));
+      const looks = published.length;
+      await new Promise((resolve) => setTimeout(resolve, 200)); // ~100+ looks of the 1 ms poll see the row
+      expect(published.length).toBe(looks);
+      expect(await sentAt(row.id)).toBeNull();
+      relay.kick([row]);
+      await eventually(async () => expect(await sentAt(row.id)).not.toBeNull());
+      await relay.stop();
+      expect(published.filter((p) => p.id === row.id)).toEqual([{ id: row.id, fromMemory: true }]);
+    });
+
+    it('a row a claiming poll published before its kick came is not published again by that kick', async () => {
+      const { relay, outbox, published } = recordingRelay();
+      await drained(relay, outbox, published);
+      const ceremonyId = randomUUID();
+      const row = outbox.event('gala.events.jury.progress', ceremonyId, progress(ceremonyId, 41));
+      relay.committing([row]);
+      await dataSource.transaction((m) => outbox.write(m, [row]));
+      relay.kick(); // a row of somewhere else: the next poll claims, and finds this one too
+      await eventually(async () => expect(await sentAt(row.id)).not.toBeNull());
+      relay.kick([row]); // the late kick
+      const after = await outbox.transaction((m) => outbox.add(m, 'gala.events.jury.progress', ceremonyId, progress(ceremonyId, 42)));
+      await eventually(() => expect(published.map((p) => p.id)).toContain(after.id));
+      await relay.stop();
+      expect(published.filter((p) => p.id === row.id)).toEqual([{ id: row.id, fromMemory: false }]);
+    });
+
+    it('a commit that fails after its work is abandoned: a row it left visible goes out through the ordered poll', async () => {
+      const { relay, outbox, published } = recordingRelay();
+      await drained(relay, outbox, published);
+      const ceremonyId = randomUUID();
+      const row = outbox.event('gala.events.jury.progress', ceremonyId, progress(ceremonyId, 44));
+      relay.committing([row]);
+      await dataSource.transaction((m) => outbox.write(m, [row])); // committed, but the answer "was lost"
+      relay.abandon([row]);
+      await eventually(async () => expect(await sentAt(row.id)).not.toBeNull());
+      await relay.stop();
+      expect(published.filter((p) => p.id === row.id)).toEqual([{ id: row.id, fromMemory: false }]);
     });
 
     it('a crash between the fast publish and marking sent: the poll republishes the same ids, the stream keeps one copy', async () => {

@@ -41,6 +41,13 @@ export class OutboxRelay {
   private fresh: OutboxRow[] = [];
   /** True while every row this process knows of is published (so fresh rows may go out first). */
   private drained = false;
+  /**
+   * Rows of this process's transactions between the end of their work and their kick (the commit under way).
+   * A poll that sees one has overtaken its kick, which is on its way: the fast path takes it.
+   */
+  private readonly inCommit = new Set<string>();
+  /** Rows a claiming poll published before their kick came: the kick must not publish them again. */
+  private readonly polledAhead = new Set<string>();
   /** Kicks without rows so far: rows committed somewhere we do not know, to be found by a poll. */
   private blindKicks = 0;
   /** The highest seq JetStream acknowledged per stream (from this relay's publishes and its outbox). */
@@ -195,6 +202,20 @@ export class OutboxRelay {
     this.loop = null;
   }
 
+  /** The rows of a transaction about to commit in this process (its kick follows, or `abandon`). */
+  committing(rows: OutboxRow[]): void {
+    for (const row of rows) this.inCommit.add(row.id);
+  }
+
+  /** A commit announced by `committing` failed or lost its answer: whatever it wrote is left to the ordered poll. */
+  abandon(rows: OutboxRow[]): void {
+    for (const row of rows) {
+      this.inCommit.delete(row.id);
+      this.polledAhead.delete(row.id);
+    }
+    this.kick();
+  }
+
   /** Wakes the relay; `committed` are the rows of a transaction that has just committed (in order). */
   kick(committed?: OutboxRow[]): void {
     if (committed === undefined) {
@@ -202,7 +223,15 @@ export class OutboxRelay {
       this.drained = false;
     }
     else if (committed.length === 0) return;
-    else this.fresh.push(...committed);
+    else {
+      let rows = committed;
+      for (const row of committed) this.inCommit.delete(row.id);
+      if (this.polledAhead.size > 0) {
+        rows = committed.filter((row) => !this.polledAhead.delete(row.id));
+        if (rows.length === 0) return;
+      }
+      this.fresh.push(...rows);
+    }
     this.pending = true;
     this.wake?.();
   }
@@ -296,8 +325,9 @@ export class OutboxRelay {
         continue;
       }
       if (this.blindKicks === blindKicks && this.drained) {
+        // Handed to the fast path: kicked already, or committing with the kick on its way.
         const handed = new Set([...this.fresh.map((r) => r.id), ...sentMeanwhile]);
-        if (rows.every((r) => handed.has(r.id))) return 0;
+        if (rows.every((r) => handed.has(r.id) || this.inCommit.has(r.id))) return 0;
       }
       return this.publishBatch();
     }
@@ -339,6 +369,10 @@ export class OutboxRelay {
       await this.options.afterPublish?.(rows);
       await this.markPublished(manager, acks, false);
       outboxPublished.inc(rows.length);
+      // Rows this poll found before their kick came: that kick (or one already here) must not send them again.
+      const sent = new Set(rows.map((r) => r.id));
+      this.fresh = this.fresh.filter((r) => !sent.has(r.id));
+      for (const row of rows) if (this.inCommit.has(row.id)) this.polledAhead.add(row.id);
       this.drained = rows.length < batch && this.blindKicks === blindKicks;
       return rows.length;
     });

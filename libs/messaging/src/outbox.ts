@@ -74,10 +74,22 @@ export class Outbox {
    */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const rows: OutboxRow[] = [];
-    const result = await this.dataSource.transaction((manager) => {
-      this.rowsOf.set(manager, rows);
-      return work(manager);
-    });
+    let committing = false;
+    let result: T;
+    try {
+      result = await this.dataSource.transaction(async (manager) => {
+        this.rowsOf.set(manager, rows);
+        const value = await work(manager);
+        // The commit is next: a poll that sees these rows before the kick below leaves them to it.
+        committing = rows.length > 0;
+        if (committing) this.relay.committing(rows);
+        return value;
+      });
+    } catch (error) {
+      // The commit failed, or its answer was lost: the rows are gone, or the ordered poll finds them.
+      if (committing) this.relay.abandon(rows);
+      throw error;
+    }
     traceHop('outbox.committed');
     this.relay.kick(rows);
     noteWrites(rows);
