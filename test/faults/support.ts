@@ -35,7 +35,9 @@ export async function startGala(options: Parameters<typeof startSystem>[0] = {},
     const category = imported.categories.find((c) => c.slug === categorySlug)!;
     for (let i = 0; i < 40; i++) {
       const res = await cue({ action: 'next' });
-      if (res.status !== 200) throw new Error(`next refused: ${res.status} ${JSON.stringify(res.body)}`);
+      // 202 is committed but not on this gateway's screens within CUE_ON_SCREENS_MS (a loaded machine): the
+      // scene goes out when JetStream takes it, and the next cue builds on it, as a producer's would.
+      if (res.status !== 200 && res.status !== 202) throw new Error(`next refused: ${res.status} ${JSON.stringify(res.body)}`);
       if (res.body.scene.kind === 'envelope' && res.body.scene.categoryId === category.id) return res.body;
     }
     throw new Error(`never reached the envelope of ${categorySlug}`);
