@@ -34,7 +34,28 @@ export function summarize(profile, top = 25) {
     area.set(where(cf), (area.get(where(cf)) ?? 0) + t);
   }
   const rows = (m) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, t]) => ({ name: k, ms: t / 1000, share: t / busy }));
-  return { totalMs: total / 1000, busyMs: busy / 1000, byArea: rows(area), byFunction: rows(fn) };
+  // Who calls the costliest functions: for each of the top 8, its heaviest call paths (the nearest 5 named callers outside node's own modules).
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const label = (cf) => `${cf.functionName || '(anonymous)'} ${where(cf)}${cf.url ? `:${cf.lineNumber + 1}` : ''}`;
+  const topNames = new Set(rows(fn).slice(0, 8).map((r) => r.name));
+  const paths = new Map();
+  for (const [id, t] of self) {
+    const name = label(byId.get(id).callFrame);
+    if (!topNames.has(name)) continue;
+    const chain = [];
+    for (let p = parent.get(id); p !== undefined && chain.length < 5; p = parent.get(p)) {
+      const cf = byId.get(p).callFrame;
+      // node's own frames (stream plumbing) say little of who wrote: skipped, so the 5 are the callers that do.
+      if (cf.functionName && cf.functionName !== '(root)' && !(cf.url ?? '').startsWith('node:')) chain.push(label(cf));
+    }
+    const byPath = paths.get(name) ?? new Map();
+    paths.set(name, byPath);
+    const key = chain.join(' ← ') || '(root)';
+    byPath.set(key, (byPath.get(key) ?? 0) + t);
+  }
+  const callers = [...paths.entries()].map(([name, byPath]) => ({ name, paths: [...byPath.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([path, t]) => ({ path, ms: t / 1000 })) }));
+  return { totalMs: total / 1000, busyMs: busy / 1000, byArea: rows(area), byFunction: rows(fn), callers };
 }
 
 export function formatSummary(s) {
@@ -47,6 +68,9 @@ export function formatSummary(s) {
     '',
     'self time by function:',
     ...s.byFunction.map((r) => `  ${pct(r.share).padStart(7)}  ${r.ms.toFixed(0).padStart(7)} ms  ${r.name}`),
+    '',
+    'heaviest call paths of the top functions (nearest callers first):',
+    ...(s.callers ?? []).flatMap((c) => [`  ${c.name}`, ...c.paths.map((p) => `    ${p.ms.toFixed(0).padStart(6)} ms  ← ${p.path}`)]),
   ].join('\n');
 }
 
