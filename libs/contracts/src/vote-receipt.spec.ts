@@ -1,5 +1,7 @@
 import { fromHex64, merkleLeafHash, verifyMerkleInclusion } from './merkle.js';
-import { audienceMotivation, audienceWinner, computeVoteReceipt, voteProof, voteRoot } from './vote-receipt.js';
+import canonicalize from 'canonicalize';
+import { sha256Hex } from './commitment.js';
+import { audienceMotivation, audienceWinner, computeVoteReceipt, voteProof, voteReceiptText, voteRoot } from './vote-receipt.js';
 
 const salt = (n: number) => n.toString(16).padStart(64, '0');
 const categoryId = '7d1f3c1e-0000-4000-8000-000000000001';
@@ -12,6 +14,22 @@ describe('vote receipts, the vote root and the audience winner', () => {
     expect(computeVoteReceipt({ categoryId, nomineeId: 'a', salt: salt(2) })).not.toBe(r);
     expect(computeVoteReceipt({ categoryId, nomineeId: 'a', salt: salt(1), ticket: 'x' } as never)).toBe(r);
     expect(() => computeVoteReceipt({ categoryId, nomineeId: 'a', salt: 'short' })).toThrow(/salt/);
+  });
+
+  it("the receipt's text is JCS of the three fields, byte for byte, whatever the ids hold", () => {
+    const ids = [categoryId, 'a', 'Ö"\\\n\t\u0001é', '\u{1F3C6} trophy', '\u2028\u2029', 'x'.repeat(300)];
+    for (const c of ids) {
+      for (const n of ids) {
+        const contents = { categoryId: c, nomineeId: n, salt: salt(7) };
+        expect(voteReceiptText(contents)).toBe(canonicalize(contents));
+        expect(computeVoteReceipt(contents)).toBe(sha256Hex(canonicalize(contents)!));
+      }
+    }
+    // A lone surrogate has no JCS text: refused by both.
+    expect(() => canonicalize({ categoryId, nomineeId: '\ud800 lone', salt: salt(7) })).toThrow();
+    expect(() => voteReceiptText({ categoryId, nomineeId: '\ud800 lone', salt: salt(7) })).toThrow(/lone surrogate/);
+    // Member order comes from the sorted keys, not from the object it is given.
+    expect(voteReceiptText({ salt: salt(7), nomineeId: 'n', categoryId: 'c' })).toBe(canonicalize({ categoryId: 'c', nomineeId: 'n', salt: salt(7) }));
   });
 
   it('the root does not depend on the order votes came in, and every receipt has a proof that checks', () => {

@@ -11,7 +11,6 @@
  * leaves ordered by receipt (lowercase hex, ascending), leaf bytes = the 32 bytes of the receipt.
  * Browser-safe: the phone ballot checks its inclusion proof with this module.
  */
-import canonicalize from 'canonicalize';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { sha256Hex } from './commitment.js';
 import { fromHex64, isHex64, merkleInclusionPath, merkleLeafHash, merkleRoot } from './merkle.js';
@@ -35,10 +34,24 @@ export interface VoteReceiptContents {
 }
 
 export function computeVoteReceipt(contents: VoteReceiptContents): string {
+  return sha256Hex(voteReceiptText(contents));
+}
+
+/**
+ * The text a receipt hashes: JCS({ categoryId, nomineeId, salt }). Three string members, so JCS is the keys in
+ * that (sorted) order and each value as JSON.stringify writes a string (RFC 8785 §3.2.2.2); written out here, not
+ * through a general canonicalizer, because the vote service hashes one per vote (the unit test holds it to
+ * `canonicalize`'s output). A server may hash it with its own SHA-256.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+export function voteReceiptText(contents: VoteReceiptContents): string {
   const { categoryId, nomineeId, salt } = contents;
   if (typeof categoryId !== 'string' || !categoryId || typeof nomineeId !== 'string' || !nomineeId) throw new TypeError('vote receipt needs categoryId and nomineeId');
   if (!isHex64(salt)) throw new TypeError('vote receipt salt must be 32 bytes as lowercase hex');
-  return sha256Hex(canonicalize({ categoryId, nomineeId, salt })!);
+  // JCS has no text for a lone surrogate (RFC 8785 §3.2.2.2: not valid Unicode): refused, as canonicalize does.
+  if (LONE_SURROGATE.test(categoryId) || LONE_SURROGATE.test(nomineeId)) throw new TypeError('vote receipt ids must be valid Unicode (a lone surrogate)');
+  return `{"categoryId":${JSON.stringify(categoryId)},"nomineeId":${JSON.stringify(nomineeId)},"salt":"${salt}"}`;
 }
 
 function ordered(receipts: readonly string[]): string[] {

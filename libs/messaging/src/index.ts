@@ -4,6 +4,7 @@ export * from './streams.js';
 export * from './entities.js';
 export * from './outbox.js';
 export * from './outbox-relay.js';
+export * from './js-publisher.js';
 export * from './on-event.js';
 export * from './event-consumer.js';
 export * from './command.js';

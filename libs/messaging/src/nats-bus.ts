@@ -2,6 +2,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import type { Logger } from 'pino';
+import { JetStreamPublisher } from './js-publisher.js';
 import type { NatsTls } from './nats-tls.js';
 
 /** Credentials and the per-service inbox prefix the deployment's NATS permissions expect (deploy/nats). */
@@ -31,7 +32,14 @@ export class NatsBus {
     readonly js: JetStreamClient,
     readonly jsm: JetStreamManager,
     readonly kvm: Kvm,
+    /** The connection's inbox prefix (`_INBOX_<service>`, the only inbox its NATS user may read), if not the default. */
+    readonly inboxPrefix?: string,
   ) {}
+
+  /** A publisher whose acknowledgements share one subscription (JetStream's async publish), for hot paths. */
+  publisher(timeoutMs = 5000): JetStreamPublisher {
+    return new JetStreamPublisher(this.nc, this.inboxPrefix, timeoutMs);
+  }
 
   static async connect(url: string, name: string, logger: Logger, auth: NatsAuth = {}): Promise<NatsBus> {
     const nc = await connect({
@@ -52,7 +60,7 @@ export class NatsBus {
     });
     const jsm = await jetstreamManager(nc, { timeout: 5000 });
     const js = jetstream(nc, { timeout: 5000 });
-    const bus = new NatsBus(nc, js, jsm, new Kvm(js));
+    const bus = new NatsBus(nc, js, jsm, new Kvm(js), natsAuthOptions(auth).inboxPrefix);
     void (async () => {
       for await (const status of nc.status()) {
         if (status.type === 'ping') continue;
