@@ -54,6 +54,11 @@ const socketCount = Number(opt('sockets', 1000));
 // (as the ballot page does) until it has an answer; then tally = votes made, and none counted twice (checked in the
 // database: one row per ticket, tallies = accepted rows, per nominee).
 const fault = opt('fault', false) === true;
+// `--spread <ms>`: open loop instead of a saturating burst. Voter i votes at opening + i × spread / voters, whatever
+// the answers before it (no cap on votes in flight), and its acknowledgement is timed from that planned instant, so a
+// driver running late counts against the system, never for it. `--spread 5000`: 10,000 voters within 5 s of the opening.
+const spreadMs = Number(opt('spread', 0));
+if (spreadMs > 0 && fault) throw new Error('--spread and --fault: one or the other');
 if (!['rest', 'socket'].includes(path)) throw new Error('--path is rest or socket');
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const outFile = String(opt('out', join(here, 'results', `${label}-${stamp}.json`)));
@@ -288,7 +293,35 @@ async function burst(call, slug, category, tickets, round, sys) {
       finals.set(i, answer);
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  const paced = async () => {
+    const one = async (i, planned) => {
+      let answer;
+      try {
+        answer = await send(i);
+      } catch (e) {
+        answer = { status: 0, message: e.message };
+      }
+      const at = now();
+      acks[i] = at - planned;
+      doneAt[i] = at - t0;
+      statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+      finals.set(i, answer);
+    };
+    const pending = [];
+    let i = 0;
+    while (i < tickets.length) {
+      const elapsed = now() - t0;
+      // Every vote whose instant has come goes now; then wait for the next one's (timers are ≥ 1 ms).
+      while (i < tickets.length && (i * spreadMs) / tickets.length <= elapsed) {
+        pending.push(one(i, t0 + (i * spreadMs) / tickets.length));
+        i++;
+      }
+      if (i < tickets.length) await sleep(Math.max(0, t0 + (i * spreadMs) / tickets.length - now()));
+    }
+    await Promise.all(pending);
+  };
+  if (spreadMs > 0) await paced();
+  else await Promise.all(Array.from({ length: concurrency }, worker));
   // CPU of the burst alone (the vote open to the last answer): not the tickets' issue, the sockets' handshakes or the seal.
   const burstCpuPerVoteUs = Object.fromEntries(Object.entries(sys.pids).map(([k, pid]) => [k, ((cpuSeconds(pid) - cpuAtOpen[k]) / tickets.length) * 1e6]));
   await faultRun;
@@ -315,6 +348,16 @@ async function burst(call, slug, category, tickets, round, sys) {
     statuses: Object.fromEntries(statuses),
     accepted,
     ack: summarize([...acks]),
+    // Where the slow acknowledgements were: per 250 ms of the burst (by when each answer came), how many answers and their p99 / max.
+    ackTimeline: (() => {
+      const buckets = new Map();
+      for (let i = 0; i < tickets.length; i++) {
+        const b = Math.floor(doneAt[i] / 250);
+        if (!buckets.has(b)) buckets.set(b, []);
+        buckets.get(b).push(acks[i]);
+      }
+      return [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([b, xs]) => ({ fromMs: b * 250, answers: xs.length, p99: summarize(xs).p99, max: Math.max(...xs) }));
+    })(),
     lastAckAfterOpenMs: Math.max(...doneAt),
     within5s: [...doneAt].filter((d) => d <= 5000).length,
     wallMs,
@@ -416,7 +459,7 @@ async function main() {
   const cpuAfter = Object.fromEntries(Object.entries(sys.pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
   const totalVotes = results.reduce((a, r) => a + r.accepted, 0);
   const cpuPerVoteUs = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, ((cpuAfter[k] - cpuBefore[k]) / totalVotes) * 1e6]));
-  const report = { label, stamp, path, fault, voters, concurrency, rounds, pinned: pin, loadavg1: load, results, cpuPerVoteUs };
+  const report = { label, stamp, path, fault, voters, concurrency, spreadMs, rounds, pinned: pin, loadavg1: load, results, cpuPerVoteUs };
   writeFileSync(outFile, JSON.stringify(report, null, 2));
   console.log(`| round | voters | acknowledged (201) | ack p50 / p99 / max ms | last ack after open | within 5 s | votes/s | sealed = accepted | close → seal |`);
   console.log(`|---|---|---|---|---|---|---|---|---|`);
