@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, startNatsServer } from '../../scripts/lib/infra/index.mjs';
 import { fmt, now, sleep, summarize } from '../reveal/lib.mjs';
 import { formatSummary, summarize as summarizeProfile } from './profile-summary.mjs';
+import { voter } from './voters.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -45,10 +46,17 @@ const profile = opt('prof', false) === true;
 // `--cpu-prof`: V8's CPU profiler (bench/vote/cpu-profile.mjs, preloaded) in the gateway and the vote service, cut
 // to the burst; summarised by bench/vote/profile-summary.mjs into <label>-<time>-<service>.cpu.txt.
 const cpuProf = opt('cpu-prof', false) === true;
+// `--gc-log`: V8's --trace-gc in the gateway and the vote service; their pauses of 10 ms and more are written to
+// bench/vote/results/<label>-<time>-<service>.gc.txt (a stall in the acknowledgements may be a collection).
+const gcLog = opt('gc-log', false) === true;
 // `--path socket`: the voters vote over socket.io (`vote` with an ack, `--sockets` public connections opened before
 // the vote opens, the votes spread over them) instead of REST.
 const path = String(opt('path', 'rest'));
 const socketCount = Number(opt('sockets', 1000));
+// The voters' phones on the socket path: `engineio` (default), a minimal Engine.IO client over `ws` (voters.mjs) that
+// parses only its acks; `socketio`, socket.io-client (which decodes every frame on the driver's own core).
+const client = String(opt('client', 'engineio'));
+if (!['engineio', 'socketio'].includes(client)) throw new Error('--client is engineio or socketio');
 // `--fault`: a third into the burst the vote service is killed (SIGKILL) and started again; two thirds in, NATS is
 // stopped and started again 2 s later on the same store. Each voter retries its own vote on a 5xx or a network error
 // (as the ballot page does) until it has an answer; then tally = votes made, and none counted twice (checked in the
@@ -79,6 +87,18 @@ function start(core, args, { env = {}, name } = {}) {
   const keep = (d) => (child.output = (child.output + d.toString()).slice(-20000));
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
+  if (gcLog && (name === 'vote' || name === 'gateway')) {
+    let rest = '';
+    const gcFile = outFile.replace(/\.json$/, `-${name}.gc.txt`);
+    child.stdout.on('data', (d) => {
+      const lines = (rest + d.toString()).split('\n');
+      rest = lines.pop();
+      for (const line of lines) {
+        const pause = /(Scavenge|Mark-Compact|Mark-Sweep|Minor Mark-Sweep)[^,]*, ([\d.]+) \/ ([\d.]+) ms/.exec(line);
+        if (pause && Number(pause[2]) >= 10) writeFileSync(gcFile, `${new Date().toISOString()} ${line.trim()}\n`, { flag: 'a' });
+      }
+    });
+  }
   children.push(child);
   return child;
 }
@@ -156,6 +176,7 @@ async function startSystem() {
       profArgs.push('--import', join(here, 'cpu-profile.mjs'));
       env.LAUREL_CPU_PROFILE = join(tmp, `${name}`);
     }
+    if (gcLog && (name === 'vote' || name === 'gateway')) profArgs.push('--trace-gc');
     const args = [process.execPath, ...profArgs, `dist/apps/${name}/src/main.js`];
     specs[name] = { args, env, port: ports[name] };
     const child = start('0', args, { env, name });
@@ -219,13 +240,25 @@ function countedInDatabase(categoryId) {
 
 /** socket.io connections for the voters (public, websocket), open before the vote opens. */
 async function openSockets(base, ceremony, n) {
+  if (client === 'engineio') {
+    const phones = [];
+    for (let i = 0; i < n; i += 100) {
+      const batch = Array.from({ length: Math.min(100, n - i) }, async () => {
+        const phone = voter(base, { ceremony });
+        await phone.open();
+        return { vote: (payload) => phone.vote(payload, 30000), close: () => phone.close() };
+      });
+      phones.push(...(await Promise.all(batch)));
+    }
+    return phones;
+  }
   const { io } = await import('socket.io-client');
   const sockets = [];
   for (let i = 0; i < n; i += 100) {
     const batch = Array.from({ length: Math.min(100, n - i) }, () => {
       const socket = io(`${base}/live`, { auth: { ceremony }, transports: ['websocket'], reconnection: true, reconnectionDelay: 200, reconnectionDelayMax: 1000 });
       return new Promise((resolve, reject) => {
-        socket.once('snapshot', () => resolve(socket));
+        socket.once('snapshot', () => resolve({ vote: (payload) => socket.timeout(30000).emitWithAck('vote:cast', payload), close: () => socket.close() }));
         socket.once('connect_error', (e) => reject(new Error(`socket: ${e.message}`)));
       });
     });
@@ -256,7 +289,7 @@ async function burst(call, slug, category, tickets, round, sys) {
   const faults = [];
   const send = async (i) => {
     if (path === 'socket') {
-      const reply = await sockets[i % sockets.length].timeout(30000).emitWithAck('vote:cast', { category: category.id, ticket: tickets[i].token, nomineeId: choice(i) });
+      const reply = await sockets[i % sockets.length].vote({ category: category.id, ticket: tickets[i].token, nomineeId: choice(i) });
       return { status: reply.status, message: reply.body?.message };
     }
     const res = await fetch(`${call.base}/api/v1${c}/categories/${category.id}/votes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket: tickets[i].token, nomineeId: choice(i) }) });
@@ -435,6 +468,9 @@ async function main() {
     const issued = await must(call('POST', `/ceremonies/${slug}/tickets`, { body: { count: voters } }), 'tickets');
     const category = imported.categories.find((x) => x.slug === `publikpriset-${r + 1}`);
     load.push(loadavg()[0]);
+    // `--cold-vote`: a fresh vote-service process before every round after the first (what a round 1 pays for a process
+    // that has not taken a vote yet: JIT, connections, caches), the database and NATS left as they are.
+    if (r > 0 && opt('cold-vote', false) === true) log(`vote service restarted cold in ${fmt(await killAndRestartVote(sys), 0)} ms`);
     const before = await diagnostics(sys);
     if (cpuProf) await cutProfiles(sys, 'before');
     const driverCpu = process.cpuUsage();
@@ -459,7 +495,7 @@ async function main() {
   const cpuAfter = Object.fromEntries(Object.entries(sys.pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
   const totalVotes = results.reduce((a, r) => a + r.accepted, 0);
   const cpuPerVoteUs = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, ((cpuAfter[k] - cpuBefore[k]) / totalVotes) * 1e6]));
-  const report = { label, stamp, path, fault, voters, concurrency, spreadMs, rounds, pinned: pin, loadavg1: load, results, cpuPerVoteUs };
+  const report = { label, stamp, path, client: path === 'socket' ? client : undefined, fault, voters, concurrency, spreadMs, rounds, pinned: pin, loadavg1: load, results, cpuPerVoteUs };
   writeFileSync(outFile, JSON.stringify(report, null, 2));
   console.log(`| round | voters | acknowledged (201) | ack p50 / p99 / max ms | last ack after open | within 5 s | votes/s | sealed = accepted | close → seal |`);
   console.log(`|---|---|---|---|---|---|---|---|---|`);
