@@ -3,7 +3,7 @@ import type { CueResult, IssuedToken, ShowSnapshot } from '#contracts';
 import type { LaurelClient } from '../apps/companion/src/laurel-client.js';
 import { RecordingHost } from '../apps/companion/src/testing/host.js';
 import { eventually } from './support/eventually.js';
-import { ceremony2017 } from './support/fixtures.js';
+import { audienceGala, ceremony2017 } from './support/fixtures.js';
 import { startSystem, type TestSystem } from './support/system.js';
 
 /**
@@ -94,5 +94,52 @@ describe('the Companion module against the real gateway', () => {
     expect((await show()).seq).toBe(moved.body.seq + 1);
     await eventually(() => expect(host.variables).toMatchObject({ seq: moved.body.seq + 1, last_cued_by: 'Stream Deck' }));
     expect(host.statuses.at(-1)?.status).toBe('ok');
+  });
+
+  it('opens and closes the audience vote from its vote keys (the run of show\'s vote cues), never from a rehearsal deck', async () => {
+    const slug = 'deckgalan';
+    const gala = `/api/v1/ceremonies/${slug}`;
+    expect((await system.http('POST', '/api/v1/ceremonies', { token: system.adminToken, body: audienceGala(slug) })).status).toBe(201);
+    const producer = (await system.http<IssuedToken>('POST', `${gala}/tokens`, { token: system.adminToken, body: { role: 'producer', label: 'Vote deck' } })).body;
+    const windowOf = async () => {
+      const rows = (await system.http<{ categoryId: string; state: string; closesAt: string | null }[]>('GET', `${gala}/votes`, { token: system.adminToken })).body;
+      return rows.find((r) => r.state !== undefined);
+    };
+    const voteHost = new RecordingHost();
+    const deck = voteHost.instance();
+    const rehearsalHost = new RecordingHost();
+    const rehearsalDeck = rehearsalHost.instance();
+    try {
+      await deck.init({ url: `${system.gatewayUrl}/control/${slug}`, ceremony: '', rehearsal: false }, true, { token: producer.token });
+      await rehearsalDeck.init({ url: `${system.gatewayUrl}/control/${slug}`, ceremony: '', rehearsal: true }, true, { token: producer.token });
+      await eventually(() => expect(voteHost.variables.connection).toBe('OK'));
+      await eventually(() => expect(rehearsalHost.variables.connection).toBe('OK'));
+      await voteHost.press('next');
+
+      // The rehearsal deck refuses before sending anything: the audience vote has no rehearsal.
+      await rehearsalHost.press('vote_open', { category: 'publikpriset', duration: '60' });
+      expect(rehearsalHost.variables.last_outcome).toMatch(/^vote-open refused: the audience vote has no rehearsal/);
+      expect((await windowOf())?.state ?? 'none').not.toBe('open');
+
+      // A key without a category says so; a key with one opens the vote for its minutes, by the server's clock.
+      await voteHost.press('vote_open', { category: '', duration: '60' });
+      expect(voteHost.variables.last_outcome).toBe('vote-open refused: no category set on the button');
+      const pressed = Date.now();
+      await voteHost.press('vote_open', { category: 'publikpriset', duration: '60' });
+      expect(voteHost.variables.last_outcome).toMatch(/^vote open until \d\d:\d\d:\d\d$/);
+      const open = await windowOf();
+      expect(open?.state).toBe('open');
+      expect(Math.abs(Date.parse(open!.closesAt!) - (pressed + 60_000))).toBeLessThan(5_000);
+
+      // The server's refusal reaches the key as text (an unknown category), and the close closes it.
+      await voteHost.press('vote_close', { category: 'no-such-category' });
+      expect(voteHost.variables.last_outcome).toMatch(/^vote-close refused: /);
+      await voteHost.press('vote_close', { category: 'publikpriset' });
+      expect(voteHost.variables.last_outcome).toMatch(/^vote (closed|sealed)/);
+      expect(['closed', 'sealed']).toContain((await windowOf())?.state);
+    } finally {
+      await deck.destroy();
+      await rehearsalDeck.destroy();
+    }
   });
 });

@@ -14,6 +14,8 @@ export type ActionsSchema = {
   arm_reveal: { options: NoOptions };
   confirm_reveal: { options: NoOptions };
   disarm: { options: NoOptions };
+  vote_open: { options: { category: string; duration: number } };
+  vote_close: { options: { category: string } };
 };
 
 export type FeedbacksSchema = {
@@ -57,6 +59,20 @@ export function actionDefinitions(client: () => LaurelClient | null): CompanionA
     arm_reveal: { name: 'Arm the reveal of the category on stage', options: none, callback: () => void client()?.arm() },
     confirm_reveal: { name: 'Confirm the armed reveal', options: none, callback: async () => void (await client()?.confirmReveal()) },
     disarm: { name: 'Disarm the reveal', options: none, callback: () => client()?.disarm() },
+    // The audience vote's cues (issue 16): the category's vote opens for `duration` seconds, or closes now. No scene changes.
+    vote_open: {
+      name: 'Open the audience vote',
+      options: [
+        { type: 'textinput', id: 'category', label: 'Category (slug), an audience or combined category', default: 'publikpriset' },
+        { type: 'number', id: 'duration', label: 'Open for (seconds, 5–3600)', default: 120, min: 5, max: 3600 },
+      ],
+      callback: async (action) => void (await client()?.voteCue('vote-open', String(action.options.category ?? '').trim(), Number(action.options.duration ?? 120))),
+    },
+    vote_close: {
+      name: 'Close the audience vote',
+      options: [{ type: 'textinput', id: 'category', label: 'Category (slug)', default: 'publikpriset' }],
+      callback: async (action) => void (await client()?.voteCue('vote-close', String(action.options.category ?? '').trim())),
+    },
   };
 }
 
@@ -137,9 +153,14 @@ export function presetDefinitions(instanceLabel = 'laurel'): { structure: Compan
     arm: button('Arm reveal', 'ARM\\nREVEAL', 'arm_reveal', [{ feedbackId: 'reveal_armed', style: { bgcolor: RED } }]),
     confirm: button('Confirm reveal', `REVEAL\\n${v('armed_category')}`, 'confirm_reveal', [{ feedbackId: 'armed_matches_stage', style: { bgcolor: RED } }]),
     disarm: button('Disarm', 'DISARM', 'disarm'),
+    // The audience vote: set the category (and the minutes) on the key; the last press outcome says until when it is open.
+    vote_open: { ...button('Open the audience vote', 'VOTE\nOPEN', 'vote_open', [stale], GREEN), steps: [{ down: [{ actionId: 'vote_open', options: { category: 'publikpriset', duration: 120 } }], up: [] }] },
+    vote_close: { ...button('Close the audience vote', 'VOTE\nCLOSE', 'vote_close', [stale], RED), steps: [{ down: [{ actionId: 'vote_close', options: { category: 'publikpriset' } }], up: [] }] },
+    vote_outcome: display('Last press outcome', `LAST\n${v('last_outcome')}`),
   };
   const structure: CompanionPresetSection<never>[] = [
     { id: 'page', name: 'Laurel show page (15 keys)', definitions: PAGE_LAYOUT.flat() },
+    { id: 'vote', name: 'Audience vote (category on each key)', definitions: ['vote_open', 'vote_close', 'vote_outcome'] },
   ];
   return { structure, presets: presets as CompanionPresetDefinitions<never> };
 }

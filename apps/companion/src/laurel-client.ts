@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { arm, disarm, initialState, onDisconnect, onGatewayStatus, onProgress, onRevealed, onScene, onSealed, onSnapshot, type ShowState } from './show-state.js';
 import { feedbackState } from './view.js';
-import type { CueAction, CueAnswer, CueBody, ErrorBody, SceneKind, WireGatewayStatus, WireJuryProgress, WireRevealed, WireScene, WireSealed, WireSnapshot } from './wire.js';
+import type { CueAction, CueAnswer, CueBody, ErrorBody, SceneKind, VoteCueAction, VoteCueAnswer, WireGatewayStatus, WireJuryProgress, WireRevealed, WireScene, WireSealed, WireSnapshot } from './wire.js';
 
 export interface LaurelTarget {
   /** The gateway's origin, e.g. http://laurel.local:3000 */
@@ -110,6 +110,34 @@ export class LaurelClient {
     }
     const outcome = this.outcomeOf(action, answer!);
     if (outcome.scene) this.state = onScene(this.state, outcome.scene, this.now());
+    this.update({ ...this.state, lastOutcome: outcome.message });
+    return outcome;
+  }
+
+  /**
+   * Opens or closes a category's audience vote (the run of show's vote cues). No expectedSeq (a vote cue changes no
+   * scene) and never in rehearsal (the audience vote has none): refused here before anything is sent.
+   */
+  async voteCue(action: VoteCueAction, categoryId: string, durationSeconds?: number): Promise<CueOutcome> {
+    let outcome: CueOutcome;
+    if (this.target.rehearsal) outcome = { ok: false, status: 0, message: `${action} refused: the audience vote has no rehearsal (this deck drives the rehearsal)` };
+    else if (!categoryId) outcome = { ok: false, status: 0, message: `${action} refused: no category set on the button` };
+    else {
+      const body: CueBody = { action, categoryId, idempotencyKey: randomUUID(), ...(action === 'vote-open' ? { durationSeconds } : {}) };
+      let answer: { status: number; body: unknown };
+      try {
+        answer = await this.post(`/api/v1/ceremonies/${encodeURIComponent(this.target.ceremony)}/show/cues`, body);
+      } catch (error) {
+        answer = { status: 0, body: { message: (error as Error).message } };
+      }
+      if (answer.status === 200) {
+        const vote = (answer.body as VoteCueAnswer).vote;
+        const until = vote.closesAt ? new Date(vote.closesAt).toTimeString().slice(0, 8) : '';
+        outcome = { ok: true, status: 200, message: vote.state === 'open' ? `vote open until ${until}` : `vote ${vote.state}` };
+      } else {
+        outcome = { ok: false, status: answer.status, message: `${action} refused: ${(answer.body as Partial<ErrorBody>).message ?? `HTTP ${answer.status}`}` };
+      }
+    }
     this.update({ ...this.state, lastOutcome: outcome.message });
     return outcome;
   }

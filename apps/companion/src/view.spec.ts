@@ -91,14 +91,15 @@ describe('the module definitions', () => {
     const { structure, presets } = presetDefinitions('laurel');
     expect(PAGE_LAYOUT.flat()).toHaveLength(15);
     expect(structure[0].definitions).toEqual(PAGE_LAYOUT.flat());
-    for (const id of PAGE_LAYOUT.flat()) {
+    expect(structure.map((section) => section.id)).toEqual(['page', 'vote']);
+    for (const id of structure.flatMap((section) => section.definitions as string[])) {
       const preset = presets[id] as unknown as { style: { text: string }; steps: { down: { actionId: string }[] }[]; feedbacks: { feedbackId: string }[] };
       expect(preset).toBeDefined();
       for (const step of preset.steps) for (const action of step.down) expect(Object.keys(actions)).toContain(action.actionId);
       for (const feedback of preset.feedbacks) expect(Object.keys(feedbacks)).toContain(feedback.feedbackId);
       for (const [, variable] of preset.style.text.matchAll(/\$\(laurel:([a-z_]+)\)/g)) expect(defined).toContain(variable);
     }
-    expect(Object.keys(actions).sort()).toEqual(['arm_reveal', 'back', 'blackout', 'confirm_reveal', 'disarm', 'goto', 'next', 'resume']);
+    expect(Object.keys(actions).sort()).toEqual(['arm_reveal', 'back', 'blackout', 'confirm_reveal', 'disarm', 'goto', 'next', 'resume', 'vote_close', 'vote_open']);
     expect(Object.keys(feedbacks).sort()).toEqual(['armed_matches_stage', 'connection_stale', 'on_air', 'reveal_armed']);
   });
 

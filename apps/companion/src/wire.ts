@@ -82,14 +82,24 @@ export interface WireGatewayStatus {
 }
 
 export type CueAction = 'next' | 'prev' | 'goto' | 'blackout' | 'resume' | 'reveal';
+/** The audience vote's cues (issue 16): they open or close a category's vote and change no scene. */
+export type VoteCueAction = 'vote-open' | 'vote-close';
 
 export interface CueBody {
-  action: CueAction;
+  action: CueAction | VoteCueAction;
   categoryId?: string;
+  /** vote-open only: how long the vote stays open (5–3600 s). */
+  durationSeconds?: number;
   scene?: SceneKind;
   idempotencyKey: string;
   expectedSeq?: number;
   rehearsal?: boolean;
+}
+
+/** What a vote cue answers: the vote's window as the vote service now holds it (server time). */
+export interface VoteCueAnswer {
+  action: VoteCueAction;
+  vote: { categoryId: string; state: string; openedAt: string | null; closesAt: string | null };
 }
 
 export interface CueAnswer {
