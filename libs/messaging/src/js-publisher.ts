@@ -59,7 +59,7 @@ export class JetStreamPublisher {
         this.nc.publish(subject, payload, { reply: `${this.prefix}.${token}`, headers: h });
       } catch (error) {
         this.waiting.delete(token);
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
         return;
       }
       if (!this.sweeper) {
