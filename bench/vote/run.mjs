@@ -49,6 +49,8 @@ const cpuProf = opt('cpu-prof', false) === true;
 // `--gc-log`: V8's --trace-gc in the gateway and the vote service; their pauses of 10 ms and more are written to
 // bench/vote/results/<label>-<time>-<service>.gc.txt (a stall in the acknowledgements may be a collection).
 const gcLog = opt('gc-log', false) === true;
+// BENCH_NODE_FLAGS="<flags>": node/V8 flags for the gateway and the vote service (V8's are not allowed in NODE_OPTIONS).
+const nodeFlags = process.env.BENCH_NODE_FLAGS ?? '';
 // `--path socket`: the voters vote over socket.io (`vote` with an ack, `--sockets` public connections opened before
 // the vote opens, the votes spread over them) instead of REST.
 const path = String(opt('path', 'rest'));
@@ -177,6 +179,7 @@ async function startSystem() {
       env.LAUREL_CPU_PROFILE = join(tmp, `${name}`);
     }
     if (gcLog && (name === 'vote' || name === 'gateway')) profArgs.push('--trace-gc');
+    if (nodeFlags && (name === 'vote' || name === 'gateway')) profArgs.push(...nodeFlags.split(/\s+/).filter(Boolean));
     const args = [process.execPath, ...profArgs, `dist/apps/${name}/src/main.js`];
     specs[name] = { args, env, port: ports[name] };
     const child = start('0', args, { env, name });
@@ -495,7 +498,7 @@ async function main() {
   const cpuAfter = Object.fromEntries(Object.entries(sys.pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
   const totalVotes = results.reduce((a, r) => a + r.accepted, 0);
   const cpuPerVoteUs = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, ((cpuAfter[k] - cpuBefore[k]) / totalVotes) * 1e6]));
-  const report = { label, stamp, path, client: path === 'socket' ? client : undefined, fault, voters, concurrency, spreadMs, rounds, pinned: pin, loadavg1: load, results, cpuPerVoteUs };
+  const report = { label, stamp, nodeFlags, path, client: path === 'socket' ? client : undefined, fault, voters, concurrency, spreadMs, rounds, pinned: pin, loadavg1: load, results, cpuPerVoteUs };
   writeFileSync(outFile, JSON.stringify(report, null, 2));
   console.log(`| round | voters | acknowledged (201) | ack p50 / p99 / max ms | last ack after open | within 5 s | votes/s | sealed = accepted | close → seal |`);
   console.log(`|---|---|---|---|---|---|---|---|---|`);
