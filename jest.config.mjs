@@ -34,13 +34,20 @@ export default {
   maxWorkers: workers,
   // Per-project testTimeout is ignored by jest; e2e tests need the room, unit tests finish in ms anyway.
   testTimeout: 120000,
+  // LAUREL_JEST_HANDLES=<file>: what each test file left open (test/support/handles.ts); nothing without it.
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts', '<rootDir>/scripts/lib/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts', '<rootDir>/scripts/lib/*.spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/handles.ts'],
+    },
     {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       setupFiles: ['reflect-metadata', '<rootDir>/test/support/setup-env.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/handles.ts'],
     },
   ],
 };
