@@ -123,6 +123,14 @@ describe('transactional outbox and idempotent consumers (real NATS + Postgres)',
       await eventually(() => expect(published.map((p) => p.id)).toContain(other.id));
     }
     const sentAt = async (id: string) => (await dataSource.getRepository(OutboxMessage).findOneByOrFail({ id })).publishedAt;
+    /** A row committed as `Outbox.transaction` commits one (announced as committing, then written), with its kick held back. */
+    async function committedBeforeItsKick(relay: OutboxRelay, outbox: Outbox, locked: number) {
+      const ceremonyId = randomUUID();
+      const row = outbox.event('gala.events.jury.progress', ceremonyId, progress(ceremonyId, locked));
+      relay.committing([row]);
+      await dataSource.transaction((m) => outbox.write(m, [row]));
+      return row;
+    }
 
     it('are published straight from memory, in commit order, and marked sent', async () => {
       const { relay, outbox, published } = recordingRelay();
@@ -198,11 +206,8 @@ describe('transactional outbox and idempotent consumers (real NATS + Postgres)',
     it('a row the drained poll sees before its kick comes (commit done, answer on its way) is left to the kick, published once from memory', async () => {
       const { relay, outbox, published } = recordingRelay({ pollIntervalMs: 1 });
       await drained(relay, outbox, published);
-      const ceremonyId = randomUUID();
       // The race, held open: the commit has happened (the row is visible) and the kick has not come yet.
-      const row = outbox.event('gala.events.jury.progress', ceremonyId, progress(ceremonyId, 40));
-      relay.committing([row]);
-      await dataSource.transaction((m) => outbox.write(m, [row]));
+      const row = await committedBeforeItsKick(relay, outbox, 40);
       const looks = published.length;
       await new Promise((resolve) => setTimeout(resolve, 200)); // ~100+ looks of the 1 ms poll see the row
       expect(published.length).toBe(looks);
@@ -216,13 +221,11 @@ describe('transactional outbox and idempotent consumers (real NATS + Postgres)',
     it('a row a claiming poll published before its kick came is not published again by that kick', async () => {
       const { relay, outbox, published } = recordingRelay();
       await drained(relay, outbox, published);
-      const ceremonyId = randomUUID();
-      const row = outbox.event('gala.events.jury.progress', ceremonyId, progress(ceremonyId, 41));
-      relay.committing([row]);
-      await dataSource.transaction((m) => outbox.write(m, [row]));
+      const row = await committedBeforeItsKick(relay, outbox, 41);
       relay.kick(); // a row of somewhere else: the next poll claims, and finds this one too
       await eventually(async () => expect(await sentAt(row.id)).not.toBeNull());
       relay.kick([row]); // the late kick
+      const ceremonyId = randomUUID();
       const after = await outbox.transaction((m) => outbox.add(m, 'gala.events.jury.progress', ceremonyId, progress(ceremonyId, 42)));
       await eventually(() => expect(published.map((p) => p.id)).toContain(after.id));
       await relay.stop();
@@ -232,10 +235,7 @@ describe('transactional outbox and idempotent consumers (real NATS + Postgres)',
     it('a commit that fails after its work is abandoned: a row it left visible goes out through the ordered poll', async () => {
       const { relay, outbox, published } = recordingRelay();
       await drained(relay, outbox, published);
-      const ceremonyId = randomUUID();
-      const row = outbox.event('gala.events.jury.progress', ceremonyId, progress(ceremonyId, 44));
-      relay.committing([row]);
-      await dataSource.transaction((m) => outbox.write(m, [row])); // committed, but the answer "was lost"
+      const row = await committedBeforeItsKick(relay, outbox, 44); // committed, but the answer "was lost"
       relay.abandon([row]);
       await eventually(async () => expect(await sentAt(row.id)).not.toBeNull());
       await relay.stop();
