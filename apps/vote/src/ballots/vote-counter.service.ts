@@ -11,6 +11,12 @@ import { votesCounted } from './vote-metrics.js';
 const HEX64 = /^[0-9a-f]{64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BATCH = 500;
+/**
+ * How long JetStream waits for a counted batch's acks before it hands those votes out again. After a vote-service
+ * crash, the batch the dead process had taken is counted once this has passed, and the seal (which waits until the
+ * log is counted) comes that much later at most.
+ */
+export const COUNTER_ACK_WAIT_MS = 30_000;
 
 interface Parsed {
   msg: JsMsg;
@@ -71,7 +77,7 @@ export class VoteCounter implements OnModuleInit, OnApplicationShutdown {
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
         filter_subject: STREAMS.votes.subjects[0],
-        ack_wait: 30_000 * 1e6,
+        ack_wait: COUNTER_ACK_WAIT_MS * 1e6,
         max_ack_pending: 5000,
       });
     }
