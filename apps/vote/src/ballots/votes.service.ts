@@ -52,7 +52,7 @@ export class VotesService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly bus: NatsBus,
+    bus: NatsBus,
     private readonly ceremonies: CeremoniesService,
     private readonly tickets: TicketsService,
   ) {
