@@ -51,6 +51,8 @@ const cpuProf = opt('cpu-prof', false) === true;
 const gcLog = opt('gc-log', false) === true;
 // BENCH_NODE_FLAGS="<flags>": node/V8 flags for the gateway and the vote service (V8's are not allowed in NODE_OPTIONS).
 const nodeFlags = process.env.BENCH_NODE_FLAGS ?? '';
+// `--cold-vote`: a fresh vote-service process before every round after the first (see main()).
+const coldVote = opt('cold-vote', false) === true;
 // `--path socket`: the voters vote over socket.io (`vote` with an ack, `--sockets` public connections opened before
 // the vote opens, the votes spread over them) instead of REST.
 const path = String(opt('path', 'rest'));
@@ -473,7 +475,7 @@ async function main() {
     load.push(loadavg()[0]);
     // `--cold-vote`: a fresh vote-service process before every round after the first (what a round 1 pays for a process
     // that has not taken a vote yet: JIT, connections, caches), the database and NATS left as they are.
-    if (r > 0 && opt('cold-vote', false) === true) log(`vote service restarted cold in ${fmt(await killAndRestartVote(sys), 0)} ms`);
+    if (r > 0 && coldVote) log(`vote service restarted cold in ${fmt(await killAndRestartVote(sys), 0)} ms`);
     const before = await diagnostics(sys);
     if (cpuProf) await cutProfiles(sys, 'before');
     const driverCpu = process.cpuUsage();
