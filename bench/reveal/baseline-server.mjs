@@ -15,11 +15,14 @@ const server = createServer((req, res) => {
     // One frame, encoded once (the same technique socket.io uses for its broadcasts).
     const frame = Sender.frame(Buffer.from(text), { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true });
     let sent = 0;
+    const loopStart = process.hrtime.bigint();
     for (const client of wss.clients) {
       if (client.readyState !== WebSocket.OPEN) continue;
       client._sender.sendFrame(frame);
       sent++;
     }
+    // The loop's own time (the system's counterpart is the gateway's push.first-rooms-written → push.all-written hops).
+    const loopMs = Number(process.hrtime.bigint() - loopStart) / 1e6;
     // Optional second frame to everyone afterwards (`bytes2`): the system follows `revealed` with the
     // winner `scene`, so this variant costs the transport what the system really sends.
     const bytes2 = Number(url.searchParams.get('bytes2') ?? 0);
@@ -28,7 +31,7 @@ const server = createServer((req, res) => {
       const second = Sender.frame(Buffer.from(head2 + 'y'.repeat(Math.max(0, bytes2 - head2.length - 2)) + '"}'), { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true });
       for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) client._sender.sendFrame(second);
     }
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sent, bytes: Buffer.byteLength(text) }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sent, bytes: Buffer.byteLength(text), loopMs }));
     return;
   }
   if (url.pathname === '/rss') {

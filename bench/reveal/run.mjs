@@ -498,11 +498,11 @@ async function benchN(sys, N) {
       const runnable = await calmMoment();
       const cpu0 = { server: cpuMsOf([sys.baseline.child.pid]), load: cpuMsOf(loadPids) };
       const t0 = now();
-      await fetch(`${sys.baseline.url}/send?round=${r + 1}&bytes=${frameBytes}&bytes2=${bytes2}`, { method: 'POST' }).then((x) => x.text());
+      const sent = await fetch(`${sys.baseline.url}/send?round=${r + 1}&bytes=${frameBytes}&bytes2=${bytes2}`, { method: 'POST' }).then((x) => x.json());
       const got = await all('collect', { timeoutMs: 60000 });
       const times = got.flatMap((g) => g.times).map((t) => t - t0);
       const cpu = { serverMs: cpuMsOf([sys.baseline.child.pid]) - cpu0.server, loadMs: cpuMsOf(loadPids) - cpu0.load };
-      return { stats: summarize(times), missing: got.reduce((s, g) => s + g.missing, 0), bytes: got.find((g) => g.bytes)?.bytes, runnable, cpu };
+      return { stats: summarize(times), missing: got.reduce((s, g) => s + g.missing, 0), bytes: got.find((g) => g.bytes)?.bytes, runnable, cpu, loopMs: sent.loopMs };
     };
     // The socket.io floor: the frames the public got from the gateway in this round, replayed by a bare
     // socket.io server to its own N socket.io clients (same processes, same client options).
@@ -550,7 +550,7 @@ async function benchN(sys, N) {
     const mean = (f) => baselines.reduce((acc, b) => acc + f(b), 0) / baselines.length;
     baseline = {
       stats: { p50: mean((b) => b.stats.p50), p95: mean((b) => b.stats.p95), p99: mean((b) => b.stats.p99), max: mean((b) => b.stats.max) },
-      each: baselines.map((b) => ({ p99: b.stats.p99, max: b.stats.max, runnable: b.runnable, cpu: b.cpu })),
+      each: baselines.map((b) => ({ p99: b.stats.p99, max: b.stats.max, runnable: b.runnable, cpu: b.cpu, loopMs: b.loopMs })),
       missing: Math.max(...baselines.map((b) => b.missing)),
       bytes: baselines.at(-1).bytes,
       runnable: baselines.map((b) => b.runnable),
