@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 
 /**
- * LAUREL_JEST_HANDLES=<file>: after each e2e file, the handles its run left in the worker process (timers, sockets,
+ * LAUREL_JEST_HANDLES=<file>: after each test file (unit and e2e), the handles its run left in the worker process (timers, sockets,
  * child processes; `process.getActiveResourcesInfo()` 1 s after the file's last afterAll, against its first
  * beforeAll), one line per file in <file>. Finds the file behind jest's "a worker process has failed to exit
  * gracefully". Off unless set.

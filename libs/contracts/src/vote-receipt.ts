@@ -37,14 +37,14 @@ export function computeVoteReceipt(contents: VoteReceiptContents): string {
   return sha256Hex(voteReceiptText(contents));
 }
 
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /**
  * The text a receipt hashes: JCS({ categoryId, nomineeId, salt }). Three string members, so JCS is the keys in
  * that (sorted) order and each value as JSON.stringify writes a string (RFC 8785 §3.2.2.2); written out here, not
  * through a general canonicalizer, because the vote service hashes one per vote (the unit test holds it to
  * `canonicalize`'s output). A server may hash it with its own SHA-256.
  */
-const LONE_SURROGATE = /\p{Cs}/u;
-
 export function voteReceiptText(contents: VoteReceiptContents): string {
   const { categoryId, nomineeId, salt } = contents;
   if (typeof categoryId !== 'string' || !categoryId || typeof nomineeId !== 'string' || !nomineeId) throw new TypeError('vote receipt needs categoryId and nomineeId');

@@ -35,16 +35,16 @@ export function voteEventId(categoryId: string, ticketHash: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/**
- * Taking a vote: the ticket, the ballot and the window are checked here (server time), then the vote goes to the
- * vote log (JetStream, msgID per ticket and category) and the caller gets a receipt once the log holds it. The
- * count is the consumer's (VotesHandler), exactly once.
- */
 /** The receipt (vote-receipt.ts's contract) with node's SHA-256: the same bytes as computeVoteReceipt, one per vote. */
 function receiptOf(categoryId: string, nomineeId: string, salt: string): string {
   return createHash('sha256').update(voteReceiptText({ categoryId, nomineeId, salt })).digest('hex');
 }
 
+/**
+ * Taking a vote: the ticket, the ballot and the window are checked here (server time), then the vote goes to the
+ * vote log (JetStream, msgID per ticket and category) and the caller gets a receipt once the log holds it. The
+ * count is the vote log's consumer's (VoteCounter), exactly once.
+ */
 @Injectable()
 export class VotesService {
   /** Votes into the log with their acknowledgements on one subscription (no per-vote request machinery). */
