@@ -7,7 +7,7 @@ import { eventually } from '../support/eventually.js';
 import { audienceGala } from '../support/fixtures.js';
 import { connectLive } from '../support/live-client.js';
 import { startSystem, type TestSystem } from '../support/system.js';
-import { launchChromium, openPage, PHONE, requireWebBuild, STAGE, LAPTOP } from './browser.js';
+import { launchChromium, openPage, PHONE, requireWebBuild, settled, STAGE, LAPTOP } from './browser.js';
 
 const SLUG = 'publikgalan-browser';
 const BASE = `/api/v1/ceremonies/${SLUG}`;
@@ -15,7 +15,10 @@ const BASE = `/api/v1/ceremonies/${SLUG}`;
 const SHOTS = process.env.LAUREL_SCREENSHOTS ? join(process.cwd(), 'docs/screenshots') : null;
 
 async function shot(page: Page, name: string): Promise<void> {
-  if (SHOTS) await page.screenshot({ path: join(SHOTS, name) });
+  if (!SHOTS) return;
+  // After its transitions: the stage cross-fades from the envelope to the winner.
+  await settled(page);
+  await page.screenshot({ path: join(SHOTS, name) });
 }
 
 /**

@@ -76,6 +76,22 @@ export async function openPage(
   return { context, page, errors };
 }
 
+/** Waits for every finite animation and transition on the page to end (entrances, flips, a scene's cross-fade): what a screenshot must wait for. */
+export async function settled(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await document.fonts.ready;
+    for (let round = 0; round < 3; round++) {
+      const finite = document.getAnimations().filter((a) => {
+        const timing = a.effect?.getComputedTiming();
+        return timing && timing.endTime !== Infinity && a.playState !== 'finished';
+      });
+      if (!finite.length) break;
+      await Promise.all(finite.map((a) => a.finished.catch(() => undefined)));
+    }
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  });
+}
+
 /** Waits until `selector`'s text (whitespace collapsed) satisfies the check; fails with what it saw. */
 export async function waitForText(page: Page, selector: string, expected: string | RegExp, options: { timeoutMs?: number; mode?: 'equals' | 'contains' } = {}): Promise<string> {
   const mode = options.mode ?? 'equals';

@@ -18,6 +18,7 @@ import {
   requireWebBuild,
   ROOT,
   scoreFor,
+  settled,
   STAGE,
   waitForText,
   type Gala,
@@ -65,22 +66,6 @@ run('screenshots for the README', () => {
     contexts.push(opened.context);
     await opened.page.goto(`${system.gatewayUrl}${path}`);
     return opened.page;
-  }
-
-  /** Waits for every finite animation and transition on the page to end (entrances, flips). */
-  async function settled(page: Page): Promise<void> {
-    await page.evaluate(async () => {
-      await document.fonts.ready;
-      for (let round = 0; round < 3; round++) {
-        const finite = document.getAnimations().filter((a) => {
-          const timing = a.effect?.getComputedTiming();
-          return timing && timing.endTime !== Infinity && a.playState !== 'finished';
-        });
-        if (!finite.length) break;
-        await Promise.all(finite.map((a) => a.finished.catch(() => undefined)));
-      }
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-    });
   }
 
   /** Stage scenes (gradients, glow) as JPEG to keep the repository light; app pages as PNG. */
